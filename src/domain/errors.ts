@@ -1,0 +1,108 @@
+/**
+ * The error catalog: every error the system reports has a stable code, an HTTP status and a title, declared
+ * here once. Other layers throw `AppError`s with these codes; the API renders them as problem+json.
+ */
+
+export const errorCatalog = {
+  /** The request or file has a field with a wrong value; `field` names it. */
+  InvalidField: { status: 400, title: 'A field has an invalid value' },
+  /** The request body or file is not parseable at all (not JSON, not YAML, not CSV). */
+  MalformedDocument: { status: 400, title: 'The document cannot be parsed' },
+  /** No credential, or one that is not valid. */
+  Unauthenticated: { status: 401, title: 'Authentication required' },
+  /** The credential is valid but its role may not do this, or it belongs to another project. */
+  Forbidden: { status: 403, title: 'Not allowed for this role' },
+  /** The named resource does not exist in this project. */
+  NotFound: { status: 404, title: 'Resource not found' },
+  /** A resource with the same identity (name, uuid, serial, name+version) already exists. */
+  AlreadyExists: { status: 409, title: 'Resource already exists' },
+  /** The resource is used by another one and cannot be deleted or changed. */
+  InUse: { status: 409, title: 'Resource is in use' },
+  /** The template cannot run on the OS profile; `reason` holds the compatibility reason. */
+  Incompatible: { status: 409, title: 'Template is not compatible with the OS profile' },
+  /** The resource is in a state that does not allow this operation. */
+  InvalidState: { status: 409, title: 'Operation not allowed in the current state' },
+  /** The route does not exist. */
+  RouteNotFound: { status: 404, title: 'No such route' },
+  /** The request body is larger than the server accepts. */
+  PayloadTooLarge: { status: 413, title: 'Request body too large' },
+  /** The body's media type is not one the route accepts. */
+  UnsupportedMediaType: { status: 415, title: 'Unsupported media type' },
+  /** An unexpected failure inside the server; details are in the server log, never in the answer. */
+  Internal: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export interface AppErrorOptions {
+  /** The offending field, as a JSON pointer-like path (`/hosts/3/uuid`) or a plain name. */
+  field?: string;
+  /** A machine-readable reason (for example a compatibility reason code). */
+  reason?: string;
+  /** Extra structured data that helps a client act (for example the id of the existing resource). */
+  extra?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+/** An error with a catalogued code; its `detail` is safe to show to the user. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string;
+  readonly field: string | undefined;
+  readonly reason: string | undefined;
+  readonly extra: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, detail: string, options: AppErrorOptions = {}) {
+    super(detail, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = errorCatalog[code].status;
+    this.detail = detail;
+    this.field = options.field;
+    this.reason = options.reason;
+    this.extra = options.extra;
+  }
+
+  /** RFC 9457 problem document for this error. */
+  toProblem(instance?: string): ProblemDocument {
+    return {
+      type: problemType(this.code),
+      title: errorCatalog[this.code].title,
+      status: this.status,
+      detail: this.detail,
+      code: this.code,
+      ...(instance !== undefined ? { instance } : {}),
+      ...(this.field !== undefined ? { field: this.field } : {}),
+      ...(this.reason !== undefined ? { reason: this.reason } : {}),
+      ...(this.extra ?? {}),
+    };
+  }
+}
+
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  instance?: string;
+  field?: string;
+  reason?: string;
+  [key: string]: unknown;
+}
+
+/** The stable `type` URI of a problem; documented in docs/errors.md under the same anchor. */
+export function problemType(code: ErrorCode): string {
+  return `https://edge-orch.dev/problems/${code}`;
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+export const invalidField = (field: string, detail: string, reason?: string): AppError =>
+  new AppError('InvalidField', detail, { field, ...(reason ? { reason } : {}) });
+
+export const notFound = (kind: string, id: string): AppError =>
+  new AppError('NotFound', `${kind} "${id}" not found`, { extra: { resource: kind, id } });

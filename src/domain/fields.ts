@@ -1,0 +1,72 @@
+/** Small readers for untyped documents (imported files, request bodies) that fail naming the exact field. */
+import { invalidField } from './errors.ts';
+
+export type Doc = Record<string, unknown>;
+
+export function isRecord(value: unknown): value is Doc {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+export function readRecord(doc: Doc, key: string, path: string): Doc {
+  const value = doc[key];
+  if (!isRecord(value)) throw invalidField(`${path}${key}`, `${path}${key} must be an object, got ${describe(value)}`);
+  return value;
+}
+
+export function readOptionalRecord(doc: Doc, key: string, path: string): Doc | undefined {
+  return doc[key] === undefined || doc[key] === null ? undefined : readRecord(doc, key, path);
+}
+
+export function readString(doc: Doc, key: string, path: string, { pattern, expected }: { pattern?: RegExp; expected?: string } = {}): string {
+  const value = doc[key];
+  if (typeof value !== 'string' || value.length === 0) {
+    throw invalidField(`${path}${key}`, `${path}${key} must be a non-empty string${expected ? ` (${expected})` : ''}, got ${describe(value)}`);
+  }
+  if (pattern && !pattern.test(value)) {
+    throw invalidField(`${path}${key}`, `${path}${key} ${JSON.stringify(value)} is not valid; expected ${expected ?? pattern.source}`);
+  }
+  return value;
+}
+
+export function readOptionalString(doc: Doc, key: string, path: string, options: { pattern?: RegExp; expected?: string } = {}): string | undefined {
+  const value = doc[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  return readString(doc, key, path, options);
+}
+
+export function readList(doc: Doc, key: string, path: string): unknown[] {
+  const value = doc[key];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw invalidField(`${path}${key}`, `${path}${key} must be a list, got ${describe(value)}`);
+  return value;
+}
+
+/** Labels are string→string maps with Kubernetes-style keys and values. */
+export function readLabels(value: unknown, field: string): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (!isRecord(value)) throw invalidField(field, `${field} must be an object of string labels, got ${describe(value)}`);
+  const labels: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (!LABEL_KEY.test(key)) throw invalidField(`${field}/${key}`, `label key ${JSON.stringify(key)} is not valid; expected [prefix/]name of letters, digits, '-', '_', '.', at most 63 characters`);
+    if (typeof v !== 'string' || !LABEL_VALUE.test(v)) throw invalidField(`${field}/${key}`, `label ${JSON.stringify(key)} has value ${describe(v)}; expected a string of at most 63 letters, digits, '-', '_', '.'`);
+    labels[key] = v;
+  }
+  return labels;
+}
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(|[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
+
+/** A DNS label (RFC 1123): how hosts, profiles, templates and clusters are named. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const DNS_LABEL_FORM = 'a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
+
+export const SHA256 = /^[a-f0-9]{64}$/;

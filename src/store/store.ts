@@ -1,0 +1,135 @@
+/**
+ * The store: the one interface every caller uses, whatever the engine (SQLite by default, PostgreSQL for
+ * replicas). One sub-store per aggregate. Methods translate engine errors into AppErrors: a unique violation
+ * becomes AlreadyExists naming the existing row, a missing row NotFound. Every call is scoped to a project.
+ */
+import type { Cluster, ClusterNode } from '../domain/cluster.ts';
+import type { Host, HostRegistration, HostState } from '../domain/host.ts';
+import type { Instance } from '../domain/instance.ts';
+import type { OsProfile } from '../domain/os-profile.ts';
+import type { ClusterTemplate, TemplateRef } from '../domain/template.ts';
+import type { Role } from '../domain/roles.ts';
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass it back as `cursor` for the next page. Null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface PageRequest {
+  /** 1..500, default 100. */
+  limit?: number;
+  cursor?: string | null;
+}
+
+export interface ProjectStore {
+  /** Creates the project if missing (idempotent). */
+  ensure(name: string): Promise<void>;
+  list(): Promise<string[]>;
+}
+
+export interface ApiToken {
+  id: string;
+  project: string;
+  role: Role;
+  name: string;
+  createdAt: string;
+}
+
+export interface TokenStore {
+  /** Stores only the sha256 of the secret. */
+  create(input: { project: string; role: Role; name: string; secretHash: string }): Promise<ApiToken>;
+  findBySecretHash(secretHash: string): Promise<ApiToken | null>;
+  list(project: string): Promise<ApiToken[]>;
+  delete(project: string, id: string): Promise<void>;
+}
+
+export interface OsProfileStore {
+  /** AlreadyExists (naming the profile) when the name is taken in the project. */
+  create(project: string, profile: OsProfile): Promise<OsProfile>;
+  get(project: string, name: string): Promise<OsProfile>;
+  find(project: string, name: string): Promise<OsProfile | null>;
+  list(project: string): Promise<OsProfile[]>;
+  /** InUse when an instance or cluster refers to it. */
+  delete(project: string, name: string): Promise<void>;
+}
+
+export interface TemplateFilter {
+  flavor?: 'k3s' | 'rke2';
+  kubernetesVersion?: string;
+  name?: string;
+}
+
+export interface TemplateStore {
+  /** AlreadyExists when name+version is taken (a template version is immutable). */
+  create(project: string, template: ClusterTemplate): Promise<ClusterTemplate>;
+  get(project: string, ref: TemplateRef): Promise<ClusterTemplate>;
+  find(project: string, ref: TemplateRef): Promise<ClusterTemplate | null>;
+  list(project: string, filter?: TemplateFilter): Promise<ClusterTemplate[]>;
+  /** InUse when a cluster uses it. */
+  delete(project: string, ref: TemplateRef): Promise<void>;
+}
+
+export interface HostFilter {
+  state?: HostState;
+  site?: string;
+  /** Every label must match. */
+  labels?: Record<string, string>;
+  /** Prefix of the host name. */
+  namePrefix?: string;
+}
+
+export interface HostStore {
+  /** AlreadyExists naming the existing host (id and name) when the uuid, serial or name is taken. */
+  register(project: string, registration: HostRegistration): Promise<Host>;
+  get(project: string, id: string): Promise<Host>;
+  find(project: string, id: string): Promise<Host | null>;
+  findByIdentity(project: string, identity: { uuid: string | null; serial: string | null }): Promise<Host | null>;
+  /** Ordered by creation (id), stable under concurrent inserts. */
+  list(project: string, filter?: HostFilter, page?: PageRequest): Promise<Page<Host>>;
+  update(project: string, id: string, patch: { site?: string | null; labels?: Record<string, string>; name?: string }): Promise<Host>;
+  setState(project: string, id: string, state: HostState): Promise<Host>;
+  /** InUse while an instance or cluster node refers to it. */
+  delete(project: string, id: string): Promise<void>;
+}
+
+export interface InstanceStore {
+  /** AlreadyExists when the host already has an instance. */
+  create(project: string, input: { hostId: string; osProfile: string }): Promise<Instance>;
+  get(project: string, id: string): Promise<Instance>;
+  findByHost(project: string, hostId: string): Promise<Instance | null>;
+  list(project: string, page?: PageRequest): Promise<Page<Instance>>;
+  setObserved(project: string, id: string, observedOsProfile: string | null): Promise<Instance>;
+  delete(project: string, id: string): Promise<void>;
+}
+
+export type NewCluster = Omit<Cluster, 'id' | 'project' | 'createdAt' | 'updatedAt'>;
+
+export interface ClusterStore {
+  /** AlreadyExists when the name is taken, or when a host is already a node of another cluster. */
+  create(project: string, cluster: NewCluster): Promise<Cluster>;
+  get(project: string, name: string): Promise<Cluster>;
+  find(project: string, name: string): Promise<Cluster | null>;
+  findByHost(project: string, hostId: string): Promise<Cluster | null>;
+  list(project: string, page?: PageRequest): Promise<Page<Cluster>>;
+  update(project: string, name: string, patch: Partial<Pick<Cluster, 'phase' | 'message' | 'nodes' | 'labels'>>): Promise<Cluster>;
+  setKubeconfig(project: string, name: string, kubeconfig: string): Promise<void>;
+  getKubeconfig(project: string, name: string): Promise<string | null>;
+  delete(project: string, name: string): Promise<void>;
+}
+
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  readonly projects: ProjectStore;
+  readonly tokens: TokenStore;
+  readonly osProfiles: OsProfileStore;
+  readonly templates: TemplateStore;
+  readonly hosts: HostStore;
+  readonly instances: InstanceStore;
+  readonly clusters: ClusterStore;
+  /** Runs fn in one database transaction; the store it receives is bound to it. */
+  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type { ClusterNode };
