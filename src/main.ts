@@ -1,0 +1,8 @@
+/**
+ * Composition root: the only place concrete parts are wired (STYLE C2). Runs the edge-orch CLI.
+ */
+import { createProgram } from './cli/main.ts';
+import { loadServerConfig } from './config.ts';
+import { startServer } from './server.ts';
+
+await createProgram({ loadServerConfig, startServer }).parseAsync(process.argv);

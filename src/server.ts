@@ -1,0 +1,50 @@
+/**
+ * Starting the orchestrator: open the store (migrations run on open), make sure the default project and its
+ * first admin token exist, build the API and listen. The admin token is written once, mode 0600.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './api/app.ts';
+import { createTokenSecret, hashTokenSecret } from './api/token-secret.ts';
+import type { ServerConfig } from './config.ts';
+import { openStore } from './store/open-store.ts';
+import type { Store } from './store/store.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  url: string;
+  /** Set on the first start only: where the new admin token was written. */
+  adminTokenFile: string | null;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const store = await openStore(config.store);
+  const adminTokenFile = await ensureFirstAdminToken(store, config);
+  const app = await buildApp({ store, logger: { level: config.logLevel } });
+  const url = await app.listen({ host: config.host, port: config.port });
+  return {
+    app,
+    store,
+    url,
+    adminTokenFile,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+/** On first start (no token in the default project) creates an admin token and writes it to a 0600 file. */
+async function ensureFirstAdminToken(store: Store, config: ServerConfig): Promise<string | null> {
+  await store.projects.ensure(config.defaultProject);
+  if ((await store.tokens.list(config.defaultProject)).length > 0) return null;
+  const secret = createTokenSecret();
+  await store.tokens.create({ project: config.defaultProject, role: 'admin', name: 'first-admin', secretHash: hashTokenSecret(secret) });
+  const file = join(config.dataDir, 'admin-token');
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  return file;
+}

@@ -1,0 +1,8 @@
+/** The API suite on every engine (EDGE_ORCH_ENGINES picks them). */
+import { describe } from 'vitest';
+import { runApiCases } from '../cases/api.cases.ts';
+import { engines } from '../support/engines.ts';
+
+describe.each(engines)('API on $name', ({ createStore }) => {
+  runApiCases({ createStore });
+});

@@ -1,0 +1,267 @@
+/**
+ * The API suite, written once and run per engine (test/engines/*.api.test.ts). User stories through
+ * app.inject(), asserting whole bodies, problem documents included (STYLE T3).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/store.ts';
+import { createApiHarness, type ApiHarness } from '../support/api-harness.ts';
+import { osProfileFiles, readFormat, templateFiles } from '../support/formats.ts';
+
+const A = '/api/v1/projects/alpha';
+const B = '/api/v1/projects/beta';
+
+export function runApiCases({ createStore }: { createStore: () => Promise<Store> }): void {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await createApiHarness(await createStore());
+    for (const file of osProfileFiles()) {
+      const res = await api.call('POST', `${A}/osprofiles/import`, { body: { document: readFormat(file) } });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    for (const file of templateFiles()) {
+      const res = await api.call('POST', `${A}/templates`, { body: JSON.parse(readFormat(file)) });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+  });
+  afterAll(async () => api?.close());
+
+  describe('OS profiles', () => {
+    it('imports the infra-core EMT profile with its embedded K3s at EMT paths', async () => {
+      const res = await api.call('GET', `${A}/osprofiles/microvisor-nonrt`);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({
+        name: 'microvisor-nonrt',
+        displayName: 'Edge Microvisor Toolkit 3.0.20260602',
+        version: '3.0.20260602.2200',
+        osType: 'immutable',
+        architecture: 'x86_64',
+        imageUrl: 'files-edge-orch/repository/microvisor/non_rt/edge-readonly-3.0.20260602.2200-prod-signed.raw.gz',
+        imageSha256: '6f7aef82c1aae6c914a9f173a6be91b0a222027937f5afcc87c2b12a9d71c056',
+        description: 'Edge Microvisor Toolkit for x86_64 architecture',
+        packages: [],
+        kubernetes: { flavor: 'k3s', version: 'v1.32.4+k3s1', binaryPath: '/usr/local/bin/k3s', installScriptPath: '/opt/install.sh', airgapImages: [] },
+        source: 'infra-core',
+      });
+    });
+
+    it('refuses a second profile with the same name, naming it', async () => {
+      const res = await api.call('POST', `${A}/osprofiles/import`, { body: { document: readFormat('os-profiles/ubuntu-22.04-lts-generic.yaml') } });
+      expect(res.statusCode).toBe(409);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json()).toMatchObject({ status: 409, code: 'AlreadyExists', type: 'https://edge-orch.dev/problems/AlreadyExists' });
+      expect(res.json().detail).toContain('ubuntu-22.04-lts-generic');
+    });
+
+    it('rejects a document that is neither a manifest nor a profile, with a precise problem', async () => {
+      const res = await api.call('POST', `${A}/osprofiles/import`, { body: { document: 'just: [a, list' } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'MalformedDocument', status: 400, instance: `${A}/osprofiles/import` });
+    });
+
+    it('names the manifest field that holds a malformed Kubernetes version', async () => {
+      const manifest = { Repo: [], image: { name: 'emt-bad', version: '1', osType: 'immutable', architecture: 'x86_64' }, kubernetes: { version: '1.32.4' } };
+      const res = await api.call('POST', `${A}/osprofiles/import`, { body: { document: JSON.stringify(manifest) } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'InvalidField', field: 'kubernetes/version' });
+      expect(res.json().detail).toContain('v1.32.4+k3s1');
+    });
+
+    it('answers 404 as a problem for an unknown profile', async () => {
+      const res = await api.call('GET', `${A}/osprofiles/nope`);
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toMatchObject({ code: 'NotFound', status: 404 });
+    });
+  });
+
+  describe('templates', () => {
+    it('lists every shared template, imported unchanged, with its flavor', async () => {
+      const res = await api.call('GET', `${A}/templates`);
+      const rows = res.json().items.map((t: { name: string; version: string; flavor: string }) => `${t.name}:${t.version}:${t.flavor}`).sort();
+      expect(rows).toEqual(['baseline-k3s:v0.0.10:k3s', 'baseline-k3s:v0.0.4:k3s', 'baseline:v2.0.2:rke2', 'privileged-k3s:v0.0.10:k3s', 'restricted-k3s:v0.0.10:k3s']);
+    });
+
+    it('filters by flavor and Kubernetes version', async () => {
+      const rke2 = await api.call('GET', `${A}/templates?flavor=rke2`);
+      expect(rke2.json().items.map((t: { name: string }) => t.name)).toEqual(['baseline']);
+      const v = await api.call('GET', `${A}/templates?kubernetesVersion=${encodeURIComponent('v1.32.4+k3s1')}`);
+      expect(v.json().items.map((t: { version: string }) => t.version)).toEqual(['v0.0.4']);
+    });
+
+    it('offers only templates compatible with the EMT profile and explains the excluded ones', async () => {
+      const res = await api.call('GET', `${A}/templates?compatibleWithOsProfile=microvisor-nonrt&explain=true`);
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      const items = body.items.map((t: { name: string; version: string; compatibility: { airGapped: boolean } }) => [`${t.name}:${t.version}`, t.compatibility.airGapped]);
+      expect(items.sort()).toEqual([['baseline-k3s:v0.0.4', true], ['baseline:v2.0.2', false]]);
+      const v10 = body.excluded.find((e: { name: string; version: string }) => e.name === 'baseline-k3s' && e.version === 'v0.0.10');
+      expect(v10.reason.code).toBe('K3sVersionMismatch');
+      expect(v10.reason.message).toContain('v1.33.5+k3s1');
+      expect(v10.reason.message).toContain('v1.32.4+k3s1');
+      expect(body.excluded).toHaveLength(3);
+    });
+
+    it('without explain, returns only the compatible templates', async () => {
+      const res = await api.call('GET', `${A}/templates?compatibleWithOsProfile=microvisor-nonrt`);
+      expect(res.json().excluded).toBeUndefined();
+      expect(res.json().items).toHaveLength(2);
+    });
+
+    it('runs every K3s template on Ubuntu in download mode, overriding the hard-coded airGapped', async () => {
+      const res = await api.call('GET', `${A}/templates?compatibleWithOsProfile=ubuntu-22.04-lts-generic&flavor=k3s`);
+      const items = res.json().items as { compatibility: { airGapped: boolean; basis: string; override?: { code: string } } }[];
+      expect(items).toHaveLength(4);
+      for (const t of items) {
+        expect(t.compatibility).toMatchObject({ compatible: true, airGapped: false, basis: 'NoEmbeddedK3s', override: { code: 'AirGappedOverridden' } });
+      }
+    });
+
+    it('answers 404 naming an unknown OS profile in the compatibility filter', async () => {
+      const res = await api.call('GET', `${A}/templates?compatibleWithOsProfile=missing`);
+      expect(res.statusCode).toBe(404);
+      expect(res.json().detail).toContain('missing');
+    });
+
+    it('refuses a template version that exists already (versions are immutable)', async () => {
+      const res = await api.call('POST', `${A}/templates`, { body: JSON.parse(readFormat('templates/baseline-k3s-v0.0.4.json')) });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().code).toBe('AlreadyExists');
+    });
+
+    it('names the field of a template whose version does not match its flavor', async () => {
+      const doc = { ...JSON.parse(readFormat('templates/baseline-k3s-v0.0.4.json')), version: 'v9.9.9', kubernetesVersion: 'v1.30.10+rke2r1' };
+      const res = await api.call('POST', `${A}/templates`, { body: doc });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'InvalidField', field: 'kubernetesVersion' });
+    });
+
+    it('gets, then deletes a template version, and refuses to delete one a cluster uses', async () => {
+      await api.store.hosts.register('alpha', { name: 'tpl-host', uuid: null, serial: 'TPL-1', site: null, labels: {} });
+      const host = (await api.store.hosts.list('alpha', { namePrefix: 'tpl-host' })).items[0]!;
+      await api.store.clusters.create('alpha', {
+        name: 'uses-restricted', template: { name: 'restricted-k3s', version: 'v0.0.10' }, flavor: 'k3s', kubernetesVersion: 'v1.33.5+k3s1',
+        osProfile: 'ubuntu-22.04-lts-generic', nodes: [{ hostId: host.id, role: 'all' }], airGapped: false, airGappedOverride: null, driver: 'agent',
+        phase: 'waiting-for-nodes', message: '', labels: {}, autoCreated: false, deletionPolicy: 'delete',
+      });
+      const inUse = await api.call('DELETE', `${A}/templates/restricted-k3s/versions/v0.0.10`);
+      expect(inUse.statusCode).toBe(409);
+      expect(inUse.json().code).toBe('InUse');
+      expect((await api.call('GET', `${A}/templates/privileged-k3s/versions/v0.0.10`)).statusCode).toBe(200);
+      expect((await api.call('DELETE', `${A}/templates/privileged-k3s/versions/v0.0.10`)).statusCode).toBe(204);
+      expect((await api.call('GET', `${A}/templates/privileged-k3s/versions/v0.0.10`)).statusCode).toBe(404);
+    });
+  });
+
+  describe('hosts', () => {
+    it('registers a host and returns it whole', async () => {
+      const res = await api.call('POST', `${A}/hosts`, { body: { uuid: '4C4C4544-0000-1111-2222-333344445555', serial: 'SN-100', site: 'store-1', labels: { zone: 'a' } } });
+      expect(res.statusCode).toBe(201);
+      const host = res.json();
+      expect(host).toEqual({
+        id: host.id, name: 'host-sn-100', uuid: '4c4c4544-0000-1111-2222-333344445555', serial: 'SN-100', site: 'store-1', labels: { zone: 'a' },
+        state: 'registered', createdAt: host.createdAt, updatedAt: host.updatedAt,
+      });
+      expect((await api.call('GET', `${A}/hosts/host-sn-100`)).json().id).toBe(host.id);
+      expect((await api.call('GET', `${A}/hosts/${host.id}`)).json().name).toBe('host-sn-100');
+    });
+
+    it('refuses the same uuid or serial twice, naming the existing host', async () => {
+      const sameSerial = await api.call('POST', `${A}/hosts`, { body: { serial: 'SN-100', name: 'other' } });
+      expect(sameSerial.statusCode).toBe(409);
+      expect(sameSerial.json().code).toBe('AlreadyExists');
+      expect(sameSerial.json().detail).toContain('host-sn-100');
+      const sameUuid = await api.call('POST', `${A}/hosts`, { body: { uuid: '4c4c4544-0000-1111-2222-333344445555', name: 'other2' } });
+      expect(sameUuid.statusCode).toBe(409);
+      expect(sameUuid.json().detail).toContain('host-sn-100');
+    });
+
+    it('names the field of a bad registration', async () => {
+      const badUuid = await api.call('POST', `${A}/hosts`, { body: { uuid: 'not-a-uuid' } });
+      expect(badUuid.statusCode).toBe(400);
+      expect(badUuid.json()).toMatchObject({ code: 'InvalidField', field: 'uuid' });
+      const none = await api.call('POST', `${A}/hosts`, { body: { name: 'x' } });
+      expect(none.json()).toMatchObject({ code: 'InvalidField', field: 'uuid' });
+      const unknown = await api.call('POST', `${A}/hosts`, { body: { serial: 'S-1', uid: 'typo' } });
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.json()).toMatchObject({ code: 'InvalidField', field: 'body/uid' });
+    });
+
+    it('pages through hosts with a cursor, without gaps or repeats, and filters', async () => {
+      for (let i = 0; i < 25; i++) {
+        const res = await api.call('POST', `${A}/hosts`, { body: { serial: `PG-${String(i).padStart(3, '0')}`, site: i % 2 ? 'odd' : 'even', labels: { batch: 'paging' } } });
+        expect(res.statusCode).toBe(201);
+      }
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await api.call('GET', `${A}/hosts?label=batch=paging&limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(res.statusCode).toBe(200);
+        seen.push(...res.json().items.map((h: { serial: string }) => h.serial));
+        cursor = res.json().nextCursor;
+      } while (cursor);
+      expect(seen).toHaveLength(25);
+      expect(new Set(seen).size).toBe(25);
+      const odd = await api.call('GET', `${A}/hosts?site=odd&label=batch=paging`);
+      expect(odd.json().items).toHaveLength(12);
+      const bad = await api.call('GET', `${A}/hosts?cursor=!!!`);
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().field).toMatch(/cursor/);
+    });
+
+    it('updates labels and site, deauthorizes, and deletes a host', async () => {
+      const patched = await api.call('PATCH', `${A}/hosts/host-sn-100`, { body: { site: 'store-2', labels: { zone: 'b' } } });
+      expect(patched.statusCode).toBe(200);
+      expect(patched.json()).toMatchObject({ site: 'store-2', labels: { zone: 'b' } });
+      const deauth = await api.call('POST', `${A}/hosts/host-sn-100/deauthorize`);
+      expect(deauth.json().state).toBe('deauthorized');
+      expect((await api.call('GET', `${A}/hosts?state=deauthorized`)).json().items.map((h: { name: string }) => h.name)).toContain('host-sn-100');
+      expect((await api.call('DELETE', `${A}/hosts/host-sn-100`)).statusCode).toBe(204);
+      expect((await api.call('GET', `${A}/hosts/host-sn-100`)).statusCode).toBe(404);
+    });
+  });
+
+  describe('isolation between projects', () => {
+    it('never shows one project\'s data to another, even by id', async () => {
+      const host = (await api.call('POST', `${A}/hosts`, { body: { serial: 'ISO-1' } })).json();
+      const beta = await api.token('beta', 'admin');
+      expect((await api.call('GET', `${B}/hosts`, { token: beta })).json().items).toEqual([]);
+      expect((await api.call('GET', `${B}/hosts/${host.id}`, { token: beta })).statusCode).toBe(404);
+      expect((await api.call('GET', `${B}/osprofiles`, { token: beta })).json().items).toEqual([]);
+      expect((await api.call('GET', `${B}/templates`, { token: beta })).json().items).toEqual([]);
+      // the same serial is free in another project
+      expect((await api.call('POST', `${B}/hosts`, { token: beta, body: { serial: 'ISO-1' } })).statusCode).toBe(201);
+    });
+
+    it('refuses a token used on another project\'s path', async () => {
+      const beta = await api.token('beta', 'admin');
+      const res = await api.call('GET', `${A}/hosts`, { token: beta });
+      expect(res.statusCode).toBe(403);
+      expect(res.json()).toMatchObject({ code: 'Forbidden', status: 403 });
+    });
+  });
+
+  describe('malformed requests', () => {
+    it('answers unparseable JSON with a 400 problem', async () => {
+      const res = await api.call('POST', `${A}/hosts`, { body: '{"serial": ', headers: { 'content-type': 'application/json' } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'MalformedDocument' });
+    });
+
+    it('answers an unknown route with a 404 problem', async () => {
+      const res = await api.call('GET', `${A}/nothing-here`);
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toMatchObject({ code: 'RouteNotFound' });
+    });
+
+    it('never answers 500 or shows a stack for hostile input on any route', async () => {
+      const bodies = ['', 'null', '[]', '"x"', '{"a":{"b":{"c":[1,2,{"d":null}]}}}', '{"name":"\\u0000"}', JSON.stringify({ document: 'x'.repeat(10_000) }), '{"labels":{"a":{"b":1}}}', '{"uuid":123,"serial":[],"kubernetesVersion":{"$gt":""}}'];
+      for (const route of api.app.routeCatalog) {
+        const url = route.url.replace(':project', 'alpha').replace(/:[a-z]+/g, encodeURIComponent("x'; drop table hosts;--"));
+        for (const body of route.method === 'GET' || route.method === 'DELETE' ? [undefined] : bodies) {
+          const res = await api.call(route.method, `${url}${route.method === 'GET' ? '?limit=abc&state=x' : ''}`, { ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }) });
+          expect(res.statusCode, `${route.method} ${url} ${body}`).toBeLessThan(500);
+          expect(res.body).not.toMatch(/\n\s+at /);
+        }
+      }
+    });
+  });
+}
