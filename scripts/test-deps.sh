@@ -4,7 +4,7 @@
 set -euo pipefail
 declare -A need=(
   [rpmbuild]=rpm [createrepo_c]=createrepo-c [dnf]=dnf [mksquashfs]=squashfs-tools
-  [ip]=iproute2 [unshare]=util-linux [zstd]=zstd [cpio]=cpio
+  [ip]=iproute2 [unshare]=util-linux [zstd]=zstd [cpio]=cpio [curl]=curl
 )
 missing=()
 for cmd in "${!need[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}"); done

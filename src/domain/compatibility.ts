@@ -47,8 +47,14 @@ function withOverride(template: CompatibilityTemplate, result: Extract<Compatibi
     ...result,
     override: {
       code: 'AirGappedOverridden',
-      message: `template sets agentConfig.airGapped=${hardCoded}; the OS profile decides airGapped=${result.airGapped} (${result.basis === 'NoEmbeddedK3s' ? 'the image embeds no K3s, so it is downloaded' : 'RKE2 is downloaded at install time'})`,
+      message: `template sets agentConfig.airGapped=${hardCoded}; the OS profile decides airGapped=${result.airGapped} (${BASIS_EXPLANATION[result.basis]})`,
       details: { templateValue: String(hardCoded), decided: String(result.airGapped) },
     },
   };
 }
+
+const BASIS_EXPLANATION: Record<Extract<Compatibility, { compatible: true }>['basis'], string> = {
+  EmbeddedVersion: 'the image embeds exactly this K3s version, so it installs without downloading',
+  NoEmbeddedK3s: 'the image embeds no K3s, so it is downloaded',
+  Rke2Download: 'RKE2 is downloaded at install time',
+};

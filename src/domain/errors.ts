@@ -30,6 +30,10 @@ export const errorCatalog = {
   UnsupportedMediaType: { status: 415, title: 'Unsupported media type' },
   /** An unexpected failure inside the server; details are in the server log, never in the answer. */
   Internal: { status: 500, title: 'Internal error' },
+  /** A K3s artifact on the host (binary version, air-gap image checksum, install script) differs from what the OS profile declares. */
+  K3sArtifactMismatch: { status: 409, title: 'Embedded K3s artifact does not match the OS profile' },
+  /** Installing K3s on a host failed: the install script failed, K3s did not become ready, or a download failed. */
+  K3sInstallFailed: { status: 502, title: 'Installing K3s on the host failed' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -69,4 +69,8 @@ const LABEL_VALUE = /^(|[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const DNS_LABEL_FORM = 'a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
 
+/** A DNS subdomain (RFC 1123): OS profile and template names, which may carry dots (ubuntu-22.04-lts-generic). */
+export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const DNS_SUBDOMAIN_FORM = 'lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters';
+
 export const SHA256 = /^[a-f0-9]{64}$/;

@@ -5,7 +5,7 @@
 import { parse as parseYaml } from 'yaml';
 import { AppError, invalidField } from './errors.ts';
 import {
-  DNS_LABEL, DNS_LABEL_FORM, SHA256, describe, isRecord, readList, readOptionalRecord, readOptionalString, readRecord, readString,
+  DNS_SUBDOMAIN, DNS_SUBDOMAIN_FORM, SHA256, describe, isRecord, readList, readOptionalRecord, readOptionalString, readRecord, readString,
   type Doc,
 } from './fields.ts';
 import type { EmbeddedKubernetes, ImagePackage } from './image-manifest.ts';
@@ -50,7 +50,7 @@ export function parseOsProfile(value: unknown, path = ''): OsProfile {
   }
   const kubernetes = readOptionalRecord(value, 'kubernetes', p);
   return {
-    name: readString(value, 'name', p, { pattern: DNS_LABEL, expected: DNS_LABEL_FORM }),
+    name: readString(value, 'name', p, { pattern: DNS_SUBDOMAIN, expected: DNS_SUBDOMAIN_FORM }),
     displayName: readOptionalString(value, 'displayName', p) ?? String(value['name']),
     version: readString(value, 'version', p),
     osType,

@@ -3,7 +3,7 @@
  * (`controlplaneprovidertype`, `clusterconfiguration`, `cluster-labels`) imports as is.
  */
 import { AppError, invalidField } from './errors.ts';
-import { describe, isRecord, readLabels, readOptionalString, readString, DNS_LABEL, DNS_LABEL_FORM, type Doc } from './fields.ts';
+import { describe, isRecord, readLabels, readOptionalString, readString, DNS_SUBDOMAIN, DNS_SUBDOMAIN_FORM, type Doc } from './fields.ts';
 import { parseKubernetesVersion, type KubernetesFlavor } from './k8s-version.ts';
 
 export interface ClusterNetwork {
@@ -41,7 +41,7 @@ export interface TemplateRef {
 
 export function parseTemplateRef(text: unknown, field = 'template'): TemplateRef {
   const m = typeof text === 'string' ? /^([^:]+):(v[^:]+)$/.exec(text.trim()) : null;
-  if (!m || !DNS_LABEL.test(m[1]!) || !TEMPLATE_VERSION.test(m[2]!)) {
+  if (!m || !DNS_SUBDOMAIN.test(m[1]!) || !TEMPLATE_VERSION.test(m[2]!)) {
     throw invalidField(field, `${field} ${JSON.stringify(text)} is not a template reference; expected name:version, for example baseline-k3s:v0.0.4`);
   }
   return { name: m[1]!, version: m[2]! };
@@ -60,7 +60,7 @@ export function parseTemplate(doc: unknown): ClusterTemplate {
   const controlPlaneField = emf ? 'clusterconfiguration' : 'controlPlane';
   const labelsField = emf ? 'cluster-labels' : 'labels';
 
-  const name = readString(doc, 'name', '', { pattern: DNS_LABEL, expected: DNS_LABEL_FORM });
+  const name = readString(doc, 'name', '', { pattern: DNS_SUBDOMAIN, expected: DNS_SUBDOMAIN_FORM });
   const version = readString(doc, 'version', '', { pattern: TEMPLATE_VERSION, expected: 'vX.Y.Z, for example v0.0.4' });
   const kubernetesVersion = parseKubernetesVersion(doc['kubernetesVersion'], 'kubernetesVersion');
   const flavor = readString(doc, flavorField, '');
