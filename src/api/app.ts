@@ -6,7 +6,9 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Store } from '../store/store.ts';
+import { HostEvents } from '../workflow/host-events.ts';
 import { auth } from './plugins/auth.ts';
+import { agentRoutes, enrollmentTokenRoutes } from './routes/agent.routes.ts';
 import { problemDetails } from './plugins/problem-details.ts';
 import { clusterRoutes } from './routes/clusters.routes.ts';
 import { hostRoutes } from './routes/hosts.routes.ts';
@@ -29,19 +31,25 @@ declare module 'fastify' {
 
 export interface ApiDeps {
   store: Store;
+  /** Wakes agents' long-polls after writes that change a host's desired state. */
+  events: HostEvents;
 }
 
-export interface BuildAppOptions extends ApiDeps {
+export interface BuildAppOptions extends Omit<ApiDeps, 'events'> {
+  events?: HostEvents;
   logger?: FastifyServerOptions['logger'];
+  /** Artifact mirror for hosts that download K3s (no embedded K3s); without it they use upstream. */
+  mirrorUrl?: string;
 }
 
 export const PROJECT_PREFIX = '/api/v1/projects/:project';
 export const OPENAPI_PATH = '/api/v1/openapi.json';
+export const AGENT_PREFIX = '/api/v1/agent';
 
 /** Secrets that must never reach a log line. */
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["x-edge-orch-host-credential"]'];
 
-export async function buildApp({ store, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({ store, events = new HostEvents(), logger = false, mirrorUrl }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger === false ? false : { ...(typeof logger === 'object' ? logger : {}), redact: REDACTED_PATHS },
     bodyLimit: 32 * 1024 * 1024,
@@ -69,9 +77,10 @@ export async function buildApp({ store, logger = false }: BuildAppOptions): Prom
   app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get(OPENAPI_PATH, { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  const deps: ApiDeps = { store };
-  for (const routes of [osProfileRoutes, templateRoutes, hostRoutes, clusterRoutes, tokenRoutes]) {
+  const deps: ApiDeps = { store, events };
+  for (const routes of [osProfileRoutes, templateRoutes, hostRoutes, clusterRoutes, tokenRoutes, enrollmentTokenRoutes]) {
     await app.register(routes, { prefix: PROJECT_PREFIX, ...deps });
   }
+  await app.register(agentRoutes, { prefix: AGENT_PREFIX, ...deps, ...(mirrorUrl ? { mirrorUrl } : {}) });
   return app;
 }

@@ -8,7 +8,7 @@ import { createApiHarness, type ApiHarness } from '../support/api-harness.ts';
 import { engines } from '../support/engines.ts';
 
 /** Which roles may call each route, by "METHOD url". A route missing here fails the test. */
-const EXPECTED: Record<string, Role[] | 'public'> = {
+const EXPECTED: Record<string, Role[] | 'public' | 'agent'> = {
   'GET /healthz': 'public',
   'GET /api/v1/openapi.json': 'public',
   'POST /api/v1/projects/:project/osprofiles': ['admin', 'onboarding-manager'],
@@ -33,6 +33,12 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/v1/projects/:project/tokens': ['admin'],
   'GET /api/v1/projects/:project/tokens': ['admin'],
   'DELETE /api/v1/projects/:project/tokens/:id': ['admin'],
+  'GET /api/v1/projects/:project/clusters/:name/kubeconfig': ['admin', 'edge-operator'],
+  'DELETE /api/v1/projects/:project/clusters/:name': ['admin', 'edge-operator'],
+  'POST /api/v1/projects/:project/enrollment-tokens': ['admin', 'onboarding-manager'],
+  'POST /api/v1/agent/enroll': 'public',
+  'GET /api/v1/agent/desired-state': 'agent',
+  'POST /api/v1/agent/report': 'agent',
 };
 
 describe.each(engines)('role matrix on $name', ({ createStore }) => {
@@ -52,7 +58,16 @@ describe.each(engines)('role matrix on $name', ({ createStore }) => {
       const url = route.url.replace(':project', 'alpha').replace(/:[a-z]+/g, 'x');
       const anonymous = await api.call(route.method, url, { token: null, body: route.method === 'GET' || route.method === 'DELETE' ? undefined : {} });
       if (allowed === 'public') {
-        expect(anonymous.statusCode, key).toBe(200);
+        expect([401, 403], key).not.toContain(anonymous.statusCode);
+        continue;
+      }
+      if (allowed === 'agent') {
+        // Only a host credential opens these; no user token does, whatever its role.
+        expect(anonymous.statusCode, key).toBe(401);
+        for (const role of ROLES) {
+          const res = await api.call(route.method, url, { token: await api.token('alpha', role), body: route.method === 'GET' ? undefined : {} });
+          expect(res.statusCode, `${key} as ${role}`).toBe(401);
+        }
         continue;
       }
       expect(anonymous.statusCode, key).toBe(401);

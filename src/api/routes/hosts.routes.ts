@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { invalidField } from '../../domain/errors.ts';
 import { DNS_LABEL, DNS_LABEL_FORM, readLabels } from '../../domain/fields.ts';
+import { computeDeauthorizeEffect } from '../../domain/deauthorize.ts';
 import { parseHostRegistration, type Host } from '../../domain/host.ts';
 import type { Store } from '../../store/store.ts';
 import { ProjectParams, problemResponses } from '../schemas/common.schema.ts';
@@ -28,7 +29,7 @@ function parseLabelSelector(text: string | undefined): Record<string, string> | 
   return readLabels(Object.fromEntries(pairs), 'querystring/label');
 }
 
-export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store }) => {
+export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store, events }) => {
   app.post('/hosts', {
     config: { permission: 'hosts:write' },
     schema: { tags: ['hosts'], summary: 'Register a host by uuid and/or serial', params: ProjectParams, body: HostCreate, response: { 201: HostSchema, ...problemResponses(409) } },
@@ -72,10 +73,18 @@ export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { stor
 
   app.post('/hosts/:host/deauthorize', {
     config: { permission: 'hosts:write' },
-    schema: { tags: ['hosts'], summary: 'Deauthorize a host: it may no longer connect', params: HostParams, response: { 200: HostSchema, ...problemResponses(404) } },
+    schema: { tags: ['hosts'], summary: 'Deauthorize a host: its cluster is deleted (or its node leaves a multi-node cluster); it may not enroll again', params: HostParams, response: { 200: HostSchema, ...problemResponses(404) } },
   }, async (request) => {
-    const host = await resolveHost(store, request.params.project, request.params.host);
-    return store.hosts.setState(request.params.project, host.id, 'deauthorized');
+    const { project } = request.params;
+    const host = await resolveHost(store, project, request.params.host);
+    const deauthorized = await store.transaction(async (tx) => {
+      const effect = computeDeauthorizeEffect(await tx.clusters.findByHost(project, host.id), host.id);
+      if (effect.kind === 'delete-cluster') await tx.clusters.update(project, effect.cluster, { phase: 'deleting', message: `host ${host.name} was deauthorized` });
+      if (effect.kind === 'remove-node') await tx.clusters.update(project, effect.cluster, { nodes: effect.nodes, message: `host ${host.name} left: deauthorized` });
+      return tx.hosts.setState(project, host.id, 'deauthorized');
+    });
+    events.changed(project, host.id);
+    return deauthorized;
   });
 
   app.delete('/hosts/:host', {

@@ -37,3 +37,7 @@ export const InstanceList = Type.Object({ items: Type.Array(InstanceSchema), nex
 export const ClusterList = Type.Object({ items: Type.Array(ClusterSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 export const InstanceParams = Type.Object({ project: Type.String(), id: Type.String() });
 export const ClusterParams = Type.Object({ project: Type.String(), name: Type.String() });
+export const ClusterDeleteQuery = Type.Object(
+  { force: Type.Optional(Type.Boolean({ description: 'Remove the cluster now, without waiting for the agents' })) },
+  { additionalProperties: false },
+);

@@ -1,0 +1,34 @@
+/**
+ * Wakes agents' long-polls when something that matters to a host changes in this process. Other replicas'
+ * changes are caught by the poll's periodic re-check, so this is an optimisation, never the source of truth.
+ */
+import { EventEmitter } from 'node:events';
+
+export class HostEvents {
+  readonly #emitter = new EventEmitter();
+
+  constructor() {
+    this.#emitter.setMaxListeners(0); // one listener per idle agent
+  }
+
+  /** Call after any write that may change a host's desired state. */
+  changed(project: string, hostId: string): void {
+    this.#emitter.emit(`${project}/${hostId}`);
+  }
+
+  /** Resolves on the next change for the host, or after `timeoutMs`, or when `signal` aborts. */
+  waitForChange(project: string, hostId: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const key = `${project}/${hostId}`;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#emitter.off(key, done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.#emitter.on(key, done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+}
