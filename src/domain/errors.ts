@@ -71,6 +71,7 @@ export class AppError extends Error {
   /** RFC 9457 problem document for this error. */
   toProblem(instance?: string): ProblemDocument {
     return {
+      ...(this.extra ?? {}), // first, so it can never overwrite the standard members
       type: problemType(this.code),
       title: errorCatalog[this.code].title,
       status: this.status,
@@ -79,7 +80,6 @@ export class AppError extends Error {
       ...(instance !== undefined ? { instance } : {}),
       ...(this.field !== undefined ? { field: this.field } : {}),
       ...(this.reason !== undefined ? { reason: this.reason } : {}),
-      ...(this.extra ?? {}),
     };
   }
 }

@@ -40,7 +40,7 @@ const SITE = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$/;
  * derived from the serial or uuid, so a host registered by identity alone still has a DNS-label name.
  */
 export function parseHostRegistration(value: unknown, path = ''): HostRegistration {
-  if (!isRecord(value)) throw invalidField(path || '/', `a host must be an object with uuid and/or serial, got ${describe(value)}`);
+  if (!isRecord(value)) throw invalidField(path.replace(/\/$/, '') || '/', `a host must be an object with uuid and/or serial, got ${describe(value)}`);
   const uuidText = readOptionalString(value, 'uuid', path);
   const uuid = uuidText?.toLowerCase() ?? null;
   if (uuid !== null && !UUID.test(uuid)) {

@@ -3,6 +3,7 @@
  * Parsed strictly and compared numerically; the RPM mapping round-trips to the exact upstream string.
  */
 import { invalidField } from './errors.ts';
+import { describe } from './fields.ts';
 
 export type KubernetesFlavor = 'k3s' | 'rke2';
 
@@ -39,7 +40,8 @@ export function tryParseKubernetesVersion(text: string): KubernetesVersion | nul
 export function parseKubernetesVersion(text: unknown, field = 'kubernetesVersion'): KubernetesVersion {
   const parsed = typeof text === 'string' ? tryParseKubernetesVersion(text) : null;
   if (!parsed) {
-    throw invalidField(field, `${field} ${JSON.stringify(text)} is not a Kubernetes version; expected ${KUBERNETES_VERSION_FORM}`);
+    const given = typeof text === 'string' ? `${JSON.stringify(text)} is not a Kubernetes version` : `must be a string, got ${describe(text)}`;
+    throw invalidField(field, `${field} ${given}; expected ${KUBERNETES_VERSION_FORM}`);
   }
   return parsed;
 }

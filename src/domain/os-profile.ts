@@ -141,7 +141,8 @@ export function parseInfraCoreProfile(doc: unknown): OsProfile {
     parseOsProfile({
       name: spec['profileName'],
       displayName: spec['name'],
-      version: spec['osImageVersion'],
+      // YAML reads an unquoted 3.0 as a number; a version is text.
+      version: typeof spec['osImageVersion'] === 'number' ? String(spec['osImageVersion']) : spec['osImageVersion'],
       osType,
       architecture: spec['architecture'],
       imageUrl: spec['osImageUrl'],
@@ -175,10 +176,18 @@ function withSourceFields<T>(fields: Record<string, string>, fn: () => T): T {
       : undefined;
     if (error instanceof AppError && from !== undefined) {
       const field = fields[from]! + error.field!.slice(from.length);
-      throw new AppError(error.code, error.detail.replaceAll(error.field!, field), { field, cause: error });
+      throw new AppError(error.code, renameField(error.detail, error.field!, field), { field, cause: error });
     }
     throw error;
   }
+}
+
+/** Renames `from` to `to` in a message, but never inside a quoted value: the user's value is shown as given. */
+function renameField(detail: string, from: string, to: string): string {
+  return detail
+    .split(/("(?:[^"\\]|\\.)*")/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replaceAll(from, to)))
+    .join('');
 }
 
 /** Reads an OS profile file of any supported format: manifest.json, infra-core YAML, or our own JSON. */

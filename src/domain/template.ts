@@ -42,7 +42,8 @@ export interface TemplateRef {
 export function parseTemplateRef(text: unknown, field = 'template'): TemplateRef {
   const m = typeof text === 'string' ? /^([^:]+):(v[^:]+)$/.exec(text.trim()) : null;
   if (!m || !DNS_SUBDOMAIN.test(m[1]!) || !TEMPLATE_VERSION.test(m[2]!)) {
-    throw invalidField(field, `${field} ${JSON.stringify(text)} is not a template reference; expected name:version, for example baseline-k3s:v0.0.4`);
+    const given = typeof text === 'string' ? `${JSON.stringify(text)} is not a template reference` : `must be a string, got ${describe(text)}`;
+    throw invalidField(field, `${field} ${given}; expected name:version, for example baseline-k3s:v0.0.4`);
   }
   return { name: m[1]!, version: m[2]! };
 }
