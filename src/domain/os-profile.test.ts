@@ -105,7 +105,7 @@ describe('parseInfraCoreProfile (infra-core OS-profile YAML, real files)', () =>
   it.each([
     ['osImageSha256', 'not-a-sha', 'spec/osImageSha256 "not-a-sha" is not valid; expected 64 lowercase hex digits'],
     ['architecture', undefined, 'spec/architecture must be a non-empty string, got nothing'],
-    ['osImageVersion', 3.1, 'spec/osImageVersion must be a non-empty string, got number 3.1'],
+    ['osImageVersion', [], 'spec/osImageVersion must be a non-empty string, got a list'],
     ['name', 7, 'spec/name must be a non-empty string, got number 7'],
   ])('rejects a bad spec/%s, naming the YAML field', (key, value, detail) => {
     const doc = microvisorYaml();
@@ -113,6 +113,12 @@ describe('parseInfraCoreProfile (infra-core OS-profile YAML, real files)', () =>
     const error = thrown(() => parseInfraCoreProfile(doc));
     expect(error.field).toBe(`spec/${key}`);
     expect(error.detail).toBe(detail);
+  });
+
+  it('reads an unquoted numeric osImageVersion as the version text', () => {
+    const doc = microvisorYaml();
+    doc['spec']['osImageVersion'] = 3.1;
+    expect(parseInfraCoreProfile(doc).version).toBe('3.1');
   });
 
   it('rejects a document without spec, naming spec', () => {
