@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Store } from '../store/store.ts';
 import { HostEvents } from '../workflow/host-events.ts';
 import { auth } from './plugins/auth.ts';
+import { jsonBody } from './plugins/json-body.ts';
 import { agentRoutes, enrollmentTokenRoutes } from './routes/agent.routes.ts';
 import { problemDetails } from './plugins/problem-details.ts';
 import { clusterRoutes } from './routes/clusters.routes.ts';
@@ -64,6 +65,7 @@ export async function buildApp({ store, events = new HostEvents(), logger = fals
     }
   });
   await app.register(problemDetails);
+  await app.register(jsonBody);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -3,6 +3,9 @@
  * credentials handed out at enrollment. Only sha256 hashes are stored.
  */
 import type { Host } from '../domain/host.ts';
+import { createId, nowIso } from './create-id.ts';
+import type { Db } from './database.ts';
+import { toHost } from './host-store.ts';
 
 export interface EnrollmentToken {
   id: string;
@@ -18,4 +21,27 @@ export interface AgentStore {
   setHostCredential(project: string, hostId: string, secretHash: string): Promise<void>;
   /** The host a credential belongs to, whatever its project. */
   findHostByCredential(secretHash: string): Promise<Host | null>;
+}
+
+export function createAgentStore(db: Db): AgentStore {
+  return {
+    async createEnrollmentToken({ project, name, secretHash }) {
+      const row = { id: createId(), project, name, secret_hash: secretHash, created_at: nowIso() };
+      await db.insertInto('enrollment_tokens').values(row).execute();
+      return { id: row.id, project, name, createdAt: row.created_at };
+    },
+    async findEnrollmentToken(secretHash) {
+      const row = await db.selectFrom('enrollment_tokens').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
+      return row ? { id: row.id, project: row.project, name: row.name, createdAt: row.created_at } : null;
+    },
+    async setHostCredential(project, hostId, secretHash) {
+      await db.deleteFrom('host_credentials').where('host_id', '=', hostId).execute();
+      await db.insertInto('host_credentials').values({ host_id: hostId, project, secret_hash: secretHash, created_at: nowIso() }).execute();
+    },
+    async findHostByCredential(secretHash) {
+      const row = await db.selectFrom('host_credentials').innerJoin('hosts', 'hosts.id', 'host_credentials.host_id').selectAll('hosts')
+        .where('host_credentials.secret_hash', '=', secretHash).executeTakeFirst();
+      return row ? toHost(row) : null;
+    },
+  };
 }

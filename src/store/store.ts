@@ -9,6 +9,8 @@ import type { Instance } from '../domain/instance.ts';
 import type { OsProfile } from '../domain/os-profile.ts';
 import type { ClusterTemplate, TemplateRef } from '../domain/template.ts';
 import type { Role } from '../domain/roles.ts';
+import type { AgentStore } from './agent-store.ts';
+import type { Db } from './database.ts';
 
 export interface Page<T> {
   items: T[];
@@ -89,7 +91,7 @@ export interface HostStore {
   list(project: string, filter?: HostFilter, page?: PageRequest): Promise<Page<Host>>;
   update(project: string, id: string, patch: { site?: string | null; labels?: Record<string, string>; name?: string }): Promise<Host>;
   setState(project: string, id: string, state: HostState): Promise<Host>;
-  /** InUse while an instance or cluster node refers to it. */
+  /** InUse while the host is a cluster node; its instance and credential are deleted with it. */
   delete(project: string, id: string): Promise<void>;
 }
 
@@ -127,6 +129,9 @@ export interface Store {
   readonly hosts: HostStore;
   readonly instances: InstanceStore;
   readonly clusters: ClusterStore;
+  readonly agents: AgentStore;
+  /** The Kysely handle, for sub-stores added by later layers (jobs); bound to the transaction inside one. */
+  readonly db: Db;
   /** Runs fn in one database transaction; the store it receives is bound to it. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

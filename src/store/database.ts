@@ -1,0 +1,115 @@
+/**
+ * Kysely table types. Structured values (labels, profile and template documents, cluster nodes) are JSON
+ * text on both engines, so the same queries run everywhere; columns that are filtered or unique are real columns.
+ */
+import type { Kysely } from 'kysely';
+
+export interface ProjectTable {
+  name: string;
+  created_at: string;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  project: string;
+  role: string;
+  name: string;
+  secret_hash: string;
+  created_at: string;
+}
+
+export interface OsProfileTable {
+  project: string;
+  name: string;
+  /** The whole OsProfile as JSON. */
+  doc: string;
+  created_at: string;
+}
+
+export interface TemplateTable {
+  project: string;
+  name: string;
+  version: string;
+  flavor: string;
+  kubernetes_version: string;
+  /** The whole ClusterTemplate as JSON. */
+  doc: string;
+  created_at: string;
+}
+
+export interface HostTable {
+  /** Time-ordered (see create-id.ts): the cursor order. */
+  id: string;
+  project: string;
+  name: string;
+  uuid: string | null;
+  serial: string | null;
+  site: string | null;
+  labels: string;
+  state: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InstanceTable {
+  id: string;
+  project: string;
+  host_id: string;
+  os_profile: string;
+  observed_os_profile: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ClusterTable {
+  id: string;
+  project: string;
+  name: string;
+  template_name: string;
+  template_version: string;
+  os_profile: string;
+  phase: string;
+  /** The rest of the Cluster (flavor, version, airGapped, labels, ...) as JSON. */
+  doc: string;
+  kubeconfig: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ClusterNodeTable {
+  project: string;
+  host_id: string;
+  cluster_id: string;
+  role: string;
+  position: number;
+}
+
+export interface EnrollmentTokenTable {
+  id: string;
+  project: string;
+  name: string;
+  secret_hash: string;
+  created_at: string;
+}
+
+export interface HostCredentialTable {
+  host_id: string;
+  project: string;
+  secret_hash: string;
+  created_at: string;
+}
+
+export interface Database {
+  projects: ProjectTable;
+  api_tokens: ApiTokenTable;
+  os_profiles: OsProfileTable;
+  templates: TemplateTable;
+  hosts: HostTable;
+  instances: InstanceTable;
+  clusters: ClusterTable;
+  cluster_nodes: ClusterNodeTable;
+  enrollment_tokens: EnrollmentTokenTable;
+  host_credentials: HostCredentialTable;
+}
+
+export type Db = Kysely<Database>;

@@ -1,0 +1,110 @@
+import { sql } from 'kysely';
+import { AppError, notFound } from '../domain/errors.ts';
+import type { Host, HostRegistration, HostState } from '../domain/host.ts';
+import { createId, nowIso } from './create-id.ts';
+import type { Db, HostTable } from './database.ts';
+import { decodeCursor, insertOrConflict, pageLimit, toPage } from './store-errors.ts';
+import type { HostStore } from './store.ts';
+
+export const toHost = (row: HostTable): Host => ({
+  id: row.id, project: row.project, name: row.name, uuid: row.uuid, serial: row.serial, site: row.site,
+  labels: JSON.parse(row.labels) as Record<string, string>, state: row.state as HostState, createdAt: row.created_at, updatedAt: row.updated_at,
+});
+
+/** LIKE pattern matching one `"key":"value"` pair of the labels JSON; label characters cannot contain quotes. */
+const labelPattern = (key: string, value: string): string => `%${JSON.stringify({ [key]: value }).slice(1, -1)}%`.replace(/[\\_]/g, (c) => `\\${c}`);
+
+export function createHostStore(db: Db): HostStore {
+  async function find(project: string, id: string): Promise<Host | null> {
+    const row = await db.selectFrom('hosts').selectAll().where('project', '=', project).where('id', '=', id).executeTakeFirst();
+    return row ? toHost(row) : null;
+  }
+  async function get(project: string, id: string): Promise<Host> {
+    const host = await find(project, id);
+    if (!host) throw notFound('host', id);
+    return host;
+  }
+  /** The first host that already holds one of the registration's unique values, and which value. */
+  async function findClash(project: string, r: Pick<HostRegistration, 'uuid' | 'serial' | 'name'>, exceptId?: string): Promise<{ host: Host; field: 'uuid' | 'serial' | 'name' } | null> {
+    for (const field of ['uuid', 'serial', 'name'] as const) {
+      const value = r[field];
+      if (value === null || value === undefined) continue;
+      let query = db.selectFrom('hosts').selectAll().where('project', '=', project).where(field, '=', value);
+      if (exceptId) query = query.where('id', '!=', exceptId);
+      const row = await query.executeTakeFirst();
+      if (row) return { host: toHost(row), field };
+    }
+    return null;
+  }
+  function conflict(clash: { host: Host; field: 'uuid' | 'serial' | 'name' }, value: string): AppError {
+    return new AppError('AlreadyExists', `a host with ${clash.field} ${value} is already registered: ${clash.host.name} (${clash.host.id})`, {
+      field: clash.field, extra: { existing: { id: clash.host.id, name: clash.host.name } },
+    });
+  }
+  return {
+    async register(project, registration) {
+      const clash = await findClash(project, registration);
+      if (clash) throw conflict(clash, String(registration[clash.field]));
+      const now = nowIso();
+      const row: HostTable = {
+        id: createId(), project, name: registration.name, uuid: registration.uuid, serial: registration.serial, site: registration.site,
+        labels: JSON.stringify(registration.labels), state: 'registered', created_at: now, updated_at: now,
+      };
+      await insertOrConflict(`host ${registration.name}`, () => db.insertInto('hosts').values(row).execute());
+      return toHost(row);
+    },
+    get,
+    find,
+    async findByIdentity(project, { uuid, serial }) {
+      if (uuid === null && serial === null) return null;
+      const row = await db.selectFrom('hosts').selectAll().where('project', '=', project)
+        .where((eb) => eb.or([...(uuid !== null ? [eb('uuid', '=', uuid)] : []), ...(serial !== null ? [eb('serial', '=', serial)] : [])]))
+        .orderBy('id').executeTakeFirst();
+      return row ? toHost(row) : null;
+    },
+    async list(project, filter = {}, page) {
+      const limit = pageLimit(page);
+      const after = decodeCursor(page?.cursor);
+      let query = db.selectFrom('hosts').selectAll().where('project', '=', project);
+      if (after) query = query.where('id', '>', after);
+      if (filter.state) query = query.where('state', '=', filter.state);
+      if (filter.site) query = query.where('site', '=', filter.site);
+      if (filter.namePrefix) query = query.where(sql<boolean>`substr(name, 1, ${filter.namePrefix.length}) = ${filter.namePrefix}`);
+      for (const [key, value] of Object.entries(filter.labels ?? {})) {
+        query = query.where(sql<boolean>`labels like ${labelPattern(key, value)} escape '\\'`);
+      }
+      const rows = await query.orderBy('id').limit(limit + 1).execute();
+      return toPage(rows.map(toHost), limit);
+    },
+    async update(project, id, patch) {
+      const host = await get(project, id);
+      if (patch.name !== undefined && patch.name !== host.name) {
+        const clash = await findClash(project, { uuid: null, serial: null, name: patch.name }, id);
+        if (clash) throw conflict(clash, patch.name);
+      }
+      const values = {
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.site !== undefined ? { site: patch.site } : {}),
+        ...(patch.labels !== undefined ? { labels: JSON.stringify(patch.labels) } : {}),
+        updated_at: nowIso(),
+      };
+      await insertOrConflict(`host ${patch.name ?? host.name}`, () => db.updateTable('hosts').set(values).where('project', '=', project).where('id', '=', id).execute());
+      return get(project, id);
+    },
+    async setState(project, id, state) {
+      const result = await db.updateTable('hosts').set({ state, updated_at: nowIso() }).where('project', '=', project).where('id', '=', id).executeTakeFirst();
+      if (result.numUpdatedRows === 0n) throw notFound('host', id);
+      return get(project, id);
+    },
+    async delete(project, id) {
+      const host = await get(project, id);
+      const node = await db.selectFrom('cluster_nodes').innerJoin('clusters', 'clusters.id', 'cluster_nodes.cluster_id')
+        .select('clusters.name').where('cluster_nodes.project', '=', project).where('cluster_nodes.host_id', '=', id).executeTakeFirst();
+      if (node) throw new AppError('InUse', `host ${host.name} is a node of cluster ${node.name}; delete the cluster or deauthorize the host first`, { extra: { usedBy: { cluster: node.name } } });
+      // The instance is the host's own record of its OS; it goes with the host.
+      await db.deleteFrom('instances').where('project', '=', project).where('host_id', '=', id).execute();
+      await db.deleteFrom('host_credentials').where('host_id', '=', id).execute();
+      await db.deleteFrom('hosts').where('project', '=', project).where('id', '=', id).execute();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * openStore: the one factory. Opens the engine, runs pending migrations, and assembles the sub-stores over a
+ * Kysely handle; inside `transaction` the same sub-stores are built over the transaction.
+ */
+import { Migrator } from 'kysely/migration';
+import type { StoreConfig } from '../config.ts';
+import { AppError } from '../domain/errors.ts';
+import { createAgentStore } from './agent-store.ts';
+import { createClusterStore } from './cluster-store.ts';
+import type { Db } from './database.ts';
+import { createDb as createPostgresDb } from './engines/postgres.ts';
+import { createDb as createSqliteDb } from './engines/sqlite.ts';
+import { createHostStore } from './host-store.ts';
+import { createInstanceStore } from './instance-store.ts';
+import { migrationProvider } from './migrations/index.ts';
+import { createOsProfileStore } from './os-profile-store.ts';
+import { createProjectStore } from './project-store.ts';
+import { createTemplateStore } from './template-store.ts';
+import { createTokenStore } from './token-store.ts';
+import type { Store } from './store.ts';
+
+export async function openStore(config: StoreConfig): Promise<Store> {
+  const db = config.engine === 'sqlite' ? createSqliteDb(config) : createPostgresDb(config);
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return createStore(db, config.engine, false);
+}
+
+export async function migrate(db: Db): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new AppError('Internal', `database migration ${failed} failed`, { cause: error });
+  }
+}
+
+function createStore(db: Db, engine: Store['engine'], inTransaction: boolean): Store {
+  return {
+    engine,
+    projects: createProjectStore(db),
+    tokens: createTokenStore(db),
+    osProfiles: createOsProfileStore(db),
+    templates: createTemplateStore(db),
+    hosts: createHostStore(db),
+    instances: createInstanceStore(db),
+    clusters: createClusterStore(db),
+    agents: createAgentStore(db),
+    db,
+    async transaction(fn) {
+      // Already inside one: join it (Kysely has no nested transactions on a transaction handle).
+      if (inTransaction) return fn(this);
+      return db.transaction().execute((trx) => fn(createStore(trx, engine, true)));
+    },
+    async close() {
+      if (!inTransaction) await db.destroy();
+    },
+  };
+}

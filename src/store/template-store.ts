@@ -1,0 +1,48 @@
+import { AppError, notFound } from '../domain/errors.ts';
+import { formatTemplateRef, type ClusterTemplate } from '../domain/template.ts';
+import { nowIso } from './create-id.ts';
+import type { Db } from './database.ts';
+import { insertOrConflict } from './store-errors.ts';
+import type { TemplateStore } from './store.ts';
+
+export function createTemplateStore(db: Db): TemplateStore {
+  const find: TemplateStore['find'] = async (project, ref) => {
+    const row = await db.selectFrom('templates').select('doc')
+      .where('project', '=', project).where('name', '=', ref.name).where('version', '=', ref.version).executeTakeFirst();
+    return row ? (JSON.parse(row.doc) as ClusterTemplate) : null;
+  };
+  return {
+    async create(project, template) {
+      if (await find(project, template)) {
+        throw new AppError('AlreadyExists', `template ${formatTemplateRef(template)} already exists in project ${project}; template versions are immutable, create a new version`, { extra: { existing: { name: template.name, version: template.version } } });
+      }
+      await insertOrConflict(`template ${formatTemplateRef(template)}`, () =>
+        db.insertInto('templates').values({
+          project, name: template.name, version: template.version, flavor: template.flavor, kubernetes_version: template.kubernetesVersion,
+          doc: JSON.stringify(template), created_at: nowIso(),
+        }).execute());
+      return template;
+    },
+    find,
+    async get(project, ref) {
+      const template = await find(project, ref);
+      if (!template) throw notFound('template', formatTemplateRef(ref));
+      return template;
+    },
+    async list(project, filter = {}) {
+      let query = db.selectFrom('templates').select('doc').where('project', '=', project);
+      if (filter.flavor) query = query.where('flavor', '=', filter.flavor);
+      if (filter.kubernetesVersion) query = query.where('kubernetes_version', '=', filter.kubernetesVersion);
+      if (filter.name) query = query.where('name', '=', filter.name);
+      const rows = await query.orderBy('name').orderBy('created_at').execute();
+      return rows.map((r) => JSON.parse(r.doc) as ClusterTemplate);
+    },
+    async delete(project, ref) {
+      const user = await db.selectFrom('clusters').select('name')
+        .where('project', '=', project).where('template_name', '=', ref.name).where('template_version', '=', ref.version).executeTakeFirst();
+      if (user) throw new AppError('InUse', `template ${formatTemplateRef(ref)} is in use by cluster ${user.name}`, { extra: { usedBy: { cluster: user.name } } });
+      const result = await db.deleteFrom('templates').where('project', '=', project).where('name', '=', ref.name).where('version', '=', ref.version).executeTakeFirst();
+      if (result.numDeletedRows === 0n) throw notFound('template', formatTemplateRef(ref));
+    },
+  };
+}
