@@ -4,8 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { AppError, invalidField } from './domain/errors.ts';
+import type { StoreConfig } from './store/store-config.ts';
 
-export type StoreConfig = { engine: 'sqlite'; file: string } | { engine: 'postgres'; connectionString: string };
 
 export interface ServerConfig {
   readonly dataDir: string;

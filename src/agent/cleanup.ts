@@ -65,7 +65,7 @@ export async function cleanupK3s({ osType, binDir, listPackageFiles = rpmPackage
   }
   // Only directories holding something that may stay are listed in detail; the rest go whole.
   const stays = [...(await mountsUnder(roots)), ...[...packageOwned].filter((p) => roots.some((root) => p.startsWith(`${root}/`)))];
-  const plan = computeCleanupPlan({ entries: await listEntries(roots, stays), packageOwned, osType });
+  const plan = computeCleanupPlan({ entries: await listEntries(roots, stays, await mountPoints()), packageOwned, osType });
   const removed: string[] = [];
   for (const path of plan.remove) {
     try {
@@ -90,32 +90,37 @@ export async function rpmPackageFiles(): Promise<ReadonlySet<string>> {
 
 /**
  * The roots and, below them, the directories leading to `stays` (package files, mounts left) with their
- * contents; symlinks are not followed and mounts below a root are not entered.
+ * contents; symlinks are not followed and mounts below a root are not entered. A mount point is known by its
+ * device number differing from its parent's or, for a bind mount of the same file system, by /proc/self/mounts.
  */
-async function listEntries(roots: string[], stays: string[]): Promise<HostEntry[]> {
+async function listEntries(roots: string[], stays: string[], mounts: ReadonlySet<string>): Promise<HostEntry[]> {
   const leadsToStay = new Set(stays.flatMap((path) => path.split('/').slice(1).map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`)));
   const entries = new Map<string, HostEntry>();
   const visit = async (path: string, parentDev: number | null, isRoot: boolean): Promise<void> => {
     const info = await lstat(path).catch(() => null);
     if (!info || entries.has(path)) return;
     const parent = parentDev ?? (await stat(dirname(path)).catch(() => null))?.dev;
-    const mountPoint = info.isDirectory() && parent !== undefined && info.dev !== parent;
+    const mountPoint = info.isDirectory() && ((parent !== undefined && info.dev !== parent) || mounts.has(path));
     const kind = info.isSymbolicLink() ? 'symlink' : info.isDirectory() ? 'dir' : info.isFile() ? 'file' : 'other';
     entries.set(path, { path, kind, ...(kind === 'symlink' ? { linkTarget: await readlink(path) } : {}), ...(mountPoint ? { mountPoint } : {}) });
-    // A root that is a mount of its own (a data partition) is emptied; a mount found inside is left alone.
-    if (kind !== 'dir' || (mountPoint && !isRoot) || !leadsToStay.has(path)) return;
+    // A root that is a mount of its own (a data partition) is kept and emptied; a mount found inside is left alone.
+    if (kind !== 'dir' || (mountPoint && !isRoot) || (!leadsToStay.has(path) && !(mountPoint && isRoot))) return;
     for (const name of await readdir(path)) await visit(join(path, name), info.dev, false);
   };
   for (const root of roots) await visit(root, null, true);
   return [...entries.values()];
 }
 
-/** Mount points strictly below the roots, deepest first (from /proc/self/mounts, whose spaces are octal-escaped). */
+/** Mount points strictly below the roots, deepest first. */
 async function mountsUnder(roots: string[]): Promise<string[]> {
+  return [...(await mountPoints())].filter((p) => roots.some((root) => p.startsWith(`${root}/`))).sort((a, b) => b.length - a.length);
+}
+
+/** Every mount point (from /proc/self/mounts, whose spaces are octal-escaped). */
+async function mountPoints(): Promise<Set<string>> {
   const text = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
-  const points = text.split('\n').map((line) => line.split(' ')[1]).filter((p): p is string => !!p)
-    .map((p) => p.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))));
-  return [...new Set(points.filter((p) => roots.some((root) => p.startsWith(`${root}/`))))].sort((a, b) => b.length - a.length);
+  return new Set(text.split('\n').map((line) => line.split(' ')[1]).filter((p): p is string => !!p)
+    .map((p) => p.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)))));
 }
 
 /** SIGTERM, then SIGKILL, to `k3s server|agent` processes and K3s's containerd shims; true when any was found. */

@@ -22,7 +22,7 @@ describe('parseRegistrationRequest', () => {
       defaults: FULL,
       hosts: [
         { uuid: U1 },
-        { serial: 'SN-2', name: 'edge-2', osProfile: 'ubuntu-22-04', template: 'baseline:v2.0.2', cluster: { name: 'plant-a', labels: { site: 'a' } } },
+        { serial: 'SN-2', name: 'edge-2', osProfile: 'ubuntu-22.04-lts-generic', template: 'baseline:v2.0.2', cluster: { name: 'plant-a', labels: { site: 'a' } } },
       ],
     });
     expect(request.options).toEqual({ autoProvision: true, autoCluster: true, atomic: false });
@@ -38,7 +38,7 @@ describe('parseRegistrationRequest', () => {
       {
         index: 1,
         registration: { name: 'edge-2', uuid: null, serial: 'SN-2', site: null, labels: {} },
-        osProfile: 'ubuntu-22-04',
+        osProfile: 'ubuntu-22.04-lts-generic',
         template: { name: 'baseline', version: 'v2.0.2' },
         cluster: { name: 'plant-a', labels: { site: 'a' } },
       },

@@ -5,7 +5,7 @@
  * can report them all and a real run can refuse the request naming each field.
  */
 import { AppError, invalidField, isAppError } from './errors.ts';
-import { DNS_LABEL, DNS_LABEL_FORM, describe, isRecord, readLabels, readOptionalString, type Doc } from './fields.ts';
+import { DNS_LABEL, DNS_LABEL_FORM, DNS_SUBDOMAIN, DNS_SUBDOMAIN_FORM, describe, isRecord, readLabels, readOptionalString, type Doc } from './fields.ts';
 import { parseHostRegistration, type HostRegistration } from './host.ts';
 import type { HostPlan, RegistrationOptions, StepName } from './registration-steps.ts';
 import { parseTemplateRef, type TemplateRef } from './template.ts';
@@ -65,7 +65,7 @@ export function parseRegistrationRequest(body: unknown): RegistrationRequest {
     );
   }
   const defaults: RegistrationDefaults = {
-    osProfile: readOptionalString(defaultsDoc, 'osProfile', 'defaults/', { pattern: DNS_LABEL, expected: DNS_LABEL_FORM }) ?? null,
+    osProfile: readOptionalString(defaultsDoc, 'osProfile', 'defaults/', { pattern: DNS_SUBDOMAIN, expected: DNS_SUBDOMAIN_FORM }) ?? null,
     template: defaultsDoc['template'] === undefined || defaultsDoc['template'] === null || defaultsDoc['template'] === ''
       ? null : parseTemplateRef(defaultsDoc['template'], 'defaults/template'),
   };
@@ -96,7 +96,7 @@ export function parseRegistrationRequest(body: unknown): RegistrationRequest {
         index, step, field: error.field ?? `hosts/${index}`, code: 'InvalidField', message: error.detail,
         registration: step === 'register-host' ? null : tryParse(() => parseHostRegistration(host, `hosts/${index}/`)),
         osProfile: step === 'create-cluster' && isRecord(host)
-          ? tryParse(() => readOptionalString(host, 'osProfile', `hosts/${index}/`, { pattern: DNS_LABEL, expected: DNS_LABEL_FORM }) ?? defaults.osProfile)
+          ? tryParse(() => readOptionalString(host, 'osProfile', `hosts/${index}/`, { pattern: DNS_SUBDOMAIN, expected: DNS_SUBDOMAIN_FORM }) ?? defaults.osProfile)
           : null,
       });
       plans.push(null);
@@ -142,7 +142,7 @@ function parseHostPlan(host: unknown, index: number, options: RegistrationOption
   if (unknown !== undefined) throw invalidField(`${path}${unknown}`, `${path}${unknown} is not a known field; expected ${[...HOST_KEYS].join(', ')}`);
   const registration = parseHostRegistration(host, path);
 
-  const ownProfile = readOptionalString(host, 'osProfile', path, { pattern: DNS_LABEL, expected: DNS_LABEL_FORM }) ?? null;
+  const ownProfile = readOptionalString(host, 'osProfile', path, { pattern: DNS_SUBDOMAIN, expected: DNS_SUBDOMAIN_FORM }) ?? null;
   const ownTemplate = host['template'] === undefined || host['template'] === null || host['template'] === '' ? null : parseTemplateRef(host['template'], `${path}template`);
   const clusterDoc = host['cluster'];
   if (clusterDoc !== undefined && clusterDoc !== null && !isRecord(clusterDoc)) {

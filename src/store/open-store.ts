@@ -3,7 +3,7 @@
  * Kysely handle; inside `transaction` the same sub-stores are built over the transaction.
  */
 import { Migrator } from 'kysely/migration';
-import type { StoreConfig } from '../config.ts';
+import type { StoreConfig } from './store-config.ts';
 import { AppError } from '../domain/errors.ts';
 import { createAgentStore } from './agent-store.ts';
 import { createClusterStore } from './cluster-store.ts';

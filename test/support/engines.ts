@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import type { StoreConfig } from '../../src/config.ts';
+import type { StoreConfig } from '../../src/store/store-config.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { selectedEngines, type EngineName } from './engine-selection.ts';

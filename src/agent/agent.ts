@@ -1,0 +1,163 @@
+/**
+ * The agent's loop: enroll once, then long-poll the host's desired state and reconcile the host against it,
+ * reporting the image manifest and the cluster's phase. Network errors and 5xx are retried with exponential
+ * backoff and jitter, so the agent rides out server restarts and dropped links; a 401 makes it enroll again.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { OsType } from '../domain/os-profile.ts';
+import type { InstallPlan } from '../render/bootstrap/install-plan.ts';
+import { computeBackoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
+import { cleanupK3s } from './cleanup.ts';
+import { pollDesiredState } from './desired-state-poll.ts';
+import { enrollHost, forgetCredential, loadCredential, type HostCredential } from './enroll.ts';
+import type { HostIdentity } from './identity.ts';
+import { manifestOsType, readImageManifest, type ReportedManifest } from './image-manifest-file.ts';
+import { createHostReconciler, type ClusterReport, type HostOperations } from './reconcile-host.ts';
+import { readInstallRecord, runInstall, type RunInstallOptions } from './run-install.ts';
+import { isSouthboundError, SouthboundError, type SouthboundClient } from './southbound-client.ts';
+
+export interface AgentLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export interface AgentOptions {
+  client: SouthboundClient;
+  enrollToken: string;
+  identity: HostIdentity;
+  /** Where the credential is kept (created 0700). */
+  stateDir: string;
+  /** The image manifest to report (re-read before every report). */
+  manifestPath: string;
+  /** The address the host is reached at; the kubeconfig the agent reports points there. */
+  hostAddress: string;
+  /** One round (enroll, one desired state without waiting, act on it) and return. */
+  once?: boolean;
+  signal?: AbortSignal;
+  log: AgentLogger;
+  /** Long-poll wait per request. */
+  waitSeconds?: number;
+  /** Retrying network errors and 5xx. */
+  backoff?: BackoffPolicy;
+  /** Retrying enrollment while the host is not registered yet (404) or deauthorized (403). */
+  enrollBackoff?: BackoffPolicy;
+  installTimeouts?: RunInstallOptions['timeouts'];
+  /** Why an install plan cannot run here (emulated hosts); see domain/host-root.ts. */
+  checkPlan?: (plan: InstallPlan) => string | null;
+  /** Replaces what acts on the host (tests); reporting always goes through the client. */
+  host?: Pick<HostOperations, 'install' | 'cleanup' | 'readInstallRecord'>;
+}
+
+export interface AgentRunResult {
+  /** The last desired state's revision the agent acted on. */
+  revision: string | undefined;
+  /** `once` only: whether the round's work succeeded. */
+  ok: boolean;
+}
+
+const ENROLL_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 10_000 };
+
+/** Runs until `signal` aborts (then resolves), or one round with `once`. Fails only when enrollment cannot ever work. */
+export async function runAgent(options: AgentOptions): Promise<AgentRunResult> {
+  const { client, stateDir, manifestPath, hostAddress, once = false, signal, log, waitSeconds = 25, backoff = DEFAULT_BACKOFF, installTimeouts } = options;
+  let credential: HostCredential | null = await loadCredential(stateDir, client.serverUrl);
+  let manifest: ReportedManifest | null = null;
+  let roundOk = true;
+
+  async function readManifest(): Promise<ReportedManifest | null> {
+    try {
+      manifest = await readImageManifest(manifestPath);
+    } catch (error) {
+      log.warn({ path: manifestPath, error: (error as Error).message }, 'the image manifest cannot be read; reporting none');
+      manifest = null;
+    }
+    return manifest;
+  }
+
+  /** Calls `fn` with the credential; enrolls first when there is none, again after a 401; retries transient errors. */
+  async function withCredential<T>(what: string, fn: (secret: string) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      credential ??= await enroll(options, log);
+      try {
+        return await fn(credential.credential);
+      } catch (error) {
+        if (signal?.aborted || !isSouthboundError(error)) throw error;
+        if (error.status === 401) {
+          log.warn({ host: credential.hostName }, 'the server no longer accepts this host\'s credential; enrolling again');
+          await forgetCredential(stateDir);
+          credential = null;
+        } else if (!error.retryable || (once && attempt >= 4)) {
+          throw error;
+        } else {
+          log.warn({ attempt, error: error.message }, `${what} failed; retrying`);
+        }
+        await sleep(computeBackoffDelay(attempt, backoff), undefined, { signal });
+      }
+    }
+  }
+
+  const ops: HostOperations = {
+    async report(cluster: ClusterReport | null) {
+      const body = { manifest: await readManifest(), cluster: cluster ? { ...cluster, message: cluster.message.slice(0, 4000) } : null };
+      if (cluster?.phase === 'failed') roundOk = false;
+      try {
+        await withCredential('reporting', (secret) => client.report(secret, body, signal));
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        log.error({ error: (error as Error).message, phase: cluster?.phase }, 'the server refused the report');
+      }
+    },
+    install: options.host?.install ?? ((plan) => runInstall({ plan, hostAddress, ...(installTimeouts ? { timeouts: installTimeouts } : {}) })),
+    cleanup: options.host?.cleanup ?? ((osType: OsType) => cleanupK3s({ osType })),
+    readInstallRecord: options.host?.readInstallRecord ?? (() => readInstallRecord()),
+    osType: () => manifestOsType(manifest),
+    ...(options.checkPlan ? { checkPlan: options.checkPlan } : {}),
+  };
+  const reconciler = createHostReconciler({ ops, log });
+
+  let revision: string | undefined;
+  for (let failures = 0; !signal?.aborted;) {
+    try {
+      await readManifest();
+      const retryAt = reconciler.retryAt();
+      const wait = once ? 0 : retryAt === null ? waitSeconds : Math.max(0, Math.min(waitSeconds, Math.ceil((retryAt - Date.now()) / 1000)));
+      const desired = await withCredential('polling the desired state', (secret) => pollDesiredState({ client, credential: secret, revision, waitSeconds: wait, signal }));
+      const revisionChanged = desired.revision !== revision;
+      if (revisionChanged) log.info({ revision: desired.revision, action: desired.action.kind, host: desired.host.name }, 'desired state');
+      revision = desired.revision;
+      await reconciler.reconcile(desired, { revisionChanged });
+      failures = 0;
+      if (once) return { revision, ok: roundOk };
+    } catch (error) {
+      if (signal?.aborted) break;
+      if (once || isFatal(error)) throw error;
+      log.error({ error: (error as Error).message }, 'the agent loop failed; trying again');
+      await sleep(computeBackoffDelay(failures++, backoff), undefined, { signal }).catch(() => undefined);
+    }
+  }
+  return { revision, ok: roundOk };
+}
+
+/** An enrollment token the server rejects will never work: the agent stops and says so. */
+const isFatal = (error: unknown): boolean => isSouthboundError(error) && error.code === 'EnrollmentRejected';
+
+/** Enrolls, waiting while the host is not registered yet (404) or deauthorized (403); a rejected token is fatal. */
+async function enroll({ client, stateDir, enrollToken, identity, signal, once, enrollBackoff = ENROLL_BACKOFF, backoff = DEFAULT_BACKOFF }: AgentOptions, log: AgentLogger): Promise<HostCredential> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const credential = await enrollHost({ client, stateDir, enrollToken, identity, ...(signal ? { signal } : {}) });
+      log.info({ host: credential.hostName, hostId: credential.hostId, project: credential.project }, 'enrolled');
+      return credential;
+    } catch (error) {
+      if (signal?.aborted || !isSouthboundError(error)) throw error;
+      if (error.status === 401) {
+        throw new SouthboundError(`the server rejected the enrollment token (${error.message}); start the agent with a valid --enroll-token`, { status: 401, code: 'EnrollmentRejected', cause: error });
+      }
+      const waiting = error.status === 404 || error.status === 403;
+      if (once || (!waiting && !error.retryable)) throw error;
+      if (attempt === 0 || !waiting) log.warn({ identity, error: error.message }, waiting ? 'the host cannot enroll yet; waiting' : 'enrolling failed; retrying');
+      await sleep(computeBackoffDelay(attempt, waiting ? enrollBackoff : backoff), undefined, { signal });
+    }
+  }
+}

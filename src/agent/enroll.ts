@@ -1,0 +1,72 @@
+/**
+ * Enrollment: the agent trades the project's enrollment token and its machine identity for a per-host
+ * credential once, keeps it in its state directory (0600), and from then on uses only the credential.
+ */
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HostIdentity } from './identity.ts';
+import type { SouthboundClient } from './southbound-client.ts';
+
+export const CREDENTIAL_FILE = 'credential.json';
+
+/** What enrollment gave this host; `credential` is a secret. */
+export interface HostCredential {
+  /** The orchestrator it was issued by: a credential is used with that server only. */
+  serverUrl: string;
+  project: string;
+  hostId: string;
+  hostName: string;
+  credential: string;
+}
+
+/** The stored credential for `serverUrl`, or null when there is none (or it was issued by another server). */
+export async function loadCredential(stateDir: string, serverUrl: string): Promise<HostCredential | null> {
+  const text = await readFile(join(stateDir, CREDENTIAL_FILE), 'utf8').catch(() => null);
+  if (text === null) return null;
+  try {
+    const stored = JSON.parse(text) as Partial<HostCredential>;
+    const complete = ['serverUrl', 'project', 'hostId', 'hostName', 'credential'].every((k) => typeof stored[k as keyof HostCredential] === 'string');
+    return complete && stored.serverUrl === serverUrl ? (stored as HostCredential) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes the credential 0600 into a 0700 state directory, through a temporary file and a rename. */
+export async function saveCredential(stateDir: string, credential: HostCredential): Promise<void> {
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  await chmod(stateDir, 0o700);
+  const path = join(stateDir, CREDENTIAL_FILE);
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, `${JSON.stringify(credential, null, 2)}\n`, { mode: 0o600, flag: 'w' });
+    await chmod(temporary, 0o600);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Forgets the credential (the server no longer accepts it). */
+export async function forgetCredential(stateDir: string): Promise<void> {
+  await rm(join(stateDir, CREDENTIAL_FILE), { force: true });
+}
+
+/** Enrolls with the server and stores the credential. Errors are the client's SouthboundError (404: not registered yet, 403: deauthorized). */
+export async function enrollHost({ client, stateDir, enrollToken, identity, signal }: {
+  client: SouthboundClient;
+  stateDir: string;
+  enrollToken: string;
+  identity: HostIdentity;
+  signal?: AbortSignal;
+}): Promise<HostCredential> {
+  const answer = await client.enroll({
+    enrollmentToken: enrollToken,
+    ...(identity.uuid !== null ? { uuid: identity.uuid } : {}),
+    ...(identity.serial !== null ? { serial: identity.serial } : {}),
+  }, signal);
+  const credential: HostCredential = { serverUrl: client.serverUrl, project: answer.project, hostId: answer.hostId, hostName: answer.hostName, credential: answer.credential };
+  await saveCredential(stateDir, credential);
+  return credential;
+}

@@ -1,0 +1,124 @@
+/**
+ * The agent's side of the southbound API (/api/v1/agent): enroll, desired state, report. Every failure is a
+ * SouthboundError that says whether trying again later can help (network errors, 5xx, 408, 429).
+ */
+import type { DesiredState } from '../domain/desired-state.ts';
+import type { AgentReport } from '../domain/agent-report.ts';
+import { invalidField } from '../domain/errors.ts';
+
+export const AGENT_API_PREFIX = '/api/v1/agent';
+
+export interface EnrollRequest {
+  enrollmentToken: string;
+  uuid?: string;
+  serial?: string;
+}
+
+export interface EnrollResponse {
+  project: string;
+  hostId: string;
+  hostName: string;
+  credential: string;
+}
+
+/** The desired state as the API sends it: the revision is an opaque string. */
+export type AgentDesiredState = Omit<DesiredState, 'revision'> & { revision: string };
+
+export interface SouthboundClient {
+  readonly serverUrl: string;
+  enroll(request: EnrollRequest, signal?: AbortSignal): Promise<EnrollResponse>;
+  /** Long-poll: answers at once when the revision differs from `revision`, else after up to `waitSeconds`. */
+  desiredState(credential: string, query: { revision?: string; waitSeconds: number }, signal?: AbortSignal): Promise<AgentDesiredState>;
+  report(credential: string, report: AgentReport, signal?: AbortSignal): Promise<void>;
+}
+
+/** A failed call: `status` is null when the server could not be reached or the answer was not understood. */
+export class SouthboundError extends Error {
+  readonly status: number | null;
+  /** The problem document's code, when the server sent one. */
+  readonly code: string | null;
+  readonly retryable: boolean;
+
+  constructor(message: string, { status, code = null, cause }: { status: number | null; code?: string | null; cause?: unknown }) {
+    super(message, { cause });
+    this.name = 'SouthboundError';
+    this.status = status;
+    this.code = code;
+    this.retryable = status === null || status >= 500 || status === 408 || status === 429;
+  }
+}
+
+export const isSouthboundError = (value: unknown): value is SouthboundError => value instanceof SouthboundError;
+
+export interface SouthboundClientOptions {
+  serverUrl: string;
+  /** Per-request time limit on top of a long-poll's own wait. */
+  requestTimeoutMs?: number;
+  fetch?: typeof globalThis.fetch;
+}
+
+export function createSouthboundClient({ serverUrl, requestTimeoutMs = 30_000, fetch = globalThis.fetch }: SouthboundClientOptions): SouthboundClient {
+  const base = parseServerUrl(serverUrl);
+
+  async function call<T>(method: 'GET' | 'POST', path: string, { credential, body, timeoutMs = requestTimeoutMs, signal }: { credential?: string; body?: unknown; timeoutMs?: number; signal?: AbortSignal | undefined }): Promise<T> {
+    const url = `${base}${AGENT_API_PREFIX}${path}`;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      const why = timeout.aborted ? `no answer within ${timeoutMs / 1000} s` : describeNetworkError(error);
+      throw new SouthboundError(`${method} ${url} failed: ${why}`, { status: null, cause: error });
+    }
+    const text = await response.text().catch(() => '');
+    if (!response.ok) {
+      const problem = parseJson(text) as { code?: unknown; detail?: unknown } | null;
+      const detail = typeof problem?.detail === 'string' ? problem.detail : text.slice(0, 300);
+      throw new SouthboundError(`${method} ${url} answered ${response.status}: ${detail}`, { status: response.status, code: typeof problem?.code === 'string' ? problem.code : null });
+    }
+    const value = parseJson(text);
+    if (value === null || typeof value !== 'object') throw new SouthboundError(`${method} ${url} answered ${response.status} without a JSON object`, { status: null });
+    return value as T;
+  }
+
+  return {
+    serverUrl: base,
+    enroll: (request, signal) => call<EnrollResponse>('POST', '/enroll', { body: request, signal }),
+    desiredState(credential, { revision, waitSeconds }, signal) {
+      const query = new URLSearchParams({ waitSeconds: String(waitSeconds), ...(revision ? { revision } : {}) });
+      return call<AgentDesiredState>('GET', `/desired-state?${query}`, { credential, timeoutMs: requestTimeoutMs + waitSeconds * 1000, signal });
+    },
+    async report(credential, report, signal) {
+      await call<{ accepted: boolean }>('POST', '/report', { credential, body: report, signal });
+    },
+  };
+}
+
+/** http(s) base URL without credentials, query or trailing slash. */
+function parseServerUrl(text: string): string {
+  const url = URL.canParse(text) ? new URL(text) : null;
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash) {
+    throw invalidField('server', `--server ${JSON.stringify(text)} is not valid; expected the orchestrator's http(s) URL without credentials or query, for example https://orchestrator.example.com:8080`);
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** fetch wraps the socket error in `cause`; its code (ECONNREFUSED, EHOSTUNREACH…) is what helps. */
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}

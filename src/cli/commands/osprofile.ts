@@ -1,0 +1,60 @@
+/** `edge-orch osprofile import|list|get|delete`. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { AppError } from '../../domain/errors.ts';
+import type { OsProfile } from '../../domain/os-profile.ts';
+import { commandContext, runAction } from '../command-context.ts';
+import { renderOutput, type Column } from '../output/output.ts';
+
+const COLUMNS: Column<OsProfile>[] = [
+  { header: 'NAME', value: (p) => p.name },
+  { header: 'VERSION', value: (p) => p.version },
+  { header: 'TYPE', value: (p) => p.osType },
+  { header: 'ARCH', value: (p) => p.architecture },
+  { header: 'EMBEDDED K8S', value: (p) => (p.kubernetes ? p.kubernetes.version : 'none') },
+  { header: 'SOURCE', value: (p) => p.source },
+];
+
+export function readTextFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new AppError('InvalidField', `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, { field: 'file', cause });
+  }
+}
+
+export function registerOsProfileCommands(program: Command): void {
+  const osprofile = program.command('osprofile').description('OS profiles: what an image is and which K3s it embeds');
+
+  osprofile.command('import <file>')
+    .description('Import an image manifest.json (edge-orch emt compose) or an infra-core OS profile YAML')
+    .option('--name <name>', 'profile name, overriding the one in the file')
+    .action(runAction(async function importAction(this: Command, file: string) {
+      const ctx = commandContext(this);
+      const { name } = this.opts<{ name?: string }>();
+      const client = ctx.client();
+      const profile = await client.post<OsProfile>(client.projectPath('/osprofiles/import'), { document: readTextFile(file), ...(name ? { name } : {}) });
+      ctx.print(renderOutput(ctx.format, profile, [profile], COLUMNS));
+    }));
+
+  osprofile.command('list').description('List OS profiles').action(runAction(async function listAction(this: Command) {
+    const ctx = commandContext(this);
+    const client = ctx.client();
+    const { items } = await client.get<{ items: OsProfile[] }>(client.projectPath('/osprofiles'));
+    ctx.print(renderOutput(ctx.format, items, items, COLUMNS));
+  }));
+
+  osprofile.command('get <name>').description('Show an OS profile').action(runAction(async function getAction(this: Command, name: string) {
+    const ctx = commandContext(this);
+    const client = ctx.client();
+    const profile = await client.get<OsProfile>(client.projectPath(`/osprofiles/${encodeURIComponent(name)}`));
+    ctx.print(renderOutput(ctx.format, profile, [profile], COLUMNS));
+  }));
+
+  osprofile.command('delete <name>').description('Delete an OS profile (refused while in use)').action(runAction(async function deleteAction(this: Command, name: string) {
+    const ctx = commandContext(this);
+    const client = ctx.client();
+    await client.delete(client.projectPath(`/osprofiles/${encodeURIComponent(name)}`));
+    ctx.print(`osprofile ${name} deleted`);
+  }));
+}

@@ -1,0 +1,30 @@
+/**
+ * The edge-orch command line (kubectl style: nouns, verbs, -o table|json|yaml). Parts that live in sibling
+ * layers (server, agent) are handed in by the composition root, src/main.ts.
+ */
+import { Command, Option } from 'commander';
+import { registerAgentCommand, type AgentCommandDeps } from './commands/agent.ts';
+import { registerHostCommands } from './commands/host.ts';
+import { registerLoginCommand } from './commands/login.ts';
+import { registerOsProfileCommands } from './commands/osprofile.ts';
+import { registerServeCommand, type ServeDeps } from './commands/serve.ts';
+import { registerTemplateCommands } from './commands/template.ts';
+
+export type ProgramDeps<Config> = ServeDeps<Config> & AgentCommandDeps;
+
+export function createProgram<Config>(deps: ProgramDeps<Config>): Command {
+  const program = new Command('edge-orch')
+    .description('Turns bare edge machines into running K3s clusters, with Kubernetes built into the OS image')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'))
+    .option('--server <url>', 'orchestrator URL (EDGE_ORCH_SERVER; default: from edge-orch login)')
+    .option('--project <name>', 'project (EDGE_ORCH_PROJECT; default: from edge-orch login)')
+    .option('--token <token>', 'API token (EDGE_ORCH_TOKEN; default: from edge-orch login)')
+    .showHelpAfterError();
+  registerServeCommand(program, deps);
+  registerLoginCommand(program);
+  registerOsProfileCommands(program);
+  registerTemplateCommands(program);
+  registerHostCommands(program);
+  registerAgentCommand(program, deps);
+  return program;
+}

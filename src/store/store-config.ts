@@ -1,0 +1,2 @@
+/** Which database the store runs on. */
+export type StoreConfig = { engine: 'sqlite'; file: string } | { engine: 'postgres'; connectionString: string };

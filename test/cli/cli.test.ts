@@ -1,0 +1,95 @@
+/**
+ * The CLI as a user runs it: a real server, the real `edge-orch` process, the real files from ../shared/formats.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadServerConfig } from '../../src/config.ts';
+import { startServer, type RunningServer } from '../../src/server.ts';
+import { FORMATS_DIR, osProfileFiles, templateFiles } from '../support/formats.ts';
+
+const MAIN = resolve(import.meta.dirname, '../../src/main.ts');
+const run = promisify(execFile);
+
+describe('edge-orch CLI', () => {
+  let server: RunningServer;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+
+  async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [MAIN, ...args], { env });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'edge-orch-cli-'));
+    server = await startServer(loadServerConfig({ dataDir: join(dir, 'data'), port: 0, logLevel: 'silent' }, {}));
+    env = { PATH: process.env['PATH'], HOME: dir, EDGE_ORCH_CONFIG: join(dir, 'cli.json') };
+  });
+  afterAll(async () => server?.close());
+
+  it('logs in with the first admin token and keeps the settings private', async () => {
+    expect(statSync(server.adminTokenFile!).mode & 0o777).toBe(0o600);
+    const login = await cli('login', '--server', server.url, '--token-file', server.adminTokenFile!);
+    expect(login.stderr).toBe('');
+    expect(login.code).toBe(0);
+    expect(statSync(join(dir, 'cli.json')).mode & 0o777).toBe(0o600);
+    expect(login.stdout).not.toContain((await import('node:fs')).readFileSync(server.adminTokenFile!, 'utf8').trim());
+  });
+
+  it('imports the shared OS profiles and templates unchanged', async () => {
+    for (const file of osProfileFiles()) expect((await cli('osprofile', 'import', join(FORMATS_DIR, file))).code).toBe(0);
+    const templates = await cli('template', 'import', ...templateFiles().map((f) => join(FORMATS_DIR, f)));
+    expect(templates.code).toBe(0);
+    expect(templates.stdout.trim().split('\n')).toHaveLength(5);
+  });
+
+  it('lists templates compatible with the EMT profile and explains the excluded ones', async () => {
+    const { code, stdout } = await cli('template', 'list', '--compatible-with', 'microvisor-nonrt', '--explain');
+    expect(code).toBe(0);
+    const [compatible, excluded] = stdout.split('Excluded');
+    expect(compatible).toMatch(/baseline-k3s\s+v0\.0\.4\s+k3s\s+v1\.32\.4\+k3s1\s+air-gapped/);
+    expect(compatible).not.toContain('v0.0.10');
+    expect(excluded).toMatch(/baseline-k3s\s+v0\.0\.10\s+v1\.33\.5\+k3s1\s+K3sVersionMismatch: .*v1\.33\.5\+k3s1.*v1\.32\.4\+k3s1/);
+  });
+
+  it('prints JSON and YAML that parse to the API objects', async () => {
+    const json = JSON.parse((await cli('-o', 'json', 'template', 'list', '--flavor', 'rke2')).stdout);
+    expect(json.items.map((t: { name: string }) => t.name)).toEqual(['baseline']);
+    const yaml = (await import('yaml')).parse((await cli('osprofile', 'get', 'microvisor-nonrt', '-o', 'yaml')).stdout);
+    expect(yaml.kubernetes.version).toBe('v1.32.4+k3s1');
+  });
+
+  it('registers, lists, gets and deauthorizes a host', async () => {
+    expect((await cli('host', 'register', '--serial', 'CLI-1', '--site', 'store-9', '--label', 'zone=a')).code).toBe(0);
+    const listed = JSON.parse((await cli('host', 'list', '--label', 'zone=a', '-o', 'json')).stdout);
+    expect(listed.map((h: { serial: string }) => h.serial)).toEqual(['CLI-1']);
+    expect(JSON.parse((await cli('host', 'get', 'host-cli-1', '-o', 'json')).stdout).site).toBe('store-9');
+    expect(JSON.parse((await cli('host', 'deauthorize', 'host-cli-1', '-o', 'json')).stdout).state).toBe('deauthorized');
+  });
+
+  it('fails with exit 1 and names the existing host for a duplicate serial', async () => {
+    const { code, stderr } = await cli('host', 'register', '--serial', 'CLI-1');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^error: a host with serial CLI-1 is already registered: host-cli-1 \(/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('gives a precise error for a malformed file', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ name: 'x', version: 'v1.0.0', kubernetesVersion: 'v1.32.4', controlplaneprovidertype: 'k3s', clusterconfiguration: {} }));
+    const { code, stderr } = await cli('template', 'import', bad);
+    expect(code).toBe(1);
+    expect(stderr).toContain('kubernetesVersion "v1.32.4" is not a Kubernetes version; expected v<major>.<minor>.<patch>+k3s<N>');
+    const missing = await cli('osprofile', 'import', join(dir, 'nope.yaml'));
+    expect(missing.stderr).toBe(`error: cannot read ${join(dir, 'nope.yaml')}: ENOENT (field: file)\n`);
+  });
+});
