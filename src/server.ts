@@ -9,6 +9,8 @@ import { buildApp } from './api/app.ts';
 import { createTokenSecret, hashTokenSecret } from './api/token-secret.ts';
 import type { ServerConfig } from './config.ts';
 import { openStore } from './store/open-store.ts';
+import { HostEvents } from './workflow/host-events.ts';
+import { createRegistrationEngine, type RegistrationEngineOptions } from './workflow/engine.ts';
 import type { Store } from './store/store.ts';
 
 export interface RunningServer {
@@ -20,11 +22,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: ServerConfig): Promise<RunningServer> {
+export interface ServerOptions {
+  /** Registration worker tuning (tests shorten the lease so a killed server's hosts are taken over quickly). */
+  registration?: Pick<RegistrationEngineOptions, 'leaseMs' | 'batchSize' | 'pollMs'>;
+}
+
+/** Opens the store, serves the API and runs the registration worker next to it. */
+export async function startServer(config: ServerConfig, options: ServerOptions = {}): Promise<RunningServer> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore(config.store);
   const adminTokenFile = await ensureFirstAdminToken(store, config);
-  const app = await buildApp({ store, logger: { level: config.logLevel } });
+  const events = new HostEvents();
+  const app = await buildApp({ store, events, logger: { level: config.logLevel } });
+  const engine = createRegistrationEngine({
+    store, log: app.log, ...options.registration, onHostChanged: (project, hostId) => events.changed(project, hostId),
+  });
+  await engine.start();
   const url = await app.listen({ host: config.host, port: config.port });
   return {
     app,
@@ -32,6 +45,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     url,
     adminTokenFile,
     async close() {
+      await engine.stop();
       await app.close();
       await store.close();
     },

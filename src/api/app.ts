@@ -14,6 +14,7 @@ import { problemDetails } from './plugins/problem-details.ts';
 import { clusterRoutes } from './routes/clusters.routes.ts';
 import { hostRoutes } from './routes/hosts.routes.ts';
 import { osProfileRoutes } from './routes/os-profiles.routes.ts';
+import { registrationRoutes } from './routes/registrations.routes.ts';
 import { templateRoutes } from './routes/templates.routes.ts';
 import { tokenRoutes } from './routes/tokens.routes.ts';
 
@@ -80,7 +81,7 @@ export async function buildApp({ store, events = new HostEvents(), logger = fals
   app.get(OPENAPI_PATH, { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   const deps: ApiDeps = { store, events };
-  for (const routes of [osProfileRoutes, templateRoutes, hostRoutes, clusterRoutes, tokenRoutes, enrollmentTokenRoutes]) {
+  for (const routes of [osProfileRoutes, templateRoutes, hostRoutes, clusterRoutes, registrationRoutes, tokenRoutes, enrollmentTokenRoutes]) {
     await app.register(routes, { prefix: PROJECT_PREFIX, ...deps });
   }
   await app.register(agentRoutes, { prefix: AGENT_PREFIX, ...deps, ...(mirrorUrl ? { mirrorUrl } : {}) });

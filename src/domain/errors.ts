@@ -34,6 +34,10 @@ export const errorCatalog = {
   K3sArtifactMismatch: { status: 409, title: 'Embedded K3s artifact does not match the OS profile' },
   /** Installing K3s on a host failed: the install script failed, K3s did not become ready, or a download failed. */
   K3sInstallFailed: { status: 502, title: 'Installing K3s on the host failed' },
+  /** An EMT build source's sha256 differs from the one its SPEC's signatures file records (`edge-orch emt build`). */
+  SourceChecksumMismatch: { status: 409, title: 'A build source does not match its recorded sha256' },
+  /** An image build tool (rpmbuild, createrepo_c, dnf, rpm, mksquashfs) could not be run or failed. */
+  BuildToolFailed: { status: 500, title: 'An image build tool failed' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

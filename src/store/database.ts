@@ -99,6 +99,40 @@ export interface HostCredentialTable {
   created_at: string;
 }
 
+export interface RegistrationJobTable {
+  id: string;
+  project: string;
+  /** RegistrationOptions as JSON. */
+  options: string;
+  /** `{osProfile, template}` as JSON. */
+  defaults: string;
+  host_count: number;
+  created_at: string;
+}
+
+export interface RegistrationHostTable {
+  /** `<job id>:<index>`. */
+  key: string;
+  job_id: string;
+  project: string;
+  idx: number;
+  status: string;
+  /** Each step's status, null when the job does not run it. */
+  register_host: string | null;
+  create_instance: string | null;
+  create_cluster: string | null;
+  /** HostPlan as JSON. */
+  plan: string;
+  /** HostProgress as JSON. */
+  progress: string;
+  lease_owner: string | null;
+  /** ISO time after which another worker may take the host. */
+  lease_until: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   projects: ProjectTable;
   api_tokens: ApiTokenTable;
@@ -110,6 +144,8 @@ export interface Database {
   cluster_nodes: ClusterNodeTable;
   enrollment_tokens: EnrollmentTokenTable;
   host_credentials: HostCredentialTable;
+  registration_jobs: RegistrationJobTable;
+  registration_hosts: RegistrationHostTable;
 }
 
 export type Db = Kysely<Database>;

@@ -55,6 +55,10 @@ export function createHostStore(db: Db): HostStore {
     },
     get,
     find,
+    async findByName(project, name) {
+      const row = await db.selectFrom('hosts').selectAll().where('project', '=', project).where('name', '=', name).executeTakeFirst();
+      return row ? toHost(row) : null;
+    },
     async findByIdentity(project, { uuid, serial }) {
       if (uuid === null && serial === null) return null;
       const row = await db.selectFrom('hosts').selectAll().where('project', '=', project)

@@ -12,6 +12,7 @@ import { createDb as createPostgresDb } from './engines/postgres.ts';
 import { createDb as createSqliteDb } from './engines/sqlite.ts';
 import { createHostStore } from './host-store.ts';
 import { createInstanceStore } from './instance-store.ts';
+import { createJobStore } from './job-store.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { createOsProfileStore } from './os-profile-store.ts';
 import { createProjectStore } from './project-store.ts';
@@ -49,6 +50,7 @@ function createStore(db: Db, engine: Store['engine'], inTransaction: boolean): S
     instances: createInstanceStore(db),
     clusters: createClusterStore(db),
     agents: createAgentStore(db),
+    jobs: createJobStore(db, engine, inTransaction),
     db,
     async transaction(fn) {
       // Already inside one: join it (Kysely has no nested transactions on a transaction handle).

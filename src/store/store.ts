@@ -10,6 +10,7 @@ import type { OsProfile } from '../domain/os-profile.ts';
 import type { ClusterTemplate, TemplateRef } from '../domain/template.ts';
 import type { Role } from '../domain/roles.ts';
 import type { AgentStore } from './agent-store.ts';
+import type { JobStore } from './job-store.ts';
 import type { Db } from './database.ts';
 
 export interface Page<T> {
@@ -87,6 +88,7 @@ export interface HostStore {
   get(project: string, id: string): Promise<Host>;
   find(project: string, id: string): Promise<Host | null>;
   findByIdentity(project: string, identity: { uuid: string | null; serial: string | null }): Promise<Host | null>;
+  findByName(project: string, name: string): Promise<Host | null>;
   /** Ordered by creation (id), stable under concurrent inserts. */
   list(project: string, filter?: HostFilter, page?: PageRequest): Promise<Page<Host>>;
   update(project: string, id: string, patch: { site?: string | null; labels?: Record<string, string>; name?: string }): Promise<Host>;
@@ -130,6 +132,8 @@ export interface Store {
   readonly instances: InstanceStore;
   readonly clusters: ClusterStore;
   readonly agents: AgentStore;
+  /** Registration jobs (see job-store.ts). */
+  readonly jobs: JobStore;
   /** The Kysely handle, for sub-stores added by later layers (jobs); bound to the transaction inside one. */
   readonly db: Db;
   /** Runs fn in one database transaction; the store it receives is bound to it. */
@@ -138,3 +142,4 @@ export interface Store {
 }
 
 export type { ClusterNode };
+export type { ClaimedHost, RegistrationHostRecord, RegistrationJob } from './job-store.ts';

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { invalidField } from '../../domain/errors.ts';
 import type { Host } from '../../domain/host.ts';
 import { commandContext, runAction } from '../command-context.ts';
+import { registerHostImportCommand } from './host-import.ts';
 import { renderOutput, type Column } from '../output/output.ts';
 
 const COLUMNS: Column<Host>[] = [
@@ -106,5 +107,6 @@ export function registerHostCommands(program: Command): Command {
     await client.delete(client.projectPath(hostPath(id)));
     ctx.print(`host ${id} deleted`);
   }));
+  registerHostImportCommand(host);
   return host;
 }

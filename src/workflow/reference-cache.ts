@@ -1,0 +1,31 @@
+/**
+ * OS profiles and templates looked up once per batch of hosts (thousands of hosts share a few of them).
+ * Reads go through the store the caller passes, so inside a transaction they use that transaction.
+ */
+import type { OsProfile } from '../domain/os-profile.ts';
+import { formatTemplateRef, type ClusterTemplate, type TemplateRef } from '../domain/template.ts';
+import type { Store } from '../store/store.ts';
+
+export interface ReferenceCache {
+  osProfile(store: Store, project: string, name: string): Promise<OsProfile | null>;
+  template(store: Store, project: string, ref: TemplateRef): Promise<ClusterTemplate | null>;
+}
+
+export function createReferenceCache(): ReferenceCache {
+  const profiles = new Map<string, Promise<OsProfile | null>>();
+  const templates = new Map<string, Promise<ClusterTemplate | null>>();
+  return {
+    osProfile(store, project, name) {
+      const key = `${project}/${name}`;
+      let found = profiles.get(key);
+      if (!found) profiles.set(key, (found = store.osProfiles.find(project, name)));
+      return found;
+    },
+    template(store, project, ref) {
+      const key = `${project}/${formatTemplateRef(ref)}`;
+      let found = templates.get(key);
+      if (!found) templates.set(key, (found = store.templates.find(project, ref)));
+      return found;
+    },
+  };
+}
