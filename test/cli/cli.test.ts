@@ -46,7 +46,8 @@ describe('edge-orch CLI', () => {
   });
 
   it('imports the shared OS profiles and templates unchanged', async () => {
-    for (const file of osProfileFiles()) expect((await cli('osprofile', 'import', join(FORMATS_DIR, file))).code).toBe(0);
+    const imported = await cli('osprofile', 'import', ...osProfileFiles().map((file) => join(FORMATS_DIR, file)));
+    expect(imported.code, imported.stderr).toBe(0);
     const templates = await cli('template', 'import', ...templateFiles().map((f) => join(FORMATS_DIR, f)));
     expect(templates.code).toBe(0);
     expect(templates.stdout.trim().split('\n')).toHaveLength(5);
@@ -89,7 +90,10 @@ describe('edge-orch CLI', () => {
     const { code, stderr } = await cli('template', 'import', bad);
     expect(code).toBe(1);
     expect(stderr).toContain('kubernetesVersion "v1.32.4" is not a Kubernetes version; expected v<major>.<minor>.<patch>+k3s<N>');
-    const missing = await cli('osprofile', 'import', join(dir, 'nope.yaml'));
-    expect(missing.stderr).toBe(`error: cannot read ${join(dir, 'nope.yaml')}: ENOENT (field: file)\n`);
+    const missing = await cli('osprofile', 'import', join(dir, 'nope.yaml'), join(FORMATS_DIR, 'os-profiles/microvisor-nonrt.yaml'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`${join(dir, 'nope.yaml')}: error: cannot read ${join(dir, 'nope.yaml')}: ENOENT (field: file)\n`);
+    // The good file after the bad one is still tried (and meets the profile imported earlier).
+    expect(missing.stderr).toContain('microvisor-nonrt');
   });
 });

@@ -1,8 +1,13 @@
-/** The real files from ../shared/formats, read as they are (never edited). */
+/**
+ * The real files from ../shared/formats, read as they are (never edited). The suite reads the byte-identical copy
+ * committed under test/formats/shared, so it runs on a checkout without ../shared; formats-copy.test.ts checks the
+ * copy against ../shared/formats wherever that exists.
+ */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const FORMATS_DIR = resolve(import.meta.dirname, '../../../shared/formats');
+export const FORMATS_DIR = resolve(import.meta.dirname, '../formats/shared');
+export const SHARED_FORMATS_DIR = resolve(import.meta.dirname, '../../../shared/formats');
 
 export const readFormat = (relative: string): string => readFileSync(join(FORMATS_DIR, relative), 'utf8');
 

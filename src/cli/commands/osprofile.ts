@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { AppError } from '../../domain/errors.ts';
 import type { OsProfile } from '../../domain/os-profile.ts';
 import { commandContext, runAction } from '../command-context.ts';
+import { importEachFile } from '../import-files.ts';
 import { renderOutput, type Column } from '../output/output.ts';
 
 const COLUMNS: Column<OsProfile>[] = [
@@ -26,15 +27,18 @@ export function readTextFile(file: string): string {
 export function registerOsProfileCommands(program: Command): void {
   const osprofile = program.command('osprofile').description('OS profiles: what an image is and which K3s it embeds');
 
-  osprofile.command('import <file>')
-    .description('Import an image manifest.json (edge-orch emt compose) or an infra-core OS profile YAML')
-    .option('--name <name>', 'profile name, overriding the one in the file')
-    .action(runAction(async function importAction(this: Command, file: string) {
+  osprofile.command('import <files...>')
+    .description('Import image manifest.json files (edge-orch emt compose) or infra-core OS profile YAMLs; each file is reported, failures do not stop the rest')
+    .option('--name <name>', 'profile name, overriding the one in the file (one file only)')
+    .action(runAction(async function importAction(this: Command, files: string[]) {
       const ctx = commandContext(this);
       const { name } = this.opts<{ name?: string }>();
+      if (name && files.length > 1) throw new AppError('InvalidField', `--name names one profile, but ${files.length} files were given`, { field: 'name' });
       const client = ctx.client();
-      const profile = await client.post<OsProfile>(client.projectPath('/osprofiles/import'), { document: readTextFile(file), ...(name ? { name } : {}) });
-      ctx.print(renderOutput(ctx.format, profile, [profile], COLUMNS));
+      await importEachFile(files, async (file) => {
+        const profile = await client.post<OsProfile>(client.projectPath('/osprofiles/import'), { document: readTextFile(file), ...(name ? { name } : {}) });
+        return renderOutput(ctx.format, profile, [profile], COLUMNS);
+      }, ctx.print);
     }));
 
   osprofile.command('list').description('List OS profiles').action(runAction(async function listAction(this: Command) {

@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import { isAppError } from '../../domain/errors.ts';
 import { parseTemplateRef, type ClusterTemplate } from '../../domain/template.ts';
 import type { Reason } from '../../domain/reasons.ts';
-import { commandContext, reportError, runAction } from '../command-context.ts';
+import { commandContext, runAction } from '../command-context.ts';
 import { renderOutput, renderTable, type Column } from '../output/output.ts';
+import { importEachFile } from '../import-files.ts';
 import { readTextFile } from './osprofile.ts';
 
 interface TemplateView extends ClusterTemplate {
@@ -38,25 +39,17 @@ export function registerTemplateCommands(program: Command): void {
     .action(runAction(async function importAction(this: Command, files: string[]) {
       const ctx = commandContext(this);
       const client = ctx.client();
-      let failed = 0;
-      for (const file of files) {
+      await importEachFile(files, async (file) => {
+        let doc: unknown;
         try {
-          let doc: unknown;
-          try {
-            doc = JSON.parse(readTextFile(file));
-          } catch (cause) {
-            if (isAppError(cause)) throw cause;
-            throw new Error(`${file} is not JSON: ${(cause as Error).message}`);
-          }
-          const created = await client.post<ClusterTemplate>(client.projectPath('/templates'), doc);
-          ctx.print(`template ${created.name}:${created.version} imported from ${file}`);
-        } catch (error) {
-          failed++;
-          process.stderr.write(`${file}: `);
-          reportError(error);
+          doc = JSON.parse(readTextFile(file));
+        } catch (cause) {
+          if (isAppError(cause)) throw cause;
+          throw new Error(`${file} is not JSON: ${(cause as Error).message}`);
         }
-      }
-      if (failed > 0) process.exitCode = 1;
+        const created = await client.post<ClusterTemplate>(client.projectPath('/templates'), doc);
+        return `template ${created.name}:${created.version} imported from ${file}`;
+      }, ctx.print);
     }));
 
   template.command('list')

@@ -1,8 +1,7 @@
 /**
  * Runs inside `unshare --mount --pid --fork --mount-proc --net` (see sandbox.ts): turns the namespace into an
- * emulated host whose /etc, /var, /usr/local, /opt, /run and /root are overlays on a tmpfs and whose /tmp is a
- * fresh tmpfs, so the real machine is never written; then executes the ops it reads from stdin, one after the
- * other, and prints their results as one JSON line after RESULT_PREFIX. Every process it leaves dies with it.
+ * emulated host whose /etc, /var, /usr/local, /opt, /run, /root and /tmp are overlays on a tmpfs, so the real
+ * machine is never written; then executes the ops it reads from stdin, one after the other, and prints their results as one JSON line after RESULT_PREFIX. Every process it leaves dies with it.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -34,7 +33,11 @@ async function setUp({ scratch, sources }: SandboxRequest): Promise<void> {
   }
   await mkdir(HOME, { recursive: true });
   sh(['mount', '--bind', scratch, HOME]);
-  sh(['mount', '-t', 'tmpfs', 'tmp', '/tmp']);
+  // /tmp last, and as an overlay rather than an empty tmpfs: the checkout (and the Node.js the stand-ins' shebang
+  // names) may live under /tmp and must stay visible; scratch is reached through HOME from here on.
+  await mkdir(join(HOME, 'tmp', 'upper'), { recursive: true });
+  await mkdir(join(HOME, 'tmp', 'work'), { recursive: true });
+  sh(['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=/tmp,upperdir=${join(HOME, 'tmp', 'upper')},workdir=${join(HOME, 'tmp', 'work')}`, '/tmp']);
   sh(['ip', 'link', 'set', 'lo', 'up']);
 }
 
