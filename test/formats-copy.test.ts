@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FORMATS_DIR, SHARED_FORMATS_DIR } from './support/formats.ts';
 
 const filesUnder = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)])).map((f) => relative(dir, f)).sort();
+  readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
 
 describe('the committed copy of the shared formats', () => {
   it('holds the shared templates and OS profiles', () => {
