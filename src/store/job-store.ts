@@ -93,30 +93,31 @@ const toRecord = (row: RegistrationHostTable): RegistrationHostRecord => ({
 /** `engine` decides row locking (SQLite has one writer, so its claim needs none); `joined`: db is already a transaction. */
 export function createJobStore(db: Db, engine: 'sqlite' | 'postgres', joined: boolean): JobStore {
   const inTransaction = <T>(fn: (trx: Db) => Promise<T>): Promise<T> => (joined ? fn(db) : db.transaction().execute(fn));
-  /** The job with totals counted from its hosts' status columns. */
+  /** The job with totals counted from its hosts' status columns, in one grouped query. */
   async function withTotals(row: RegistrationJobTable): Promise<RegistrationJob> {
-    const totals = emptyHostTotals();
-    const times = await db.selectFrom('registration_hosts').where('job_id', '=', row.id)
-      .select((eb) => [eb.fn.min('started_at').as('started'), eb.fn.max('finished_at').as('finished')]).executeTakeFirst();
-    for (const r of await db.selectFrom('registration_hosts').where('job_id', '=', row.id).select((eb) => ['status', eb.fn.countAll<string | number>().as('n')]).groupBy('status').execute()) {
-      totals[r.status as HostStatus] += Number(r.n);
-    }
-    totals.hosts = row.host_count;
-    const options = JSON.parse(row.options) as RegistrationOptions;
+    const groups = await db.selectFrom('registration_hosts').where('job_id', '=', row.id)
+      .select((eb) => ['status', 'register_host', 'create_instance', 'create_cluster', eb.fn.countAll<string | number>().as('n'),
+        eb.fn.min('started_at').as('started'), eb.fn.max('finished_at').as('finished')])
+      .groupBy(['status', 'register_host', 'create_instance', 'create_cluster']).execute();
+    const totals = { ...emptyHostTotals(), hosts: row.host_count };
     const stepTotals: Partial<StepTotals> = {};
-    for (const step of STEP_NAMES) {
-      const column = STEP_COLUMNS[step];
-      const counts = await db.selectFrom('registration_hosts').where('job_id', '=', row.id).where(column, 'is not', null)
-        .select((eb) => [eb.ref(column).as('status'), eb.fn.countAll<string | number>().as('n')]).groupBy(column).execute();
-      if (counts.length === 0) continue;
-      const byStatus = emptyStepCounts();
-      for (const c of counts) byStatus[c.status as StepStatus] += Number(c.n);
-      stepTotals[step] = byStatus;
+    let started: string | null = null;
+    let finished: string | null = null;
+    for (const group of groups) {
+      const n = Number(group.n);
+      totals[group.status as HostStatus] += n;
+      for (const step of STEP_NAMES) {
+        const status = group[STEP_COLUMNS[step]];
+        if (status !== null) (stepTotals[step] ??= emptyStepCounts())[status as StepStatus] += n;
+      }
+      if (group.started !== null && (started === null || group.started < started)) started = group.started;
+      if (group.finished !== null && (finished === null || group.finished > finished)) finished = group.finished;
     }
+    const options = JSON.parse(row.options) as RegistrationOptions;
     const status = computeJobStatus(totals);
     return {
       id: row.id, project: row.project, status, options, defaults: JSON.parse(row.defaults) as RegistrationJob['defaults'], totals, stepTotals,
-      createdAt: row.created_at, startedAt: times?.started ?? null, finishedAt: status === 'succeeded' || status === 'failed' ? times?.finished ?? null : null,
+      createdAt: row.created_at, startedAt: started, finishedAt: status === 'succeeded' || status === 'failed' ? finished : null,
     };
   }
 
