@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { registerAgentCommand, type AgentCommandDeps } from './commands/agent.ts';
+import { registerEmtCommands } from './commands/emt.ts';
 import { registerHostCommands } from './commands/host.ts';
 import { registerLoginCommand } from './commands/login.ts';
 import { registerOsProfileCommands } from './commands/osprofile.ts';
@@ -26,5 +27,6 @@ export function createProgram<Config>(deps: ProgramDeps<Config>): Command {
   registerTemplateCommands(program);
   registerHostCommands(program);
   registerAgentCommand(program, deps);
+  registerEmtCommands(program);
   return program;
 }

@@ -28,7 +28,7 @@ export function parseJsonSource(text: string, file: string): JsonNode {
   const fail = (what: string, at = pos): never => {
     const { line, column } = computeLineColumn(text, at);
     const found = at >= text.length ? 'the end of the file' : JSON.stringify(text[at]);
-    throw new AppError('MalformedDocument', `${file} is not JSON: ${what}, found ${found} at line ${line} column ${column} (position ${at})`, { field: file });
+    throw new AppError('MalformedDocument', `${file} is not JSON: ${what}, found ${found} at line ${line} column ${column} (position ${at})`, { extra: { file, line, column, position: at } });
   };
   const skipSpace = (): void => {
     while (pos < text.length && ' \t\n\r'.includes(text[pos]!)) pos++;

@@ -19,7 +19,7 @@ const mode = (m: number): string => m.toString(8).padStart(4, '0');
  */
 export function renderPackageSpec(pkg: EmtPackage, { generatedBy }: { generatedBy?: string } = {}): string {
   const lines: string[] = [
-    `# ${literal(generatedBy ? `Written by: ${generatedBy}` : 'Written by edge-orch emt spec')}. Regenerate it rather than edit it:`,
+    `# ${literal(generatedBy ? `Written by: ${generatedBy.replace(/\s+/g, ' ')}` : 'Written by edge-orch emt spec')}. Regenerate it rather than edit it:`,
     '# the sources are listed with their sha256 in the signatures file next to it.',
     '%global debug_package %{nil}',
     '%global __os_install_post %{nil}',

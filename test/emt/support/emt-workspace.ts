@@ -1,0 +1,148 @@
+/**
+ * A workspace for image-side tests: stand-in K3s sources (test/standins), a k3s.pp stand-in, EMT toolkit-style
+ * image configs and package lists, a CLI runner, and directory snapshots to prove nothing was half-written.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { writeStandinSources, type StandinSources } from '../../standins/standin-sources.ts';
+
+const MAIN = resolve(import.meta.dirname, '../../../src/main.ts');
+const run = promisify(execFile);
+
+/** An edge image config as the EMT toolkit writes them: four-space indent, a tab-indented block kept as is. */
+export const EDGE_IMAGE_CONFIG = `{
+    "Disks": [
+        {
+            "PartitionTableType": "gpt",
+            "MaxSize": 4096,
+            "Artifacts": [
+                {
+                    "Name": "edge-readonly",
+                    "Type": "raw"
+                }
+            ]
+        }
+    ],
+    "SystemConfigs": [
+        {
+            "Name": "Standard",
+            "BootType": "efi",
+            "PackageLists": [
+                "packagelists/core-packages-image.json",
+                "packagelists/ssh-server.json"
+            ],
+            "PostInstallScripts": [
+\t\t{
+\t\t\t"Path": "additionalconfigs/add-sudoer.sh"
+\t\t}
+\t    ],
+            "KernelCommandLine": {
+                "ExtraCommandLine": "quiet splash rd.shell=0",
+                "SELinux": "permissive"
+            },
+            "Hostname": "EdgeMicrovisorToolkit",
+            "ImmutabilityEnabled": true
+        }
+    ]
+}
+`;
+
+/** Another edge image config, two-space indent. */
+export const EDGE_IMAGE_DEV_CONFIG = `{
+  "Disks": [
+    {
+      "PartitionTableType": "gpt",
+      "MaxSize": 8192
+    }
+  ],
+  "SystemConfigs": [
+    {
+      "Name": "Standard",
+      "PackageLists": [
+        "packagelists/core-packages-image.json",
+        "packagelists/developer-packages.json"
+      ],
+      "KernelCommandLine": {
+        "ExtraCommandLine": "console=ttyS0"
+      }
+    }
+  ]
+}
+`;
+
+/** An image config whose package lists install no K3s (only the SELinux policy package). */
+export const NO_K3S_CONFIG = `{
+    "SystemConfigs": [
+        {
+            "Name": "Standard",
+            "PackageLists": [
+                "packagelists/core-packages-image.json",
+                "packagelists/selinux-only.json"
+            ]
+        }
+    ]
+}
+`;
+
+export interface Workspace {
+  dir: string;
+  sources: string;
+  imageconfigs: string;
+  standins: StandinSources;
+}
+
+/** A temporary workspace with sources for `version` and the image configs; `extraConfigs` are written too. */
+export async function createWorkspace(version: string, { prefix = 'edge-orch-emt-', configs = { 'edge-image.json': EDGE_IMAGE_CONFIG, 'edge-image-dev.json': EDGE_IMAGE_DEV_CONFIG } }: { prefix?: string; configs?: Record<string, string> } = {}): Promise<Workspace> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const sources = join(dir, 'sources');
+  const standins = await writeStandinSources(sources, { version });
+  writeFileSync(join(sources, 'k3s.pp'), 'k3s SELinux policy module stand-in\n');
+  const imageconfigs = join(dir, 'toolkit', 'imageconfigs');
+  mkdirSync(join(imageconfigs, 'packagelists'), { recursive: true });
+  for (const [name, text] of Object.entries(configs)) writeFileSync(join(imageconfigs, name), text);
+  const list = (packages: string[]): string => `${JSON.stringify({ packages }, null, 4)}\n`;
+  writeFileSync(join(imageconfigs, 'packagelists', 'core-packages-image.json'), list(['filesystem', 'systemd', 'rpm']));
+  writeFileSync(join(imageconfigs, 'packagelists', 'ssh-server.json'), list(['openssh-server']));
+  writeFileSync(join(imageconfigs, 'packagelists', 'developer-packages.json'), list(['vim']));
+  writeFileSync(join(imageconfigs, 'packagelists', 'selinux-only.json'), list(['k3s-selinux']));
+  return { dir, sources, imageconfigs, standins };
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `edge-orch` CLI in `cwd`. */
+export async function runCli(args: string[], { cwd, env = {} }: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliRun> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN, ...args], {
+      cwd, env: { PATH: process.env['PATH'], HOME: cwd, ...env }, maxBuffer: 16 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** Every file under `dir` (hidden ones included) → sha256 of its bytes; a missing directory is empty. */
+export function snapshotDir(dir: string): Record<string, string> {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true, recursive: true });
+  } catch {
+    return {};
+  }
+  return Object.fromEntries(entries.filter((e) => e.isFile()).map((e) => {
+    const path = join(e.parentPath, e.name);
+    return [relative(dir, path), createHash('sha256').update(readFileSync(path)).digest('hex')];
+  }).sort(([a], [b]) => a!.localeCompare(b!)));
+}
+
+export const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
