@@ -1,9 +1,13 @@
 /**
- * Composition root: the only place concrete parts are wired (STYLE C2). Runs the edge-orch CLI.
+ * Composition root: the only place concrete parts are wired (STYLE C2). Runs the edge-orch CLI. The server and
+ * the agent are loaded only by the commands that run them, so every other command starts quickly.
  */
-import { runAgentCommand } from './agent/agent-command.ts';
+import type { AgentCommandFlags } from './agent/agent-command.ts';
 import { createProgram } from './cli/main.ts';
-import { loadServerConfig } from './config.ts';
-import { startServer } from './server.ts';
+import { loadServerConfig, type ServerConfig } from './config.ts';
 
-await createProgram({ loadServerConfig, startServer, runAgentCommand }).parseAsync(process.argv);
+await createProgram({
+  loadServerConfig,
+  startServer: async (config: ServerConfig) => (await import('./server.ts')).startServer(config),
+  runAgentCommand: async (flags: AgentCommandFlags) => (await import('./agent/agent-command.ts')).runAgentCommand(flags),
+}).parseAsync(process.argv);

@@ -8,6 +8,7 @@ import { registerEmtCommands } from './commands/emt.ts';
 import { registerHostCommands } from './commands/host.ts';
 import { registerLoginCommand } from './commands/login.ts';
 import { registerOsProfileCommands } from './commands/osprofile.ts';
+import { registerRegistrationCommands } from './commands/registration.ts';
 import { registerServeCommand, type ServeDeps } from './commands/serve.ts';
 import { registerTemplateCommands } from './commands/template.ts';
 
@@ -26,6 +27,7 @@ export function createProgram<Config>(deps: ProgramDeps<Config>): Command {
   registerOsProfileCommands(program);
   registerTemplateCommands(program);
   registerHostCommands(program);
+  registerRegistrationCommands(program);
   registerAgentCommand(program, deps);
   registerEmtCommands(program);
   return program;

@@ -77,6 +77,35 @@ describe('edge-orch CLI', () => {
     expect(JSON.parse((await cli('host', 'deauthorize', 'host-cli-1', '-o', 'json')).stdout).state).toBe('deauthorized');
   });
 
+  it('shows a registration job per step and per host, and retries its failed hosts', async () => {
+    const token = (await import('node:fs')).readFileSync(server.adminTokenFile!, 'utf8').trim();
+    const res = await fetch(`${server.url}/api/v1/projects/default/registrations?wait=10`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        defaults: { autoProvision: true, autoCluster: true, osProfile: 'microvisor-nonrt' },
+        hosts: [{ serial: 'CLI-R1', template: 'baseline-k3s:v0.0.4' }, { serial: 'CLI-R2', template: 'baseline-k3s:v0.0.10' }],
+      }),
+    });
+    const job = (await res.json()) as { id: string; status: string };
+    expect(job.status).toBe('failed');
+
+    const listed = await cli('registration', 'list');
+    expect(listed.stdout).toMatch(new RegExp(`${job.id}\\s+failed\\s+2\\s+1\\s+1\\s+register,provision,cluster`));
+    const failed = await cli('registration', 'get', job.id, '--failed');
+    expect(failed.code).toBe(0);
+    expect(failed.stdout).toContain(`job ${job.id}: failed, 1 of 2 hosts succeeded, 1 failed`);
+    expect(failed.stdout).toMatch(/create-cluster\s+1\s+1\s+0\s+0/);
+    expect(failed.stdout).toContain('register-host:succeeded create-instance:succeeded create-cluster:failed');
+    expect(failed.stdout).toContain('K3sVersionMismatch');
+    expect(failed.stdout).not.toContain('host-cli-r1');
+
+    const retried = JSON.parse((await cli('registration', 'retry', job.id, '-o', 'json')).stdout);
+    expect(retried.id).toBe(job.id);
+    const again = JSON.parse((await cli('registration', 'get', job.id, '-o', 'json')).stdout);
+    expect(again.hosts.map((h: { name: string; status: string }) => `${h.name}:${h.status}`)).toEqual(['host-cli-r1:succeeded', 'host-cli-r2:failed']);
+    expect(again.hosts[1].steps[2].attempts).toBeGreaterThanOrEqual(1);
+  });
+
   it('fails with exit 1 and names the existing host for a duplicate serial', async () => {
     const { code, stderr } = await cli('host', 'register', '--serial', 'CLI-1');
     expect(code).toBe(1);
