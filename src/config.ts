@@ -15,6 +15,11 @@ export interface ServerConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** The project created on first start, with its admin token. */
   readonly defaultProject: string;
+  /**
+   * Artifact mirror base URL for hosts that download K3s (no embedded K3s): the install script is
+   * `<mirrorUrl>/k3s/install.sh`, releases `<mirrorUrl>/k3s/download/<version>/`. Unset: K3s's public URLs.
+   */
+  readonly mirrorUrl?: string;
 }
 
 export interface ServerConfigInput {
@@ -23,6 +28,7 @@ export interface ServerConfigInput {
   host?: string | undefined;
   port?: string | number | undefined;
   logLevel?: string | undefined;
+  mirrorUrl?: string | undefined;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -46,6 +52,7 @@ export function loadServerConfig(input: ServerConfigInput, env: NodeJS.ProcessEn
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new AppError('InvalidField', `log level ${JSON.stringify(logLevel)} must be one of ${LOG_LEVELS.join(', ')}`, { field: 'logLevel' });
   }
+  const mirrorUrl = parseMirrorUrl(input.mirrorUrl ?? env['EDGE_ORCH_MIRROR_URL']);
   return deepFreeze({
     dataDir,
     store,
@@ -53,7 +60,21 @@ export function loadServerConfig(input: ServerConfigInput, env: NodeJS.ProcessEn
     port,
     logLevel: logLevel as ServerConfig['logLevel'],
     defaultProject: 'default',
+    ...(mirrorUrl === undefined ? {} : { mirrorUrl }),
   });
+}
+
+/** Characters the K3s install script can take unquoted in a URL (no spaces, quotes, `$`, `;`, `&`, `?`, `#`). */
+const PLAIN_URL = /^[A-Za-z0-9._~:/%+[\]-]+$/;
+
+/** The mirror URL as given (trailing slashes dropped), or undefined when unset or empty. */
+function parseMirrorUrl(text: string | undefined): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  const url = URL.canParse(text) ? new URL(text) : null;
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password || !PLAIN_URL.test(text)) {
+    throw invalidField('mirrorUrl', `mirror URL ${JSON.stringify(text)} (--mirror-url, EDGE_ORCH_MIRROR_URL) must be an http(s) URL without credentials, query, fragment or shell characters, for example http://10.0.0.1:8080/mirror`);
+  }
+  return text.replace(/\/+$/, '');
 }
 
 function deepFreeze<T>(value: T): T {

@@ -19,7 +19,7 @@ import { createFakeSouthbound, type FakeSouthbound } from './support/fake-southb
 import { buildStandinK3sRpm, composeImageRoot, EMBEDDED_PATHS, renderManifest, type StandinRpm } from './support/image-root.ts';
 import { bootstrapInput, emtProfile, loadTemplate } from './support/plans.ts';
 
-const ENTRY = join(import.meta.dirname, 'support', 'agent-entry.ts');
+const ENTRY = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
 const UUID = '4c4c4544-0000-1000-8000-00000000aa01';
 const VERSION = 'v1.32.4+k3s1';
 

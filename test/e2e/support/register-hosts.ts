@@ -1,0 +1,37 @@
+/**
+ * Registers the test's hosts in bulk with auto-provision and auto-cluster, as an onboarding manager does: an EMF
+ * bulk-import CSV and `edge-orch host import FILE --auto-provision --auto-cluster`, which returns when the
+ * registration jobs have finished every row.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EdgeOrchCli } from './edge-orch-cli.ts';
+
+export interface HostToRegister {
+  serial: string;
+  uuid: string;
+  osProfile: string;
+  /** name:version */
+  template: string;
+  cluster: string;
+}
+
+export const HOST_CSV_HEADER = 'Serial,UUID,OSProfile,Site,Secure,RemoteUser,Metadata,LVMSize,CloudInitMeta,K8sEnable,K8sClusterTemplate,K8sConfig,Error - do not fill';
+
+/** The CSV: one single-node cluster per host (`K8sConfig` role:all;name:<cluster>). */
+export function renderHostCsv(hosts: HostToRegister[]): string {
+  const rows = hosts.map((h) => [h.serial, h.uuid, h.osProfile, '', '', '', '', '', '', '', h.template, `role:all;name:${h.cluster}`, ''].join(','));
+  return `${[HOST_CSV_HEADER, ...rows].join('\n')}\n`;
+}
+
+/** Writes `<dir>/hosts.csv` and imports it with the logged-in CLI; throws with the failed rows unless all succeeded. */
+export async function registerHosts({ cli, dir, hosts }: { cli: EdgeOrchCli; dir: string; hosts: HostToRegister[] }): Promise<{ totals: { hosts: number; succeeded: number; failed: number } }> {
+  const file = join(dir, 'hosts.csv');
+  await writeFile(file, renderHostCsv(hosts));
+  const result = await cli.run(['host', 'import', file, '--auto-provision', '--auto-cluster', '-o', 'json']);
+  if (result.code !== 0) {
+    const failed = await readFile(join(dir, 'hosts.failed.csv'), 'utf8').catch(() => '(no failed-rows file)');
+    throw new Error(`edge-orch host import exited with ${result.code}:\n${result.stderr}\n${result.stdout}\nfailed rows:\n${failed}`);
+  }
+  return JSON.parse(result.stdout) as { totals: { hosts: number; succeeded: number; failed: number } };
+}
