@@ -1,15 +1,14 @@
 /**
  * The EMF bulk-import CSV (DESIGN.md, Bulk CSV): parsing it into registration rows with every problem named by
- * line and column, splitting the rows into registration jobs, and writing back the rows that failed with the
- * failing step in the last column, so the user can fix that file and import it again.
+ * line and column, and writing back the rows that failed with the failing step in the last column, so the user
+ * can fix that file and import it again. host-import-jobs.ts splits the rows into registration jobs.
  */
-import { parse } from 'csv-parse/sync';
+import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { isAppError } from './errors.ts';
 import { DNS_LABEL, DNS_LABEL_FORM, DNS_SUBDOMAIN, DNS_SUBDOMAIN_FORM, readLabels } from './fields.ts';
 import { deriveHostName, parseHostRegistration, SERIAL, UUID, type HostRegistration } from './host.ts';
-import { deriveClusterName } from './registration-request.ts';
-import { formatTemplateRef, parseTemplateRef, type TemplateRef } from './template.ts';
+import { parseTemplateRef, type TemplateRef } from './template.ts';
 
 /** The EMF tool's header, in its order; the failed-rows file is written with exactly this header. */
 export const HOST_CSV_COLUMNS = [
@@ -111,7 +110,8 @@ export function parseHostCsv(text: string): HostCsv {
       on_record: (record: string[], context: { lines: number }) => { onRecord(record, context.lines); return null; },
     });
   } catch (error) {
-    errors.push({ line: quotingErrorLine(error, source, lastLine), column: null, message: describeQuotingError(error) });
+    if (!(error instanceof CsvError)) throw error;
+    errors.push({ line: quotingErrorLine(error, source, lastLine), column: null, message: QUOTING_PROBLEMS[error.code] ?? `the file cannot be read as CSV: ${error.message}` });
     return { rows: [], errors, unusedColumnsFilled: [] };
   }
   if (header === null && !headerBroken) {
@@ -122,8 +122,7 @@ export function parseHostCsv(text: string): HostCsv {
   return { rows, errors, unusedColumnsFilled: [...filled] };
 }
 
-function countNewlines(text: string): number {
-  let n = 0;
+function countNewlines(text: string, n = 0): number {
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
   return n;
 }
@@ -180,28 +179,21 @@ function parseRow(fields: string[], line: number, header: HostCsvColumn[], error
     if (!UUID.test(v.toLowerCase())) throw new CellError(`${JSON.stringify(v)} is not a UUID (expected 8-4-4-4-12 hex digits)`);
     return v.toLowerCase();
   });
-  const serial = read('Serial', (v) => {
-    if (!SERIAL.test(v)) throw new CellError(`${JSON.stringify(v)} is not a serial number (expected letters, digits, ".", "_", "-", at most 64 characters)`);
-    return v;
-  });
+  const serial = read('Serial', matching(SERIAL, 'a serial number (expected letters, digits, ".", "_", "-", at most 64 characters)'));
   if (cells.UUID.trim() === '' && cells.Serial.trim() === '') errors.push({ line, column: 'Serial', message: 'a host needs a Serial or a UUID (or both); both are empty' });
+  else if (uuid !== null || serial !== null) {
+    // Checked even when other cells are wrong, so a duplicate is named together with the row's other problems.
+    const name = errors.length === errorsBefore ? deriveHostName({ uuid, serial }) : null;
+    const duplicate = findDuplicate({ uuid, serial, name }, line, firstLineOf);
+    if (duplicate) errors.push(duplicate);
+  }
   const labels = read('Metadata', (v) => parsePairs(v, 'Metadata')) ?? {};
-  const osProfile = read('OSProfile', (v) => {
-    if (!DNS_SUBDOMAIN.test(v)) throw new CellError(`${JSON.stringify(v)} is not an OS profile name (expected ${DNS_SUBDOMAIN_FORM})`);
-    return v;
-  });
-  read('Secure', (v) => parseBoolean(v));
-  read('RemoteUser', (v) => {
-    if (!REMOTE_USER.test(v)) throw new CellError(`${JSON.stringify(v)} is not a user name or local account id (expected letters, digits, ".", "_", "-", at most 64 characters)`);
-  });
-  read('LVMSize', (v) => {
-    if (!/^\d{1,9}$/.test(v)) throw new CellError(`${JSON.stringify(v)} is not a size (expected a whole number of GB, for example 100)`);
-  });
-  read('CloudInitMeta', (v) => {
-    const bad = v.split('&').find((n) => !CONFIG_NAME.test(n.trim()));
-    if (bad !== undefined) throw new CellError(`${JSON.stringify(bad)} is not a custom config name (expected names of letters, digits, ".", "_", "-" joined by &)`);
-  });
-  const k8sEnable = read('K8sEnable', (v) => parseBoolean(v));
+  const osProfile = read('OSProfile', matching(DNS_SUBDOMAIN, `an OS profile name (expected ${DNS_SUBDOMAIN_FORM})`));
+  read('Secure', parseBoolean);
+  read('RemoteUser', matching(REMOTE_USER, 'a user name or local account id (expected letters, digits, ".", "_", "-", at most 64 characters)'));
+  read('LVMSize', matching(/^\d{1,9}$/, 'a size (expected a whole number of GB, for example 100)'));
+  read('CloudInitMeta', (v) => v.split('&').map((n) => matching(CONFIG_NAME, 'a custom config name (expected names of letters, digits, ".", "_", "-" joined by &)')(n.trim())));
+  const k8sEnable = read('K8sEnable', parseBoolean);
   const template = read('K8sClusterTemplate', (v) => parseTemplateRef(v, 'K8sClusterTemplate'));
   const cluster = read('K8sConfig', (v) => parseK8sConfig(v));
   const site = cells.Site.trim() === '' ? null : cells.Site.trim();
@@ -216,20 +208,17 @@ function parseRow(fields: string[], line: number, header: HostCsvColumn[], error
       errors.push({ line, column, message: stripField(error.detail, error.field ?? '') });
     }
   }
-  const duplicate = registration ? findDuplicate(registration, line, firstLineOf) : null;
-  if (duplicate) errors.push(duplicate);
-  if (!registration || duplicate || errors.length > errorsBefore) return null;
+  if (!registration || errors.length > errorsBefore) return null;
   return { line, cells, registration, osProfile, template, cluster, k8sEnable };
 }
 
 /** The same uuid, serial or derived host name on two lines: names both. */
-function findDuplicate(registration: HostRegistration, line: number, firstLineOf: FirstLines): HostCsvError | null {
-  const { uuid, serial, name } = registration;
+function findDuplicate({ uuid, serial, name }: { uuid: string | null; serial: string | null; name: string | null }, line: number, firstLineOf: FirstLines): HostCsvError | null {
   const uuidLine = uuid === null ? undefined : firstLineOf.uuid.get(uuid);
   if (uuidLine !== undefined) return { line, column: 'UUID', message: `UUID ${uuid} is also on line ${uuidLine}; each host may appear once` };
   const serialLine = serial === null ? undefined : firstLineOf.serial.get(serial);
   if (serialLine !== undefined) return { line, column: 'Serial', message: `Serial ${serial} is also on line ${serialLine}; each host may appear once` };
-  const nameLine = firstLineOf.name.get(name);
+  const nameLine = name === null ? undefined : firstLineOf.name.get(name);
   if (nameLine !== undefined) {
     const from = serial !== null ? 'Serial' : 'UUID';
     const rule = serial !== null ? 'host-<Serial, lowercased>' : 'host-<first 8 UUID digits>, so give the row a Serial';
@@ -237,9 +226,14 @@ function findDuplicate(registration: HostRegistration, line: number, firstLineOf
   }
   if (uuid !== null) firstLineOf.uuid.set(uuid, line);
   if (serial !== null) firstLineOf.serial.set(serial, line);
-  firstLineOf.name.set(name, line);
+  if (name !== null) firstLineOf.name.set(name, line);
   return null;
 }
+
+const matching = (pattern: RegExp, what: string) => function check(value: string): string {
+  if (!pattern.test(value)) throw new CellError(`${JSON.stringify(value)} is not ${what}`);
+  return value;
+};
 
 function parseBoolean(value: string): boolean {
   if (!BOOLEAN.test(value)) throw new CellError(`${JSON.stringify(value)} is not true or false`);
@@ -302,9 +296,8 @@ function stripField(detail: string, field: string): string {
   return field !== '' && detail.startsWith(`${field} `) ? detail.slice(field.length + 1) : detail;
 }
 
-function quotingErrorLine(error: unknown, source: string, lastRecordLine: number): number {
-  const e = error as { code?: string; lines?: number };
-  if (e.code !== 'CSV_QUOTE_NOT_CLOSED' && typeof e.lines === 'number') return e.lines;
+function quotingErrorLine(error: CsvError & { lines?: number }, source: string, lastRecordLine: number): number {
+  if (error.code !== 'CSV_QUOTE_NOT_CLOSED' && typeof error.lines === 'number') return error.lines;
   // The unclosed quote opened in the record after the last complete one: skip the blank lines before it.
   const lines = source.split('\n');
   let line = lastRecordLine + 1;
@@ -312,102 +305,11 @@ function quotingErrorLine(error: unknown, source: string, lastRecordLine: number
   return line;
 }
 
-function describeQuotingError(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  if (code === 'CSV_QUOTE_NOT_CLOSED') return 'a quoted field starts in this row and is never closed (a closing " is missing); nothing after it can be read';
-  if (code === 'INVALID_OPENING_QUOTE') return 'a field has a " inside it but does not start with one; put the whole field in quotes and double the inner quote ("")';
-  if (code === 'CSV_INVALID_CLOSING_QUOTE') return 'a quoted field has text after its closing "; put the whole field in quotes and double any inner quote ("")';
-  return `the file cannot be read as CSV: ${(error as Error).message}`;
-}
-
-/** The command's flags: defaults for rows that leave OSProfile, K8sClusterTemplate or K8sEnable empty. */
-export interface HostImportOptions {
-  osProfile: string | null;
-  template: TemplateRef | null;
-  autoProvision: boolean;
-  autoCluster: boolean;
-  atomic: boolean;
-}
-
-/** One registration request (the wire body of POST …/registrations) and the rows its hosts come from. */
-export interface HostImportJob {
-  rows: HostCsvRow[];
-  body: {
-    defaults: { osProfile?: string; template?: string; autoProvision: boolean; autoCluster: boolean; atomic: boolean };
-    hosts: Record<string, unknown>[];
-  };
-}
-
-/**
- * Splits the rows into registration jobs, one per (autoProvision, autoCluster) pair and at most `maxHosts`
- * rows each. A row gets a cluster when K8sEnable is true, or empty and --auto-cluster; it is provisioned when
- * it gets a cluster, names an OSProfile, or --auto-provision. Rows that lack what that needs are errors.
- */
-export function computeHostImportJobs(rows: readonly HostCsvRow[], options: HostImportOptions, maxHosts: number): { jobs: HostImportJob[]; errors: HostCsvError[] } {
-  const errors: HostCsvError[] = [];
-  const groups = new Map<string, HostCsvRow[]>();
-  const clusterLine = new Map<string, number>();
-  const planned = new Map<HostCsvRow, { provision: boolean; cluster: boolean }>();
-  for (const row of rows) {
-    const cluster = row.k8sEnable ?? options.autoCluster;
-    const why = row.k8sEnable === null ? '--auto-cluster was given' : 'K8sEnable is true';
-    const provision = cluster || options.autoProvision || row.osProfile !== null;
-    const problem = (column: HostCsvColumn, message: string): void => { errors.push({ line: row.line, column, message }); };
-    if (provision && row.osProfile === null && options.osProfile === null) {
-      problem('OSProfile', `is empty and no --os-profile was given; this row is provisioned because ${cluster ? `it gets a cluster (${why})` : '--auto-provision was given'}`);
-    }
-    if (cluster && row.template === null && options.template === null) problem('K8sClusterTemplate', `is empty and no --template was given; this row gets a cluster because ${why}`);
-    for (const column of ['K8sClusterTemplate', 'K8sConfig'] as const) {
-      if (!cluster && row.cells[column].trim() !== '') {
-        problem(column, `is set but this row gets no cluster (${row.k8sEnable === false ? 'K8sEnable is false' : 'K8sEnable is empty and --auto-cluster was not given'}); set K8sEnable to true or clear ${column}`);
-      }
-    }
-    if (cluster) {
-      const name = row.cluster?.name ?? deriveClusterName(row.registration.name);
-      const earlier = clusterLine.get(name);
-      if (earlier !== undefined) problem('K8sConfig', `cluster name ${name} is also used on line ${earlier}; give each cluster its own name:…`);
-      else clusterLine.set(name, row.line);
-    }
-    const key = `${provision}/${cluster}`;
-    const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
-    planned.set(row, { provision, cluster });
-  }
-  if (errors.length > 0) return { jobs: [], errors: errors.sort((a, b) => a.line - b.line) };
-  const jobs: HostImportJob[] = [];
-  // Cluster jobs first: a role without clusters:write is refused (403) before anything else was submitted.
-  for (const key of ['true/true', 'true/false', 'false/false']) {
-    const group = groups.get(key) ?? [];
-    const [autoProvision, autoCluster] = key.split('/').map((v) => v === 'true') as [boolean, boolean];
-    for (let start = 0; start < group.length; start += maxHosts) {
-      const chunk = group.slice(start, start + maxHosts);
-      jobs.push({
-        rows: chunk,
-        body: {
-          defaults: {
-            ...(autoProvision && options.osProfile ? { osProfile: options.osProfile } : {}),
-            ...(autoCluster && options.template ? { template: formatTemplateRef(options.template) } : {}),
-            autoProvision, autoCluster, atomic: options.atomic,
-          },
-          hosts: chunk.map((row) => renderHostInput(row, planned.get(row)!)),
-        },
-      });
-    }
-  }
-  return { jobs, errors };
-}
-
-function renderHostInput(row: HostCsvRow, { provision, cluster }: { provision: boolean; cluster: boolean }): Record<string, unknown> {
-  const { uuid, serial, site, labels } = row.registration;
-  const clusterInput = cluster && row.cluster ? { ...(row.cluster.name ? { name: row.cluster.name } : {}), ...(Object.keys(row.cluster.labels).length ? { labels: row.cluster.labels } : {}) } : null;
-  return {
-    ...(uuid ? { uuid } : {}), ...(serial ? { serial } : {}), ...(site ? { site } : {}), ...(Object.keys(labels).length ? { labels } : {}),
-    ...(provision && row.osProfile ? { osProfile: row.osProfile } : {}),
-    ...(cluster && row.template ? { template: formatTemplateRef(row.template) } : {}),
-    ...(clusterInput && Object.keys(clusterInput).length ? { cluster: clusterInput } : {}),
-  };
-}
+const QUOTING_PROBLEMS: Partial<Record<string, string>> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field starts in this row and is never closed (a closing " is missing); nothing after it can be read',
+  INVALID_OPENING_QUOTE: 'a field has a " inside it but does not start with one; put the whole field in quotes and double the inner quote ("")',
+  CSV_INVALID_CLOSING_QUOTE: 'a quoted field has text after its closing "; put the whole field in quotes and double any inner quote ("")',
+};
 
 /** Why a host failed: the step and the reason's message. */
 export interface HostCsvFailure {

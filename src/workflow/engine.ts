@@ -4,6 +4,7 @@
  * Between batches it sleeps until woken by a new job (job-signal.ts) or until `pollMs` passes, which is how it
  * notices jobs made by other processes and hosts whose lease expired.
  */
+import { setImmediate } from 'node:timers/promises';
 import { createClaimer, type Claimer } from './claim.ts';
 import { runHostBatch, type WorkflowLogger } from './host-batch.ts';
 import { onRegistrationWork } from './job-signal.ts';
@@ -84,6 +85,8 @@ export function createRegistrationEngine({
         log.error({ err: error }, 'registration batch failed; its hosts are retried when their lease expires');
       }
       if (!worked && !stopped) await sleep();
+      // better-sqlite3 answers synchronously, so without this a long job would starve the API's requests.
+      else await setImmediate();
     }
   }
 

@@ -5,6 +5,7 @@
  * transaction throws (a race the re-observation could not see), each host of the group runs in its own
  * transaction instead. Every write first holds the host's lease, so a worker that lost a host writes nothing.
  */
+import { setImmediate } from 'node:timers/promises';
 import { isAppError } from '../domain/errors.ts';
 import {
   MAX_STEP_ATTEMPTS, STEP_NAMES, applyCompensation, applyStepOutcome, applyStepStart, computeNextAction, registrationReasonCodes,
@@ -175,6 +176,7 @@ export async function runHostBatch(deps: BatchDeps, hosts: readonly ClaimedHost[
   }
 
   for (const step of STEP_NAMES) {
+    await setImmediate(); // let requests in between a batch's stages (see engine.ts)
     const due = live.filter(dueFor(step));
     const unstarted = due.filter((l) => l.started !== step);
     if (unstarted.length > 0) await recordStarts(step, unstarted);

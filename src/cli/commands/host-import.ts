@@ -9,20 +9,18 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { Static } from 'typebox';
 import { AppError, isAppError } from '../../domain/errors.ts';
-import {
-  computeHostImportJobs, formatHostCsvError, parseHostCsv, UNUSED_COLUMNS, writeFailedRowsCsv,
-  type HostCsvError, type HostCsvFailure, type HostCsvRow, type HostImportJob,
-} from '../../domain/host-csv.ts';
+import { formatHostCsvError, parseHostCsv, UNUSED_COLUMNS, writeFailedRowsCsv, type HostCsvFailure, type HostCsvRow } from '../../domain/host-csv.ts';
+import { computeHostImportJobs, type HostImportJob } from '../../domain/host-import-jobs.ts';
 import { MAX_REGISTRATION_HOSTS } from '../../domain/registration-request.ts';
-import { STEP_NAMES, type StepName } from '../../domain/registration-steps.ts';
+import type { StepName } from '../../domain/registration-steps.ts';
 import { parseTemplateRef, type TemplateRef } from '../../domain/template.ts';
-import type { RegistrationCheck, RegistrationHostList, RegistrationJob } from '../../api/schemas/registration.schema.ts';
+import type { RegistrationCheck, RegistrationHostList } from '../../api/schemas/registration.schema.ts';
 import type { ApiClient } from '../api-client.ts';
 import { commandContext, reportError, runAction, type CommandContext } from '../command-context.ts';
 import { renderOutput, renderTable, type Column } from '../output/output.ts';
+import { STEP_SUMMARY_COLUMNS, summarizeSteps, type RegistrationJobView as Job } from '../output/registration-views.ts';
 import { readTextFile } from './osprofile.ts';
 
-type Job = Static<typeof RegistrationJob>;
 type Check = Static<typeof RegistrationCheck>;
 type HostPage = Static<typeof RegistrationHostList>;
 
@@ -40,23 +38,6 @@ interface ImportFlags {
   dryRun?: boolean;
   failedOut?: string;
 }
-
-/** One per step: counts summed over the jobs. */
-interface StepSummary {
-  step: StepName;
-  succeeded: number;
-  failed: number;
-  skipped: number;
-  compensated: number;
-}
-
-const STEP_COLUMNS: Column<StepSummary>[] = [
-  { header: 'STEP', value: (s) => s.step },
-  { header: 'SUCCEEDED', value: (s) => s.succeeded },
-  { header: 'FAILED', value: (s) => s.failed },
-  { header: 'SKIPPED', value: (s) => s.skipped },
-  { header: 'COMPENSATED', value: (s) => s.compensated },
-];
 
 interface CheckedRow {
   line: number;
@@ -94,8 +75,14 @@ export function registerHostImportCommand(host: Command): void {
       const planned = planImport(file, flags);
       if (!planned) return;
       const client = ctx.client();
-      if (flags.dryRun) await dryRun(ctx, client, planned.jobs);
-      else await runJobs(ctx, client, planned.jobs, planned.rows, flags.failedOut ?? defaultFailedOut(file));
+      try {
+        if (flags.dryRun) await dryRun(ctx, client, planned.jobs);
+        else await runJobs(ctx, client, planned.jobs, planned.rows, flags.failedOut ?? defaultFailedOut(file));
+      } catch (error) {
+        if (!isAppError(error) || error.extra?.['refusedRows'] !== true) throw error;
+        reportError(error);
+        process.exitCode = 2;
+      }
     }));
 }
 
@@ -113,24 +100,32 @@ function planImport(file: string, flags: ImportFlags): { rows: HostCsvRow[]; job
     if (!isAppError(error)) throw error;
     return fail([`error: ${error.detail}`]);
   }
-  const csv = parseHostCsv(readTextFile(file));
+  let text: string;
+  try {
+    text = readTextFile(file);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return fail([`error: ${error.detail}`]);
+  }
+  const csv = parseHostCsv(text);
   if (csv.unusedColumnsFilled.length > 0) {
-    process.stderr.write(`note: ${csv.unusedColumnsFilled.join(', ')} ${csv.unusedColumnsFilled.length > 1 ? 'are' : 'is'} checked for syntax but not used by edge-orch `
-      + `(it has no counterpart for the EMF columns ${UNUSED_COLUMNS.join(', ')})\n`);
+    process.stderr.write(`note: ${csv.unusedColumnsFilled.join(', ')} ${csv.unusedColumnsFilled.length > 1 ? 'are' : 'is'} checked for syntax only: `
+      + `edge-orch does not use the EMF columns ${UNUSED_COLUMNS.join(', ')} (it has no secure boot, remote user, LVM or cloud-init settings)\n`);
   }
   const options = {
     osProfile: flags.osProfile ?? null, template, autoProvision: flags.autoProvision === true, autoCluster: flags.autoCluster === true, atomic: flags.atomic === true,
   };
-  const errors: HostCsvError[] = csv.errors.length > 0 ? csv.errors : computeHostImportJobs(csv.rows, options, MAX_REGISTRATION_HOSTS).errors;
+  const planned = csv.errors.length > 0 ? { jobs: [], errors: csv.errors } : computeHostImportJobs(csv.rows, options, MAX_REGISTRATION_HOSTS);
+  const { errors } = planned;
   if (errors.length > 0) {
     return fail([...errors.map((e) => `${file}: ${formatHostCsvError(e)}`), `error: ${errors.length} problem${errors.length > 1 ? 's' : ''} in ${file}; nothing was sent to the server`]);
   }
-  return { rows: csv.rows, jobs: computeHostImportJobs(csv.rows, options, MAX_REGISTRATION_HOSTS).jobs };
+  return { rows: csv.rows, jobs: planned.jobs };
 }
 
 const registrationsPath = (client: ApiClient, suffix = ''): string => client.projectPath(`/registrations${suffix}`);
 
-/** POSTs a job; a 400 naming hosts (hosts/3/…) is shown by CSV line and exits 2. */
+/** POSTs a job; a 400 naming hosts (hosts/3/…) becomes an error naming CSV lines, which exits 2. */
 async function submit<T>(client: ApiClient, job: HostImportJob, body: unknown, query: string): Promise<T> {
   try {
     return await client.post<T>(`${registrationsPath(client)}${query}`, body);
@@ -142,7 +137,7 @@ async function submit<T>(client: ApiClient, job: HostImportJob, body: unknown, q
       const row = index === undefined ? undefined : job.rows[Number(index)];
       return row ? `line ${row.line}: ${message}` : `${field}: ${message}`;
     });
-    throw new AppError('InvalidField', `the server refused the rows:\n${lines.join('\n')}`, { field: error.field ?? 'hosts', cause: error });
+    throw new AppError('InvalidField', `the server refused the rows:\n${lines.join('\n')}`, { field: error.field ?? 'hosts', cause: error, extra: { refusedRows: true } });
   }
 }
 
@@ -176,7 +171,7 @@ async function runJobs(ctx: CommandContext, client: ApiClient, jobs: HostImportJ
     const created = await submit<Job>(client, job, job.body, '?wait=0');
     started.push(created);
     const { autoProvision, autoCluster } = created.options;
-    process.stderr.write(`registration job ${created.id}: ${job.rows.length} hosts (${autoCluster ? 'register, provision, cluster' : autoProvision ? 'register, provision' : 'register only'})\n`);
+    process.stderr.write(`registration job ${created.id}: ${job.rows.length} host${job.rows.length === 1 ? '' : 's'} (${autoCluster ? 'register, provision, cluster' : autoProvision ? 'register, provision' : 'register only'})\n`);
   }
   const finished = await pollJobs(client, started);
   const steps = summarizeSteps(finished);
@@ -189,7 +184,7 @@ async function runJobs(ctx: CommandContext, client: ApiClient, jobs: HostImportJ
     failedRowsFile = failedOut;
   }
   const document = { jobs: finished.map((j) => ({ id: j.id, status: j.status, options: j.options, totals: j.totals })), totals, steps, failedRowsFile };
-  ctx.print(renderOutput(ctx.format, document, steps, STEP_COLUMNS));
+  ctx.print(renderOutput(ctx.format, document, steps, STEP_SUMMARY_COLUMNS));
   if (ctx.format === 'table') {
     ctx.print(`${totals.succeeded} of ${totals.hosts} rows succeeded, ${totals.failed} failed`);
     if (failedRowsFile) ctx.print(`failed rows written to ${failedRowsFile} (the last column says which step failed and why); fix them and import that file again`);
@@ -243,22 +238,12 @@ async function pollJobs(client: ApiClient, jobs: Job[]): Promise<Job[]> {
     show(true);
   } catch (error) {
     bar?.stop();
-    process.stderr.write(`the jobs keep running on the server: ${current.map((j) => j.id).join(', ')}\n`);
-    reportError(error);
-    throw new AppError('Internal', 'lost track of the registration jobs');
+    process.stderr.write(`\nthe registration jobs keep running on the server: ${current.map((j) => j.id).join(', ')}\n`);
+    throw error;
   } finally {
     bar?.stop();
   }
   return current;
-}
-
-function summarizeSteps(jobs: Job[]): StepSummary[] {
-  return STEP_NAMES.flatMap((step) => {
-    const counted = jobs.map((j) => j.stepTotals[step]).filter((c) => c !== undefined);
-    if (counted.length === 0) return [];
-    const sum = (key: 'succeeded' | 'failed' | 'skipped' | 'compensated'): number => counted.reduce((n, c) => n + c[key], 0);
-    return [{ step, succeeded: sum('succeeded'), failed: sum('failed'), skipped: sum('skipped'), compensated: sum('compensated') }];
-  });
 }
 
 /** Pages through a job's failed hosts: the step that failed and its reason, by CSV line. */

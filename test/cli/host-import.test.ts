@@ -1,0 +1,173 @@
+/**
+ * `edge-orch host import` as a user runs it: a real server, the real CLI process, the shared OS profiles and
+ * templates, and CSV files generated here in the EMF tool's format.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadServerConfig } from '../../src/config.ts';
+import { HOST_CSV_COLUMNS } from '../../src/domain/host-csv.ts';
+import { startServer, type RunningServer } from '../../src/server.ts';
+import { FORMATS_DIR, osProfileFiles, templateFiles } from '../support/formats.ts';
+
+const MAIN = resolve(import.meta.dirname, '../../src/main.ts');
+const run = promisify(execFile);
+const HEADER = HOST_CSV_COLUMNS.join(',');
+const MISMATCH = 'create-cluster: template baseline-k3s:v0.0.10 needs K3s v1.33.5+k3s1 but OS profile microvisor-nonrt embeds K3s v1.32.4+k3s1';
+
+type Cells = Partial<Record<(typeof HOST_CSV_COLUMNS)[number], string>>;
+const csvLine = (cells: Cells): string => HOST_CSV_COLUMNS.map((c) => cells[c] ?? '').join(',');
+
+/**
+ * Row i of the mixed file: templates and profiles vary, every tenth row (i % 10 = 3) asks for K3s v1.33.5 on
+ * the EMT profile that embeds v1.32.4; some rows take the --os-profile/--template defaults, some have no cluster.
+ */
+function mixedRow(i: number): Cells {
+  const base: Cells = { Serial: `MIX-${String(i).padStart(4, '0')}`, Site: `store-${i % 7}`, Metadata: `batch=mixed&slot=${i % 3}` };
+  switch (i % 10) {
+    case 0: case 1: return { ...base, OSProfile: 'microvisor-nonrt', K8sClusterTemplate: 'baseline-k3s:v0.0.4' };
+    case 2: return { ...base, OSProfile: 'ubuntu-22.04-lts-generic', K8sClusterTemplate: 'baseline-k3s:v0.0.10', K8sConfig: `role:all;name:plant-${i};labels:tier=edge` };
+    case 3: return { ...base, OSProfile: 'microvisor-nonrt', K8sClusterTemplate: 'baseline-k3s:v0.0.10' };
+    case 4: return { ...base, OSProfile: 'ubuntu-22.04-lts-generic', K8sClusterTemplate: 'baseline:v2.0.2', K8sEnable: 'true' };
+    case 5: return { ...base, K8sClusterTemplate: 'baseline:v2.0.2' };
+    case 6: return base;
+    case 7: return { ...base, K8sEnable: 'false' };
+    case 8: return { ...base, OSProfile: 'ubuntu-22.04-lts-generic', K8sEnable: 'FALSE', Secure: 'false' };
+    default: return { ...base, UUID: `0000${String(i).padStart(4, '0')}-aaaa-4bbb-8ccc-${String(i).padStart(12, '0')}`, OSProfile: 'microvisor-nonrt' };
+  }
+}
+
+describe('edge-orch host import', () => {
+  let server: RunningServer;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+
+  async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [MAIN, ...args], { env, maxBuffer: 64 * 1024 * 1024 });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  function writeCsv(name: string, rows: Cells[]): string {
+    const file = join(dir, name);
+    writeFileSync(file, `${[HEADER, ...rows.map(csvLine)].join('\r\n')}\r\n`);
+    return file;
+  }
+
+  async function hostSerials(): Promise<string[]> {
+    const { stdout } = await cli('host', 'list', '--all', '--limit', '500', '-o', 'json');
+    return (JSON.parse(stdout) as { serial: string | null }[]).map((h) => h.serial ?? '').sort();
+  }
+
+  const DEFAULTS = ['--os-profile', 'microvisor-nonrt', '--template', 'baseline-k3s:v0.0.4', '--auto-cluster'];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'edge-orch-import-'));
+    server = await startServer(loadServerConfig({ dataDir: join(dir, 'data'), port: 0, logLevel: 'silent' }, {}));
+    env = { PATH: process.env['PATH'], HOME: dir, EDGE_ORCH_CONFIG: join(dir, 'cli.json') };
+    expect((await cli('login', '--server', server.url, '--token-file', server.adminTokenFile!)).code).toBe(0);
+    for (const file of osProfileFiles()) expect((await cli('osprofile', 'import', join(FORMATS_DIR, file))).code).toBe(0);
+    expect((await cli('template', 'import', ...templateFiles().map((f) => join(FORMATS_DIR, f)))).code).toBe(0);
+  });
+  afterAll(async () => server?.close());
+
+  it('registers, provisions and clusters every row and prints the per-step summary', async () => {
+    const file = writeCsv('all-good.csv', Array.from({ length: 12 }, (_, i) => ({
+      Serial: `GOOD-${i}`, Metadata: 'batch=good', ...(i % 2 ? { OSProfile: 'ubuntu-22.04-lts-generic', K8sClusterTemplate: 'baseline:v2.0.2' } : {}),
+    })));
+    const { code, stdout, stderr } = await cli('host', 'import', file, '--auto-provision', ...DEFAULTS);
+    expect(stderr).toMatch(/^registration job \S+: 12 hosts \(register, provision, cluster\)\n/);
+    expect(stderr).toContain('registering: 12/12 done, 12 succeeded, 0 failed');
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n').map((l) => l.split(/\s{2,}/))).toEqual([
+      ['STEP', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'COMPENSATED'],
+      ['register-host', '12', '0', '0', '0'],
+      ['create-instance', '12', '0', '0', '0'],
+      ['create-cluster', '12', '0', '0', '0'],
+      ['12 of 12 rows succeeded, 0 failed'],
+    ]);
+    expect(existsSync(join(dir, 'all-good.failed.csv'))).toBe(false);
+    const { stdout: listed } = await cli('host', 'list', '--label', 'batch=good', '-o', 'json');
+    expect((JSON.parse(listed) as { serial: string }[]).map((h) => h.serial).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `GOOD-${i}`).sort());
+  });
+
+  it('prints every row problem with its line and column and sends nothing', async () => {
+    const before = await hostSerials();
+    const file = join(dir, 'broken.csv');
+    writeFileSync(file, `\uFEFF${HEADER}\r\n${csvLine({ Serial: 'BAD-1', UUID: 'abc' })}\r\n"BAD-2",,,"two\r\nlines",,,,,,,,,\r\n${csvLine({ Serial: 'BAD-1' })}\r\n${csvLine({ Serial: 'BAD-4', K8sConfig: 'role:worker' })}\r\n`);
+    const { code, stdout, stderr } = await cli('host', 'import', file, ...DEFAULTS);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.split('\n')).toEqual([
+      `${file}: line 2, column UUID: "abc" is not a UUID (expected 8-4-4-4-12 hex digits)`,
+      expect.stringMatching(new RegExp(`^${file}: line 3, column Site: "two\\\\nlines" is not valid`)),
+      `${file}: line 5, column Serial: Serial BAD-1 is also on line 2; each host may appear once`,
+      `${file}: line 6, column K8sConfig: role worker is not possible here: an automatically created cluster is single-node, so its host has role all`,
+      `error: 4 problems in ${file}; nothing was sent to the server`,
+      '',
+    ]);
+    expect(await hostSerials()).toEqual(before);
+  });
+
+  it('checks a mixed 1,000-row file in a dry run without writing anything', async () => {
+    const file = writeCsv('mixed.csv', Array.from({ length: 1000 }, (_, i) => mixedRow(i)));
+    const before = await hostSerials();
+    const { code, stdout, stderr } = await cli('host', 'import', file, ...DEFAULTS, '--dry-run');
+    expect(stderr).toBe('note: Secure is checked for syntax only: edge-orch does not use the EMF columns Secure, RemoteUser, LVMSize, CloudInitMeta (it has no secure boot, remote user, LVM or cloud-init settings)\n');
+    expect(code).toBe(1);
+    const lines = stdout.trim().split('\n');
+    expect(lines.at(-1)).toBe('dry run: 1000 rows checked, 900 would succeed, 100 would fail; nothing was written');
+    const failing = lines.slice(1, -1);
+    expect(failing).toHaveLength(100);
+    expect(failing[0]).toMatch(/^5\s+MIX-0003\s+-\s+create-cluster\s+K3sVersionMismatch: template baseline-k3s:v0\.0\.10 needs K3s v1\.33\.5\+k3s1 but OS profile microvisor-nonrt embeds K3s v1\.32\.4\+k3s1$/);
+    expect(await hostSerials()).toEqual(before);
+    expect(existsSync(join(dir, 'mixed.failed.csv'))).toBe(false);
+  });
+
+  it('imports the mixed file, writes exactly the incompatible rows back, and the fixed file imports', async () => {
+    const file = join(dir, 'mixed.csv');
+    const { code, stdout, stderr } = await cli('host', 'import', file, ...DEFAULTS, '-o', 'json');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/registration job \S+: 800 hosts \(register, provision, cluster\)\nregistration job \S+: 100 hosts \(register, provision\)\nregistration job \S+: 100 hosts \(register only\)\n/);
+    const report = JSON.parse(stdout);
+    expect(report.totals).toEqual({ hosts: 1000, succeeded: 900, failed: 100 });
+    expect(report.steps).toEqual([
+      { step: 'register-host', succeeded: 1000, failed: 0, skipped: 0, compensated: 0 },
+      { step: 'create-instance', succeeded: 900, failed: 0, skipped: 0, compensated: 0 },
+      { step: 'create-cluster', succeeded: 700, failed: 100, skipped: 0, compensated: 0 },
+    ]);
+    expect(report.failedRowsFile).toBe(join(dir, 'mixed.failed.csv'));
+
+    const failedText = readFileSync(report.failedRowsFile, 'utf8');
+    const [header, ...failed] = parse(failedText) as string[][];
+    expect(header).toEqual([...HOST_CSV_COLUMNS]);
+    const expected = Array.from({ length: 1000 }, (_, i) => i).filter((i) => i % 10 === 3).map((i) => {
+      const cells = mixedRow(i);
+      return HOST_CSV_COLUMNS.map((c) => (c === 'Error - do not fill' ? MISMATCH : cells[c] ?? ''));
+    });
+    expect(failed).toEqual(expected);
+
+    const fixed = join(dir, 'mixed.fixed.csv');
+    writeFileSync(fixed, failedText.replaceAll('baseline-k3s:v0.0.10', 'baseline-k3s:v0.0.4'));
+    const again = await cli('host', 'import', fixed, ...DEFAULTS, '-o', 'json');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      totals: { hosts: 100, succeeded: 100, failed: 0 },
+      steps: [
+        { step: 'register-host', succeeded: 100, failed: 0 },
+        { step: 'create-instance', succeeded: 100, failed: 0 },
+        { step: 'create-cluster', succeeded: 100, failed: 0 },
+      ],
+      failedRowsFile: null,
+    });
+    expect((await hostSerials()).filter((s) => s.startsWith('MIX-'))).toHaveLength(1000);
+  });
+});
