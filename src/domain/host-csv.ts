@@ -221,7 +221,7 @@ function findDuplicate({ uuid, serial, name }: { uuid: string | null; serial: st
   const nameLine = name === null ? undefined : firstLineOf.name.get(name);
   if (nameLine !== undefined) {
     const from = serial !== null ? 'Serial' : 'UUID';
-    const rule = serial !== null ? 'host-<Serial, lowercased>' : 'host-<first 8 UUID digits>, so give the row a Serial';
+    const rule = serial !== null ? 'host-<Serial, lowercased>' : 'host-<UUID, lowercased>';
     return { line, column: from, message: `the host name derived from it, ${name}, is also derived on line ${nameLine}; hosts are named ${rule}` };
   }
   if (uuid !== null) firstLineOf.uuid.set(uuid, line);

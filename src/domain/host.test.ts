@@ -40,8 +40,8 @@ describe('parseHostRegistration', () => {
     expect(parseHostRegistration({ serial: 'SN_001.A', uuid: UUID }).name).toBe('host-sn-001-a');
   });
 
-  it('derives the name from the first 8 uuid digits when there is no serial', () => {
-    expect(parseHostRegistration({ uuid: UUID.toUpperCase() }).name).toBe('host-4c4c4544');
+  it('derives the name from the whole uuid, lowercased, when there is no serial', () => {
+    expect(parseHostRegistration({ uuid: UUID.toUpperCase() }).name).toBe(`host-${UUID}`);
   });
 
   it('requires a uuid or a serial, naming uuid and saying that both are empty', () => {
@@ -126,7 +126,7 @@ describe('deriveHostName', () => {
     [{ uuid: null, serial: 'SN1' }, 'host-sn1'],
     [{ uuid: null, serial: 'ABC.' }, 'host-abc'],
     [{ uuid: null, serial: 'a__b..c' }, 'host-a-b-c'],
-    [{ uuid: UUID, serial: null }, 'host-4c4c4544'],
+    [{ uuid: UUID, serial: null }, `host-${UUID}`],
     [{ uuid: null, serial: 'X'.repeat(64) }, `host-${'x'.repeat(58)}`],
   ])('derives %j → %s', (identity, name) => {
     expect(deriveHostName(identity)).toBe(name);

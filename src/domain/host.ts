@@ -60,8 +60,11 @@ export function parseHostRegistration(value: unknown, path = ''): HostRegistrati
   };
 }
 
-/** `host-<serial>` or `host-<first 8 uuid digits>`, lowercased and cut to a DNS label. */
+/**
+ * `host-<serial>` or `host-<uuid>`, lowercased and cut to a DNS label. The whole uuid: vendors share its first
+ * digits (every Dell system UUID starts 4c4c4544), so a prefix would give many hosts one name.
+ */
 export function deriveHostName({ uuid, serial }: { uuid: string | null; serial: string | null }): string {
-  const base = serial ? serial.toLowerCase().replace(/[^a-z0-9-]+/g, '-') : uuid!.slice(0, 8);
+  const base = serial ? serial.toLowerCase().replace(/[^a-z0-9-]+/g, '-') : uuid!.toLowerCase();
   return `host-${base}`.slice(0, 63).replace(/-+$/, '');
 }

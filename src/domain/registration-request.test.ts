@@ -30,10 +30,10 @@ describe('parseRegistrationRequest', () => {
     expect(requireValidHosts(request)).toEqual([
       {
         index: 0,
-        registration: { name: 'host-4c4c4544', uuid: U1, serial: null, site: null, labels: {} },
+        registration: { name: `host-${U1}`, uuid: U1, serial: null, site: null, labels: {} },
         osProfile: 'microvisor-nonrt',
         template: { name: 'baseline-k3s', version: 'v0.0.4' },
-        cluster: { name: 'host-4c4c4544-cluster', labels: {} },
+        cluster: { name: `host-${U1}-cluster`, labels: {} },
       },
       {
         index: 1,
@@ -82,10 +82,10 @@ describe('parseRegistrationRequest', () => {
     expect(request.plans.map((p) => p !== null)).toEqual([true, false, false, false]);
   });
 
-  it('says when a derived name collides (uuids sharing their first digits) and asks for an explicit name', () => {
-    const request = parseRegistrationRequest({ hosts: [{ uuid: U1 }, { uuid: '4c4c4544-0044-4210-8031-c2c04f305299' }] });
+  it('says when a derived name collides (serials differing only in case or punctuation) and asks for an explicit name', () => {
+    const request = parseRegistrationRequest({ hosts: [{ serial: 'SN_1' }, { serial: 'sn-1' }] });
     expect(request.problems.map((p) => p.message)).toEqual([
-      'hosts/1/name was not given and the derived "host-4c4c4544" duplicates hosts/0/name; give hosts/1/name explicitly',
+      'hosts/1/name was not given and the derived "host-sn-1" duplicates hosts/0/name; give hosts/1/name explicitly',
     ]);
   });
 
