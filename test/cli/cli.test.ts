@@ -1,38 +1,26 @@
 /**
  * The CLI as a user runs it: a real server, the real `edge-orch` process, the real files from ../shared/formats.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServerConfig } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
+import { createEdgeOrchCli, type CliResult, type EdgeOrchCli } from '../support/edge-orch-cli.ts';
 import { FORMATS_DIR, osProfileFiles, templateFiles } from '../support/formats.ts';
 
-const MAIN = resolve(import.meta.dirname, '../../src/main.ts');
-const run = promisify(execFile);
 
 describe('edge-orch CLI', () => {
   let server: RunningServer;
   let dir: string;
-  let env: NodeJS.ProcessEnv;
-
-  async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [MAIN, ...args], { env });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  let edgeOrch: EdgeOrchCli;
+  const cli = (...args: string[]): Promise<CliResult> => edgeOrch.run(args);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'edge-orch-cli-'));
     server = await startServer(loadServerConfig({ dataDir: join(dir, 'data'), port: 0, logLevel: 'silent' }, {}));
-    env = { PATH: process.env['PATH'], HOME: dir, EDGE_ORCH_CONFIG: join(dir, 'cli.json') };
+    edgeOrch = createEdgeOrchCli({ home: dir });
   });
   afterAll(async () => server?.close());
 
@@ -41,7 +29,7 @@ describe('edge-orch CLI', () => {
     const login = await cli('login', '--server', server.url, '--token-file', server.adminTokenFile!);
     expect(login.stderr).toBe('');
     expect(login.code).toBe(0);
-    expect(statSync(join(dir, 'cli.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(edgeOrch.configFile).mode & 0o777).toBe(0o600);
     expect(login.stdout).not.toContain((await import('node:fs')).readFileSync(server.adminTokenFile!, 'utf8').trim());
   });
 

@@ -2,20 +2,17 @@
  * `edge-orch host import` as a user runs it: a real server, the real CLI process, the shared OS profiles and
  * templates, and CSV files generated here in the EMF tool's format.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServerConfig } from '../../src/config.ts';
 import { HOST_CSV_COLUMNS } from '../../src/domain/host-csv.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
+import { createEdgeOrchCli, type CliResult, type EdgeOrchCli } from '../support/edge-orch-cli.ts';
 import { FORMATS_DIR, osProfileFiles, templateFiles } from '../support/formats.ts';
 
-const MAIN = resolve(import.meta.dirname, '../../src/main.ts');
-const run = promisify(execFile);
 const HEADER = HOST_CSV_COLUMNS.join(',');
 const MISMATCH = 'create-cluster: template baseline-k3s:v0.0.10 needs K3s v1.33.5+k3s1 but OS profile microvisor-nonrt embeds K3s v1.32.4+k3s1';
 
@@ -44,17 +41,8 @@ function mixedRow(i: number): Cells {
 describe('edge-orch host import', () => {
   let server: RunningServer;
   let dir: string;
-  let env: NodeJS.ProcessEnv;
-
-  async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [MAIN, ...args], { env, maxBuffer: 64 * 1024 * 1024 });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  let edgeOrch: EdgeOrchCli;
+  const cli = (...args: string[]): Promise<CliResult> => edgeOrch.run(args);
 
   function writeCsv(name: string, rows: Cells[]): string {
     const file = join(dir, name);
@@ -72,7 +60,7 @@ describe('edge-orch host import', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'edge-orch-import-'));
     server = await startServer(loadServerConfig({ dataDir: join(dir, 'data'), port: 0, logLevel: 'silent' }, {}));
-    env = { PATH: process.env['PATH'], HOME: dir, EDGE_ORCH_CONFIG: join(dir, 'cli.json') };
+    edgeOrch = createEdgeOrchCli({ home: dir });
     expect((await cli('login', '--server', server.url, '--token-file', server.adminTokenFile!)).code).toBe(0);
     for (const file of osProfileFiles()) expect((await cli('osprofile', 'import', join(FORMATS_DIR, file))).code).toBe(0);
     expect((await cli('template', 'import', ...templateFiles().map((f) => join(FORMATS_DIR, f)))).code).toBe(0);

@@ -22,7 +22,7 @@ import { writeStandinMirror } from '../standins/standin-sources.ts';
 import { FORMATS_DIR } from '../support/formats.ts';
 import { createE2eApi, type E2eApi } from './support/api-client.ts';
 import { startCountingMirror, type CountingMirror } from './support/counting-mirror.ts';
-import { createEdgeOrchCli, type EdgeOrchCli } from './support/edge-orch-cli.ts';
+import { createEdgeOrchCli, type EdgeOrchCli } from '../support/edge-orch-cli.ts';
 import { startEmulatedHost, type EmulatedHost } from './support/emulated-host.ts';
 import { prepareImageRoots, type ImageRoots } from './support/image-roots.ts';
 import { registerHosts } from './support/register-hosts.ts';

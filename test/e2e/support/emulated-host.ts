@@ -7,7 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { EDGE_ORCH } from './edge-orch-cli.ts';
+import { EDGE_ORCH } from '../../support/edge-orch-cli.ts';
 
 export interface EmulatedHost {
   namespace: string;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ImageManifest } from '../../../src/domain/image-manifest.ts';
 import { composeImageRoot, renderManifest } from '../../agent/support/image-root.ts';
 import { writeStandinSources } from '../../standins/standin-sources.ts';
-import type { EdgeOrchCli } from './edge-orch-cli.ts';
+import type { EdgeOrchCli } from '../../support/edge-orch-cli.ts';
 
 export interface ImageRoots {
   /** The EMT image root (build/<image>/rootfs). */

@@ -5,7 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EdgeOrchCli } from './edge-orch-cli.ts';
+import type { EdgeOrchCli } from '../../support/edge-orch-cli.ts';
 
 export interface HostToRegister {
   serial: string;

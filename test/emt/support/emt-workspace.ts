@@ -2,16 +2,12 @@
  * A workspace for image-side tests: stand-in K3s sources (test/standins), a k3s.pp stand-in, EMT toolkit-style
  * image configs and package lists, a CLI runner, and directory snapshots to prove nothing was half-written.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join, relative } from 'node:path';
 import { writeStandinSources, type StandinSources } from '../../standins/standin-sources.ts';
-
-const MAIN = resolve(import.meta.dirname, '../../../src/main.ts');
-const run = promisify(execFile);
+import { createEdgeOrchCli, type CliResult } from '../../support/edge-orch-cli.ts';
 
 /** An edge image config as the EMT toolkit writes them: four-space indent, a tab-indented block kept as is. */
 export const EDGE_IMAGE_CONFIG = `{
@@ -112,23 +108,9 @@ export async function createWorkspace(version: string, { prefix = 'edge-orch-emt
   return { dir, sources, imageconfigs, standins };
 }
 
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real `edge-orch` CLI in `cwd`. */
-export async function runCli(args: string[], { cwd, env = {} }: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliRun> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN, ...args], {
-      cwd, env: { PATH: process.env['PATH'], HOME: cwd, ...env }, maxBuffer: 16 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+/** Runs the real `edge-orch` CLI in `cwd` (also its HOME). */
+export function runCli(args: string[], { cwd, env = {} }: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
+  return createEdgeOrchCli({ home: cwd, env }).run(args);
 }
 
 /** Every file under `dir` (hidden ones included) → sha256 of its bytes; a missing directory is empty. */

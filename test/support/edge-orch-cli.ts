@@ -1,13 +1,13 @@
 /**
- * The real `edge-orch` command (bin/edge-orch) as an operator runs it, for end-to-end tests: a private HOME and
- * CLI config file inside the test's directory, so `login` never touches the machine's own settings.
+ * The real `edge-orch` command (bin/edge-orch) as a user runs it, for tests: a private HOME and CLI config file
+ * inside the test's directory, so `login` never touches the machine's own settings.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-/** The edge-orch command, exactly as an operator runs it. */
-export const EDGE_ORCH = join(import.meta.dirname, '..', '..', '..', 'bin', 'edge-orch');
+/** The edge-orch command, exactly as a user runs it. */
+export const EDGE_ORCH = join(import.meta.dirname, '..', '..', 'bin', 'edge-orch');
 
 const run = promisify(execFile);
 
@@ -18,19 +18,23 @@ export interface CliResult {
 }
 
 export interface EdgeOrchCli {
+  /** The CLI config file `login` writes (EDGE_ORCH_CONFIG). */
+  readonly configFile: string;
   /** Runs `edge-orch ...args` in the CLI's working directory; never throws for a non-zero exit. */
   run(args: string[]): Promise<CliResult>;
   /** Like run, but throws (with the output) unless the exit code is 0. */
   ok(args: string[]): Promise<string>;
 }
 
-/** `home` holds HOME and the CLI config (EDGE_ORCH_CONFIG); commands run in `cwd` (default `home`). */
-export function createEdgeOrchCli({ home, cwd = home }: { home: string; cwd?: string }): EdgeOrchCli {
-  const env = { PATH: process.env['PATH'], HOME: home, EDGE_ORCH_CONFIG: join(home, 'edge-orch-cli.json') };
+/** `home` holds HOME and the CLI config; commands run in `cwd` (default `home`) with `env` added. */
+export function createEdgeOrchCli({ home, cwd = home, env = {} }: { home: string; cwd?: string; env?: NodeJS.ProcessEnv }): EdgeOrchCli {
+  const configFile = join(home, 'edge-orch-cli.json');
+  const fullEnv = { PATH: process.env['PATH'], HOME: home, EDGE_ORCH_CONFIG: configFile, ...env };
   const cli: EdgeOrchCli = {
+    configFile,
     async run(args) {
       try {
-        const { stdout, stderr } = await run(EDGE_ORCH, args, { cwd, env, maxBuffer: 16 * 1024 * 1024, timeout: 120_000 });
+        const { stdout, stderr } = await run(EDGE_ORCH, args, { cwd, env: fullEnv, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
         return { code: 0, stdout, stderr };
       } catch (error) {
         const e = error as { code?: number | string; stdout?: string; stderr?: string; message: string };
