@@ -253,7 +253,8 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
     });
 
     it('never answers 500 or shows a stack for hostile input on any route', async () => {
-      const bodies = ['', 'null', '[]', '"x"', '{"a":{"b":{"c":[1,2,{"d":null}]}}}', '{"name":"\\u0000"}', JSON.stringify({ document: 'x'.repeat(10_000) }), '{"labels":{"a":{"b":1}}}', '{"uuid":123,"serial":[],"kubernetesVersion":{"$gt":""}}'];
+      const bodies = ['', 'null', '[]', '"x"', '{"a":{"b":{"c":[1,2,{"d":null}]}}}', '{"name":"\\u0000"}', JSON.stringify({ document: 'x'.repeat(10_000) }), '{"labels":{"a":{"b":1}}}', '{"uuid":123,"serial":[],"kubernetesVersion":{"$gt":""}}',
+        '{"defaults":{"template":"a:b:c","autoCluster":true},"hosts":[{},{"uuid":"x"},null,{"cluster":[]}]}', '{"hosts":[{"serial":"S","labels":{"k":"$(id)"},"osProfile":"../x"}],"dryRun":"yes"}'];
       for (const route of api.app.routeCatalog) {
         const url = route.url.replace(':project', 'alpha').replace(/:[a-z]+/g, encodeURIComponent("x'; drop table hosts;--"));
         for (const body of route.method === 'GET' || route.method === 'DELETE' ? [undefined] : bodies) {
