@@ -136,7 +136,7 @@ describe('computeBootstrapPlan', () => {
   it('refuses RKE2 templates explicitly: the agent does not install RKE2 yet', () => {
     const error = errorOf(() => computeBootstrapPlan(bootstrapInput(rke2, ubuntuProfile())));
     expect(error.code).toBe('InvalidState');
-    expect(error.detail).toBe('RKE2 bootstrap by the agent is not supported yet: template baseline:v2.0.2 is RKE2 v1.30.10+rke2r1; use the capi driver for RKE2 clusters');
+    expect(error.detail).toBe('RKE2 bootstrap by the agent is not supported yet: template baseline:v2.0.2 is RKE2 v1.30.10+rke2r1; the agent installs K3s only, so choose a K3s template for this host');
   });
 
   it('refuses a host that is not a node of the cluster, and a cluster of the capi driver', () => {

@@ -120,7 +120,7 @@ export function computeBootstrapPlan(input: BootstrapInput): BootstrapPlan {
   const { cluster, template, osProfile, host } = input;
   checkInputsBelongTogether(input);
   if (template.flavor === 'rke2') {
-    throw new AppError('InvalidState', `RKE2 bootstrap by the agent is not supported yet: template ${formatTemplateRef(template)} is RKE2 ${template.kubernetesVersion}; use the capi driver for RKE2 clusters`, { field: 'template' });
+    throw new AppError('InvalidState', `RKE2 bootstrap by the agent is not supported yet: template ${formatTemplateRef(template)} is RKE2 ${template.kubernetesVersion}; the agent installs K3s only, so choose a K3s template for this host`, { field: 'template' });
   }
   const version = parseKubernetesVersion(template.kubernetesVersion, 'template/kubernetesVersion').raw;
   const compatibility = computeCompatibility(template, osProfile);
