@@ -118,12 +118,18 @@ export function createHostReconciler({ ops, log, now = Date.now, retry = FAILED_
     };
   }
 
+  /** Removes K3s that edge-orch installed (its install record is there) and no cluster claims any more. */
+  async function orphanWork(): Promise<Work | null> {
+    return (await ops.readInstallRecord().catch(() => null)) ? removeWork(null, 'orphan') : null;
+  }
+
   async function workFor(action: ClusterAction): Promise<Work | null> {
     switch (action.kind) {
       case 'install':
         return installWork(action);
       case 'remove':
-        return removeWork(action.cluster, `remove:${action.cluster}`);
+        // Without a cluster (a deauthorized host whose cluster is gone) only K3s from edge-orch is left to remove.
+        return action.cluster !== null ? removeWork(action.cluster, `remove:${action.cluster}`) : orphanWork();
       case 'blocked':
         return {
           key: `blocked:${action.cluster}:${action.reason.message}`,
@@ -135,7 +141,7 @@ export function createHostReconciler({ ops, log, now = Date.now, retry = FAILED_
         };
       case 'none':
         // No cluster, yet K3s from edge-orch is here: its cluster was force-deleted while the host was away.
-        return (await ops.readInstallRecord().catch(() => null)) ? removeWork(null, 'orphan') : null;
+        return orphanWork();
       case 'wait':
         return null;
     }

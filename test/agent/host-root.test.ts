@@ -2,7 +2,9 @@
  * The real agent command with `--root` on an image root with the stand-in K3s RPM: it re-executes itself in
  * private mount and PID namespaces, binds the root's paths at their real locations (image paths read-only on an
  * immutable image), installs K3s air-gapped there, removes it again keeping the RPM's files, and nothing lands
- * on the machine itself. Runs as root (unshare, mount, rpm).
+ * on the machine itself. The orchestrator is the real one (support/real-orchestrator.ts): the image's manifest is
+ * imported as its OS profile, hosts and clusters are made through the API and their progress is read there.
+ * Runs as root (unshare, mount, rpm).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -13,26 +15,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { computeBootstrapPlan } from '../../src/domain/bootstrap-plan.ts';
-import type { ClusterTemplate } from '../../src/domain/template.ts';
-import { createFakeSouthbound, type FakeSouthbound } from './support/fake-southbound.ts';
+import { readFormat } from '../support/formats.ts';
 import { buildStandinK3sRpm, composeImageRoot, EMBEDDED_PATHS, renderManifest, type StandinRpm } from './support/image-root.ts';
-import { bootstrapInput, emtProfile, loadTemplate } from './support/plans.ts';
+import { startRealOrchestrator, type RealOrchestrator } from './support/real-orchestrator.ts';
 
 const ENTRY = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
-const UUID = '4c4c4544-0000-1000-8000-00000000aa01';
 const VERSION = 'v1.32.4+k3s1';
+const EMT = 'microvisor-nonrt';
 
 let dir: string;
 let rpm: StandinRpm;
-let server: FakeSouthbound;
+let server: RealOrchestrator;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'edge-orch-host-root-'));
   rpm = await buildStandinK3sRpm(join(dir, 'build'), VERSION);
-  server = await createFakeSouthbound();
-  server.hosts.set(UUID, { hostId: 'h-1', hostName: 'edge-node-1' });
+  server = await startRealOrchestrator();
+  // The image's own manifest is its OS profile, with the air-gap image the stand-in RPM embeds.
+  await server.ok([201], 'POST', '/osprofiles/import', { document: JSON.stringify(imageManifest()) });
 });
 afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
@@ -48,16 +49,33 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The EMT plan, with K3s on its own port: these emulated hosts share the machine's network namespace. */
-function emtPlan(port: number, edit: (template: ClusterTemplate) => void = () => undefined) {
-  const template = structuredClone(loadTemplate('baseline-k3s-v0.0.4.json'));
-  (template.controlPlane as any).spec.template.spec.kthreesConfigSpec.serverConfig.httpsListenPort = String(port);
-  edit(template);
-  return computeBootstrapPlan(bootstrapInput(template, emtProfile([{ path: EMBEDDED_PATHS.airgapImage, sha256: rpm.sources.airgapImages[0]!.sha256 }])));
+const imageManifest = () => renderManifest({ name: EMT, osType: 'immutable', rpm, kubernetesVersion: VERSION });
+
+/**
+ * Imports baseline-k3s v0.0.4 as template `name`, with K3s on its own port (these emulated hosts share the
+ * machine's network namespace), and registers the host with an EMT instance and the single-node cluster `cluster`.
+ */
+async function registerHost({ uuid, cluster, name, port, edit = () => undefined }: { uuid: string; cluster: string; name: string; port: number; edit?: (spec: any) => void }): Promise<string> {
+  const template = JSON.parse(readFormat('templates/baseline-k3s-v0.0.4.json'));
+  template.name = name;
+  const spec = template.clusterconfiguration.spec.template.spec.kthreesConfigSpec;
+  spec.serverConfig.httpsListenPort = String(port);
+  edit(spec);
+  await server.ok([201], 'POST', '/templates', template);
+  const [host] = await server.register({ autoProvision: true, autoCluster: true, osProfile: EMT, template: `${name}:v0.0.4` }, [{ uuid, cluster: { name: cluster } }]);
+  return host!.hostId;
 }
 
-function startAgent(root: string, extra: string[] = []): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
-  const child = spawn(process.execPath, [ENTRY, 'agent', '--server', server.url, '--enroll-token', 'enroll-secret', '--uuid', UUID, '--root', root, '--address', '10.0.0.5', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function waitForCluster(name: string, until: (answer: { status: number; body: any }) => boolean, output: () => string): Promise<any> {
+  return vi.waitFor(async () => {
+    const answer = await server.api('GET', `/clusters/${name}`);
+    expect(until(answer), `cluster ${name}: ${JSON.stringify(answer)}\n${output()}`).toBe(true);
+    return answer.body;
+  }, { timeout: 30_000, interval: 100 });
+}
+
+function startAgent(root: string, uuid: string, extra: string[] = []): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
+  const child = spawn(process.execPath, [ENTRY, 'agent', '--server', server.url, '--enroll-token', server.enrollmentToken, '--uuid', uuid, '--root', root, '--address', '10.0.0.5', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
@@ -82,17 +100,21 @@ const sha256 = async (path: string): Promise<string> => createHash('sha256').upd
 describe('agent --root on an immutable EMT image root', () => {
   it('installs K3s air-gapped inside the root, with the image paths read-only, and removes it keeping the RPM\'s files', async () => {
     const root = join(dir, 'emt-root');
-    await composeImageRoot(root, { rpm, manifest: renderManifest({ name: 'microvisor-nonrt', osType: 'immutable', rpm, kubernetesVersion: VERSION }) });
+    const uuid = '4c4c4544-0000-1000-8000-00000000aa01';
+    await composeImageRoot(root, { rpm, manifest: imageManifest() });
     const rpmFiles = Object.values(EMBEDDED_PATHS);
     const before = Object.fromEntries(await Promise.all(rpmFiles.map(async (p) => [p, await sha256(join(root, p))])));
     const port = await freePort();
-    server.setAction({ kind: 'install', cluster: 'store-42', plan: emtPlan(port) });
+    const hostId = await registerHost({ uuid, cluster: 'store-42', name: 'host-root-install', port });
 
-    const agent = startAgent(root);
-    await vi.waitFor(() => expect(server.reports().map((r) => r.cluster?.phase)).toContain('ready'), { timeout: 30_000, interval: 100 });
-    const ready = server.reports().find((r) => r.cluster?.phase === 'ready');
-    expect(ready.manifest.image).toMatchObject({ name: 'microvisor-nonrt', osType: 'immutable' });
-    expect(parse(ready.cluster.kubeconfig).clusters[0].cluster.server).toBe(`https://10.0.0.5:${port}`);
+    const agent = startAgent(root, uuid);
+    const ready = await waitForCluster('store-42', ({ body }) => body.phase === 'ready' || body.phase === 'failed', agent.output);
+    expect(ready, agent.output()).toMatchObject({ phase: 'ready', message: expect.stringMatching(/^K3s v1\.32\.4\+k3s1 is ready \(air-gapped\)/), airGapped: true });
+    // The server saw the image the host runs, and serves the kubeconfig the agent uploaded, pointed at the host.
+    expect((await server.ok<{ items: any[] }>([200], 'GET', '/instances')).items.find((i) => i.hostId === hostId)).toMatchObject({ osProfile: EMT, observedOsProfile: EMT, state: 'running' });
+    expect((await server.ok<{ state: string }>([200], 'GET', `/hosts/${hostId}`)).state).toBe('in-cluster');
+    const kubeconfig = await server.ok<string>([200], 'GET', '/clusters/store-42/kubeconfig');
+    expect(parse(kubeconfig).clusters[0].cluster.server).toBe(`https://10.0.0.5:${port}`);
 
     const mounts = await innerMounts(agent.child.pid!);
     expect(Object.fromEntries(['/usr/local/bin', '/opt', '/etc/edge-orch', '/etc/rancher', '/var/lib/rancher', '/run'].map((m) => [m, mounts.get(m)]))).toEqual({
@@ -104,10 +126,12 @@ describe('agent --root on an immutable EMT image root', () => {
     expect(existsSync(join(root, 'var/lib/rancher/k3s/edge-orch/install.json'))).toBe(true);
     expect(existsSync('/etc/rancher/k3s/config.yaml')).toBe(false);
     expect(existsSync('/etc/systemd/system/k3s.service')).toBe(false);
-    expect(JSON.parse(await readFile(join(root, 'var/lib/edge-orch-agent/credential.json'), 'utf8'))).toMatchObject({ hostId: 'h-1' });
+    expect(JSON.parse(await readFile(join(root, 'var/lib/edge-orch-agent/credential.json'), 'utf8'))).toMatchObject({ serverUrl: server.url, hostId });
 
-    server.setAction({ kind: 'remove', cluster: 'store-42' });
-    await vi.waitFor(() => expect(server.reports().map((r) => r.cluster?.phase), agent.output() + JSON.stringify(server.reports().map((r) => r.cluster))).toContain('removed'), { timeout: 30_000, interval: 100 });
+    // Deleting the cluster: the agent removes K3s, reports it removed, and the server forgets the cluster.
+    expect(await server.ok([202], 'DELETE', '/clusters/store-42')).toMatchObject({ phase: 'deleting' });
+    await waitForCluster('store-42', ({ status }) => status === 404, agent.output);
+    expect((await server.ok<{ state: string }>([200], 'GET', `/hosts/${hostId}`)).state).toBe('provisioned');
     for (const path of rpmFiles) expect(await sha256(join(root, path))).toBe(before[path]);
     expect(existsSync(join(root, 'etc/rancher/k3s'))).toBe(false);
     expect(existsSync(join(root, 'var/lib/rancher/k3s/server'))).toBe(false);
@@ -119,14 +143,19 @@ describe('agent --root on an immutable EMT image root', () => {
 
   it('refuses a plan that would write outside the emulated host\'s writable paths, naming the file', async () => {
     const root = join(dir, 'emt-root-2');
-    await composeImageRoot(root, { rpm, manifest: renderManifest({ name: 'microvisor-nonrt', osType: 'immutable', rpm, kubernetesVersion: VERSION }) });
-    server.setAction({ kind: 'install', cluster: 'store-43', plan: emtPlan(await freePort(), (template) => {
-      (template.controlPlane as any).spec.template.spec.kthreesConfigSpec.files.push({ path: '/etc/edge-orch-test-escape.conf', content: 'x', permissions: '0644' });
-    }) });
-    const agent = startAgent(root, ['--once']);
-    expect(await agent.exited).toBe(1);
-    const failed = server.reports().find((r) => r.cluster?.name === 'store-43' && r.cluster.phase === 'failed');
-    expect(failed.cluster.message).toMatch(new RegExp(`^this emulated host \\(--root ${root}\\) cannot write /etc/edge-orch-test-escape\\.conf: only `));
+    const uuid = '4c4c4544-0000-1000-8000-00000000aa02';
+    await composeImageRoot(root, { rpm, manifest: imageManifest() });
+    await registerHost({ uuid, cluster: 'store-43', name: 'host-root-escape', port: await freePort(), edit: (spec) => {
+      spec.files.push({ path: '/etc/edge-orch-test-escape.conf', content: 'x', permissions: '0644' });
+    } });
+    // The first round shows the server the host's OS (the cluster waits for it); the second gets the plan.
+    const first = startAgent(root, uuid, ['--once']);
+    expect(await first.exited, first.output()).toBe(0);
+    const agent = startAgent(root, uuid, ['--once']);
+    expect(await agent.exited, agent.output()).toBe(1);
+    const failed = await waitForCluster('store-43', () => true, agent.output);
+    expect(failed.phase).toBe('failed');
+    expect(failed.message).toMatch(new RegExp(`^this emulated host \\(--root ${root}\\) cannot write /etc/edge-orch-test-escape\\.conf: only `));
     expect(existsSync('/etc/edge-orch-test-escape.conf')).toBe(false);
   }, 60_000);
 });
