@@ -34,9 +34,7 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
   const adminTokenFile = await ensureFirstAdminToken(store, config);
   const events = new HostEvents();
   const app = await buildApp({ store, events, logger: { level: config.logLevel }, ...(config.mirrorUrl === undefined ? {} : { mirrorUrl: config.mirrorUrl }) });
-  const engine = createRegistrationEngine({
-    store, log: app.log, ...options.registration, onHostChanged: (project, hostId) => events.changed(project, hostId),
-  });
+  const engine = createRegistrationEngine({ store, log: app.log, ...options.registration, events });
   await engine.start();
   const url = await app.listen({ host: config.host, port: config.port });
   return {

@@ -143,10 +143,12 @@ export async function runAgent(options: AgentOptions): Promise<AgentRunResult> {
 const isFatal = (error: unknown): boolean => isSouthboundError(error) && error.code === 'EnrollmentRejected';
 
 /** Enrolls, waiting while the host is not registered yet (404) or deauthorized (403); a rejected token is fatal. */
-async function enroll({ client, stateDir, enrollToken, identity, signal, once, enrollBackoff = ENROLL_BACKOFF, backoff = DEFAULT_BACKOFF }: AgentOptions, log: AgentLogger): Promise<HostCredential> {
+async function enroll({ client, stateDir, enrollToken, identity, signal, once, waitSeconds = 25, enrollBackoff = ENROLL_BACKOFF, backoff = DEFAULT_BACKOFF }: AgentOptions, log: AgentLogger): Promise<HostCredential> {
+  log.info({ identity, waitSeconds: once ? 0 : waitSeconds }, 'enrolling');
   for (let attempt = 0; ; attempt++) {
     try {
-      const credential = await enrollHost({ client, stateDir, enrollToken, identity, ...(signal ? { signal } : {}) });
+      // The server holds the request until the host is registered (or waitSeconds pass), so a host enrolls as soon as it is.
+      const credential = await enrollHost({ client, stateDir, enrollToken, identity, waitSeconds: once ? 0 : waitSeconds, ...(signal ? { signal } : {}) });
       log.info({ host: credential.hostName, hostId: credential.hostId, project: credential.project }, 'enrolled');
       return credential;
     } catch (error) {
@@ -157,7 +159,9 @@ async function enroll({ client, stateDir, enrollToken, identity, signal, once, e
       const waiting = error.status === 404 || error.status === 403;
       if (once || (!waiting && !error.retryable)) throw error;
       if (attempt === 0 || !waiting) log.warn({ identity, error: error.message }, waiting ? 'the host cannot enroll yet; waiting' : 'enrolling failed; retrying');
-      await sleep(computeBackoffDelay(attempt, waiting ? enrollBackoff : backoff), undefined, { signal });
+      // A 404 came after the server waited for the registration: ask again soon; otherwise back off.
+      const delay = error.status === 404 && waitSeconds > 0 ? computeBackoffDelay(0, enrollBackoff) : computeBackoffDelay(attempt, waiting ? enrollBackoff : backoff);
+      await sleep(delay, undefined, { signal });
     }
   }
 }

@@ -54,15 +54,18 @@ export async function forgetCredential(stateDir: string): Promise<void> {
 }
 
 /** Enrolls with the server and stores the credential. Errors are the client's SouthboundError (404: not registered yet, 403: deauthorized). */
-export async function enrollHost({ client, stateDir, enrollToken, identity, signal }: {
+export async function enrollHost({ client, stateDir, enrollToken, identity, waitSeconds = 0, signal }: {
   client: SouthboundClient;
   stateDir: string;
   enrollToken: string;
   identity: HostIdentity;
+  /** How long the server may wait for the host's registration before answering 404. */
+  waitSeconds?: number;
   signal?: AbortSignal;
 }): Promise<HostCredential> {
   const answer = await client.enroll({
     enrollmentToken: enrollToken,
+    ...(waitSeconds > 0 ? { waitSeconds } : {}),
     ...(identity.uuid !== null ? { uuid: identity.uuid } : {}),
     ...(identity.serial !== null ? { serial: identity.serial } : {}),
   }, signal);

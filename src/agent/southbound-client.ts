@@ -12,6 +12,8 @@ export interface EnrollRequest {
   enrollmentToken: string;
   uuid?: string;
   serial?: string;
+  /** While the host is not registered, the server waits up to this long for it before answering 404. */
+  waitSeconds?: number;
 }
 
 export interface EnrollResponse {
@@ -89,7 +91,7 @@ export function createSouthboundClient({ serverUrl, requestTimeoutMs = 30_000, f
 
   return {
     serverUrl: base,
-    enroll: (request, signal) => call<EnrollResponse>('POST', '/enroll', { body: request, signal }),
+    enroll: (request, signal) => call<EnrollResponse>('POST', '/enroll', { body: request, timeoutMs: requestTimeoutMs + (request.waitSeconds ?? 0) * 1000, signal }),
     desiredState(credential, { revision, waitSeconds }, signal) {
       const query = new URLSearchParams({ waitSeconds: String(waitSeconds), ...(revision ? { revision } : {}) });
       return call<AgentDesiredState>('GET', `/desired-state?${query}`, { credential, timeoutMs: requestTimeoutMs + waitSeconds * 1000, signal });

@@ -7,6 +7,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { createClaimer, type Claimer } from './claim.ts';
 import { runHostBatch, type WorkflowLogger } from './host-batch.ts';
+import type { HostEvents } from './host-events.ts';
 import { onRegistrationWork } from './job-signal.ts';
 import type { Store } from '../store/store.ts';
 
@@ -20,8 +21,8 @@ export interface RegistrationEngineOptions {
   leaseMs?: number;
   pollMs?: number;
   owner?: string;
-  /** Told when a step changed a registered host's instance or cluster (the server wakes the host's agent). */
-  onHostChanged?: (project: string, hostId: string) => void;
+  /** Told after each committed step, to wake agents (see host-batch.ts). */
+  events?: HostEvents;
 }
 
 export interface RegistrationEngine {
@@ -36,7 +37,7 @@ export interface RegistrationEngine {
 const silent: WorkflowLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export function createRegistrationEngine({
-  store, log = silent, batchSize = 100, concurrency = store.engine === 'postgres' ? 2 : 1, leaseMs = 15_000, pollMs = 1_000, owner, onHostChanged,
+  store, log = silent, batchSize = 100, concurrency = store.engine === 'postgres' ? 2 : 1, leaseMs = 15_000, pollMs = 1_000, owner, events,
 }: RegistrationEngineOptions): RegistrationEngine {
   const claimer: Claimer = createClaimer({ store, batchSize, leaseMs, ...(owner ? { owner } : {}) });
   const inFlight = new Set<string>();
@@ -69,7 +70,7 @@ export function createRegistrationEngine({
     if (batch.length === 0) return false;
     for (const host of batch) inFlight.add(host.key);
     try {
-      await runHostBatch({ store, owner: claimer.owner, leaseMs: claimer.leaseMs, log, ...(onHostChanged ? { onHostChanged } : {}) }, batch);
+      await runHostBatch({ store, owner: claimer.owner, leaseMs: claimer.leaseMs, log, ...(events ? { events } : {}) }, batch);
     } finally {
       for (const host of batch) inFlight.delete(host.key);
     }

@@ -12,6 +12,7 @@ import {
   type HostProgress, type StepName, type StepOutcome,
 } from '../domain/registration-steps.ts';
 import type { ClaimedHost, Store } from '../store/store.ts';
+import type { HostEvents } from './host-events.ts';
 import { createReferenceCache, type ReferenceCache } from './reference-cache.ts';
 import type { StepContext } from './steps/step.ts';
 import { runStep } from './steps/step.ts';
@@ -31,8 +32,8 @@ export interface BatchDeps {
   leaseMs: number;
   log: WorkflowLogger;
   now?: () => string;
-  /** Called after a committed change to a registered host's instance or cluster (wakes its agent's long-poll). */
-  onHostChanged?: (project: string, hostId: string) => void;
+  /** Told after each committed step: a registration wakes agents waiting to enroll, other steps the host's agent. */
+  events?: HostEvents;
 }
 
 /** A host while its batch runs; `progress` is what the store holds (updated only after a commit). */
@@ -47,7 +48,7 @@ interface LiveHost {
 class LeaseLost extends Error {}
 
 export async function runHostBatch(deps: BatchDeps, hosts: readonly ClaimedHost[]): Promise<void> {
-  const { store, owner, leaseMs, log, now = () => new Date().toISOString(), onHostChanged } = deps;
+  const { store, owner, leaseMs, log, now = () => new Date().toISOString(), events } = deps;
   const refs = createReferenceCache();
   const live: LiveHost[] = hosts.map((host) => ({ host, progress: host.progress, started: null, lost: false }));
   const atomic = (l: LiveHost): boolean => l.host.options.atomic;
@@ -62,7 +63,9 @@ export async function runHostBatch(deps: BatchDeps, hosts: readonly ClaimedHost[
 
   function changed(l: LiveHost, step: StepName): void {
     const hostId = l.progress.steps.find((s) => s.step === 'register-host')?.resourceId;
-    if (onHostChanged && hostId && step !== 'register-host') onHostChanged(l.host.project, hostId);
+    if (!hostId || !events) return;
+    if (step === 'register-host') events.registered(l.host.project);
+    else events.changed(l.host.project, hostId);
   }
 
   /** The step's result, plus the start of the next step when there is one (the "before" of the next step). */

@@ -16,9 +16,22 @@ export class HostEvents {
     this.#emitter.emit(`${project}/${hostId}`);
   }
 
+  /** Call after a host is registered in the project (wakes agents waiting to enroll). */
+  registered(project: string): void {
+    this.#emitter.emit(`${project}:registered`);
+  }
+
   /** Resolves on the next change for the host, or after `timeoutMs`, or when `signal` aborts. */
   waitForChange(project: string, hostId: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    const key = `${project}/${hostId}`;
+    return this.#wait(`${project}/${hostId}`, timeoutMs, signal);
+  }
+
+  /** Resolves on the next registration in the project, or after `timeoutMs`, or when `signal` aborts. */
+  waitForRegistration(project: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return this.#wait(`${project}:registered`, timeoutMs, signal);
+  }
+
+  #wait(key: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);

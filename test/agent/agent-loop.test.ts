@@ -200,6 +200,22 @@ describe('runAgent enrollment', () => {
     expect(said('enrolled')[0]!.fields).toEqual({ host: 'edge-node-1', hostId, project: PROJECT });
   });
 
+  it('holds an enrollment until the host is registered, answering as soon as it is, and 404 without a wait', async () => {
+    const body = { enrollmentToken: server.enrollmentToken, uuid: UUID };
+    const refused = await server.agentCall('POST', '/enroll', { body });
+    expect(refused.status).toBe(404);
+
+    const started = Date.now();
+    const held = server.agentCall<{ hostId: string }>('POST', '/enroll', { body: { ...body, waitSeconds: 20 } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const hostId = await registerHost();
+    const enrolled = await held;
+    expect(enrolled.status).toBe(200);
+    expect(enrolled.body.hostId).toBe(hostId);
+    // Woken by the registration, well before the 20 s wait (the fallback re-check comes every 5 s).
+    expect(Date.now() - started).toBeLessThan(4_500);
+  });
+
   it('stops with a clear error when the enrollment token is rejected', async () => {
     await registerHost();
     await expect(runAgent(agentOptions({ enrollToken: 'wrong', host: fakeHost().host })))

@@ -129,7 +129,7 @@ beforeAll(async () => {
     hosts.push({ ...spec, name: `host-${spec.serial}`, agent, cluster: `${spec.serial}-cluster` });
   }
   // The hosts are up and waiting to be registered before anyone registers them.
-  await waitFor('every agent to ask to enroll', async () => (await Promise.all(hosts.map(async (h) => (await h.agent.log()).includes('cannot enroll yet')))).every(Boolean), { timeoutMs: 60_000 })
+  await waitFor('every agent to ask to enroll', async () => (await Promise.all(hosts.map(async (h) => (await h.agent.log()).includes('"msg":"enrolling"')))).every(Boolean), { timeoutMs: 60_000 })
     .catch(async (error) => {
       throw new Error(`${(error as Error).message}\n${await agentLogs()}`);
     });

@@ -3,11 +3,12 @@
  * after that an agent sees and changes only its own host: it pulls its desired state and reports back.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { computeReportEffects, parseAgentReport } from '../../domain/agent-report.ts';
 import { computeDesiredState, type DesiredState } from '../../domain/desired-state.ts';
 import { AppError } from '../../domain/errors.ts';
-import { parseHostRegistration, type Host } from '../../domain/host.ts';
+import { parseHostRegistration, type Host, type HostRegistration } from '../../domain/host.ts';
 import type { Store } from '../../store/store.ts';
 import type { HostEvents } from '../../workflow/host-events.ts';
 import { Problem, ProjectParams, problemResponses } from '../schemas/common.schema.ts';
@@ -64,6 +65,20 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEven
     request.agentHost = host;
   });
 
+  /** The registered host with this identity; waits up to `waitMs` for it to be registered (agents start first). */
+  async function waitForHost(project: string, identity: Pick<HostRegistration, 'uuid' | 'serial'>, waitMs: number, request: FastifyRequest): Promise<Host | null> {
+    const deadline = Date.now() + waitMs;
+    const gone = new AbortController();
+    request.raw.once('close', () => gone.abort());
+    for (;;) {
+      const host = await store.hosts.findByIdentity(project, identity);
+      const remaining = deadline - Date.now();
+      if (host || remaining <= 0 || gone.signal.aborted) return host;
+      // Registrations in this process wake the wait; other replicas' are seen at the next re-check.
+      await events.waitForRegistration(project, Math.min(remaining, RECHECK_MS), gone.signal);
+    }
+  }
+
   app.post('/enroll', {
     config: { permission: 'public' },
     schema: { tags: ['agents'], summary: 'Enroll an agent: enrollment token + machine identity → host credential', security: [], body: EnrollRequest, response: { 200: EnrollResponse, 400: Problem, 401: Problem, 403: Problem, 404: Problem } },
@@ -71,7 +86,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEven
     const token = await store.agents.findEnrollmentToken(hashTokenSecret(request.body.enrollmentToken));
     if (!token) throw new AppError('Unauthenticated', 'the enrollment token is not valid');
     const identity = parseHostRegistration({ uuid: request.body.uuid, serial: request.body.serial });
-    const host = await store.hosts.findByIdentity(token.project, identity);
+    const host = await waitForHost(token.project, identity, (request.body.waitSeconds ?? 0) * 1000, request);
     if (!host) {
       throw new AppError('NotFound', `no host with ${[identity.uuid && `uuid ${identity.uuid}`, identity.serial && `serial ${identity.serial}`].filter(Boolean).join(' or ')} is registered in project ${token.project}; register it first`);
     }

@@ -35,6 +35,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { stor
     schema: { tags: ['hosts'], summary: 'Register a host by uuid and/or serial', params: ProjectParams, body: HostCreate, response: { 201: HostSchema, ...problemResponses(409) } },
   }, async (request, reply) => {
     const host = await store.hosts.register(request.params.project, parseHostRegistration(request.body, ''));
+    events.registered(host.project);
     return reply.code(201).send(host);
   });
 

@@ -15,6 +15,10 @@ export const EnrollRequest = Type.Object(
     enrollmentToken: Type.String({ minLength: 1, maxLength: 200 }),
     uuid: Type.Optional(Type.String({ maxLength: 64 })),
     serial: Type.Optional(Type.String({ maxLength: 64 })),
+    waitSeconds: Type.Optional(Type.Integer({
+      minimum: 0, maximum: 60, default: 0,
+      description: 'While no host with this identity is registered, wait up to this long for its registration before answering 404',
+    })),
   },
   { additionalProperties: false },
 );

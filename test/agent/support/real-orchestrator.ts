@@ -97,7 +97,7 @@ export async function startRealOrchestrator(): Promise<RealOrchestrator> {
       }
       await reply.code(fault.status).type('application/problem+json').send({ status: fault.status, code: 'Unavailable', detail: 'injected by the test' });
     });
-    const engine = createRegistrationEngine({ store, pollMs: 50, onHostChanged: (project, hostId) => events.changed(project, hostId) });
+    const engine = createRegistrationEngine({ store, pollMs: 50, events });
     await engine.start();
     await app.listen({ host: '127.0.0.1', port });
     port = (app.server.address() as { port: number }).port;
