@@ -3,7 +3,7 @@
  * after that an agent sees and changes only its own host: it pulls its desired state and reports back.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { computeReportEffects, parseAgentReport } from '../../domain/agent-report.ts';
 import { computeDesiredState, type DesiredState } from '../../domain/desired-state.ts';
@@ -65,11 +65,21 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEven
     request.agentHost = host;
   });
 
-  /** The registered host with this identity; waits up to `waitMs` for it to be registered (agents start first). */
-  async function waitForHost(project: string, identity: Pick<HostRegistration, 'uuid' | 'serial'>, waitMs: number, request: FastifyRequest): Promise<Host | null> {
-    const deadline = Date.now() + waitMs;
+  // Held requests (long-polls) answer at once when the server closes, or closing would wait for each of them.
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
+
+  /** Aborts when the server closes or the agent hangs up: a held request then answers with what it has. */
+  function heldRequestSignal(reply: FastifyReply): AbortSignal {
     const gone = new AbortController();
-    request.raw.once('close', () => gone.abort());
+    reply.raw.once('close', () => gone.abort());
+    return AbortSignal.any([closing.signal, gone.signal]);
+  }
+
+  /** The registered host with this identity; waits up to `waitMs` for it to be registered (agents start first). */
+  async function waitForHost(project: string, identity: Pick<HostRegistration, 'uuid' | 'serial'>, waitMs: number, reply: FastifyReply): Promise<Host | null> {
+    const deadline = Date.now() + waitMs;
+    const gone = { signal: heldRequestSignal(reply) };
     for (;;) {
       const host = await store.hosts.findByIdentity(project, identity);
       const remaining = deadline - Date.now();
@@ -82,11 +92,11 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEven
   app.post('/enroll', {
     config: { permission: 'public' },
     schema: { tags: ['agents'], summary: 'Enroll an agent: enrollment token + machine identity → host credential', security: [], body: EnrollRequest, response: { 200: EnrollResponse, 400: Problem, 401: Problem, 403: Problem, 404: Problem } },
-  }, async (request) => {
+  }, async (request, reply) => {
     const token = await store.agents.findEnrollmentToken(hashTokenSecret(request.body.enrollmentToken));
     if (!token) throw new AppError('Unauthenticated', 'the enrollment token is not valid');
     const identity = parseHostRegistration({ uuid: request.body.uuid, serial: request.body.serial });
-    const host = await waitForHost(token.project, identity, (request.body.waitSeconds ?? 0) * 1000, request);
+    const host = await waitForHost(token.project, identity, (request.body.waitSeconds ?? 0) * 1000, reply);
     if (!host) {
       throw new AppError('NotFound', `no host with ${[identity.uuid && `uuid ${identity.uuid}`, identity.serial && `serial ${identity.serial}`].filter(Boolean).join(' or ')} is registered in project ${token.project}; register it first`);
     }
@@ -102,11 +112,10 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEven
   app.get('/desired-state', {
     config: { permission: 'agent' },
     schema: { tags: ['agents'], summary: 'The host\'s desired state; waits (long-poll) while it equals `revision`', querystring: DesiredStateQuery, response: { 200: DesiredStateSchema, 400: Problem, 401: Problem } },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { project, id } = request.agentHost!;
     const deadline = Date.now() + (request.query.waitSeconds ?? 25) * 1000;
-    const gone = new AbortController();
-    request.raw.once('close', () => gone.abort());
+    const gone = { signal: heldRequestSignal(reply) };
     for (;;) {
       const host = await store.hosts.get(project, id);
       const state = await computeHostDesiredState(store, host, mirrorUrl);
