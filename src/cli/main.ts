@@ -11,6 +11,7 @@ import { registerOsProfileCommands } from './commands/osprofile.ts';
 import { registerRegistrationCommands } from './commands/registration.ts';
 import { registerServeCommand, type ServeDeps } from './commands/serve.ts';
 import { registerTemplateCommands } from './commands/template.ts';
+import { registerTokenCommands } from './commands/token.ts';
 
 export type ProgramDeps<Config> = ServeDeps<Config> & AgentCommandDeps;
 
@@ -28,6 +29,7 @@ export function createProgram<Config>(deps: ProgramDeps<Config>): Command {
   registerTemplateCommands(program);
   registerHostCommands(program);
   registerRegistrationCommands(program);
+  registerTokenCommands(program);
   registerAgentCommand(program, deps);
   registerEmtCommands(program);
   return program;

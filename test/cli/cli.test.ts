@@ -94,6 +94,32 @@ describe('edge-orch CLI', () => {
     expect(again.hosts[1].steps[2].attempts).toBeGreaterThanOrEqual(1);
   });
 
+  it('creates a viewer token that can read but not write, and an enrollment token an agent can enroll with', async () => {
+    const created = JSON.parse((await cli('token', 'create', '--name', 'dashboard', '--role', 'viewer', '-o', 'json')).stdout);
+    expect(created).toMatchObject({ name: 'dashboard', role: 'viewer', token: expect.any(String) });
+    const listed = await cli('token', 'list');
+    expect(listed.stdout).toMatch(/dashboard\s+viewer/);
+    expect(listed.stdout).not.toContain(created.token);
+    const asViewer = (...args: string[]) => cli('--token', created.token, ...args);
+    expect((await asViewer('host', 'list')).code).toBe(0);
+    const refused = await asViewer('host', 'register', '--serial', 'CLI-VIEW');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: .*viewer/);
+    expect((await cli('token', 'delete', created.id)).code).toBe(0);
+    expect((await asViewer('host', 'list')).code).toBe(1);
+
+    const badRole = await cli('token', 'create', '--name', 'x', '--role', 'root');
+    expect(badRole.code).not.toBe(0);
+    expect(badRole.stderr).toContain('Allowed choices are admin, onboarding-manager, edge-operator, viewer');
+
+    const enrollment = JSON.parse((await cli('enrollment-token', 'create', 'store-9', '-o', 'json')).stdout);
+    expect((await cli('host', 'register', '--serial', 'CLI-AGENT')).code).toBe(0);
+    const enrolled = await fetch(`${server.url}/api/v1/agent/enroll`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrollmentToken: enrollment.token, serial: 'CLI-AGENT' }),
+    });
+    expect(enrolled.status).toBe(200);
+  });
+
   it('fails with exit 1 and names the existing host for a duplicate serial', async () => {
     const { code, stderr } = await cli('host', 'register', '--serial', 'CLI-1');
     expect(code).toBe(1);
