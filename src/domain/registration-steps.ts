@@ -17,6 +17,7 @@ export type HostStatus = 'pending' | 'running' | 'succeeded' | 'failed';
 export const HOST_STATUSES: readonly HostStatus[] = ['pending', 'running', 'succeeded', 'failed'];
 
 export type JobStatus = 'pending' | 'running' | 'succeeded' | 'failed';
+export const JOB_STATUSES: readonly JobStatus[] = ['pending', 'running', 'succeeded', 'failed'];
 
 /**
  * Reasons only registration gives (the others come from reasons.ts, compatibility, or an AppError code).

@@ -1,6 +1,7 @@
 /** Instances and clusters on the wire (read endpoints; their workflows come with registration). */
 import { Type } from 'typebox';
-import { Labels, PageQuery, ReasonSchema } from './common.schema.ts';
+import { CLUSTER_PHASES } from '../../domain/cluster.ts';
+import { Labels, literalUnion, PageQuery, ReasonSchema } from './common.schema.ts';
 
 export const InstanceSchema = Type.Object({
   id: Type.String(),
@@ -23,7 +24,7 @@ export const ClusterSchema = Type.Object({
   airGapped: Type.Boolean(),
   airGappedOverride: Type.Union([ReasonSchema, Type.Null()]),
   driver: Type.Union([Type.Literal('agent'), Type.Literal('capi')]),
-  phase: Type.String(),
+  phase: literalUnion(CLUSTER_PHASES),
   message: Type.String(),
   labels: Labels,
   autoCreated: Type.Boolean(),

@@ -1,5 +1,11 @@
 /** Shared TypeBox pieces of the REST contract: problem documents, labels, pagination, path params. */
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TLiteral, type TUnion } from 'typebox';
+
+/** A union of string literals built from one of the domain's lists, so the wire contract cannot drift from it. */
+export function literalUnion<T extends string>(values: readonly T[], options: { description?: string } = {}): TUnion<[TLiteral<T>]> {
+  // One literal type over the whole union keeps Static<> equal to the domain's union type.
+  return Type.Union(values.map((value) => Type.Literal(value)), options) as unknown as TUnion<[TLiteral<T>]>;
+}
 
 export const Labels = Type.Record(Type.String(), Type.String(), { description: 'Kubernetes-style labels' });
 

@@ -1,14 +1,9 @@
 /** Hosts on the wire. */
 import { Type } from 'typebox';
-import { Labels, PageQuery } from './common.schema.ts';
+import { HOST_STATES } from '../../domain/host.ts';
+import { Labels, literalUnion, PageQuery } from './common.schema.ts';
 
-export const HostState = Type.Union([
-  Type.Literal('registered'),
-  Type.Literal('onboarded'),
-  Type.Literal('provisioned'),
-  Type.Literal('in-cluster'),
-  Type.Literal('deauthorized'),
-]);
+export const HostState = literalUnion(HOST_STATES);
 
 export const HostSchema = Type.Object({
   id: Type.String(),

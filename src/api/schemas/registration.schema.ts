@@ -3,13 +3,12 @@
  * status (the one source for API, CLI and UI), the host pages of big jobs, and the dry-run answer.
  */
 import { Type } from 'typebox';
-import { PageQuery } from './common.schema.ts';
+import { HOST_STATUSES, JOB_STATUSES, STEP_NAMES, STEP_STATUSES } from '../../domain/registration-steps.ts';
+import { literalUnion, PageQuery } from './common.schema.ts';
 
-const StepName = Type.Union([Type.Literal('register-host'), Type.Literal('create-instance'), Type.Literal('create-cluster')]);
-const HostStatus = Type.Union([Type.Literal('pending'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]);
-const StepStatus = Type.Union([
-  Type.Literal('pending'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('skipped'), Type.Literal('compensated'),
-]);
+const StepName = literalUnion(STEP_NAMES);
+const HostStatus = literalUnion(HOST_STATUSES);
+const StepStatus = literalUnion(STEP_STATUSES);
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const StepReasonSchema = Type.Object({
@@ -103,7 +102,7 @@ const StepCounts = Type.Object({
 
 export const RegistrationJobSummary = Type.Object({
   id: Type.String(),
-  status: Type.Union([Type.Literal('pending'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]),
+  status: literalUnion(JOB_STATUSES),
   options: Type.Object({ autoProvision: Type.Boolean(), autoCluster: Type.Boolean(), atomic: Type.Boolean() }),
   defaults: Type.Object({ osProfile: Nullable(Type.String()), template: Nullable(Type.String()) }),
   totals: Type.Object({ hosts: Type.Integer(), pending: Type.Integer(), running: Type.Integer(), succeeded: Type.Integer(), failed: Type.Integer() }),

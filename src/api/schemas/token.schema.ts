@@ -1,12 +1,9 @@
 /** API tokens: bound to one project and one role; the secret is shown once, at creation. */
 import { Type } from 'typebox';
+import { ROLES } from '../../domain/roles.ts';
+import { literalUnion } from './common.schema.ts';
 
-export const RoleSchema = Type.Union([
-  Type.Literal('admin'),
-  Type.Literal('onboarding-manager'),
-  Type.Literal('edge-operator'),
-  Type.Literal('viewer'),
-]);
+export const RoleSchema = literalUnion(ROLES);
 
 export const TokenSchema = Type.Object({
   id: Type.String(),
