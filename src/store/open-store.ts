@@ -51,7 +51,6 @@ function createStore(db: Db, engine: Store['engine'], inTransaction: boolean): S
     clusters: createClusterStore(db),
     agents: createAgentStore(db),
     jobs: createJobStore(db, engine, inTransaction),
-    db,
     async transaction(fn) {
       // Already inside one: join it (Kysely has no nested transactions on a transaction handle).
       if (inTransaction) return fn(this);

@@ -11,7 +11,6 @@ import type { ClusterTemplate, TemplateRef } from '../domain/template.ts';
 import type { Role } from '../domain/roles.ts';
 import type { AgentStore } from './agent-store.ts';
 import type { JobStore } from './job-store.ts';
-import type { Db } from './database.ts';
 
 export interface Page<T> {
   items: T[];
@@ -134,8 +133,6 @@ export interface Store {
   readonly agents: AgentStore;
   /** Registration jobs (see job-store.ts). */
   readonly jobs: JobStore;
-  /** The Kysely handle, for sub-stores added by later layers (jobs); bound to the transaction inside one. */
-  readonly db: Db;
   /** Runs fn in one database transaction; the store it receives is bound to it. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
