@@ -5,27 +5,14 @@
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { DEFAULT_AGENT_STATE_DIR, HOST_MANIFEST_PATH } from '../domain/host-root.ts';
+import type { AgentSettings } from '../domain/agent-settings.ts';
 import { invalidField } from '../domain/errors.ts';
 import { runAgent } from './agent.ts';
 import { mountHostRoot, reexecInHostRoot } from './host-root.ts';
 import { detectHostAddress, DMI_DIR, readHostIdentity } from './identity.ts';
 import { createSouthboundClient } from './southbound-client.ts';
 
-/** The command's flags, as the CLI parses them. */
-export interface AgentCommandFlags {
-  server: string;
-  enrollToken: string;
-  uuid?: string | undefined;
-  serial?: string | undefined;
-  root?: string | undefined;
-  stateDir?: string | undefined;
-  address?: string | undefined;
-  once?: boolean | undefined;
-  /** Set only by the agent itself when it re-executes inside an emulated host. */
-  insideHostRoot?: boolean | undefined;
-}
-
-export async function runAgentCommand(flags: AgentCommandFlags): Promise<number> {
+export async function runAgentCommand(flags: AgentSettings): Promise<number> {
   if (flags.root !== undefined && !flags.insideHostRoot) return reexecInHostRoot();
   const log = pino({ name: 'edge-orch-agent', base: { pid: process.pid } }, pino.destination(2));
   const root = flags.root !== undefined ? resolve(flags.root) : null;

@@ -4,25 +4,13 @@
  * sibling layers that do not import each other (STYLE L1).
  */
 import { Option, type Command } from 'commander';
+import type { AgentSettings } from '../../domain/agent-settings.ts';
 import { invalidField } from '../../domain/errors.ts';
 import { runAction } from '../command-context.ts';
 
-/** The flags as parsed; src/agent/agent-command.ts runs an agent from them. */
-export interface AgentCommandFlags {
-  server: string;
-  enrollToken: string;
-  uuid?: string | undefined;
-  serial?: string | undefined;
-  root?: string | undefined;
-  stateDir?: string | undefined;
-  address?: string | undefined;
-  once?: boolean | undefined;
-  insideHostRoot?: boolean | undefined;
-}
-
 export interface AgentCommandDeps {
   /** Runs the agent; resolves with the exit code. */
-  runAgentCommand(flags: AgentCommandFlags): Promise<number>;
+  runAgentCommand(flags: AgentSettings): Promise<number>;
 }
 
 export function registerAgentCommand(program: Command, { runAgentCommand }: AgentCommandDeps): Command {
@@ -39,7 +27,7 @@ export function registerAgentCommand(program: Command, { runAgentCommand }: Agen
     .addOption(new Option('--inside-host-root').hideHelp())
     .action(runAction(async function runAgentAction(this: Command) {
       // --server is the program's global option (the agent never reads the user's login file).
-      const { server = process.env['EDGE_ORCH_SERVER'], ...flags } = this.optsWithGlobals<Omit<AgentCommandFlags, 'server'> & { server?: string }>();
+      const { server = process.env['EDGE_ORCH_SERVER'], ...flags } = this.optsWithGlobals<Omit<AgentSettings, 'server'> & { server?: string }>();
       if (!server) throw invalidField('server', 'edge-orch agent needs the orchestrator URL: --server <url> (or EDGE_ORCH_SERVER)');
       process.exitCode = await runAgentCommand({ ...flags, server });
     }));
