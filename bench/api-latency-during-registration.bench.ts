@@ -60,7 +60,9 @@ try {
   const jobSeconds = (performance.now() - started) / 1000;
   const a = summarize(idle);
   const b = summarize(busy);
-  console.log(`GET of a registration job (SQLite, node ${process.version}); the busy run polls a ${HOSTS}-host job that took ${jobSeconds.toFixed(1)} s`);
+  console.log(
+    `GET of a registration job (SQLite, node ${process.version}); the busy run polls a ${HOSTS}-host job that took ${jobSeconds.toFixed(1)} s`,
+  );
   console.log('server            GETs  median (ms)  max (ms)');
   console.log(`idle (baseline)  ${String(idle.length).padStart(5)}  ${a.median.toFixed(1).padStart(11)}  ${a.max.toFixed(1).padStart(8)}`);
   console.log(`during the job   ${String(busy.length).padStart(5)}  ${b.median.toFixed(1).padStart(11)}  ${b.max.toFixed(1).padStart(8)}`);

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HOST_CSV_COLUMNS } from '../src/domain/host-csv.ts';
+import { HOST_CSV_COLUMNS } from '../src/interchange/host-csv.ts';
 import { FORMATS_DIR, osProfileFiles, templateFiles } from '../test/support/formats.ts';
 import { createDatabase, startPostgres, type RunningPostgres } from '../test/support/postgres.ts';
 
@@ -20,7 +20,12 @@ const { values } = parseArgs({ options: { hosts: { type: 'string', default: '100
 const HOSTS = Number(values.hosts);
 const FULL = ['--auto-provision', '--auto-cluster', '--os-profile', 'microvisor-nonrt', '--template', 'baseline-k3s:v0.0.4'];
 
-interface Result { code: number; stdout: string; stderr: string; seconds: number }
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+}
 
 function runCli(env: NodeJS.ProcessEnv, args: string[]): Promise<Result> {
   const started = performance.now();
@@ -28,8 +33,12 @@ function runCli(env: NodeJS.ProcessEnv, args: string[]): Promise<Result> {
     const child = spawn(process.execPath, [MAIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     child.on('error', fail);
     child.on('close', (code) => done({ code: code ?? -1, stdout, stderr, seconds: (performance.now() - started) / 1000 }));
   });
@@ -37,7 +46,17 @@ function runCli(env: NodeJS.ProcessEnv, args: string[]): Promise<Result> {
 
 /** `edge-orch serve` on a free port; resolves once it listens, with its URL and first admin token file. */
 function startServe(dir: string, database: string | null): Promise<{ url: string; tokenFile: string; child: ChildProcess }> {
-  const args = [MAIN, 'serve', '--data-dir', join(dir, 'data'), '--port', '0', '--log-level', 'warn', ...(database ? ['--database', database] : [])];
+  const args = [
+    MAIN,
+    'serve',
+    '--data-dir',
+    join(dir, 'data'),
+    '--port',
+    '0',
+    '--log-level',
+    'warn',
+    ...(database ? ['--database', database] : []),
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((done, fail) => {
     let text = '';
@@ -84,7 +103,8 @@ async function measure(engine: string, database: () => Promise<string | null>, c
     }
     const result = await runCli(env, ['host', 'import', csv, ...flags, '-o', 'json']);
     const report = result.code === 0 ? (JSON.parse(result.stdout) as { totals: { succeeded: number } }) : null;
-    if (!report || report.totals.succeeded !== HOSTS) throw new Error(`import on ${engine} did not register every host (exit ${result.code}): ${result.stderr}`);
+    if (!report || report.totals.succeeded !== HOSTS)
+      throw new Error(`import on ${engine} did not register every host (exit ${result.code}): ${result.stderr}`);
     return result.seconds;
   } finally {
     await stopServe(server.child);
@@ -109,7 +129,9 @@ const csv = join(work, 'hosts.csv');
 writeCsv(csv);
 console.log(`edge-orch host import, ${HOSTS} hosts (node ${process.version}); baseline: the same hosts registered only`);
 const rows: string[][] = [['engine', 'register only (s)', 'register + provision + cluster (s)', 'ratio', 'hosts/s']];
-const engines: { name: string; database: () => Promise<string | null>; stop(): void }[] = [{ name: 'sqlite', database: async () => null, stop() {} }];
+const engines: { name: string; database: () => Promise<string | null>; stop(): void }[] = [
+  { name: 'sqlite', database: async () => null, stop() {} },
+];
 const pg = await postgresDatabase();
 if (typeof pg === 'string') console.log(`postgres: skipped, no server (${pg})`);
 else engines.push({ name: 'postgres', ...pg });
@@ -124,4 +146,10 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+for (const row of rows)
+  console.log(
+    row
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );

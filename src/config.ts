@@ -6,7 +6,6 @@ import { resolve } from 'node:path';
 import { AppError, invalidField } from './domain/errors.ts';
 import type { StoreConfig } from './store/store-config.ts';
 
-
 export interface ServerConfig {
   readonly dataDir: string;
   readonly store: StoreConfig;
@@ -47,10 +46,13 @@ export function loadServerConfig(input: ServerConfigInput, env: NodeJS.ProcessEn
   }
   const portText = String(input.port ?? env['EDGE_ORCH_PORT'] ?? '8080');
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidField('port', `port ${JSON.stringify(portText)} must be an integer from 0 to 65535`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw invalidField('port', `port ${JSON.stringify(portText)} must be an integer from 0 to 65535`);
   const logLevel = input.logLevel ?? env['EDGE_ORCH_LOG_LEVEL'] ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    throw new AppError('InvalidField', `log level ${JSON.stringify(logLevel)} must be one of ${LOG_LEVELS.join(', ')}`, { field: 'logLevel' });
+    throw new AppError('InvalidField', `log level ${JSON.stringify(logLevel)} must be one of ${LOG_LEVELS.join(', ')}`, {
+      field: 'logLevel',
+    });
   }
   const mirrorUrl = parseMirrorUrl(input.mirrorUrl ?? env['EDGE_ORCH_MIRROR_URL']);
   return deepFreeze({
@@ -72,7 +74,10 @@ function parseMirrorUrl(text: string | undefined): string | undefined {
   if (text === undefined || text === '') return undefined;
   const url = URL.canParse(text) ? new URL(text) : null;
   if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password || !PLAIN_URL.test(text)) {
-    throw invalidField('mirrorUrl', `mirror URL ${JSON.stringify(text)} (--mirror-url, EDGE_ORCH_MIRROR_URL) must be an http(s) URL without credentials, query, fragment or shell characters, for example http://10.0.0.1:8080/mirror`);
+    throw invalidField(
+      'mirrorUrl',
+      `mirror URL ${JSON.stringify(text)} (--mirror-url, EDGE_ORCH_MIRROR_URL) must be an http(s) URL without credentials, query, fragment or shell characters, for example http://10.0.0.1:8080/mirror`,
+    );
   }
   return text.replace(/\/+$/, '');
 }

@@ -33,7 +33,12 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
   const store = await openStore(config.store);
   const adminTokenFile = await ensureFirstAdminToken(store, config);
   const events = new HostEvents();
-  const app = await buildApp({ store, events, logger: { level: config.logLevel }, ...(config.mirrorUrl === undefined ? {} : { mirrorUrl: config.mirrorUrl }) });
+  const app = await buildApp({
+    store,
+    events,
+    logger: { level: config.logLevel },
+    ...(config.mirrorUrl === undefined ? {} : { mirrorUrl: config.mirrorUrl }),
+  });
   const engine = createRegistrationEngine({ store, log: app.log, ...options.registration, events });
   await engine.start();
   const url = await app.listen({ host: config.host, port: config.port });

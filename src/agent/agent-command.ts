@@ -4,7 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
-import { DEFAULT_AGENT_STATE_DIR, HOST_MANIFEST_PATH } from '../domain/host-root.ts';
+import { DEFAULT_AGENT_STATE_DIR, HOST_MANIFEST_PATH } from '../domain/bootstrap/host-root.ts';
 import type { AgentSettings } from '../domain/agent-settings.ts';
 import { invalidField } from '../domain/errors.ts';
 import { runAgent } from './agent.ts';
@@ -17,7 +17,8 @@ export async function runAgentCommand(flags: AgentSettings): Promise<number> {
   const log = pino({ name: 'edge-orch-agent', base: { pid: process.pid } }, pino.destination(2));
   const root = flags.root !== undefined ? resolve(flags.root) : null;
   const mounted = root ? await mountHostRoot(root) : null;
-  if (mounted) log.info({ root, mounts: mounted.mounts.map((m) => `${m.target}${m.readOnly ? ' (ro)' : ''}`) }, 'emulated host root mounted');
+  if (mounted)
+    log.info({ root, mounts: mounted.mounts.map((m) => `${m.target}${m.readOnly ? ' (ro)' : ''}`) }, 'emulated host root mounted');
 
   const identity = await readHostIdentity({ uuid: flags.uuid, serial: flags.serial, dmiDir: root ? join(root, DMI_DIR) : DMI_DIR });
   const hostAddress = flags.address ?? detectHostAddress();

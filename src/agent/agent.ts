@@ -4,14 +4,14 @@
  * backoff and jitter, so the agent rides out server restarts and dropped links; a 401 makes it enroll again.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { OsType } from '../domain/os-profile.ts';
+import type { OsType } from '../domain/inventory/os-profile.ts';
 import type { InstallPlan } from '../render/bootstrap/install-plan.ts';
 import { computeBackoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { cleanupK3s } from './cleanup.ts';
 import { pollDesiredState } from './desired-state-poll.ts';
 import { enrollHost, forgetCredential, loadCredential, type HostCredential } from './enroll.ts';
 import type { HostIdentity } from './identity.ts';
-import { manifestOsType, readImageManifest, type ReportedManifest } from './image-manifest-file.ts';
+import { manifestOsType, readImageManifest, type ReportedManifest } from './host-manifest.ts';
 import { createHostReconciler, type ClusterReport, type HostOperations } from './reconcile-host.ts';
 import { readInstallRecord, runInstall, type RunInstallOptions } from './run-install.ts';
 import { isSouthboundError, SouthboundError, type SouthboundClient } from './southbound-client.ts';
@@ -43,7 +43,7 @@ export interface AgentOptions {
   /** Retrying enrollment while the host is not registered yet (404) or deauthorized (403). */
   enrollBackoff?: BackoffPolicy;
   installTimeouts?: RunInstallOptions['timeouts'];
-  /** Why an install plan cannot run here (emulated hosts); see domain/host-root.ts. */
+  /** Why an install plan cannot run here (emulated hosts); see domain/bootstrap/host-root.ts. */
   checkPlan?: (plan: InstallPlan) => string | null;
   /** Replaces what acts on the host (tests); reporting always goes through the client. */
   host?: Pick<HostOperations, 'install' | 'cleanup' | 'readInstallRecord'>;
@@ -60,7 +60,18 @@ const ENROLL_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 10_000 };
 
 /** Runs until `signal` aborts (then resolves), or one round with `once`. Fails only when enrollment cannot ever work. */
 export async function runAgent(options: AgentOptions): Promise<AgentRunResult> {
-  const { client, stateDir, manifestPath, hostAddress, once = false, signal, log, waitSeconds = 25, backoff = DEFAULT_BACKOFF, installTimeouts } = options;
+  const {
+    client,
+    stateDir,
+    manifestPath,
+    hostAddress,
+    once = false,
+    signal,
+    log,
+    waitSeconds = 25,
+    backoff = DEFAULT_BACKOFF,
+    installTimeouts,
+  } = options;
   let credential: HostCredential | null = await loadCredential(stateDir, client.serverUrl);
   let manifest: ReportedManifest | null = null;
   let roundOk = true;
@@ -84,7 +95,7 @@ export async function runAgent(options: AgentOptions): Promise<AgentRunResult> {
       } catch (error) {
         if (signal?.aborted || !isSouthboundError(error)) throw error;
         if (error.status === 401) {
-          log.warn({ host: credential.hostName }, 'the server no longer accepts this host\'s credential; enrolling again');
+          log.warn({ host: credential.hostName }, "the server no longer accepts this host's credential; enrolling again");
           await forgetCredential(stateDir);
           credential = null;
         } else if (!error.retryable || (once && attempt >= 4)) {
@@ -108,7 +119,8 @@ export async function runAgent(options: AgentOptions): Promise<AgentRunResult> {
         log.error({ error: (error as Error).message, phase: cluster?.phase }, 'the server refused the report');
       }
     },
-    install: options.host?.install ?? ((plan) => runInstall({ plan, hostAddress, ...(installTimeouts ? { timeouts: installTimeouts } : {}) })),
+    install:
+      options.host?.install ?? ((plan) => runInstall({ plan, hostAddress, ...(installTimeouts ? { timeouts: installTimeouts } : {}) })),
     cleanup: options.host?.cleanup ?? ((osType: OsType) => cleanupK3s({ osType })),
     readInstallRecord: options.host?.readInstallRecord ?? (() => readInstallRecord()),
     osType: () => manifestOsType(manifest),
@@ -122,7 +134,9 @@ export async function runAgent(options: AgentOptions): Promise<AgentRunResult> {
       await readManifest();
       const retryAt = reconciler.retryAt();
       const wait = once ? 0 : retryAt === null ? waitSeconds : Math.max(0, Math.min(waitSeconds, Math.ceil((retryAt - Date.now()) / 1000)));
-      const desired = await withCredential('polling the desired state', (secret) => pollDesiredState({ client, credential: secret, revision, waitSeconds: wait, signal }));
+      const desired = await withCredential('polling the desired state', (secret) =>
+        pollDesiredState({ client, credential: secret, revision, waitSeconds: wait, signal }),
+      );
       const revisionChanged = desired.revision !== revision;
       if (revisionChanged) log.info({ revision: desired.revision, action: desired.action.kind, host: desired.host.name }, 'desired state');
       revision = desired.revision;
@@ -143,24 +157,51 @@ export async function runAgent(options: AgentOptions): Promise<AgentRunResult> {
 const isFatal = (error: unknown): boolean => isSouthboundError(error) && error.code === 'EnrollmentRejected';
 
 /** Enrolls, waiting while the host is not registered yet (404) or deauthorized (403); a rejected token is fatal. */
-async function enroll({ client, stateDir, enrollToken, identity, signal, once, waitSeconds = 25, enrollBackoff = ENROLL_BACKOFF, backoff = DEFAULT_BACKOFF }: AgentOptions, log: AgentLogger): Promise<HostCredential> {
+async function enroll(
+  {
+    client,
+    stateDir,
+    enrollToken,
+    identity,
+    signal,
+    once,
+    waitSeconds = 25,
+    enrollBackoff = ENROLL_BACKOFF,
+    backoff = DEFAULT_BACKOFF,
+  }: AgentOptions,
+  log: AgentLogger,
+): Promise<HostCredential> {
   log.info({ identity, waitSeconds: once ? 0 : waitSeconds }, 'enrolling');
   for (let attempt = 0; ; attempt++) {
     try {
       // The server holds the request until the host is registered (or waitSeconds pass), so a host enrolls as soon as it is.
-      const credential = await enrollHost({ client, stateDir, enrollToken, identity, waitSeconds: once ? 0 : waitSeconds, ...(signal ? { signal } : {}) });
+      const credential = await enrollHost({
+        client,
+        stateDir,
+        enrollToken,
+        identity,
+        waitSeconds: once ? 0 : waitSeconds,
+        ...(signal ? { signal } : {}),
+      });
       log.info({ host: credential.hostName, hostId: credential.hostId, project: credential.project }, 'enrolled');
       return credential;
     } catch (error) {
       if (signal?.aborted || !isSouthboundError(error)) throw error;
       if (error.status === 401) {
-        throw new SouthboundError(`the server rejected the enrollment token (${error.message}); start the agent with a valid --enroll-token`, { status: 401, code: 'EnrollmentRejected', cause: error });
+        throw new SouthboundError(
+          `the server rejected the enrollment token (${error.message}); start the agent with a valid --enroll-token`,
+          { status: 401, code: 'EnrollmentRejected', cause: error },
+        );
       }
       const waiting = error.status === 404 || error.status === 403;
       if (once || (!waiting && !error.retryable)) throw error;
-      if (attempt === 0 || !waiting) log.warn({ identity, error: error.message }, waiting ? 'the host cannot enroll yet; waiting' : 'enrolling failed; retrying');
+      if (attempt === 0 || !waiting)
+        log.warn({ identity, error: error.message }, waiting ? 'the host cannot enroll yet; waiting' : 'enrolling failed; retrying');
       // A 404 came after the server waited for the registration: ask again soon; otherwise back off.
-      const delay = error.status === 404 && waitSeconds > 0 ? computeBackoffDelay(0, enrollBackoff) : computeBackoffDelay(attempt, waiting ? enrollBackoff : backoff);
+      const delay =
+        error.status === 404 && waitSeconds > 0
+          ? computeBackoffDelay(0, enrollBackoff)
+          : computeBackoffDelay(attempt, waiting ? enrollBackoff : backoff);
       await sleep(delay, undefined, { signal });
     }
   }

@@ -1,15 +1,15 @@
 /**
  * Removes K3s from this host so it can be reused: stops it, unmounts what it mounted, and deletes its state as
- * domain/cleanup-plan.ts decides. On an immutable OS the files installed OS packages own (`rpm -qal`) stay
+ * domain/bootstrap/cleanup-plan.ts decides. On an immutable OS the files installed OS packages own (`rpm -qal`) stay
  * byte-identical; on a mutable OS everything K3s and its installer left goes, the binary included.
  */
 import { lstat, readFile, readdir, readlink, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { K3S_HOST_PATHS } from '../domain/bootstrap-plan.ts';
-import { cleanupCandidates, computeCleanupPlan, type CleanupPlan, type HostEntry } from '../domain/cleanup-plan.ts';
+import { K3S_HOST_PATHS } from '../domain/bootstrap/bootstrap-plan.ts';
+import { cleanupCandidates, computeCleanupPlan, type CleanupPlan, type HostEntry } from '../domain/bootstrap/cleanup-plan.ts';
 import { AppError } from '../domain/errors.ts';
-import type { OsType } from '../domain/os-profile.ts';
+import type { OsType } from '../domain/inventory/os-profile.ts';
 import { readInstallRecord, runCommand, safeBaseEnv } from './run-install.ts';
 
 export interface CleanupOptions {
@@ -37,7 +37,13 @@ export interface CleanupResult {
  * `systemctl disable --now` when systemd runs; then SIGTERM (SIGKILL after stopTimeoutMs) to any K3s process and
  * containerd shim still running, found by their command line. Works for real K3s and the test stand-in alike.
  */
-export async function cleanupK3s({ osType, binDir, listPackageFiles = rpmPackageFiles, baseEnv = safeBaseEnv(), stopTimeoutMs = 10_000 }: CleanupOptions): Promise<CleanupResult> {
+export async function cleanupK3s({
+  osType,
+  binDir,
+  listPackageFiles = rpmPackageFiles,
+  baseEnv = safeBaseEnv(),
+  stopTimeoutMs = 10_000,
+}: CleanupOptions): Promise<CleanupResult> {
   const record = await readInstallRecord().catch(() => null);
   const dir = binDir ?? record?.binDir ?? K3S_HOST_PATHS.defaultBinDir;
   // Asked before anything changes: without it nothing may be deleted on an immutable OS.
@@ -51,7 +57,8 @@ export async function cleanupK3s({ osType, binDir, listPackageFiles = rpmPackage
     stoppedWith.push('killall-script');
   } else if (systemd) {
     for (const unit of ['k3s.service', 'k3s-agent.service']) {
-      if (await exists(join(K3S_HOST_PATHS.systemdDir, unit))) await runCommand(['systemctl', 'disable', '--now', unit], { env: baseEnv, timeoutMs: 120_000 });
+      if (await exists(join(K3S_HOST_PATHS.systemdDir, unit)))
+        await runCommand(['systemctl', 'disable', '--now', unit], { env: baseEnv, timeoutMs: 120_000 });
     }
     stoppedWith.push('systemctl');
   }
@@ -83,7 +90,10 @@ export async function cleanupK3s({ osType, binDir, listPackageFiles = rpmPackage
 export async function rpmPackageFiles(): Promise<ReadonlySet<string>> {
   const run = await runCommand(['rpm', '-qal'], { env: safeBaseEnv(), timeoutMs: 120_000, outputLimit: 256 * 1024 * 1024 });
   if (run.code !== 0) {
-    throw new AppError('InvalidState', `cannot tell which files belong to OS packages (rpm -qal ${run.startError ?? `exited with ${run.code}: ${run.output.trim().slice(-300)}`}); nothing was removed`);
+    throw new AppError(
+      'InvalidState',
+      `cannot tell which files belong to OS packages (rpm -qal ${run.startError ?? `exited with ${run.code}: ${run.output.trim().slice(-300)}`}); nothing was removed`,
+    );
   }
   return new Set(run.stdout.split('\n').filter((line) => line.startsWith('/')));
 }
@@ -94,7 +104,14 @@ export async function rpmPackageFiles(): Promise<ReadonlySet<string>> {
  * device number differing from its parent's or, for a bind mount of the same file system, by /proc/self/mounts.
  */
 async function listEntries(roots: string[], stays: string[], mounts: ReadonlySet<string>): Promise<HostEntry[]> {
-  const leadsToStay = new Set(stays.flatMap((path) => path.split('/').slice(1).map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`)));
+  const leadsToStay = new Set(
+    stays.flatMap((path) =>
+      path
+        .split('/')
+        .slice(1)
+        .map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`),
+    ),
+  );
   const entries = new Map<string, HostEntry>();
   const visit = async (path: string, parentDev: number | null, isRoot: boolean): Promise<void> => {
     const info = await lstat(path).catch(() => null);
@@ -102,7 +119,12 @@ async function listEntries(roots: string[], stays: string[], mounts: ReadonlySet
     const parent = parentDev ?? (await stat(dirname(path)).catch(() => null))?.dev;
     const mountPoint = info.isDirectory() && ((parent !== undefined && info.dev !== parent) || mounts.has(path));
     const kind = info.isSymbolicLink() ? 'symlink' : info.isDirectory() ? 'dir' : info.isFile() ? 'file' : 'other';
-    entries.set(path, { path, kind, ...(kind === 'symlink' ? { linkTarget: await readlink(path) } : {}), ...(mountPoint ? { mountPoint } : {}) });
+    entries.set(path, {
+      path,
+      kind,
+      ...(kind === 'symlink' ? { linkTarget: await readlink(path) } : {}),
+      ...(mountPoint ? { mountPoint } : {}),
+    });
     // A root that is a mount of its own (a data partition) is kept and emptied; a mount found inside is left alone.
     if (kind !== 'dir' || (mountPoint && !isRoot) || (!leadsToStay.has(path) && !(mountPoint && isRoot))) return;
     for (const name of await readdir(path)) await visit(join(path, name), info.dev, false);
@@ -119,8 +141,13 @@ async function mountsUnder(roots: string[]): Promise<string[]> {
 /** Every mount point (from /proc/self/mounts, whose spaces are octal-escaped). */
 async function mountPoints(): Promise<Set<string>> {
   const text = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
-  return new Set(text.split('\n').map((line) => line.split(' ')[1]).filter((p): p is string => !!p)
-    .map((p) => p.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)))));
+  return new Set(
+    text
+      .split('\n')
+      .map((line) => line.split(' ')[1])
+      .filter((p): p is string => !!p)
+      .map((p) => p.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)))),
+  );
 }
 
 /** SIGTERM, then SIGKILL, to `k3s server|agent` processes and K3s's containerd shims; true when any was found. */
@@ -164,4 +191,8 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-const exists = (path: string): Promise<boolean> => lstat(path).then(() => true, () => false);
+const exists = (path: string): Promise<boolean> =>
+  lstat(path).then(
+    () => true,
+    () => false,
+  );

@@ -2,7 +2,7 @@
  * Pulling the host's desired state: one long-poll with the revision the agent has, checked for the shape the
  * agent relies on before anything acts on it.
  */
-import type { ClusterAction } from '../domain/desired-state.ts';
+import type { ClusterAction } from '../domain/bootstrap/desired-state.ts';
 import type { AgentDesiredState, SouthboundClient } from './southbound-client.ts';
 import { SouthboundError } from './southbound-client.ts';
 
@@ -26,10 +26,13 @@ export async function pollDesiredState({ client, credential, revision, waitSecon
 
 /** Throws when the answer is not a desired state this agent understands (a non-retryable SouthboundError). */
 function checkDesiredState(state: AgentDesiredState): void {
-  const problem = (what: string): SouthboundError => new SouthboundError(`the desired state from the server is not usable: ${what}`, { status: 200 });
+  const problem = (what: string): SouthboundError =>
+    new SouthboundError(`the desired state from the server is not usable: ${what}`, { status: 200 });
   if (typeof state.revision !== 'string' || state.revision === '') throw problem('revision is missing');
   const action = state.action as Partial<ClusterAction> | undefined;
-  if (!action || !ACTION_KINDS.includes(action.kind as ClusterAction['kind'])) throw problem(`action.kind ${JSON.stringify(action?.kind)} is not one of ${ACTION_KINDS.join(', ')}`);
-  if (action.kind === 'install' && (typeof action.cluster !== 'string' || typeof action.plan !== 'object' || action.plan === null)) throw problem('an install action needs a cluster name and a plan');
+  if (!action || !ACTION_KINDS.includes(action.kind as ClusterAction['kind']))
+    throw problem(`action.kind ${JSON.stringify(action?.kind)} is not one of ${ACTION_KINDS.join(', ')}`);
+  if (action.kind === 'install' && (typeof action.cluster !== 'string' || typeof action.plan !== 'object' || action.plan === null))
+    throw problem('an install action needs a cluster name and a plan');
   if (action.kind === 'blocked' && typeof action.reason?.message !== 'string') throw problem('a blocked action needs a reason');
 }

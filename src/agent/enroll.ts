@@ -25,7 +25,9 @@ export async function loadCredential(stateDir: string, serverUrl: string): Promi
   if (text === null) return null;
   try {
     const stored = JSON.parse(text) as Partial<HostCredential>;
-    const complete = ['serverUrl', 'project', 'hostId', 'hostName', 'credential'].every((k) => typeof stored[k as keyof HostCredential] === 'string');
+    const complete = ['serverUrl', 'project', 'hostId', 'hostName', 'credential'].every(
+      (k) => typeof stored[k as keyof HostCredential] === 'string',
+    );
     return complete && stored.serverUrl === serverUrl ? (stored as HostCredential) : null;
   } catch {
     return null;
@@ -54,7 +56,14 @@ export async function forgetCredential(stateDir: string): Promise<void> {
 }
 
 /** Enrolls with the server and stores the credential. Errors are the client's SouthboundError (404: not registered yet, 403: deauthorized). */
-export async function enrollHost({ client, stateDir, enrollToken, identity, waitSeconds = 0, signal }: {
+export async function enrollHost({
+  client,
+  stateDir,
+  enrollToken,
+  identity,
+  waitSeconds = 0,
+  signal,
+}: {
   client: SouthboundClient;
   stateDir: string;
   enrollToken: string;
@@ -63,13 +72,22 @@ export async function enrollHost({ client, stateDir, enrollToken, identity, wait
   waitSeconds?: number;
   signal?: AbortSignal;
 }): Promise<HostCredential> {
-  const answer = await client.enroll({
-    enrollmentToken: enrollToken,
-    ...(waitSeconds > 0 ? { waitSeconds } : {}),
-    ...(identity.uuid !== null ? { uuid: identity.uuid } : {}),
-    ...(identity.serial !== null ? { serial: identity.serial } : {}),
-  }, signal);
-  const credential: HostCredential = { serverUrl: client.serverUrl, project: answer.project, hostId: answer.hostId, hostName: answer.hostName, credential: answer.credential };
+  const answer = await client.enroll(
+    {
+      enrollmentToken: enrollToken,
+      ...(waitSeconds > 0 ? { waitSeconds } : {}),
+      ...(identity.uuid !== null ? { uuid: identity.uuid } : {}),
+      ...(identity.serial !== null ? { serial: identity.serial } : {}),
+    },
+    signal,
+  );
+  const credential: HostCredential = {
+    serverUrl: client.serverUrl,
+    project: answer.project,
+    hostId: answer.hostId,
+    hostName: answer.hostName,
+    credential: answer.credential,
+  };
   await saveCredential(stateDir, credential);
   return credential;
 }

@@ -1,16 +1,22 @@
 /**
  * Emulated hosts (`--root DIR`). The agent re-executes itself as the first process of new mount and PID
- * namespaces; there it binds DIR's K3s-relevant paths at their real locations (domain/host-root.ts decides which,
+ * namespaces; there it binds DIR's K3s-relevant paths at their real locations (domain/bootstrap/host-root.ts decides which,
  * and which are read-only) and then runs as on a real host. The PID namespace keeps each emulated host's K3s
  * processes apart (cleanup stops K3s by finding its processes) and ends them when the agent stops.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { computeHostRootMounts, HOST_MANIFEST_PATH, IMAGE_RPM_DB_DIRS, isWritableOnHostRoot, type HostRootMount } from '../domain/host-root.ts';
+import {
+  computeHostRootMounts,
+  HOST_MANIFEST_PATH,
+  IMAGE_RPM_DB_DIRS,
+  isWritableOnHostRoot,
+  type HostRootMount,
+} from '../domain/bootstrap/host-root.ts';
 import { AppError } from '../domain/errors.ts';
 import type { InstallPlan } from '../render/bootstrap/install-plan.ts';
-import { manifestOsType, readImageManifest } from './image-manifest-file.ts';
+import { manifestOsType, readImageManifest } from './host-manifest.ts';
 import { runCommand, safeBaseEnv } from './run-install.ts';
 
 /** Marks the re-executed agent: it is inside the namespaces and must mount the root before anything else. */
@@ -24,8 +30,29 @@ const STOP_GRACE_MS = 10_000;
  * new PID namespace in a new private mount namespace, and resolves with its exit code. SIGTERM/SIGINT are passed
  * on to it; if it has not exited after STOP_GRACE_MS, unshare is killed and the kernel ends the namespace.
  */
-export function reexecInHostRoot({ argv = process.argv, execPath = process.execPath, execArgv = process.execArgv }: { argv?: string[]; execPath?: string; execArgv?: string[] } = {}): Promise<number> {
-  const child = spawn('unshare', ['--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child', '--mount-proc', '--', execPath, ...execArgv, ...argv.slice(1), INSIDE_HOST_ROOT_FLAG], { stdio: 'inherit' });
+export function reexecInHostRoot({
+  argv = process.argv,
+  execPath = process.execPath,
+  execArgv = process.execArgv,
+}: { argv?: string[]; execPath?: string; execArgv?: string[] } = {}): Promise<number> {
+  const child = spawn(
+    'unshare',
+    [
+      '--mount',
+      '--propagation',
+      'private',
+      '--pid',
+      '--fork',
+      '--kill-child',
+      '--mount-proc',
+      '--',
+      execPath,
+      ...execArgv,
+      ...argv.slice(1),
+      INSIDE_HOST_ROOT_FLAG,
+    ],
+    { stdio: 'inherit' },
+  );
   const forward = (signal: NodeJS.Signals): void => {
     // unshare blocks SIGTERM/SIGINT while it waits; the agent inside is its only child.
     void childrenOf(child.pid).then((pids) => pids.forEach((pid) => tryKill(pid, signal)));
@@ -34,7 +61,15 @@ export function reexecInHostRoot({ argv = process.argv, execPath = process.execP
   process.on('SIGTERM', forward);
   process.on('SIGINT', forward);
   return new Promise((resolve, reject) => {
-    child.once('error', (error) => reject(new AppError('InvalidState', `cannot start unshare for --root: ${error.message}; --root needs util-linux unshare and root privileges`, { cause: error })));
+    child.once('error', (error) =>
+      reject(
+        new AppError(
+          'InvalidState',
+          `cannot start unshare for --root: ${error.message}; --root needs util-linux unshare and root privileges`,
+          { cause: error },
+        ),
+      ),
+    );
     child.once('exit', (code, signal) => {
       process.off('SIGTERM', forward);
       process.off('SIGINT', forward);
@@ -56,12 +91,20 @@ export interface MountedHostRoot {
  */
 export async function mountHostRoot(root: string): Promise<MountedHostRoot> {
   if (process.pid !== 1) {
-    throw new AppError('InvalidState', `${INSIDE_HOST_ROOT_FLAG} is set but this process is not the first of a new PID namespace; it is set only by the agent itself when it re-executes under unshare`);
+    throw new AppError(
+      'InvalidState',
+      `${INSIDE_HOST_ROOT_FLAG} is set but this process is not the first of a new PID namespace; it is set only by the agent itself when it re-executes under unshare`,
+    );
   }
   const manifest = await readImageManifest(join(root, HOST_MANIFEST_PATH));
   const mounts = computeHostRootMounts({ osType: manifestOsType(manifest), rpmDb: await findRpmDb(root) });
   const hidden = mounts.find((m) => root === m.target || root.startsWith(`${m.target}/`));
-  if (hidden) throw new AppError('InvalidField', `--root ${root} lies under ${hidden.target}, which the emulated host mounts over; put the image root elsewhere`, { field: 'root' });
+  if (hidden)
+    throw new AppError(
+      'InvalidField',
+      `--root ${root} lies under ${hidden.target}, which the emulated host mounts over; put the image root elsewhere`,
+      { field: 'root' },
+    );
   for (const mount of mounts) {
     const source = join(root, mount.source);
     await mkdir(source, { recursive: true });
@@ -74,8 +117,12 @@ export async function mountHostRoot(root: string): Promise<MountedHostRoot> {
     checkPlan(plan) {
       const written = [...plan.files.map((f) => f.path), ...plan.directories, ...(plan.download ? [plan.installScriptPath] : [])];
       const outside = written.filter((path) => !isWritableOnHostRoot(path, mounts));
-      return outside.length === 0 ? null
-        : `this emulated host (--root ${root}) cannot write ${outside.join(', ')}: only ${mounts.filter((m) => !m.readOnly).map((m) => m.target).join(', ')} are the host's writable paths`;
+      return outside.length === 0
+        ? null
+        : `this emulated host (--root ${root}) cannot write ${outside.join(', ')}: only ${mounts
+            .filter((m) => !m.readOnly)
+            .map((m) => m.target)
+            .join(', ')} are the host's writable paths`;
     },
   };
 }
@@ -96,7 +143,8 @@ async function findRpmDb(root: string): Promise<{ source: string; target: string
 
 async function mountCommand(argv: string[]): Promise<void> {
   const run = await runCommand(argv, { env: safeBaseEnv(), timeoutMs: 30_000 });
-  if (run.code !== 0) throw new AppError('InvalidState', `${argv.join(' ')} failed: ${run.output.trim() || run.startError || `exit ${run.code}`}`);
+  if (run.code !== 0)
+    throw new AppError('InvalidState', `${argv.join(' ')} failed: ${run.output.trim() || run.startError || `exit ${run.code}`}`);
 }
 
 async function childrenOf(pid: number | undefined): Promise<number[]> {

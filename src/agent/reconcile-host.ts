@@ -4,10 +4,10 @@
  * the agent's own report) does nothing, and it retries failed work only after a growing delay.
  */
 import { createHash } from 'node:crypto';
-import type { AgentReport } from '../domain/agent-report.ts';
-import type { ClusterAction } from '../domain/desired-state.ts';
+import type { AgentReport } from '../domain/bootstrap/agent-report.ts';
+import type { ClusterAction } from '../domain/bootstrap/desired-state.ts';
 import { isAppError } from '../domain/errors.ts';
-import type { OsType } from '../domain/os-profile.ts';
+import type { OsType } from '../domain/inventory/os-profile.ts';
 import { renderInstallPlan, type InstallPlan } from '../render/bootstrap/install-plan.ts';
 import { computeBackoffDelay, type BackoffPolicy } from './backoff.ts';
 import type { CleanupResult } from './cleanup.ts';
@@ -50,7 +50,17 @@ export interface HostReconciler {
   retryAt(): number | null;
 }
 
-export function createHostReconciler({ ops, log, now = Date.now, retry = FAILED_WORK_RETRY }: { ops: HostOperations; log: ReconcilerLogger; now?: () => number; retry?: BackoffPolicy }): HostReconciler {
+export function createHostReconciler({
+  ops,
+  log,
+  now = Date.now,
+  retry = FAILED_WORK_RETRY,
+}: {
+  ops: HostOperations;
+  log: ReconcilerLogger;
+  now?: () => number;
+  retry?: BackoffPolicy;
+}): HostReconciler {
   let last: { key: string; ok: boolean; failures: number; retryAt: number } | null = null;
 
   function installWork(action: Extract<ClusterAction, { kind: 'install' }>): Work {
@@ -68,14 +78,20 @@ export function createHostReconciler({ ops, log, now = Date.now, retry = FAILED_
         const record = await ops.readInstallRecord().catch(() => null);
         // A retry keeps the failure visible until it succeeds; an install already done needs no "installing".
         if (firstAttempt && record?.state !== 'ready') {
-          await ops.report({ name: action.cluster, phase: 'installing', message: `installing K3s ${plan.kubernetesVersion} (${plan.mode})` });
+          await ops.report({
+            name: action.cluster,
+            phase: 'installing',
+            message: `installing K3s ${plan.kubernetesVersion} (${plan.mode})`,
+          });
         }
         log.info({ cluster: action.cluster, version: plan.kubernetesVersion, mode: plan.mode }, 'installing K3s');
         try {
           const result = await ops.install(plan);
           const warnings = result.warnings.length ? `; warnings: ${result.warnings.join('; ')}` : '';
           await ops.report({
-            name: action.cluster, phase: 'ready', message: `K3s ${plan.kubernetesVersion} is ready (${plan.mode})${warnings}`,
+            name: action.cluster,
+            phase: 'ready',
+            message: `K3s ${plan.kubernetesVersion} is ready (${plan.mode})${warnings}`,
             ...(result.kubeconfig ? { kubeconfig: result.kubeconfig } : {}),
           });
           log.info({ cluster: action.cluster, status: result.status }, 'K3s is ready');
@@ -105,7 +121,11 @@ export function createHostReconciler({ ops, log, now = Date.now, retry = FAILED_
             return false;
           }
           const kept = result.kept.filter((k) => k.reason === 'package-owned').length;
-          await ops.report({ name: cluster, phase: 'removed', message: `K3s removed (${result.removed.length} paths deleted, ${kept} package-owned paths kept)` });
+          await ops.report({
+            name: cluster,
+            phase: 'removed',
+            message: `K3s removed (${result.removed.length} paths deleted, ${kept} package-owned paths kept)`,
+          });
           log.info({ cluster, removed: result.removed.length, kept }, 'K3s removed');
           return true;
         } catch (error) {

@@ -7,21 +7,29 @@ import { runCommand, safeBaseEnv, SAFE_PATH, writePlanFile } from './run-install
 const env = safeBaseEnv({});
 
 describe('safeBaseEnv', () => {
-  it('keeps only a fixed PATH, HOME, LANG and proxy settings from the agent\'s environment', () => {
+  it("keeps only a fixed PATH, HOME, LANG and proxy settings from the agent's environment", () => {
     expect(safeBaseEnv({ PATH: '/evil', AGENT_TOKEN: 'secret', https_proxy: 'http://proxy:3128', NO_PROXY: '10.0.0.0/8' })).toEqual({
-      PATH: SAFE_PATH, HOME: '/root', LANG: 'C.UTF-8', https_proxy: 'http://proxy:3128', NO_PROXY: '10.0.0.0/8',
+      PATH: SAFE_PATH,
+      HOME: '/root',
+      LANG: 'C.UTF-8',
+      https_proxy: 'http://proxy:3128',
+      NO_PROXY: '10.0.0.0/8',
     });
   });
 });
 
 describe('runCommand', () => {
   it('passes arguments to the program as they are, without a shell', async () => {
-    const run = await runCommand(['echo', '$(id)', '`id`;', "'\"", 'a\nb'], { env, timeoutMs: 5000 });
-    expect(run).toMatchObject({ code: 0, stdout: "$(id) `id`; '\" a\nb\n", timedOut: false });
+    const run = await runCommand(['echo', '$(id)', '`id`;', '\'"', 'a\nb'], { env, timeoutMs: 5000 });
+    expect(run).toMatchObject({ code: 0, stdout: '$(id) `id`; \'" a\nb\n', timedOut: false });
   });
 
   it('keeps the end of long output and says how much was dropped', async () => {
-    const run = await runCommand(['sh', '-c', 'head -c 100000 /dev/zero | tr "\\0" a; echo END'], { env, timeoutMs: 5000, outputLimit: 1000 });
+    const run = await runCommand(['sh', '-c', 'head -c 100000 /dev/zero | tr "\\0" a; echo END'], {
+      env,
+      timeoutMs: 5000,
+      outputLimit: 1000,
+    });
     expect(run.output).toMatch(/^\[99004 bytes of earlier output dropped\]\na+END\n$/);
   });
 

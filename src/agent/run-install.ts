@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { access, chmod, constants, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { K3S_HOST_PATHS, type PlanFile } from '../domain/bootstrap-plan.ts';
+import { K3S_HOST_PATHS, type PlanFile } from '../domain/bootstrap/bootstrap-plan.ts';
 import { AppError } from '../domain/errors.ts';
 import type { InstallPlan } from '../render/bootstrap/install-plan.ts';
 import { renderKubeconfigForAddress } from '../render/bootstrap/kubeconfig.ts';
@@ -37,7 +37,10 @@ export interface CommandResult {
 }
 
 /** Runs argv without a shell, in its own process group (killed whole on timeout), with bounded output. */
-export function runCommand(argv: string[], { env, timeoutMs, outputLimit = 64 * 1024 }: { env: Record<string, string>; timeoutMs: number; outputLimit?: number }): Promise<CommandResult> {
+export function runCommand(
+  argv: string[],
+  { env, timeoutMs, outputLimit = 64 * 1024 }: { env: Record<string, string>; timeoutMs: number; outputLimit?: number },
+): Promise<CommandResult> {
   return new Promise((resolve) => {
     const [program, ...args] = argv;
     const child = spawn(program!, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -154,19 +157,33 @@ export async function runInstall({ plan, hostAddress, timeouts = {}, baseEnv = s
   const { installMs = 600_000, readyMs = 300_000, probeIntervalMs = 2_000 } = timeouts;
   renderKubeconfigForAddress('{}', hostAddress); // checks the address before anything is touched
   if ((plan.mode === 'air-gapped') !== (plan.verify !== null) || (plan.mode === 'download') !== (plan.download !== null)) {
-    throw new AppError('InvalidState', `the install plan is inconsistent: mode ${plan.mode} with${plan.verify ? '' : 'out'} verify and with${plan.download ? '' : 'out'} download`);
+    throw new AppError(
+      'InvalidState',
+      `the install plan is inconsistent: mode ${plan.mode} with${plan.verify ? '' : 'out'} verify and with${plan.download ? '' : 'out'} download`,
+    );
   }
   const fingerprint = planFingerprint(plan);
   const record = await readInstallRecord();
   if (record && record.fingerprint !== fingerprint) {
-    throw new AppError('InvalidState', `K3s ${record.kubernetesVersion} is already installed on this host from a different plan (recorded ${record.updatedAt}); clean up the host before installing ${plan.kubernetesVersion}`);
+    throw new AppError(
+      'InvalidState',
+      `K3s ${record.kubernetesVersion} is already installed on this host from a different plan (recorded ${record.updatedAt}); clean up the host before installing ${plan.kubernetesVersion}`,
+    );
   }
   if (record?.state === 'ready' && (await isRunning(plan, baseEnv))) {
     return { status: 'already-installed', kubeconfig: await readKubeconfig(plan, hostAddress), output: '', warnings: plan.warnings };
   }
   if (!record) {
-    const foreign = await firstExisting([K3S_HOST_PATHS.kubeconfig, `${K3S_HOST_PATHS.dataDir}/server`, `${K3S_HOST_PATHS.dataDir}/agent/etc`]);
-    if (foreign) throw new AppError('InvalidState', `K3s state that edge-orch did not install was found at ${foreign}; clean up the host before installing`);
+    const foreign = await firstExisting([
+      K3S_HOST_PATHS.kubeconfig,
+      `${K3S_HOST_PATHS.dataDir}/server`,
+      `${K3S_HOST_PATHS.dataDir}/agent/etc`,
+    ]);
+    if (foreign)
+      throw new AppError(
+        'InvalidState',
+        `K3s state that edge-orch did not install was found at ${foreign}; clean up the host before installing`,
+      );
   }
 
   if (plan.verify) await verifyEmbedded(plan.verify, baseEnv);
@@ -174,19 +191,31 @@ export async function runInstall({ plan, hostAddress, timeouts = {}, baseEnv = s
   for (const dir of plan.directories) await mkdir(dir, { recursive: true, mode: 0o755 });
   for (const file of plan.files) await writePlanFile(file);
   const installRecord = (state: InstallRecord['state']): InstallRecord => ({
-    fingerprint, kubernetesVersion: plan.kubernetesVersion, mode: plan.mode, binDir: plan.env['INSTALL_K3S_BIN_DIR'] ?? K3S_HOST_PATHS.defaultBinDir,
-    files: plan.files.map((f) => f.path), state, updatedAt: new Date().toISOString(),
+    fingerprint,
+    kubernetesVersion: plan.kubernetesVersion,
+    mode: plan.mode,
+    binDir: plan.env['INSTALL_K3S_BIN_DIR'] ?? K3S_HOST_PATHS.defaultBinDir,
+    files: plan.files.map((f) => f.path),
+    state,
+    updatedAt: new Date().toISOString(),
   });
   await writeRecord(installRecord('installing'));
 
   const run = await runCommand(plan.argv, { env: { ...baseEnv, ...plan.env }, timeoutMs: installMs });
   if (run.code !== 0) {
-    const why = run.startError ? `could not start: ${run.startError}` : run.timedOut ? `did not finish within ${installMs / 1000} s` : `exited with code ${run.code}`;
+    const why = run.startError
+      ? `could not start: ${run.startError}`
+      : run.timedOut
+        ? `did not finish within ${installMs / 1000} s`
+        : `exited with code ${run.code}`;
     throw new AppError('K3sInstallFailed', `the K3s install script (${plan.argv.join(' ')}) ${why}; output ends with: ${tail(run.output)}`);
   }
   const installed = await binaryVersion(plan.binaryPath, baseEnv);
   if (installed !== plan.kubernetesVersion) {
-    throw new AppError('K3sInstallFailed', `after the install ${plan.binaryPath} reports K3s ${installed ?? 'no version'}, expected ${plan.kubernetesVersion}`);
+    throw new AppError(
+      'K3sInstallFailed',
+      `after the install ${plan.binaryPath} reports K3s ${installed ?? 'no version'}, expected ${plan.kubernetesVersion}`,
+    );
   }
   if (plan.readiness) await waitUntilReady(plan.readiness, { readyMs, probeIntervalMs, env: baseEnv });
   await writeRecord(installRecord('ready'));
@@ -199,7 +228,8 @@ function planFingerprint(plan: InstallPlan): string {
 }
 
 async function verifyEmbedded(verify: NonNullable<InstallPlan['verify']>, env: Record<string, string>): Promise<void> {
-  const mismatch = (detail: string): AppError => new AppError('K3sArtifactMismatch', `${detail}; an air-gapped install never downloads K3s instead`);
+  const mismatch = (detail: string): AppError =>
+    new AppError('K3sArtifactMismatch', `${detail}; an air-gapped install never downloads K3s instead`);
   if (!(await isExecutable(verify.binaryPath))) throw mismatch(`the K3s binary ${verify.binaryPath} is missing or not executable`);
   const version = await binaryVersion(verify.binaryPath, env);
   if (version !== verify.expectedVersion) {
@@ -225,14 +255,21 @@ async function isRunning(plan: InstallPlan, env: Record<string, string>): Promis
 }
 
 /** Null when ready, otherwise why not. */
-async function probe(readiness: NonNullable<InstallPlan['readiness']>, env: Record<string, string>, timeoutMs: number): Promise<string | null> {
+async function probe(
+  readiness: NonNullable<InstallPlan['readiness']>,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<string | null> {
   if (!(await firstExisting([readiness.kubeconfigPath]))) return `${readiness.kubeconfigPath} does not exist yet`;
   const run = await runCommand(readiness.argv, { env, timeoutMs, outputLimit: 4096 });
   if (run.code === 0 && run.stdout.trim() === 'ok') return null;
   return `${readiness.argv.join(' ')} answered ${JSON.stringify(tail(run.output, 300))}${run.timedOut ? ' (timed out)' : ''}`;
 }
 
-async function waitUntilReady(readiness: NonNullable<InstallPlan['readiness']>, { readyMs, probeIntervalMs, env }: { readyMs: number; probeIntervalMs: number; env: Record<string, string> }): Promise<void> {
+async function waitUntilReady(
+  readiness: NonNullable<InstallPlan['readiness']>,
+  { readyMs, probeIntervalMs, env }: { readyMs: number; probeIntervalMs: number; env: Record<string, string> },
+): Promise<void> {
   const deadline = Date.now() + readyMs;
   for (;;) {
     const notReady = await probe(readiness, env, Math.max(1000, Math.min(10_000, deadline - Date.now())));
@@ -257,10 +294,15 @@ async function downloadInstallScript(url: string, path: string): Promise<void> {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     body = Buffer.from(await response.arrayBuffer());
   } catch (error) {
-    throw new AppError('K3sInstallFailed', `downloading the K3s install script from ${url} failed: ${(error as Error).message}`, { cause: error });
+    throw new AppError('K3sInstallFailed', `downloading the K3s install script from ${url} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (body.length === 0 || body.length > MAX_INSTALL_SCRIPT_BYTES) {
-    throw new AppError('K3sInstallFailed', `the K3s install script from ${url} has ${body.length} bytes; expected 1 to ${MAX_INSTALL_SCRIPT_BYTES}`);
+    throw new AppError(
+      'K3sInstallFailed',
+      `the K3s install script from ${url} has ${body.length} bytes; expected 1 to ${MAX_INSTALL_SCRIPT_BYTES}`,
+    );
   }
   await writePlanFile({ path, content: body.toString('base64'), mode: 0o755, encoding: 'base64' });
 }
@@ -270,7 +312,10 @@ export async function writePlanFile(file: PlanFile): Promise<void> {
   await mkdir(dirname(file.path), { recursive: true, mode: 0o755 });
   const temporary = `${file.path}.edge-orch-${process.pid}.tmp`;
   try {
-    await writeFile(temporary, file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : file.content, { mode: file.mode, flag: 'wx' });
+    await writeFile(temporary, file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : file.content, {
+      mode: file.mode,
+      flag: 'wx',
+    });
     await chmod(temporary, file.mode);
     await rename(temporary, file.path);
   } catch (error) {
@@ -285,12 +330,22 @@ async function writeRecord(record: InstallRecord): Promise<void> {
 
 async function firstExisting(paths: string[]): Promise<string | undefined> {
   for (const path of paths) {
-    if (await stat(path).then(() => true, () => false)) return path;
+    if (
+      await stat(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      return path;
   }
   return undefined;
 }
 
-const isExecutable = (path: string): Promise<boolean> => access(path, constants.X_OK).then(() => true, () => false);
+const isExecutable = (path: string): Promise<boolean> =>
+  access(path, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 
 async function sha256File(path: string): Promise<string | null> {
   return new Promise((resolve, reject) => {

@@ -2,8 +2,8 @@
  * The agent's side of the southbound API (/api/v1/agent): enroll, desired state, report. Every failure is a
  * SouthboundError that says whether trying again later can help (network errors, 5xx, 408, 429).
  */
-import type { DesiredState } from '../domain/desired-state.ts';
-import type { AgentReport } from '../domain/agent-report.ts';
+import type { DesiredState } from '../domain/bootstrap/desired-state.ts';
+import type { AgentReport } from '../domain/bootstrap/agent-report.ts';
 import { invalidField } from '../domain/errors.ts';
 
 export const AGENT_API_PREFIX = '/api/v1/agent';
@@ -59,17 +59,34 @@ export interface SouthboundClientOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-export function createSouthboundClient({ serverUrl, requestTimeoutMs = 30_000, fetch = globalThis.fetch }: SouthboundClientOptions): SouthboundClient {
+export function createSouthboundClient({
+  serverUrl,
+  requestTimeoutMs = 30_000,
+  fetch = globalThis.fetch,
+}: SouthboundClientOptions): SouthboundClient {
   const base = parseServerUrl(serverUrl);
 
-  async function call<T>(method: 'GET' | 'POST', path: string, { credential, body, timeoutMs = requestTimeoutMs, signal }: { credential?: string; body?: unknown; timeoutMs?: number; signal?: AbortSignal | undefined }): Promise<T> {
+  async function call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    {
+      credential,
+      body,
+      timeoutMs = requestTimeoutMs,
+      signal,
+    }: { credential?: string; body?: unknown; timeoutMs?: number; signal?: AbortSignal | undefined },
+  ): Promise<T> {
     const url = `${base}${AGENT_API_PREFIX}${path}`;
     const timeout = AbortSignal.timeout(timeoutMs);
     let response: Response;
     try {
       response = await fetch(url, {
         method,
-        headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
+        headers: {
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(credential ? { authorization: `Bearer ${credential}` } : {}),
+        },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
@@ -82,19 +99,28 @@ export function createSouthboundClient({ serverUrl, requestTimeoutMs = 30_000, f
     if (!response.ok) {
       const problem = parseJson(text) as { code?: unknown; detail?: unknown } | null;
       const detail = typeof problem?.detail === 'string' ? problem.detail : text.slice(0, 300);
-      throw new SouthboundError(`${method} ${url} answered ${response.status}: ${detail}`, { status: response.status, code: typeof problem?.code === 'string' ? problem.code : null });
+      throw new SouthboundError(`${method} ${url} answered ${response.status}: ${detail}`, {
+        status: response.status,
+        code: typeof problem?.code === 'string' ? problem.code : null,
+      });
     }
     const value = parseJson(text);
-    if (value === null || typeof value !== 'object') throw new SouthboundError(`${method} ${url} answered ${response.status} without a JSON object`, { status: null });
+    if (value === null || typeof value !== 'object')
+      throw new SouthboundError(`${method} ${url} answered ${response.status} without a JSON object`, { status: null });
     return value as T;
   }
 
   return {
     serverUrl: base,
-    enroll: (request, signal) => call<EnrollResponse>('POST', '/enroll', { body: request, timeoutMs: requestTimeoutMs + (request.waitSeconds ?? 0) * 1000, signal }),
+    enroll: (request, signal) =>
+      call<EnrollResponse>('POST', '/enroll', { body: request, timeoutMs: requestTimeoutMs + (request.waitSeconds ?? 0) * 1000, signal }),
     desiredState(credential, { revision, waitSeconds }, signal) {
       const query = new URLSearchParams({ waitSeconds: String(waitSeconds), ...(revision ? { revision } : {}) });
-      return call<AgentDesiredState>('GET', `/desired-state?${query}`, { credential, timeoutMs: requestTimeoutMs + waitSeconds * 1000, signal });
+      return call<AgentDesiredState>('GET', `/desired-state?${query}`, {
+        credential,
+        timeoutMs: requestTimeoutMs + waitSeconds * 1000,
+        signal,
+      });
     },
     async report(credential, report, signal) {
       await call<{ accepted: boolean }>('POST', '/report', { credential, body: report, signal });
@@ -106,7 +132,10 @@ export function createSouthboundClient({ serverUrl, requestTimeoutMs = 30_000, f
 function parseServerUrl(text: string): string {
   const url = URL.canParse(text) ? new URL(text) : null;
   if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash) {
-    throw invalidField('server', `--server ${JSON.stringify(text)} is not valid; expected the orchestrator's http(s) URL without credentials or query, for example https://orchestrator.example.com:8080`);
+    throw invalidField(
+      'server',
+      `--server ${JSON.stringify(text)} is not valid; expected the orchestrator's http(s) URL without credentials or query, for example https://orchestrator.example.com:8080`,
+    );
   }
   return url.toString().replace(/\/+$/, '');
 }

@@ -13,6 +13,7 @@ import { agentRoutes, enrollmentTokenRoutes } from './routes/agent.routes.ts';
 import { problemDetails } from './plugins/problem-details.ts';
 import { clusterRoutes } from './routes/clusters.routes.ts';
 import { hostRoutes } from './routes/hosts.routes.ts';
+import { instanceRoutes } from './routes/instances.routes.ts';
 import { osProfileRoutes } from './routes/os-profiles.routes.ts';
 import { registrationRoutes } from './routes/registrations.routes.ts';
 import { templateRoutes } from './routes/templates.routes.ts';
@@ -70,7 +71,11 @@ export async function buildApp({ store, events = new HostEvents(), logger = fals
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'edge-orch', version: '1', description: 'Edge orchestrator: OS profiles, cluster templates, hosts, instances, clusters.' },
+      info: {
+        title: 'edge-orch',
+        version: '1',
+        description: 'Edge orchestrator: OS profiles, cluster templates, hosts, instances, clusters.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -81,7 +86,16 @@ export async function buildApp({ store, events = new HostEvents(), logger = fals
   app.get(OPENAPI_PATH, { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   const deps: ApiDeps = { store, events };
-  for (const routes of [osProfileRoutes, templateRoutes, hostRoutes, clusterRoutes, registrationRoutes, tokenRoutes, enrollmentTokenRoutes]) {
+  for (const routes of [
+    osProfileRoutes,
+    templateRoutes,
+    hostRoutes,
+    instanceRoutes,
+    clusterRoutes,
+    registrationRoutes,
+    tokenRoutes,
+    enrollmentTokenRoutes,
+  ]) {
     await app.register(routes, { prefix: PROJECT_PREFIX, ...deps });
   }
   await app.register(agentRoutes, { prefix: AGENT_PREFIX, ...deps, ...(mirrorUrl ? { mirrorUrl } : {}) });

@@ -16,7 +16,11 @@ export interface ApiClient {
 }
 
 export function createApiClient({ server, project, token }: CliConfig): ApiClient {
-  async function request<T>(method: string, path: string, { query, body }: { query?: Record<string, string | number | boolean | undefined>; body?: unknown } = {}): Promise<T> {
+  async function request<T>(
+    method: string,
+    path: string,
+    { query, body }: { query?: Record<string, string | number | boolean | undefined>; body?: unknown } = {},
+  ): Promise<T> {
     const url = new URL(path, `${server}/`);
     for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
     let response: Response;
@@ -27,7 +31,11 @@ export function createApiClient({ server, project, token }: CliConfig): ApiClien
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (cause) {
-      throw new AppError('Internal', `cannot reach the edge-orch server at ${server} (${(cause as Error & { cause?: { code?: string } }).cause?.code ?? (cause as Error).message})`, { cause });
+      throw new AppError(
+        'Internal',
+        `cannot reach the edge-orch server at ${server} (${(cause as Error & { cause?: { code?: string } }).cause?.code ?? (cause as Error).message})`,
+        { cause },
+      );
     }
     const text = await response.text();
     if (!response.ok) throw toError(response.status, text);
@@ -39,7 +47,9 @@ export function createApiClient({ server, project, token }: CliConfig): ApiClien
     get: (path, query) => request('GET', path, { ...(query ? { query } : {}) }),
     post: (path, body) => request('POST', path, { body: body ?? {} }),
     patch: (path, body) => request('PATCH', path, { body }),
-    delete: async (path, query) => { await request('DELETE', path, { ...(query ? { query } : {}) }); },
+    delete: async (path, query) => {
+      await request('DELETE', path, { ...(query ? { query } : {}) });
+    },
     projectPath: (path) => `/api/v1/projects/${encodeURIComponent(project)}${path}`,
   };
 }

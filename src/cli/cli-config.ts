@@ -31,7 +31,10 @@ export function readCliConfig(overrides: Partial<CliConfig>, env: NodeJS.Process
   const token = overrides.token ?? env['EDGE_ORCH_TOKEN'] ?? saved.token;
   const project = overrides.project ?? env['EDGE_ORCH_PROJECT'] ?? saved.project ?? 'default';
   if (!server || !token) {
-    throw new AppError('Unauthenticated', `no server or token: run "edge-orch login --server URL --token-file FILE" (or pass --server and --token)`);
+    throw new AppError(
+      'Unauthenticated',
+      `no server or token: run "edge-orch login --server URL --token-file FILE" (or pass --server and --token)`,
+    );
   }
   return { server: server.replace(/\/+$/, ''), project, token };
 }

@@ -26,11 +26,14 @@ export function commandContext(command: Command): CommandContext {
   let client: ApiClient | undefined;
   return {
     format: parseOutputFormat(flags.output ?? 'table'),
-    client: () => (client ??= createApiClient(readCliConfig({
-      ...(flags.server ? { server: flags.server } : {}),
-      ...(flags.project ? { project: flags.project } : {}),
-      ...(flags.token ? { token: flags.token } : {}),
-    }))),
+    client: () =>
+      (client ??= createApiClient(
+        readCliConfig({
+          ...(flags.server ? { server: flags.server } : {}),
+          ...(flags.project ? { project: flags.project } : {}),
+          ...(flags.token ? { token: flags.token } : {}),
+        }),
+      )),
     print: (text) => process.stdout.write(`${text}\n`),
   };
 }

@@ -36,16 +36,30 @@ describe('error catalog', () => {
 describe('AppError', () => {
   it('takes its status from the catalog and keeps detail, field, reason and cause', () => {
     const cause = new Error('driver text');
-    const error = new AppError('Incompatible', 'template baseline-k3s:v0.0.10 needs K3s v1.33.5+k3s1', { field: 'template', reason: 'K3sVersionMismatch', cause });
+    const error = new AppError('Incompatible', 'template baseline-k3s:v0.0.10 needs K3s v1.33.5+k3s1', {
+      field: 'template',
+      reason: 'K3sVersionMismatch',
+      cause,
+    });
     expect(error).toBeInstanceOf(Error);
     expect(error).toMatchObject({
-      name: 'AppError', code: 'Incompatible', status: 409, message: 'template baseline-k3s:v0.0.10 needs K3s v1.33.5+k3s1',
-      detail: 'template baseline-k3s:v0.0.10 needs K3s v1.33.5+k3s1', field: 'template', reason: 'K3sVersionMismatch', cause,
+      name: 'AppError',
+      code: 'Incompatible',
+      status: 409,
+      message: 'template baseline-k3s:v0.0.10 needs K3s v1.33.5+k3s1',
+      detail: 'template baseline-k3s:v0.0.10 needs K3s v1.33.5+k3s1',
+      field: 'template',
+      reason: 'K3sVersionMismatch',
+      cause,
     });
   });
 
   it('renders an RFC 9457 problem document with type, title, status, detail, code and the optional members', () => {
-    const error = new AppError('Incompatible', 'not compatible', { field: 'template', reason: 'K3sVersionMismatch', extra: { details: { embeddedVersion: 'v1.32.4+k3s1' } } });
+    const error = new AppError('Incompatible', 'not compatible', {
+      field: 'template',
+      reason: 'K3sVersionMismatch',
+      extra: { details: { embeddedVersion: 'v1.32.4+k3s1' } },
+    });
     expect(error.toProblem('/api/v1/projects/p/clusters')).toEqual({
       type: 'https://edge-orch.dev/problems/Incompatible',
       title: 'Template is not compatible with the OS profile',
@@ -61,12 +75,18 @@ describe('AppError', () => {
 
   it('leaves absent optional members out of the problem document', () => {
     expect(new AppError('Internal', 'internal error').toProblem()).toEqual({
-      type: 'https://edge-orch.dev/problems/Internal', title: 'Internal error', status: 500, detail: 'internal error', code: 'Internal',
+      type: 'https://edge-orch.dev/problems/Internal',
+      title: 'Internal error',
+      status: 500,
+      detail: 'internal error',
+      code: 'Internal',
     });
   });
 
   it('never puts the cause into the problem document', () => {
-    const problem = new AppError('AlreadyExists', 'host exists', { cause: new Error('UNIQUE constraint failed: hosts.serial') }).toProblem();
+    const problem = new AppError('AlreadyExists', 'host exists', {
+      cause: new Error('UNIQUE constraint failed: hosts.serial'),
+    }).toProblem();
     expect(JSON.stringify(problem)).not.toContain('UNIQUE');
   });
 
@@ -80,15 +100,24 @@ describe('AppError', () => {
 describe('error helpers', () => {
   it('invalidField builds an InvalidField error naming the field, with an optional reason', () => {
     expect(invalidField('hosts/3/uuid', 'hosts/3/uuid "x" is not a UUID')).toMatchObject({
-      code: 'InvalidField', status: 400, field: 'hosts/3/uuid', detail: 'hosts/3/uuid "x" is not a UUID', reason: undefined,
+      code: 'InvalidField',
+      status: 400,
+      field: 'hosts/3/uuid',
+      detail: 'hosts/3/uuid "x" is not a UUID',
+      reason: undefined,
     });
     expect(invalidField('template', 'bad', 'K3sVersionMismatch').reason).toBe('K3sVersionMismatch');
   });
 
   it('notFound names the kind and id in the detail and in the problem document', () => {
     expect(notFound('host', 'edge-1').toProblem()).toEqual({
-      type: 'https://edge-orch.dev/problems/NotFound', title: 'Resource not found', status: 404,
-      detail: 'host "edge-1" not found', code: 'NotFound', resource: 'host', id: 'edge-1',
+      type: 'https://edge-orch.dev/problems/NotFound',
+      title: 'Resource not found',
+      status: 404,
+      detail: 'host "edge-1" not found',
+      code: 'NotFound',
+      resource: 'host',
+      id: 'edge-1',
     });
   });
 });

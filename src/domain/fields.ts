@@ -25,10 +25,18 @@ export function readOptionalRecord(doc: Doc, key: string, path: string): Doc | u
   return doc[key] === undefined || doc[key] === null ? undefined : readRecord(doc, key, path);
 }
 
-export function readString(doc: Doc, key: string, path: string, { pattern, expected }: { pattern?: RegExp; expected?: string } = {}): string {
+export function readString(
+  doc: Doc,
+  key: string,
+  path: string,
+  { pattern, expected }: { pattern?: RegExp; expected?: string } = {},
+): string {
   const value = doc[key];
   if (typeof value !== 'string' || value.length === 0) {
-    throw invalidField(`${path}${key}`, `${path}${key} must be a non-empty string${expected ? ` (${expected})` : ''}, got ${describe(value)}`);
+    throw invalidField(
+      `${path}${key}`,
+      `${path}${key} must be a non-empty string${expected ? ` (${expected})` : ''}, got ${describe(value)}`,
+    );
   }
   if (pattern && !pattern.test(value)) {
     throw invalidField(`${path}${key}`, `${path}${key} ${JSON.stringify(value)} is not valid; expected ${expected ?? pattern.source}`);
@@ -36,7 +44,12 @@ export function readString(doc: Doc, key: string, path: string, { pattern, expec
   return value;
 }
 
-export function readOptionalString(doc: Doc, key: string, path: string, options: { pattern?: RegExp; expected?: string } = {}): string | undefined {
+export function readOptionalString(
+  doc: Doc,
+  key: string,
+  path: string,
+  options: { pattern?: RegExp; expected?: string } = {},
+): string | undefined {
   const value = doc[key];
   if (value === undefined || value === null || value === '') return undefined;
   return readString(doc, key, path, options);
@@ -55,8 +68,16 @@ export function readLabels(value: unknown, field: string): Record<string, string
   if (!isRecord(value)) throw invalidField(field, `${field} must be an object of string labels, got ${describe(value)}`);
   const labels: Record<string, string> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (!LABEL_KEY.test(key)) throw invalidField(`${field}/${key}`, `label key ${JSON.stringify(key)} is not valid; expected [prefix/]name of letters, digits, '-', '_', '.', at most 63 characters`);
-    if (typeof v !== 'string' || !LABEL_VALUE.test(v)) throw invalidField(`${field}/${key}`, `label ${JSON.stringify(key)} has value ${describe(v)}; expected a string of at most 63 letters, digits, '-', '_', '.'`);
+    if (!LABEL_KEY.test(key))
+      throw invalidField(
+        `${field}/${key}`,
+        `label key ${JSON.stringify(key)} is not valid; expected [prefix/]name of letters, digits, '-', '_', '.', at most 63 characters`,
+      );
+    if (typeof v !== 'string' || !LABEL_VALUE.test(v))
+      throw invalidField(
+        `${field}/${key}`,
+        `label ${JSON.stringify(key)} has value ${describe(v)}; expected a string of at most 63 letters, digits, '-', '_', '.'`,
+      );
     labels[key] = v;
   }
   return labels;
@@ -67,10 +88,12 @@ const LABEL_VALUE = /^(|[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
 
 /** A DNS label (RFC 1123): how hosts, profiles, templates and clusters are named. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-export const DNS_LABEL_FORM = 'a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
+export const DNS_LABEL_FORM =
+  'a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
 
 /** A DNS subdomain (RFC 1123): OS profile and template names, which may carry dots (ubuntu-22.04-lts-generic). */
 export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-export const DNS_SUBDOMAIN_FORM = 'lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters';
+export const DNS_SUBDOMAIN_FORM =
+  'lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters';
 
 export const SHA256 = /^[a-f0-9]{64}$/;

@@ -19,12 +19,26 @@ export interface ImageConfigResult {
 export async function addPackageListToImageConfigs({ dir, entry }: { dir: string; entry: string }): Promise<ImageConfigResult[]> {
   await requireDirectory(dir, '--dir');
   if (entry === '' || isAbsolute(entry) || normalize(entry).startsWith('..')) {
-    throw invalidField('packagelist', `package list ${JSON.stringify(entry)} must be a path relative to ${dir}, for example packagelists/k3s.json`);
+    throw invalidField(
+      'packagelist',
+      `package list ${JSON.stringify(entry)} must be a path relative to ${dir}, for example packagelists/k3s.json`,
+    );
   }
-  if (!(await stat(join(dir, entry)).then((s) => s.isFile(), () => false))) {
-    throw invalidField('packagelist', `package list ${entry} does not exist in ${dir}; write it first with edge-orch emt packagelist k3s --out ${join(dir, entry)}`);
+  if (
+    !(await stat(join(dir, entry)).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  ) {
+    throw invalidField(
+      'packagelist',
+      `package list ${entry} does not exist in ${dir}; write it first with edge-orch emt packagelist k3s --out ${join(dir, entry)}`,
+    );
   }
-  const files = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => e.name).sort();
+  const files = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isFile() && e.name.endsWith('.json'))
+    .map((e) => e.name)
+    .sort();
   if (files.length === 0) throw invalidField('--dir', `--dir ${dir} holds no image configs (*.json)`);
 
   const edits = [];
@@ -36,7 +50,12 @@ export async function addPackageListToImageConfigs({ dir, entry }: { dir: string
   const results: ImageConfigResult[] = [];
   for (const { file, path, text, edit } of edits) {
     if (edit.text !== text) await writeFileAtomic(path, edit.text, (await stat(path)).mode & 0o7777);
-    const state = edit.systemConfigs.length === 0 ? 'no PackageLists' : edit.systemConfigs.some((s) => s.state === 'added') ? 'added' : 'already present';
+    const state =
+      edit.systemConfigs.length === 0
+        ? 'no PackageLists'
+        : edit.systemConfigs.some((s) => s.state === 'added')
+          ? 'added'
+          : 'already present';
     results.push({ file, state, systemConfigs: edit.systemConfigs });
   }
   return results;

@@ -7,8 +7,8 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { invalidField } from '../domain/errors.ts';
-import { checkSources, parseSignatures } from '../domain/emt-signatures.ts';
-import { toJsonValue, parseJsonSource } from '../render/emt/json-source.ts';
+import { checkSources, parseSignatures } from '../domain/emt/signatures.ts';
+import { toJsonValue, parseJsonSource } from '../render/emt/json-source-parser.ts';
 import { parseSpecHeader } from '../render/emt/package-spec.ts';
 import { requireDirectory, sha256FileOrNull, siblingTempPath } from './files.ts';
 import { runTool, toolEnv } from './run-tool.ts';
@@ -30,7 +30,11 @@ export async function buildPackage({ specDir, sourcesDir, repoDir }: BuildInput)
   await requireDirectory(specDir, '--spec');
   await requireDirectory(sourcesDir, '--sources');
   const specs = (await readdir(specDir)).filter((f) => f.endsWith('.spec'));
-  if (specs.length !== 1) throw invalidField('--spec', `--spec ${specDir} must hold exactly one .spec file, found ${specs.length === 0 ? 'none' : specs.join(', ')}`);
+  if (specs.length !== 1)
+    throw invalidField(
+      '--spec',
+      `--spec ${specDir} must hold exactly one .spec file, found ${specs.length === 0 ? 'none' : specs.join(', ')}`,
+    );
   const specFile = resolve(specDir, specs[0]!);
   const header = parseSpecHeader(await readFile(specFile, 'utf8'), specFile);
   const signaturesFile = resolve(specDir, `${basename(specFile, '.spec')}.signatures.json`);
@@ -46,18 +50,18 @@ export async function buildPackage({ specDir, sourcesDir, repoDir }: BuildInput)
     await mkdir(sources);
     const actual: Record<string, string | null> = {};
     for (const name of Object.keys(signatures)) {
-      const copied = await copyFile(join(sourcesDir, name), join(sources, name)).then(() => true, () => false);
+      const copied = await copyFile(join(sourcesDir, name), join(sources, name)).then(
+        () => true,
+        () => false,
+      );
       actual[name] = copied ? await sha256FileOrNull(join(sources, name)) : null;
     }
     checkSources({ signatures, signaturesFile, specSources: header.sources, specFile, actual, sourcesDir });
 
-    await runTool([
-      'rpmbuild', '-bb',
-      '--define', `_topdir ${top}`,
-      '--define', `_sourcedir ${sources}`,
-      '--target', header.arch,
-      specFile,
-    ], { env: toolEnv(top) });
+    await runTool(
+      ['rpmbuild', '-bb', '--define', `_topdir ${top}`, '--define', `_sourcedir ${sources}`, '--target', header.arch, specFile],
+      { env: toolEnv(top) },
+    );
     const built = await findRpms(join(top, 'RPMS'));
     if (built.length === 0) throw invalidField('--spec', `rpmbuild wrote no package for ${specFile}`);
     return { spec: specFile, rpms: await publishRpms(built, resolve(repoDir)), repoDir: resolve(repoDir) };
@@ -68,7 +72,10 @@ export async function buildPackage({ specDir, sourcesDir, repoDir }: BuildInput)
 
 async function findRpms(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  return entries.filter((e) => e.isFile() && e.name.endsWith('.rpm')).map((e) => join(e.parentPath, e.name)).sort();
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.rpm'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
 }
 
 /**
@@ -84,7 +91,10 @@ async function publishRpms(rpms: string[], repoDir: string): Promise<string[]> {
       const temp = siblingTempPath(target);
       await copyFile(rpm, temp);
       const backup = siblingTempPath(`${target}.old`);
-      const hadOld = await rename(target, backup).then(() => true, () => false);
+      const hadOld = await rename(target, backup).then(
+        () => true,
+        () => false,
+      );
       await rename(temp, target);
       placed.push({ target, backup: hadOld ? backup : null });
     }

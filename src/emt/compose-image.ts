@@ -8,20 +8,20 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { invalidField } from '../domain/errors.ts';
-import { parseEmtArch, toRpmArch } from '../domain/emt-arch.ts';
-import { computeImageManifest, K3S_PACKAGE_NAME } from '../domain/emt-image-manifest.ts';
-import { computePackageSelection, parsePackageList } from '../domain/emt-package-list.ts';
+import { parseEmtArch, toRpmArch } from '../domain/emt/arch.ts';
+import { computeImageManifest, K3S_PACKAGE_NAME } from '../domain/emt/installed-image-manifest.ts';
+import { computePackageSelection, parsePackageList } from '../domain/emt/package-list.ts';
 import { DNS_SUBDOMAIN, DNS_SUBDOMAIN_FORM, isRecord } from '../domain/fields.ts';
-import { HOST_MANIFEST_PATH, IMAGE_RPM_DB_DIRS } from '../domain/host-root.ts';
-import type { ImageIdentity, ImageManifest } from '../domain/image-manifest.ts';
-import { EMT_K3S_PATHS, parseImageManifestProfile } from '../domain/os-profile.ts';
-import { parseJsonSource, toJsonValue } from '../render/emt/json-source.ts';
-import { renderImageManifest } from '../render/emt/image-manifest.ts';
+import { HOST_MANIFEST_PATH, IMAGE_RPM_DB_DIRS } from '../domain/bootstrap/host-root.ts';
+import type { ImageIdentity, ImageManifest } from '../domain/inventory/image-manifest.ts';
+import { EMT_K3S_PATHS, parseImageManifestProfile } from '../domain/inventory/os-profile.ts';
+import { parseJsonSource, toJsonValue } from '../render/emt/json-source-parser.ts';
+import { renderImageManifest } from '../render/emt/manifest-json.ts';
 import { replaceDirectory, requireDirectory, sha256File, siblingTempPath } from './files.ts';
 import { listRepoPackages, queryInstalledK3s, queryInstalledPackages } from './rpm-query.ts';
 import { runTool, toolEnv } from './run-tool.ts';
 
-/** Where composed images keep their rpm database, as EMT does; the agent looks there (domain/host-root.ts). */
+/** Where composed images keep their rpm database, as EMT does; the agent looks there (domain/bootstrap/host-root.ts). */
 export const IMAGE_RPM_DB = IMAGE_RPM_DB_DIRS[0];
 
 export interface ComposeInput {
@@ -50,15 +50,26 @@ export async function composeImage(input: ComposeInput): Promise<ComposeResult> 
   const { configFile, repoDir, outDir, imageVersion = '3.0', osType = 'immutable', arch = 'amd64', squashfs = false } = input;
   const image = basename(configFile, '.json');
   const name = input.name ?? image;
-  if (!DNS_SUBDOMAIN.test(name)) throw invalidField('--name', `--name ${JSON.stringify(name)} is not an OS profile name; expected ${DNS_SUBDOMAIN_FORM}`);
-  if (osType !== 'immutable' && osType !== 'mutable') throw invalidField('--os-type', `--os-type must be immutable or mutable, got ${JSON.stringify(osType)}`);
-  if (!/^[0-9A-Za-z][0-9A-Za-z._+~-]{0,63}$/.test(imageVersion)) throw invalidField('--image-version', `--image-version ${JSON.stringify(imageVersion)} is not a version; expected digits, letters, ".", "_", "-", for example 3.0`);
+  if (!DNS_SUBDOMAIN.test(name))
+    throw invalidField('--name', `--name ${JSON.stringify(name)} is not an OS profile name; expected ${DNS_SUBDOMAIN_FORM}`);
+  if (osType !== 'immutable' && osType !== 'mutable')
+    throw invalidField('--os-type', `--os-type must be immutable or mutable, got ${JSON.stringify(osType)}`);
+  if (!/^[0-9A-Za-z][0-9A-Za-z._+~-]{0,63}$/.test(imageVersion))
+    throw invalidField(
+      '--image-version',
+      `--image-version ${JSON.stringify(imageVersion)} is not a version; expected digits, letters, ".", "_", "-", for example 3.0`,
+    );
   const rpmArch = toRpmArch(parseEmtArch(arch));
   const repo = resolve(repoDir);
   // dnf reads --repofrompath as "<id>,<path>".
   if (repo.includes(',')) throw invalidField('--repo', `--repo ${repo} contains ",", which dnf's --repofrompath cannot take`);
   await requireDirectory(repo, '--repo');
-  if (!(await stat(join(repo, 'repodata', 'repomd.xml')).then(() => true, () => false))) {
+  if (
+    !(await stat(join(repo, 'repodata', 'repomd.xml')).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     throw invalidField('--repo', `--repo ${repo} has no repodata/repomd.xml; index it with edge-orch emt build (createrepo_c)`);
   }
 
@@ -66,7 +77,10 @@ export async function composeImage(input: ComposeInput): Promise<ComposeResult> 
   const available = (await listRepoPackages(repo)).filter((p) => p.arch === rpmArch || p.arch === 'noarch');
   const { install, skipped } = computePackageSelection(requested, available);
   if (install.length === 0) {
-    throw invalidField('--repo', `none of the packages of ${configFile} (${requested.join(', ')}) is in ${repo} for ${rpmArch}; build them with edge-orch emt build`);
+    throw invalidField(
+      '--repo',
+      `none of the packages of ${configFile} (${requested.join(', ')}) is in ${repo} for ${rpmArch}; build them with edge-orch emt build`,
+    );
   }
 
   const out = resolve(outDir);
@@ -78,13 +92,30 @@ export async function composeImage(input: ComposeInput): Promise<ComposeResult> 
     await mkdir(rootfs, { recursive: true });
     // dnf has no --dbpath: rpm reads ~/.rpmmacros, so a private HOME puts the image's database where EMT keeps it.
     await writeFile(join(home, '.rpmmacros'), `%_dbpath ${IMAGE_RPM_DB}\n`);
-    await runTool([
-      'dnf', '--installroot', rootfs,
-      '--repofrompath', `edge-orch-local,${repo}`, '--repo', 'edge-orch-local',
-      '--nogpgcheck', '--setopt=install_weak_deps=False', '--setopt=reposdir=/dev/null', '--setopt=keepcache=False',
-      '--releasever', imageVersion, '--forcearch', rpmArch,
-      '-y', 'install', '--', ...install,
-    ], { env: toolEnv(home) });
+    await runTool(
+      [
+        'dnf',
+        '--installroot',
+        rootfs,
+        '--repofrompath',
+        `edge-orch-local,${repo}`,
+        '--repo',
+        'edge-orch-local',
+        '--nogpgcheck',
+        '--setopt=install_weak_deps=False',
+        '--setopt=reposdir=/dev/null',
+        '--setopt=keepcache=False',
+        '--releasever',
+        imageVersion,
+        '--forcearch',
+        rpmArch,
+        '-y',
+        'install',
+        '--',
+        ...install,
+      ],
+      { env: toolEnv(home) },
+    );
     // dnf's metadata cache is not part of the image.
     await rm(join(rootfs, 'var', 'cache', 'dnf'), { recursive: true, force: true });
 
@@ -92,7 +123,11 @@ export async function composeImage(input: ComposeInput): Promise<ComposeResult> 
     const k3sPackage = packages.find((p) => p.name === K3S_PACKAGE_NAME);
     const identity: ImageIdentity = { name, version: imageVersion, osType, architecture: rpmArch };
     const k3s = k3sPackage
-      ? { package: k3sPackage, provides: await queryInstalledK3s(rootfs, IMAGE_RPM_DB, k3sPackage.name), airgapImages: await hashAirgapImages(rootfs) }
+      ? {
+          package: k3sPackage,
+          provides: await queryInstalledK3s(rootfs, IMAGE_RPM_DB, k3sPackage.name),
+          airgapImages: await hashAirgapImages(rootfs),
+        }
       : null;
     // The manifest inside the root cannot carry the squashfs's own sha256; otherwise it equals manifest.json.
     const computed = computeImageManifest({ packages, identity, k3s });
@@ -125,10 +160,15 @@ async function readPackageLists(configFile: string): Promise<string[]> {
   const config = toJsonValue(parseJsonSource(text, configFile));
   const systemConfigs = isRecord(config) && Array.isArray(config['SystemConfigs']) ? config['SystemConfigs'] : [];
   const lists = systemConfigs.flatMap((c: unknown) => (isRecord(c) && Array.isArray(c['PackageLists']) ? c['PackageLists'] : []));
-  if (lists.length === 0) throw invalidField('SystemConfigs', `${configFile} has no SystemConfigs[].PackageLists; it is not an EMT image config with package lists`);
+  if (lists.length === 0)
+    throw invalidField(
+      'SystemConfigs',
+      `${configFile} has no SystemConfigs[].PackageLists; it is not an EMT image config with package lists`,
+    );
   const packages: string[] = [];
   for (const list of lists) {
-    if (typeof list !== 'string') throw invalidField('SystemConfigs/PackageLists', `${configFile}: PackageLists entries must be paths, got ${JSON.stringify(list)}`);
+    if (typeof list !== 'string')
+      throw invalidField('SystemConfigs/PackageLists', `${configFile}: PackageLists entries must be paths, got ${JSON.stringify(list)}`);
     const file = resolve(dirname(configFile), list);
     const listText = await readFile(file, 'utf8').catch(() => {
       throw invalidField('SystemConfigs/PackageLists', `${configFile} names package list ${list}, but ${file} cannot be read`);
@@ -142,7 +182,10 @@ async function readPackageLists(configFile: string): Promise<string[]> {
 async function hashAirgapImages(rootfs: string): Promise<{ path: string; sha256: string }[]> {
   const dir = join(rootfs, EMT_K3S_PATHS.airgapImagesDir);
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const files = entries.filter((e) => e.isFile()).map((e) => e.name).sort();
+  const files = entries
+    .filter((e) => e.isFile())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(files.map(async (f) => ({ path: `${EMT_K3S_PATHS.airgapImagesDir}/${f}`, sha256: await sha256File(join(dir, f)) })));
 }
 

@@ -25,7 +25,8 @@ export async function sha256FileOrNull(path: string): Promise<string | null> {
 }
 
 /** A sibling path for temporary work: `.<name>.tmp-<random>` in the same directory (so rename is atomic). */
-export const siblingTempPath = (target: string): string => join(dirname(target), `.${basename(target)}.tmp-${randomBytes(4).toString('hex')}`);
+export const siblingTempPath = (target: string): string =>
+  join(dirname(target), `.${basename(target)}.tmp-${randomBytes(4).toString('hex')}`);
 
 /** Writes `content` to a temporary sibling and renames it over `path`. */
 export async function writeFileAtomic(path: string, content: string | Buffer, mode = 0o644): Promise<void> {

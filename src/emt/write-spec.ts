@@ -6,8 +6,8 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { invalidField } from '../domain/errors.ts';
-import type { EmtPackage } from '../domain/emt-package.ts';
-import type { Signatures } from '../domain/emt-signatures.ts';
+import type { EmtPackage } from '../domain/emt/k3s-package.ts';
+import type { Signatures } from '../domain/emt/signatures.ts';
 import { renderPackageSpec } from '../render/emt/package-spec.ts';
 import { renderSignatures } from '../render/emt/signatures.ts';
 import { requireDirectory, sha256FileOrNull, writeFileAtomic } from './files.ts';
@@ -36,7 +36,10 @@ export async function writePackageSpec({ pkg, sourcesDir, outDir, generatedBy }:
   for (const { source } of pkg.files) {
     const sha = await sha256FileOrNull(join(sourcesDir, source));
     if (sha === null) {
-      throw invalidField(`sources/${source}`, `source ${source} is missing from ${sourcesDir}; the ${pkg.name} SPEC needs ${pkg.files.map((f) => f.source).join(', ')}`);
+      throw invalidField(
+        `sources/${source}`,
+        `source ${source} is missing from ${sourcesDir}; the ${pkg.name} SPEC needs ${pkg.files.map((f) => f.source).join(', ')}`,
+      );
     }
     signatures[source] = sha;
   }
@@ -50,5 +53,8 @@ export async function writePackageSpec({ pkg, sourcesDir, outDir, generatedBy }:
 /** The regular files directly in `dir` (the addon package's sources). */
 export async function listSourceFiles(dir: string): Promise<string[]> {
   await requireDirectory(dir, '--sources');
-  return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+  return (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => e.name)
+    .sort();
 }

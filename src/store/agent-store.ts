@@ -2,7 +2,7 @@
  * Southbound credentials: project enrollment tokens (shared by many hosts, create-only) and per-host
  * credentials handed out at enrollment. Only sha256 hashes are stored.
  */
-import type { Host } from '../domain/host.ts';
+import type { Host } from '../domain/inventory/host.ts';
 import { createId, nowIso } from './create-id.ts';
 import type { Db } from './database.ts';
 import { toHost } from './host-store.ts';
@@ -39,8 +39,12 @@ export function createAgentStore(db: Db): AgentStore {
       await db.insertInto('host_credentials').values({ host_id: hostId, project, secret_hash: secretHash, created_at: nowIso() }).execute();
     },
     async findHostByCredential(secretHash) {
-      const row = await db.selectFrom('host_credentials').innerJoin('hosts', 'hosts.id', 'host_credentials.host_id').selectAll('hosts')
-        .where('host_credentials.secret_hash', '=', secretHash).executeTakeFirst();
+      const row = await db
+        .selectFrom('host_credentials')
+        .innerJoin('hosts', 'hosts.id', 'host_credentials.host_id')
+        .selectAll('hosts')
+        .where('host_credentials.secret_hash', '=', secretHash)
+        .executeTakeFirst();
       return row ? toHost(row) : null;
     },
   };

@@ -1,8 +1,9 @@
 import { AppError, notFound } from '../domain/errors.ts';
-import type { Cluster, ClusterNode, ClusterPhase, NodeRole } from '../domain/cluster.ts';
+import type { Cluster, ClusterNode, ClusterPhase, NodeRole } from '../domain/inventory/cluster.ts';
 import { createId, nowIso } from './create-id.ts';
 import type { ClusterTable, Db } from './database.ts';
-import { decodeCursor, insertOrConflict, pageLimit, toPage } from './store-errors.ts';
+import { insertOrConflict } from './store-errors.ts';
+import { decodeCursor, pageLimit, toPage } from './paging.ts';
 import type { ClusterStore, NewCluster } from './store.ts';
 
 /** Fields kept in the JSON document; the rest are columns. */
@@ -11,17 +12,38 @@ type ClusterDoc = Omit<Cluster, 'id' | 'project' | 'name' | 'template' | 'osProf
 function toCluster(row: ClusterTable, nodes: ClusterNode[]): Cluster {
   const doc = JSON.parse(row.doc) as ClusterDoc;
   return {
-    id: row.id, project: row.project, name: row.name, template: { name: row.template_name, version: row.template_version },
-    flavor: doc.flavor, kubernetesVersion: doc.kubernetesVersion, osProfile: row.os_profile, nodes, airGapped: doc.airGapped,
-    airGappedOverride: doc.airGappedOverride, driver: doc.driver, phase: row.phase as ClusterPhase, message: doc.message, labels: doc.labels,
-    autoCreated: doc.autoCreated, deletionPolicy: doc.deletionPolicy, createdAt: row.created_at, updatedAt: row.updated_at,
+    id: row.id,
+    project: row.project,
+    name: row.name,
+    template: { name: row.template_name, version: row.template_version },
+    flavor: doc.flavor,
+    kubernetesVersion: doc.kubernetesVersion,
+    osProfile: row.os_profile,
+    nodes,
+    airGapped: doc.airGapped,
+    airGappedOverride: doc.airGappedOverride,
+    driver: doc.driver,
+    phase: row.phase as ClusterPhase,
+    message: doc.message,
+    labels: doc.labels,
+    autoCreated: doc.autoCreated,
+    deletionPolicy: doc.deletionPolicy,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 
 function toDoc(c: Omit<Cluster, 'id' | 'project' | 'createdAt' | 'updatedAt'>): string {
   const doc: ClusterDoc = {
-    flavor: c.flavor, kubernetesVersion: c.kubernetesVersion, airGapped: c.airGapped, airGappedOverride: c.airGappedOverride, driver: c.driver,
-    message: c.message, labels: c.labels, autoCreated: c.autoCreated, deletionPolicy: c.deletionPolicy,
+    flavor: c.flavor,
+    kubernetesVersion: c.kubernetesVersion,
+    airGapped: c.airGapped,
+    airGappedOverride: c.airGappedOverride,
+    driver: c.driver,
+    message: c.message,
+    labels: c.labels,
+    autoCreated: c.autoCreated,
+    deletionPolicy: c.deletionPolicy,
   };
   return JSON.stringify(doc);
 }
@@ -49,25 +71,57 @@ export function createClusterStore(db: Db): ClusterStore {
   }
   async function putNodes(project: string, clusterId: string, clusterName: string, nodes: ClusterNode[]): Promise<void> {
     for (const node of nodes) {
-      const taken = await db.selectFrom('cluster_nodes').innerJoin('clusters', 'clusters.id', 'cluster_nodes.cluster_id').select('clusters.name')
-        .where('cluster_nodes.project', '=', project).where('cluster_nodes.host_id', '=', node.hostId).where('cluster_nodes.cluster_id', '!=', clusterId).executeTakeFirst();
-      if (taken) throw new AppError('AlreadyExists', `host ${node.hostId} is already a node of cluster ${taken.name}`, { field: 'nodes', extra: { existing: { cluster: taken.name } } });
-      const host = await db.selectFrom('hosts').select('id').where('project', '=', project).where('id', '=', node.hostId).executeTakeFirst();
+      const taken = await db
+        .selectFrom('cluster_nodes')
+        .innerJoin('clusters', 'clusters.id', 'cluster_nodes.cluster_id')
+        .select('clusters.name')
+        .where('cluster_nodes.project', '=', project)
+        .where('cluster_nodes.host_id', '=', node.hostId)
+        .where('cluster_nodes.cluster_id', '!=', clusterId)
+        .executeTakeFirst();
+      if (taken)
+        throw new AppError('AlreadyExists', `host ${node.hostId} is already a node of cluster ${taken.name}`, {
+          field: 'nodes',
+          extra: { existing: { cluster: taken.name } },
+        });
+      const host = await db
+        .selectFrom('hosts')
+        .select('id')
+        .where('project', '=', project)
+        .where('id', '=', node.hostId)
+        .executeTakeFirst();
       if (!host) throw notFound('host', node.hostId);
     }
     await db.deleteFrom('cluster_nodes').where('cluster_id', '=', clusterId).execute();
     if (nodes.length > 0) {
       await insertOrConflict(`a node of cluster ${clusterName}`, () =>
-        db.insertInto('cluster_nodes').values(nodes.map((n, position) => ({ project, host_id: n.hostId, cluster_id: clusterId, role: n.role, position }))).execute());
+        db
+          .insertInto('cluster_nodes')
+          .values(nodes.map((n, position) => ({ project, host_id: n.hostId, cluster_id: clusterId, role: n.role, position })))
+          .execute(),
+      );
     }
   }
   return {
     async create(project, cluster: NewCluster) {
-      if (await find(project, cluster.name)) throw new AppError('AlreadyExists', `cluster ${cluster.name} already exists in project ${project}`, { field: 'name', extra: { existing: { name: cluster.name } } });
+      if (await find(project, cluster.name))
+        throw new AppError('AlreadyExists', `cluster ${cluster.name} already exists in project ${project}`, {
+          field: 'name',
+          extra: { existing: { name: cluster.name } },
+        });
       const now = nowIso();
       const row: ClusterTable = {
-        id: createId(), project, name: cluster.name, template_name: cluster.template.name, template_version: cluster.template.version,
-        os_profile: cluster.osProfile, phase: cluster.phase, doc: toDoc(cluster), kubeconfig: null, created_at: now, updated_at: now,
+        id: createId(),
+        project,
+        name: cluster.name,
+        template_name: cluster.template.name,
+        template_version: cluster.template.version,
+        os_profile: cluster.osProfile,
+        phase: cluster.phase,
+        doc: toDoc(cluster),
+        kubeconfig: null,
+        created_at: now,
+        updated_at: now,
       };
       await insertOrConflict(`cluster ${cluster.name}`, () => db.insertInto('clusters').values(row).execute());
       await putNodes(project, row.id, cluster.name, cluster.nodes);
@@ -76,8 +130,13 @@ export function createClusterStore(db: Db): ClusterStore {
     get,
     find,
     async findByHost(project, hostId) {
-      const row = await db.selectFrom('cluster_nodes').innerJoin('clusters', 'clusters.id', 'cluster_nodes.cluster_id').selectAll('clusters')
-        .where('cluster_nodes.project', '=', project).where('cluster_nodes.host_id', '=', hostId).executeTakeFirst();
+      const row = await db
+        .selectFrom('cluster_nodes')
+        .innerJoin('clusters', 'clusters.id', 'cluster_nodes.cluster_id')
+        .selectAll('clusters')
+        .where('cluster_nodes.project', '=', project)
+        .where('cluster_nodes.host_id', '=', hostId)
+        .executeTakeFirst();
       return row ? (await withNodes([row]))[0]! : null;
     },
     async list(project, page) {
@@ -85,21 +144,43 @@ export function createClusterStore(db: Db): ClusterStore {
       const after = decodeCursor(page?.cursor);
       let query = db.selectFrom('clusters').selectAll().where('project', '=', project);
       if (after) query = query.where('id', '>', after);
-      return toPage(await withNodes(await query.orderBy('id').limit(limit + 1).execute()), limit);
+      return toPage(
+        await withNodes(
+          await query
+            .orderBy('id')
+            .limit(limit + 1)
+            .execute(),
+        ),
+        limit,
+      );
     },
     async update(project, name, patch) {
       const cluster = await get(project, name);
       const next = { ...cluster, ...patch };
-      await db.updateTable('clusters').set({ phase: next.phase, doc: toDoc(next), updated_at: nowIso() }).where('id', '=', cluster.id).execute();
+      await db
+        .updateTable('clusters')
+        .set({ phase: next.phase, doc: toDoc(next), updated_at: nowIso() })
+        .where('id', '=', cluster.id)
+        .execute();
       if (patch.nodes) await putNodes(project, cluster.id, name, patch.nodes);
       return get(project, name);
     },
     async setKubeconfig(project, name, kubeconfig) {
-      const result = await db.updateTable('clusters').set({ kubeconfig }).where('project', '=', project).where('name', '=', name).executeTakeFirst();
+      const result = await db
+        .updateTable('clusters')
+        .set({ kubeconfig })
+        .where('project', '=', project)
+        .where('name', '=', name)
+        .executeTakeFirst();
       if (result.numUpdatedRows === 0n) throw notFound('cluster', name);
     },
     async getKubeconfig(project, name) {
-      const row = await db.selectFrom('clusters').select('kubeconfig').where('project', '=', project).where('name', '=', name).executeTakeFirst();
+      const row = await db
+        .selectFrom('clusters')
+        .select('kubeconfig')
+        .where('project', '=', project)
+        .where('name', '=', name)
+        .executeTakeFirst();
       if (!row) throw notFound('cluster', name);
       return row.kubeconfig;
     },

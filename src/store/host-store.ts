@@ -1,18 +1,28 @@
 import { sql } from 'kysely';
 import { AppError, notFound } from '../domain/errors.ts';
-import type { Host, HostRegistration, HostState } from '../domain/host.ts';
+import type { Host, HostRegistration, HostState } from '../domain/inventory/host.ts';
 import { createId, nowIso } from './create-id.ts';
 import type { Db, HostTable } from './database.ts';
-import { decodeCursor, insertOrConflict, pageLimit, toPage } from './store-errors.ts';
+import { insertOrConflict } from './store-errors.ts';
+import { decodeCursor, pageLimit, toPage } from './paging.ts';
 import type { HostStore } from './store.ts';
 
 export const toHost = (row: HostTable): Host => ({
-  id: row.id, project: row.project, name: row.name, uuid: row.uuid, serial: row.serial, site: row.site,
-  labels: JSON.parse(row.labels) as Record<string, string>, state: row.state as HostState, createdAt: row.created_at, updatedAt: row.updated_at,
+  id: row.id,
+  project: row.project,
+  name: row.name,
+  uuid: row.uuid,
+  serial: row.serial,
+  site: row.site,
+  labels: JSON.parse(row.labels) as Record<string, string>,
+  state: row.state as HostState,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
 });
 
 /** LIKE pattern matching one `"key":"value"` pair of the labels JSON; label characters cannot contain quotes. */
-const labelPattern = (key: string, value: string): string => `%${JSON.stringify({ [key]: value }).slice(1, -1)}%`.replace(/[\\_]/g, (c) => `\\${c}`);
+const labelPattern = (key: string, value: string): string =>
+  `%${JSON.stringify({ [key]: value }).slice(1, -1)}%`.replace(/[\\_]/g, (c) => `\\${c}`);
 
 export function createHostStore(db: Db): HostStore {
   async function find(project: string, id: string): Promise<Host | null> {
@@ -25,7 +35,11 @@ export function createHostStore(db: Db): HostStore {
     return host;
   }
   /** The first host that already holds one of the registration's unique values, and which value. */
-  async function findClash(project: string, r: Pick<HostRegistration, 'uuid' | 'serial' | 'name'>, exceptId?: string): Promise<{ host: Host; field: 'uuid' | 'serial' | 'name' } | null> {
+  async function findClash(
+    project: string,
+    r: Pick<HostRegistration, 'uuid' | 'serial' | 'name'>,
+    exceptId?: string,
+  ): Promise<{ host: Host; field: 'uuid' | 'serial' | 'name' } | null> {
     for (const field of ['uuid', 'serial', 'name'] as const) {
       const value = r[field];
       if (value === null || value === undefined) continue;
@@ -37,9 +51,14 @@ export function createHostStore(db: Db): HostStore {
     return null;
   }
   function conflict(clash: { host: Host; field: 'uuid' | 'serial' | 'name' }, value: string): AppError {
-    return new AppError('AlreadyExists', `a host with ${clash.field} ${value} is already registered: ${clash.host.name} (${clash.host.id})`, {
-      field: clash.field, extra: { existing: { id: clash.host.id, name: clash.host.name } },
-    });
+    return new AppError(
+      'AlreadyExists',
+      `a host with ${clash.field} ${value} is already registered: ${clash.host.name} (${clash.host.id})`,
+      {
+        field: clash.field,
+        extra: { existing: { id: clash.host.id, name: clash.host.name } },
+      },
+    );
   }
   return {
     async register(project, registration) {
@@ -47,8 +66,16 @@ export function createHostStore(db: Db): HostStore {
       if (clash) throw conflict(clash, String(registration[clash.field]));
       const now = nowIso();
       const row: HostTable = {
-        id: createId(), project, name: registration.name, uuid: registration.uuid, serial: registration.serial, site: registration.site,
-        labels: JSON.stringify(registration.labels), state: 'registered', created_at: now, updated_at: now,
+        id: createId(),
+        project,
+        name: registration.name,
+        uuid: registration.uuid,
+        serial: registration.serial,
+        site: registration.site,
+        labels: JSON.stringify(registration.labels),
+        state: 'registered',
+        created_at: now,
+        updated_at: now,
       };
       await insertOrConflict(`host ${registration.name}`, () => db.insertInto('hosts').values(row).execute());
       return toHost(row);
@@ -61,9 +88,13 @@ export function createHostStore(db: Db): HostStore {
     },
     async findByIdentity(project, { uuid, serial }) {
       if (uuid === null && serial === null) return null;
-      const row = await db.selectFrom('hosts').selectAll().where('project', '=', project)
+      const row = await db
+        .selectFrom('hosts')
+        .selectAll()
+        .where('project', '=', project)
         .where((eb) => eb.or([...(uuid !== null ? [eb('uuid', '=', uuid)] : []), ...(serial !== null ? [eb('serial', '=', serial)] : [])]))
-        .orderBy('id').executeTakeFirst();
+        .orderBy('id')
+        .executeTakeFirst();
       return row ? toHost(row) : null;
     },
     async list(project, filter = {}, page) {
@@ -77,7 +108,10 @@ export function createHostStore(db: Db): HostStore {
       for (const [key, value] of Object.entries(filter.labels ?? {})) {
         query = query.where(sql<boolean>`labels like ${labelPattern(key, value)} escape '\\'`);
       }
-      const rows = await query.orderBy('id').limit(limit + 1).execute();
+      const rows = await query
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
       return toPage(rows.map(toHost), limit);
     },
     async update(project, id, patch) {
@@ -92,19 +126,36 @@ export function createHostStore(db: Db): HostStore {
         ...(patch.labels !== undefined ? { labels: JSON.stringify(patch.labels) } : {}),
         updated_at: nowIso(),
       };
-      await insertOrConflict(`host ${patch.name ?? host.name}`, () => db.updateTable('hosts').set(values).where('project', '=', project).where('id', '=', id).execute());
+      await insertOrConflict(`host ${patch.name ?? host.name}`, () =>
+        db.updateTable('hosts').set(values).where('project', '=', project).where('id', '=', id).execute(),
+      );
       return get(project, id);
     },
     async setState(project, id, state) {
-      const result = await db.updateTable('hosts').set({ state, updated_at: nowIso() }).where('project', '=', project).where('id', '=', id).executeTakeFirst();
+      const result = await db
+        .updateTable('hosts')
+        .set({ state, updated_at: nowIso() })
+        .where('project', '=', project)
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (result.numUpdatedRows === 0n) throw notFound('host', id);
       return get(project, id);
     },
     async delete(project, id) {
       const host = await get(project, id);
-      const node = await db.selectFrom('cluster_nodes').innerJoin('clusters', 'clusters.id', 'cluster_nodes.cluster_id')
-        .select('clusters.name').where('cluster_nodes.project', '=', project).where('cluster_nodes.host_id', '=', id).executeTakeFirst();
-      if (node) throw new AppError('InUse', `host ${host.name} is a node of cluster ${node.name}; delete the cluster or deauthorize the host first`, { extra: { usedBy: { cluster: node.name } } });
+      const node = await db
+        .selectFrom('cluster_nodes')
+        .innerJoin('clusters', 'clusters.id', 'cluster_nodes.cluster_id')
+        .select('clusters.name')
+        .where('cluster_nodes.project', '=', project)
+        .where('cluster_nodes.host_id', '=', id)
+        .executeTakeFirst();
+      if (node)
+        throw new AppError(
+          'InUse',
+          `host ${host.name} is a node of cluster ${node.name}; delete the cluster or deauthorize the host first`,
+          { extra: { usedBy: { cluster: node.name } } },
+        );
       // The instance is the host's own record of its OS; it goes with the host.
       await db.deleteFrom('instances').where('project', '=', project).where('host_id', '=', id).execute();
       await db.deleteFrom('host_credentials').where('host_id', '=', id).execute();

@@ -1,13 +1,20 @@
 import { AppError, notFound } from '../domain/errors.ts';
-import { computeInstanceState, type Instance } from '../domain/instance.ts';
+import { computeInstanceState, type Instance } from '../domain/inventory/instance.ts';
 import { createId, nowIso } from './create-id.ts';
 import type { Db, InstanceTable } from './database.ts';
-import { decodeCursor, insertOrConflict, pageLimit, toPage } from './store-errors.ts';
+import { insertOrConflict } from './store-errors.ts';
+import { decodeCursor, pageLimit, toPage } from './paging.ts';
 import type { InstanceStore } from './store.ts';
 
 const toInstance = (row: InstanceTable): Instance => ({
-  id: row.id, project: row.project, hostId: row.host_id, osProfile: row.os_profile, observedOsProfile: row.observed_os_profile,
-  state: computeInstanceState(row.os_profile, row.observed_os_profile), createdAt: row.created_at, updatedAt: row.updated_at,
+  id: row.id,
+  project: row.project,
+  hostId: row.host_id,
+  osProfile: row.os_profile,
+  observedOsProfile: row.observed_os_profile,
+  state: computeInstanceState(row.os_profile, row.observed_os_profile),
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
 });
 
 export function createInstanceStore(db: Db): InstanceStore {
@@ -17,19 +24,40 @@ export function createInstanceStore(db: Db): InstanceStore {
     return toInstance(row);
   }
   async function findByHost(project: string, hostId: string): Promise<Instance | null> {
-    const row = await db.selectFrom('instances').selectAll().where('project', '=', project).where('host_id', '=', hostId).executeTakeFirst();
+    const row = await db
+      .selectFrom('instances')
+      .selectAll()
+      .where('project', '=', project)
+      .where('host_id', '=', hostId)
+      .executeTakeFirst();
     return row ? toInstance(row) : null;
   }
   return {
     async create(project, { hostId, osProfile }) {
       const existing = await findByHost(project, hostId);
-      if (existing) throw new AppError('AlreadyExists', `host ${hostId} already has instance ${existing.id} (OS profile ${existing.osProfile})`, { extra: { existing: { id: existing.id } } });
+      if (existing)
+        throw new AppError('AlreadyExists', `host ${hostId} already has instance ${existing.id} (OS profile ${existing.osProfile})`, {
+          extra: { existing: { id: existing.id } },
+        });
       const host = await db.selectFrom('hosts').select('id').where('project', '=', project).where('id', '=', hostId).executeTakeFirst();
       if (!host) throw notFound('host', hostId);
-      const profile = await db.selectFrom('os_profiles').select('name').where('project', '=', project).where('name', '=', osProfile).executeTakeFirst();
+      const profile = await db
+        .selectFrom('os_profiles')
+        .select('name')
+        .where('project', '=', project)
+        .where('name', '=', osProfile)
+        .executeTakeFirst();
       if (!profile) throw notFound('OS profile', osProfile);
       const now = nowIso();
-      const row: InstanceTable = { id: createId(), project, host_id: hostId, os_profile: osProfile, observed_os_profile: null, created_at: now, updated_at: now };
+      const row: InstanceTable = {
+        id: createId(),
+        project,
+        host_id: hostId,
+        os_profile: osProfile,
+        observed_os_profile: null,
+        created_at: now,
+        updated_at: now,
+      };
       await insertOrConflict(`instance of host ${hostId}`, () => db.insertInto('instances').values(row).execute());
       return toInstance(row);
     },
@@ -40,10 +68,23 @@ export function createInstanceStore(db: Db): InstanceStore {
       const after = decodeCursor(page?.cursor);
       let query = db.selectFrom('instances').selectAll().where('project', '=', project);
       if (after) query = query.where('id', '>', after);
-      return toPage((await query.orderBy('id').limit(limit + 1).execute()).map(toInstance), limit);
+      return toPage(
+        (
+          await query
+            .orderBy('id')
+            .limit(limit + 1)
+            .execute()
+        ).map(toInstance),
+        limit,
+      );
     },
     async setObserved(project, id, observedOsProfile) {
-      const result = await db.updateTable('instances').set({ observed_os_profile: observedOsProfile, updated_at: nowIso() }).where('project', '=', project).where('id', '=', id).executeTakeFirst();
+      const result = await db
+        .updateTable('instances')
+        .set({ observed_os_profile: observedOsProfile, updated_at: nowIso() })
+        .where('project', '=', project)
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (result.numUpdatedRows === 0n) throw notFound('instance', id);
       return get(project, id);
     },

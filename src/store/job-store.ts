@@ -7,12 +7,25 @@
 import { sql } from 'kysely';
 import { notFound } from '../domain/errors.ts';
 import {
-  applyRetry, computeJobStatus, createHostProgress, emptyHostTotals, emptyStepCounts, STEP_NAMES,
-  type HostPlan, type HostProgress, type HostStatus, type HostTotals, type JobStatus, type RegistrationOptions, type StepName, type StepStatus, type StepTotals,
-} from '../domain/registration-steps.ts';
+  applyRetry,
+  computeJobStatus,
+  createHostProgress,
+  emptyHostTotals,
+  emptyStepCounts,
+  STEP_NAMES,
+  type HostPlan,
+  type HostProgress,
+  type HostStatus,
+  type HostTotals,
+  type JobStatus,
+  type RegistrationOptions,
+  type StepName,
+  type StepStatus,
+  type StepTotals,
+} from '../domain/registration/registration-steps.ts';
 import { createId, nowIso } from './create-id.ts';
 import type { Db, RegistrationHostTable, RegistrationJobTable } from './database.ts';
-import { decodeCursor, pageLimit, toPage } from './store-errors.ts';
+import { decodeCursor, pageLimit, toPage } from './paging.ts';
 import type { Page, PageRequest } from './store.ts';
 
 export interface RegistrationJob {
@@ -75,19 +88,35 @@ export interface JobStore {
   releaseLeases(owner: string | null): Promise<number>;
 }
 
-const STEP_COLUMNS = { 'register-host': 'register_host', 'create-instance': 'create_instance', 'create-cluster': 'create_cluster' } as const satisfies Record<StepName, string>;
+const STEP_COLUMNS = {
+  'register-host': 'register_host',
+  'create-instance': 'create_instance',
+  'create-cluster': 'create_cluster',
+} as const satisfies Record<StepName, string>;
 const DONE: readonly HostStatus[] = ['succeeded', 'failed'];
 const leaseUntil = (leaseMs: number): string => new Date(Date.now() + leaseMs).toISOString();
 const indexCursor = (index: number): string => String(index).padStart(10, '0');
 
-function stepColumns(progress: HostProgress): Pick<RegistrationHostTable, 'status' | 'register_host' | 'create_instance' | 'create_cluster'> {
+function stepColumns(
+  progress: HostProgress,
+): Pick<RegistrationHostTable, 'status' | 'register_host' | 'create_instance' | 'create_cluster'> {
   const statusOf = (step: StepName): string | null => progress.steps.find((s) => s.step === step)?.status ?? null;
-  return { status: progress.status, register_host: statusOf('register-host'), create_instance: statusOf('create-instance'), create_cluster: statusOf('create-cluster') };
+  return {
+    status: progress.status,
+    register_host: statusOf('register-host'),
+    create_instance: statusOf('create-instance'),
+    create_cluster: statusOf('create-cluster'),
+  };
 }
 
 const toRecord = (row: RegistrationHostTable): RegistrationHostRecord => ({
-  jobId: row.job_id, index: row.idx, plan: JSON.parse(row.plan) as HostPlan, progress: JSON.parse(row.progress) as HostProgress,
-  startedAt: row.started_at, finishedAt: row.finished_at, updatedAt: row.updated_at,
+  jobId: row.job_id,
+  index: row.idx,
+  plan: JSON.parse(row.plan) as HostPlan,
+  progress: JSON.parse(row.progress) as HostProgress,
+  startedAt: row.started_at,
+  finishedAt: row.finished_at,
+  updatedAt: row.updated_at,
 });
 
 /** `engine` decides row locking (SQLite has one writer, so its claim needs none); `joined`: db is already a transaction. */
@@ -95,10 +124,20 @@ export function createJobStore(db: Db, engine: 'sqlite' | 'postgres', joined: bo
   const inTransaction = <T>(fn: (trx: Db) => Promise<T>): Promise<T> => (joined ? fn(db) : db.transaction().execute(fn));
   /** The job with totals counted from its hosts' status columns, in one grouped query. */
   async function withTotals(row: RegistrationJobTable): Promise<RegistrationJob> {
-    const groups = await db.selectFrom('registration_hosts').where('job_id', '=', row.id)
-      .select((eb) => ['status', 'register_host', 'create_instance', 'create_cluster', eb.fn.countAll<string | number>().as('n'),
-        eb.fn.min('started_at').as('started'), eb.fn.max('finished_at').as('finished')])
-      .groupBy(['status', 'register_host', 'create_instance', 'create_cluster']).execute();
+    const groups = await db
+      .selectFrom('registration_hosts')
+      .where('job_id', '=', row.id)
+      .select((eb) => [
+        'status',
+        'register_host',
+        'create_instance',
+        'create_cluster',
+        eb.fn.countAll<string | number>().as('n'),
+        eb.fn.min('started_at').as('started'),
+        eb.fn.max('finished_at').as('finished'),
+      ])
+      .groupBy(['status', 'register_host', 'create_instance', 'create_cluster'])
+      .execute();
     const totals = { ...emptyHostTotals(), hosts: row.host_count };
     const stepTotals: Partial<StepTotals> = {};
     let started: string | null = null;
@@ -116,8 +155,16 @@ export function createJobStore(db: Db, engine: 'sqlite' | 'postgres', joined: bo
     const options = JSON.parse(row.options) as RegistrationOptions;
     const status = computeJobStatus(totals);
     return {
-      id: row.id, project: row.project, status, options, defaults: JSON.parse(row.defaults) as RegistrationJob['defaults'], totals, stepTotals,
-      createdAt: row.created_at, startedAt: started, finishedAt: status === 'succeeded' || status === 'failed' ? finished : null,
+      id: row.id,
+      project: row.project,
+      status,
+      options,
+      defaults: JSON.parse(row.defaults) as RegistrationJob['defaults'],
+      totals,
+      stepTotals,
+      createdAt: row.created_at,
+      startedAt: started,
+      finishedAt: status === 'succeeded' || status === 'failed' ? finished : null,
     };
   }
 
@@ -131,17 +178,36 @@ export function createJobStore(db: Db, engine: 'sqlite' | 'postgres', joined: bo
     async create(project, { options, defaults, plans }) {
       const now = nowIso();
       const job: RegistrationJobTable = {
-        id: createId(), project, options: JSON.stringify(options), defaults: JSON.stringify(defaults), host_count: plans.length, created_at: now,
+        id: createId(),
+        project,
+        options: JSON.stringify(options),
+        defaults: JSON.stringify(defaults),
+        host_count: plans.length,
+        created_at: now,
       };
       const start = createHostProgress(options);
       const rows = plans.map((plan): RegistrationHostTable => ({
-        key: `${job.id}:${plan.index}`, job_id: job.id, project, idx: plan.index, ...stepColumns(start), plan: JSON.stringify(plan), progress: JSON.stringify(start),
-        lease_owner: null, lease_until: null, started_at: null, finished_at: null, updated_at: now,
+        key: `${job.id}:${plan.index}`,
+        job_id: job.id,
+        project,
+        idx: plan.index,
+        ...stepColumns(start),
+        plan: JSON.stringify(plan),
+        progress: JSON.stringify(start),
+        lease_owner: null,
+        lease_until: null,
+        started_at: null,
+        finished_at: null,
+        updated_at: now,
       }));
       await inTransaction(async (trx) => {
         await trx.insertInto('registration_jobs').values(job).execute();
         // Chunks keep each statement under both engines' bound-parameter limits.
-        for (let i = 0; i < rows.length; i += 500) await trx.insertInto('registration_hosts').values(rows.slice(i, i + 500)).execute();
+        for (let i = 0; i < rows.length; i += 500)
+          await trx
+            .insertInto('registration_hosts')
+            .values(rows.slice(i, i + 500))
+            .execute();
       });
       return withTotals(job);
     },
@@ -155,7 +221,10 @@ export function createJobStore(db: Db, engine: 'sqlite' | 'postgres', joined: bo
       const before = decodeCursor(page?.cursor);
       let query = db.selectFrom('registration_jobs').selectAll().where('project', '=', project);
       if (before) query = query.where('id', '<', before);
-      const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+      const rows = await query
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
       const { items, nextCursor } = toPage(rows, limit);
       return { items: await Promise.all(items.map(withTotals)), nextCursor };
     },
@@ -167,20 +236,42 @@ export function createJobStore(db: Db, engine: 'sqlite' | 'postgres', joined: bo
       let query = db.selectFrom('registration_hosts').selectAll().where('job_id', '=', jobId);
       if (after) query = query.where('idx', '>', Number(after));
       if (filter.status) query = query.where('status', '=', filter.status);
-      const rows = await query.orderBy('idx').limit(limit + 1).execute();
-      const { items, nextCursor } = toPage(rows.map((r) => ({ id: indexCursor(r.idx), record: toRecord(r) })), limit);
+      const rows = await query
+        .orderBy('idx')
+        .limit(limit + 1)
+        .execute();
+      const { items, nextCursor } = toPage(
+        rows.map((r) => ({ id: indexCursor(r.idx), record: toRecord(r) })),
+        limit,
+      );
       return { items: items.map((i) => i.record), nextCursor };
     },
 
     async retry(project, jobId) {
       const job = await findJobRow(project, jobId);
       const { atomic } = JSON.parse(job.options) as RegistrationOptions;
-      const failed = await db.selectFrom('registration_hosts').select(['key', 'progress']).where('job_id', '=', jobId).where('status', '=', 'failed').execute();
+      const failed = await db
+        .selectFrom('registration_hosts')
+        .select(['key', 'progress'])
+        .where('job_id', '=', jobId)
+        .where('status', '=', 'failed')
+        .execute();
       const now = nowIso();
       for (const row of failed) {
         const progress = applyRetry(JSON.parse(row.progress) as HostProgress, atomic);
-        await db.updateTable('registration_hosts').set({ ...stepColumns(progress), progress: JSON.stringify(progress), finished_at: null, lease_owner: null, lease_until: null, updated_at: now })
-          .where('key', '=', row.key).where('status', '=', 'failed').execute();
+        await db
+          .updateTable('registration_hosts')
+          .set({
+            ...stepColumns(progress),
+            progress: JSON.stringify(progress),
+            finished_at: null,
+            lease_owner: null,
+            lease_until: null,
+            updated_at: now,
+          })
+          .where('key', '=', row.key)
+          .where('status', '=', 'failed')
+          .execute();
       }
       return failed.length;
     },
@@ -188,20 +279,39 @@ export function createJobStore(db: Db, engine: 'sqlite' | 'postgres', joined: bo
     async claim({ owner, limit, leaseMs }) {
       const take = async (trx: Db): Promise<ClaimedHost[]> => {
         const now = nowIso();
-        let query = trx.selectFrom('registration_hosts').innerJoin('registration_jobs', 'registration_jobs.id', 'registration_hosts.job_id')
-          .select(['registration_hosts.key', 'registration_hosts.job_id', 'registration_hosts.project', 'registration_hosts.idx', 'registration_hosts.plan',
-            'registration_hosts.progress', 'registration_jobs.options'])
+        let query = trx
+          .selectFrom('registration_hosts')
+          .innerJoin('registration_jobs', 'registration_jobs.id', 'registration_hosts.job_id')
+          .select([
+            'registration_hosts.key',
+            'registration_hosts.job_id',
+            'registration_hosts.project',
+            'registration_hosts.idx',
+            'registration_hosts.plan',
+            'registration_hosts.progress',
+            'registration_jobs.options',
+          ])
           .where('registration_hosts.status', 'in', ['pending', 'running'])
           .where((eb) => eb.or([eb('registration_hosts.lease_until', 'is', null), eb('registration_hosts.lease_until', '<', now)]))
-          .orderBy('registration_hosts.key').limit(limit);
+          .orderBy('registration_hosts.key')
+          .limit(limit);
         if (engine === 'postgres') query = query.forUpdate('registration_hosts').skipLocked();
         const rows = await query.execute();
         if (rows.length === 0) return [];
         const keys = rows.map((r) => r.key);
-        await trx.updateTable('registration_hosts').set({ lease_owner: owner, lease_until: leaseUntil(leaseMs) }).where('key', 'in', keys).execute();
+        await trx
+          .updateTable('registration_hosts')
+          .set({ lease_owner: owner, lease_until: leaseUntil(leaseMs) })
+          .where('key', 'in', keys)
+          .execute();
         return rows.map((r) => ({
-          key: r.key, jobId: r.job_id, project: r.project, index: r.idx, plan: JSON.parse(r.plan) as HostPlan,
-          options: JSON.parse(r.options) as RegistrationOptions, progress: JSON.parse(r.progress) as HostProgress,
+          key: r.key,
+          jobId: r.job_id,
+          project: r.project,
+          index: r.idx,
+          plan: JSON.parse(r.plan) as HostPlan,
+          options: JSON.parse(r.options) as RegistrationOptions,
+          progress: JSON.parse(r.progress) as HostProgress,
         }));
       };
       return inTransaction(take);
@@ -210,8 +320,13 @@ export function createJobStore(db: Db, engine: 'sqlite' | 'postgres', joined: bo
     async hold(owner, keys, leaseMs) {
       const held = new Set<string>();
       for (let i = 0; i < keys.length; i += 500) {
-        const rows = await db.updateTable('registration_hosts').set({ lease_until: leaseUntil(leaseMs) })
-          .where('key', 'in', keys.slice(i, i + 500)).where('lease_owner', '=', owner).returning('key').execute();
+        const rows = await db
+          .updateTable('registration_hosts')
+          .set({ lease_until: leaseUntil(leaseMs) })
+          .where('key', 'in', keys.slice(i, i + 500))
+          .where('lease_owner', '=', owner)
+          .returning('key')
+          .execute();
         for (const r of rows) held.add(r.key);
       }
       return held;
@@ -220,15 +335,25 @@ export function createJobStore(db: Db, engine: 'sqlite' | 'postgres', joined: bo
     async save(owner, key, progress, leaseMs) {
       const now = nowIso();
       const done = DONE.includes(progress.status);
-      const firstStart = progress.steps.map((s) => s.startedAt).filter((t): t is string => t !== null).sort()[0] ?? null;
-      const result = await db.updateTable('registration_hosts')
+      const firstStart =
+        progress.steps
+          .map((s) => s.startedAt)
+          .filter((t): t is string => t !== null)
+          .sort()[0] ?? null;
+      const result = await db
+        .updateTable('registration_hosts')
         .set({
-          ...stepColumns(progress), progress: JSON.stringify(progress), updated_at: now,
+          ...stepColumns(progress),
+          progress: JSON.stringify(progress),
+          updated_at: now,
           started_at: sql<string | null>`coalesce(started_at, ${firstStart})`,
           finished_at: done ? now : null,
-          lease_owner: done ? null : owner, lease_until: done ? null : leaseUntil(leaseMs),
+          lease_owner: done ? null : owner,
+          lease_until: done ? null : leaseUntil(leaseMs),
         })
-        .where('key', '=', key).where('lease_owner', '=', owner).executeTakeFirst();
+        .where('key', '=', key)
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
 

@@ -1,5 +1,5 @@
 import { AppError, notFound } from '../domain/errors.ts';
-import type { OsProfile } from '../domain/os-profile.ts';
+import type { OsProfile } from '../domain/inventory/os-profile.ts';
 import { nowIso } from './create-id.ts';
 import type { Db } from './database.ts';
 import { insertOrConflict } from './store-errors.ts';
@@ -13,10 +13,16 @@ export function createOsProfileStore(db: Db): OsProfileStore {
   return {
     async create(project, profile) {
       if (await find(project, profile.name)) {
-        throw new AppError('AlreadyExists', `OS profile ${profile.name} already exists in project ${project}`, { extra: { existing: { name: profile.name } } });
+        throw new AppError('AlreadyExists', `OS profile ${profile.name} already exists in project ${project}`, {
+          extra: { existing: { name: profile.name } },
+        });
       }
       await insertOrConflict(`OS profile ${profile.name}`, () =>
-        db.insertInto('os_profiles').values({ project, name: profile.name, doc: JSON.stringify(profile), created_at: nowIso() }).execute());
+        db
+          .insertInto('os_profiles')
+          .values({ project, name: profile.name, doc: JSON.stringify(profile), created_at: nowIso() })
+          .execute(),
+      );
       return profile;
     },
     find,
@@ -30,10 +36,24 @@ export function createOsProfileStore(db: Db): OsProfileStore {
       return rows.map((r) => JSON.parse(r.doc) as OsProfile);
     },
     async delete(project, name) {
-      const instance = await db.selectFrom('instances').select('id').where('project', '=', project).where('os_profile', '=', name).executeTakeFirst();
-      const cluster = await db.selectFrom('clusters').select('name').where('project', '=', project).where('os_profile', '=', name).executeTakeFirst();
+      const instance = await db
+        .selectFrom('instances')
+        .select('id')
+        .where('project', '=', project)
+        .where('os_profile', '=', name)
+        .executeTakeFirst();
+      const cluster = await db
+        .selectFrom('clusters')
+        .select('name')
+        .where('project', '=', project)
+        .where('os_profile', '=', name)
+        .executeTakeFirst();
       if (instance || cluster) {
-        throw new AppError('InUse', `OS profile ${name} is in use by ${instance ? `instance ${instance.id}` : `cluster ${cluster!.name}`}`, { extra: { usedBy: instance ? { instance: instance.id } : { cluster: cluster!.name } } });
+        throw new AppError(
+          'InUse',
+          `OS profile ${name} is in use by ${instance ? `instance ${instance.id}` : `cluster ${cluster!.name}`}`,
+          { extra: { usedBy: instance ? { instance: instance.id } : { cluster: cluster!.name } } },
+        );
       }
       const result = await db.deleteFrom('os_profiles').where('project', '=', project).where('name', '=', name).executeTakeFirst();
       if (result.numDeletedRows === 0n) throw notFound('OS profile', name);

@@ -3,11 +3,11 @@
  * replicas). One sub-store per aggregate. Methods translate engine errors into AppErrors: a unique violation
  * becomes AlreadyExists naming the existing row, a missing row NotFound. Every call is scoped to a project.
  */
-import type { Cluster, ClusterNode } from '../domain/cluster.ts';
-import type { Host, HostRegistration, HostState } from '../domain/host.ts';
-import type { Instance } from '../domain/instance.ts';
-import type { OsProfile } from '../domain/os-profile.ts';
-import type { ClusterTemplate, TemplateRef } from '../domain/template.ts';
+import type { Cluster, ClusterNode } from '../domain/inventory/cluster.ts';
+import type { Host, HostRegistration, HostState } from '../domain/inventory/host.ts';
+import type { Instance } from '../domain/inventory/instance.ts';
+import type { OsProfile } from '../domain/inventory/os-profile.ts';
+import type { ClusterTemplate, TemplateRef } from '../domain/inventory/template.ts';
 import type { Role } from '../domain/roles.ts';
 import type { AgentStore } from './agent-store.ts';
 import type { JobStore } from './job-store.ts';

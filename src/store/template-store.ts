@@ -1,5 +1,5 @@
 import { AppError, notFound } from '../domain/errors.ts';
-import { formatTemplateRef, type ClusterTemplate } from '../domain/template.ts';
+import { formatTemplateRef, type ClusterTemplate } from '../domain/inventory/template.ts';
 import { nowIso } from './create-id.ts';
 import type { Db } from './database.ts';
 import { insertOrConflict } from './store-errors.ts';
@@ -7,20 +7,38 @@ import type { TemplateStore } from './store.ts';
 
 export function createTemplateStore(db: Db): TemplateStore {
   const find: TemplateStore['find'] = async (project, ref) => {
-    const row = await db.selectFrom('templates').select('doc')
-      .where('project', '=', project).where('name', '=', ref.name).where('version', '=', ref.version).executeTakeFirst();
+    const row = await db
+      .selectFrom('templates')
+      .select('doc')
+      .where('project', '=', project)
+      .where('name', '=', ref.name)
+      .where('version', '=', ref.version)
+      .executeTakeFirst();
     return row ? (JSON.parse(row.doc) as ClusterTemplate) : null;
   };
   return {
     async create(project, template) {
       if (await find(project, template)) {
-        throw new AppError('AlreadyExists', `template ${formatTemplateRef(template)} already exists in project ${project}; template versions are immutable, create a new version`, { extra: { existing: { name: template.name, version: template.version } } });
+        throw new AppError(
+          'AlreadyExists',
+          `template ${formatTemplateRef(template)} already exists in project ${project}; template versions are immutable, create a new version`,
+          { extra: { existing: { name: template.name, version: template.version } } },
+        );
       }
       await insertOrConflict(`template ${formatTemplateRef(template)}`, () =>
-        db.insertInto('templates').values({
-          project, name: template.name, version: template.version, flavor: template.flavor, kubernetes_version: template.kubernetesVersion,
-          doc: JSON.stringify(template), created_at: nowIso(),
-        }).execute());
+        db
+          .insertInto('templates')
+          .values({
+            project,
+            name: template.name,
+            version: template.version,
+            flavor: template.flavor,
+            kubernetes_version: template.kubernetesVersion,
+            doc: JSON.stringify(template),
+            created_at: nowIso(),
+          })
+          .execute(),
+      );
       return template;
     },
     find,
@@ -38,10 +56,23 @@ export function createTemplateStore(db: Db): TemplateStore {
       return rows.map((r) => JSON.parse(r.doc) as ClusterTemplate);
     },
     async delete(project, ref) {
-      const user = await db.selectFrom('clusters').select('name')
-        .where('project', '=', project).where('template_name', '=', ref.name).where('template_version', '=', ref.version).executeTakeFirst();
-      if (user) throw new AppError('InUse', `template ${formatTemplateRef(ref)} is in use by cluster ${user.name}`, { extra: { usedBy: { cluster: user.name } } });
-      const result = await db.deleteFrom('templates').where('project', '=', project).where('name', '=', ref.name).where('version', '=', ref.version).executeTakeFirst();
+      const user = await db
+        .selectFrom('clusters')
+        .select('name')
+        .where('project', '=', project)
+        .where('template_name', '=', ref.name)
+        .where('template_version', '=', ref.version)
+        .executeTakeFirst();
+      if (user)
+        throw new AppError('InUse', `template ${formatTemplateRef(ref)} is in use by cluster ${user.name}`, {
+          extra: { usedBy: { cluster: user.name } },
+        });
+      const result = await db
+        .deleteFrom('templates')
+        .where('project', '=', project)
+        .where('name', '=', ref.name)
+        .where('version', '=', ref.version)
+        .executeTakeFirst();
       if (result.numDeletedRows === 0n) throw notFound('template', formatTemplateRef(ref));
     },
   };

@@ -5,14 +5,22 @@ import type { ApiTokenTable, Db } from './database.ts';
 import type { ApiToken, TokenStore } from './store.ts';
 
 const toToken = (row: Pick<ApiTokenTable, 'id' | 'project' | 'role' | 'name' | 'created_at'>): ApiToken => ({
-  id: row.id, project: row.project, role: row.role as Role, name: row.name, createdAt: row.created_at,
+  id: row.id,
+  project: row.project,
+  role: row.role as Role,
+  name: row.name,
+  createdAt: row.created_at,
 });
 
 export function createTokenStore(db: Db): TokenStore {
   return {
     async create({ project, role, name, secretHash }) {
       const row = { id: createId(), project, role, name, secret_hash: secretHash, created_at: nowIso() };
-      await db.insertInto('projects').values({ name: project, created_at: row.created_at }).onConflict((oc) => oc.column('name').doNothing()).execute();
+      await db
+        .insertInto('projects')
+        .values({ name: project, created_at: row.created_at })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
       await db.insertInto('api_tokens').values(row).execute();
       return toToken(row);
     },

@@ -3,8 +3,8 @@
  * inventory as it is now) without writing anything, not even a job. Reports, per host, the step that would fail
  * and why; the CSV importer's --dry-run shows exactly this.
  */
-import type { RegistrationRequest } from '../domain/registration-request.ts';
-import { computeStepNames, type HostPlan, type StepName, type StepReason } from '../domain/registration-steps.ts';
+import type { RegistrationRequest } from '../domain/registration/registration-request.ts';
+import { computeStepNames, type HostPlan, type StepName, type StepReason } from '../domain/registration/registration-steps.ts';
 import type { Store } from '../store/store.ts';
 import { createReferenceCache } from './reference-cache.ts';
 import { registrationSteps } from './steps/steps.ts';
@@ -48,17 +48,32 @@ export async function checkRegistration(store: Store, project: string, request: 
     const problem = problems.get(index);
     const full = request.plans[index] ?? null;
     const registration = full?.registration ?? problem?.registration ?? null;
-    const plan: HostPlan | null = full ?? (registration ? { index, registration, osProfile: problem?.osProfile ?? null, template: null, cluster: null } : null);
+    const plan: HostPlan | null =
+      full ?? (registration ? { index, registration, osProfile: problem?.osProfile ?? null, template: null, cluster: null } : null);
     const steps: CheckedStep[] = [];
     let hostId: string | null = null;
     let failed: CheckedStep | null = null;
     for (const step of stepNames) {
       if (failed) {
-        steps.push({ step, status: 'skipped', reason: { code: 'PreviousStepFailed', message: `not run: step ${failed.step} would fail` }, resourceId: null });
+        steps.push({
+          step,
+          status: 'skipped',
+          reason: { code: 'PreviousStepFailed', message: `not run: step ${failed.step} would fail` },
+          resourceId: null,
+        });
         continue;
       }
       if (problem?.step === step || !plan) {
-        failed = { step, status: 'failed', reason: { code: problem?.code ?? 'InvalidField', message: problem?.message ?? `hosts/${index} is not valid`, field: problem?.field ?? `hosts/${index}` }, resourceId: null };
+        failed = {
+          step,
+          status: 'failed',
+          reason: {
+            code: problem?.code ?? 'InvalidField',
+            message: problem?.message ?? `hosts/${index} is not valid`,
+            field: problem?.field ?? `hosts/${index}`,
+          },
+          resourceId: null,
+        };
         steps.push(failed);
         continue;
       }

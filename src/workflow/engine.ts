@@ -37,7 +37,14 @@ export interface RegistrationEngine {
 const silent: WorkflowLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export function createRegistrationEngine({
-  store, log = silent, batchSize = 100, concurrency = store.engine === 'postgres' ? 2 : 1, leaseMs = 15_000, pollMs = 1_000, owner, events,
+  store,
+  log = silent,
+  batchSize = 100,
+  concurrency = store.engine === 'postgres' ? 2 : 1,
+  leaseMs = 15_000,
+  pollMs = 1_000,
+  owner,
+  events,
 }: RegistrationEngineOptions): RegistrationEngine {
   const claimer: Claimer = createClaimer({ store, batchSize, leaseMs, ...(owner ? { owner } : {}) });
   const inFlight = new Set<string>();
@@ -99,9 +106,12 @@ export function createRegistrationEngine({
       const recovered = await claimer.recover();
       if (recovered > 0) log.info({ hosts: recovered }, 'resuming registration hosts left running by a stopped server');
       unsubscribe = onRegistrationWork(wakeAll);
-      heartbeat = setInterval(() => {
-        claimer.renew([...inFlight]).catch((error: unknown) => log.warn({ err: error }, 'could not renew registration leases'));
-      }, Math.max(50, Math.floor(leaseMs / 3)));
+      heartbeat = setInterval(
+        () => {
+          claimer.renew([...inFlight]).catch((error: unknown) => log.warn({ err: error }, 'could not renew registration leases'));
+        },
+        Math.max(50, Math.floor(leaseMs / 3)),
+      );
       heartbeat.unref();
       for (let i = 0; i < concurrency; i += 1) loops.push(loop());
     },

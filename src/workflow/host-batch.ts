@@ -8,12 +8,20 @@
 import { setImmediate } from 'node:timers/promises';
 import { isAppError } from '../domain/errors.ts';
 import {
-  MAX_STEP_ATTEMPTS, STEP_NAMES, applyCompensation, applyStepOutcome, applyStepStart, computeNextAction, registrationReasonCodes,
-  type HostProgress, type StepName, type StepOutcome,
-} from '../domain/registration-steps.ts';
+  MAX_STEP_ATTEMPTS,
+  STEP_NAMES,
+  applyCompensation,
+  applyStepOutcome,
+  applyStepStart,
+  computeNextAction,
+  registrationReasonCodes,
+  type HostProgress,
+  type StepName,
+  type StepOutcome,
+} from '../domain/registration/registration-steps.ts';
 import type { ClaimedHost, Store } from '../store/store.ts';
 import type { HostEvents } from './host-events.ts';
-import { createReferenceCache, type ReferenceCache } from './reference-cache.ts';
+import { createReferenceCache } from './reference-cache.ts';
 import type { StepContext } from './steps/step.ts';
 import { runStep } from './steps/step.ts';
 import { registrationSteps } from './steps/steps.ts';
@@ -52,12 +60,17 @@ export async function runHostBatch(deps: BatchDeps, hosts: readonly ClaimedHost[
   const refs = createReferenceCache();
   const live: LiveHost[] = hosts.map((host) => ({ host, progress: host.progress, started: null, lost: false }));
   const atomic = (l: LiveHost): boolean => l.host.options.atomic;
-  const dueFor = (step: StepName) => (l: LiveHost): boolean => {
-    const action = computeNextAction(l.progress, atomic(l));
-    return !l.lost && action.kind === 'run' && action.step === step;
-  };
+  const dueFor =
+    (step: StepName) =>
+    (l: LiveHost): boolean => {
+      const action = computeNextAction(l.progress, atomic(l));
+      return !l.lost && action.kind === 'run' && action.step === step;
+    };
   const contextOf = (tx: Store, l: LiveHost): StepContext => ({
-    store: tx, project: l.host.project, plan: l.host.plan, refs,
+    store: tx,
+    project: l.host.project,
+    plan: l.host.plan,
+    refs,
     hostId: l.progress.steps.find((s) => s.step === 'register-host')?.resourceId ?? null,
   });
 
@@ -80,7 +93,11 @@ export async function runHostBatch(deps: BatchDeps, hosts: readonly ClaimedHost[
   }
 
   async function holdAll(tx: Store, group: LiveHost[]): Promise<LiveHost[]> {
-    const held = await tx.jobs.hold(owner, group.map((l) => l.host.key), leaseMs);
+    const held = await tx.jobs.hold(
+      owner,
+      group.map((l) => l.host.key),
+      leaseMs,
+    );
     return group.filter((l) => held.has(l.host.key));
   }
 
@@ -90,9 +107,21 @@ export async function runHostBatch(deps: BatchDeps, hosts: readonly ClaimedHost[
       const out: [LiveHost, HostProgress][] = [];
       for (const l of held) {
         const state = l.progress.steps.find((s) => s.step === step)!;
-        const progress = state.attempts >= MAX_STEP_ATTEMPTS
-          ? applyStepOutcome(l.progress, step, { ok: false, reason: { code: registrationReasonCodes.TooManyAttempts, message: `step ${step} was started ${state.attempts} times without finishing; it is not run again (retry the job to try once more)` } }, { now: now(), atomic: atomic(l) })
-          : applyStepStart(l.progress, step, now());
+        const progress =
+          state.attempts >= MAX_STEP_ATTEMPTS
+            ? applyStepOutcome(
+                l.progress,
+                step,
+                {
+                  ok: false,
+                  reason: {
+                    code: registrationReasonCodes.TooManyAttempts,
+                    message: `step ${step} was started ${state.attempts} times without finishing; it is not run again (retry the job to try once more)`,
+                  },
+                },
+                { now: now(), atomic: atomic(l) },
+              )
+            : applyStepStart(l.progress, step, now());
         await save(tx, l, progress);
         out.push([l, progress]);
       }
@@ -150,18 +179,28 @@ export async function runHostBatch(deps: BatchDeps, hosts: readonly ClaimedHost[
       changed(l, step);
       l.progress = progress;
     } catch (error) {
-      await recordError(l, error, (reason) => ({ progress: applyCompensation(l.progress, step, { ok: false, message: reason.message }, now()), started: null }));
+      await recordError(l, error, (reason) => ({
+        progress: applyCompensation(l.progress, step, { ok: false, message: reason.message }, now()),
+        started: null,
+      }));
     }
   }
 
   /** A catalogued error fails the step (in a transaction of its own); anything else leaves the host to its lease. */
-  async function recordError(l: LiveHost, error: unknown, fail: (reason: { code: string; message: string }) => { progress: HostProgress; started: StepName | null }): Promise<void> {
+  async function recordError(
+    l: LiveHost,
+    error: unknown,
+    fail: (reason: { code: string; message: string }) => { progress: HostProgress; started: StepName | null },
+  ): Promise<void> {
     if (error instanceof LeaseLost) {
       l.lost = true;
       return;
     }
     if (!isAppError(error)) {
-      log.error({ err: error, job: l.host.jobId, host: l.host.index }, 'registration step failed unexpectedly; the host is retried when its lease expires');
+      log.error(
+        { err: error, job: l.host.jobId, host: l.host.index },
+        'registration step failed unexpectedly; the host is retried when its lease expires',
+      );
       l.lost = true;
       return;
     }
@@ -187,7 +226,11 @@ export async function runHostBatch(deps: BatchDeps, hosts: readonly ClaimedHost[
     if (runnable.length > 0) await runGroup(step, runnable);
   }
   for (const l of live) {
-    for (let action = computeNextAction(l.progress, atomic(l)); !l.lost && action.kind === 'compensate'; action = computeNextAction(l.progress, atomic(l))) {
+    for (
+      let action = computeNextAction(l.progress, atomic(l));
+      !l.lost && action.kind === 'compensate';
+      action = computeNextAction(l.progress, atomic(l))
+    ) {
       await compensateOne(action.step, l);
     }
   }

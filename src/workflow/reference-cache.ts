@@ -2,8 +2,8 @@
  * OS profiles and templates looked up once per batch of hosts (thousands of hosts share a few of them).
  * Reads go through the store the caller passes, so inside a transaction they use that transaction.
  */
-import type { OsProfile } from '../domain/os-profile.ts';
-import { formatTemplateRef, type ClusterTemplate, type TemplateRef } from '../domain/template.ts';
+import type { OsProfile } from '../domain/inventory/os-profile.ts';
+import { formatTemplateRef, type ClusterTemplate, type TemplateRef } from '../domain/inventory/template.ts';
 import type { Store } from '../store/store.ts';
 
 export interface ReferenceCache {

@@ -20,7 +20,11 @@ import { PROJECT, startRealOrchestrator, type RealOrchestrator } from './support
 
 const UUID = '4c4c4544-0000-1000-8000-000000000001';
 const EMT = 'microvisor-nonrt';
-const MANIFEST = { Repo: [{ Name: 'k3s' }], image: { name: EMT, version: '3.0', osType: 'immutable', architecture: 'x86_64' }, kubernetes: { flavor: 'k3s', version: 'v1.32.4+k3s1' } };
+const MANIFEST = {
+  Repo: [{ Name: 'k3s' }],
+  image: { name: EMT, version: '3.0', osType: 'immutable', architecture: 'x86_64' },
+  kubernetes: { flavor: 'k3s', version: 'v1.32.4+k3s1' },
+};
 const KUBECONFIG = 'apiVersion: v1\nkind: Config\n';
 const FAST = { baseMs: 20, capMs: 100 };
 const WAIT = { timeout: 10_000, interval: 25 };
@@ -31,7 +35,8 @@ let dir: string;
 beforeEach(async () => {
   server = await startRealOrchestrator();
   await server.ok([201], 'POST', '/osprofiles/import', { document: readFormat(`os-profiles/${EMT}.yaml`) });
-  for (const file of ['baseline-k3s-v0.0.4.json', 'baseline-rke2-v2.0.2.json']) await server.ok([201], 'POST', '/templates', JSON.parse(readFormat(`templates/${file}`)));
+  for (const file of ['baseline-k3s-v0.0.4.json', 'baseline-rke2-v2.0.2.json'])
+    await server.ok([201], 'POST', '/templates', JSON.parse(readFormat(`templates/${file}`)));
   dir = await mkdtemp(join(tmpdir(), 'edge-orch-agent-'));
   await mkdir(join(dir, 'etc'));
   await writeFile(join(dir, 'etc', 'manifest.json'), JSON.stringify(MANIFEST));
@@ -43,14 +48,21 @@ afterEach(async () => {
 
 /** Registers the host with an EMT instance and, given a template, its single-node cluster store-42. */
 async function registerHost({ template = null as string | null } = {}): Promise<string> {
-  const [host] = await server.register(
-    { autoProvision: true, osProfile: EMT, ...(template ? { autoCluster: true, template } : {}) },
-    [{ uuid: UUID, name: 'edge-node-1', ...(template ? { cluster: { name: 'store-42' } } : {}) }],
-  );
+  const [host] = await server.register({ autoProvision: true, osProfile: EMT, ...(template ? { autoCluster: true, template } : {}) }, [
+    { uuid: UUID, name: 'edge-node-1', ...(template ? { cluster: { name: 'store-42' } } : {}) },
+  ]);
   return host!.hostId;
 }
 
-const READY_RECORD: InstallRecord = { fingerprint: 'f', kubernetesVersion: 'v1.32.4+k3s1', mode: 'air-gapped', binDir: '/usr/local/bin', files: [], state: 'ready', updatedAt: '2026-01-01T00:00:00Z' };
+const READY_RECORD: InstallRecord = {
+  fingerprint: 'f',
+  kubernetesVersion: 'v1.32.4+k3s1',
+  mode: 'air-gapped',
+  binDir: '/usr/local/bin',
+  files: [],
+  state: 'ready',
+  updatedAt: '2026-01-01T00:00:00Z',
+};
 
 /**
  * Host operations that record their calls and keep an install record as the real ones do. Install succeeds
@@ -75,7 +87,12 @@ function fakeHost({ installError, hold = false }: { installError?: Error; hold?:
       async cleanup(osType: string): Promise<CleanupResult> {
         calls.cleanup.push(osType);
         record = null;
-        return { stoppedWith: ['signals'], removed: ['/etc/rancher/k3s', '/var/lib/rancher/k3s'], kept: [{ path: '/usr/local/bin/k3s', reason: 'package-owned' }], failed: [] };
+        return {
+          stoppedWith: ['signals'],
+          removed: ['/etc/rancher/k3s', '/var/lib/rancher/k3s'],
+          kept: [{ path: '/usr/local/bin/k3s', reason: 'package-owned' }],
+          failed: [],
+        };
       },
       readInstallRecord: async () => record,
     },
@@ -91,8 +108,13 @@ interface LogLine {
 /** The agent's log, kept: what it says is part of its behaviour (and the only view of a retry). */
 function recordingLog() {
   const lines: LogLine[] = [];
-  const at = (level: LogLine['level']) => (fields: object, message: string) => void lines.push({ level, fields: fields as Record<string, unknown>, message });
-  return { lines, log: { info: at('info'), warn: at('warn'), error: at('error') }, said: (message: string) => lines.filter((l) => l.message === message) };
+  const at = (level: LogLine['level']) => (fields: object, message: string) =>
+    void lines.push({ level, fields: fields as Record<string, unknown>, message });
+  return {
+    lines,
+    log: { info: at('info'), warn: at('warn'), error: at('error') },
+    said: (message: string) => lines.filter((l) => l.message === message),
+  };
 }
 
 function agentOptions(overrides: Partial<AgentOptions> = {}): AgentOptions {
@@ -128,7 +150,11 @@ const storedCredential = async (stateDir = join(dir, 'state')) => JSON.parse(awa
 const cluster = async (name = 'store-42') => server.api<{ phase: string; message: string }>('GET', `/clusters/${name}`);
 const hostState = async (hostId: string): Promise<string> => (await server.ok<{ state: string }>([200], 'GET', `/hosts/${hostId}`)).state;
 async function instanceOf(hostId: string): Promise<{ osProfile: string; observedOsProfile: string | null; state: string }> {
-  const { items } = await server.ok<{ items: { hostId: string; osProfile: string; observedOsProfile: string | null; state: string }[] }>([200], 'GET', '/instances');
+  const { items } = await server.ok<{ items: { hostId: string; osProfile: string; observedOsProfile: string | null; state: string }[] }>(
+    [200],
+    'GET',
+    '/instances',
+  );
   return items.find((i) => i.hostId === hostId)!;
 }
 const seesHostOs = async (hostId: string): Promise<void> => expect((await instanceOf(hostId)).observedOsProfile).toBe(EMT);
@@ -148,12 +174,20 @@ describe('runAgent enrollment', () => {
     const first = recordingLog();
     expect(await runAgent(agentOptions({ once: true, host, log: first.log }))).toMatchObject({ ok: true });
     const stored = await storedCredential();
-    expect(stored).toEqual({ serverUrl: server.url, project: PROJECT, hostId, hostName: 'edge-node-1', credential: expect.stringMatching(/^\S{20,}$/) });
+    expect(stored).toEqual({
+      serverUrl: server.url,
+      project: PROJECT,
+      hostId,
+      hostName: 'edge-node-1',
+      credential: expect.stringMatching(/^\S{20,}$/),
+    });
     expect((await stat(join(dir, 'state', 'credential.json'))).mode & 0o777).toBe(0o600);
     expect((await stat(join(dir, 'state'))).mode & 0o777).toBe(0o700);
     expect(first.said('enrolled')).toHaveLength(1);
     // The server knows the credential and the host moved on: enrolled, then provisioned by the agent's report.
-    expect((await server.agentCall('GET', '/desired-state?waitSeconds=0', { credential: stored.credential })).body).toMatchObject({ host: { id: hostId, name: 'edge-node-1' } });
+    expect((await server.agentCall('GET', '/desired-state?waitSeconds=0', { credential: stored.credential })).body).toMatchObject({
+      host: { id: hostId, name: 'edge-node-1' },
+    });
     expect(await hostState(hostId)).toBe('provisioned');
 
     // A token the server would reject is never sent again: the agent keeps working with its credential.
@@ -168,13 +202,15 @@ describe('runAgent enrollment', () => {
     const { host } = fakeHost();
     await runAgent(agentOptions({ once: true, host }));
     const old = (await storedCredential()).credential;
-    const other = await server.agentCall<{ credential: string }>('POST', '/enroll', { body: { enrollmentToken: server.enrollmentToken, uuid: UUID } });
+    const other = await server.agentCall<{ credential: string }>('POST', '/enroll', {
+      body: { enrollmentToken: server.enrollmentToken, uuid: UUID },
+    });
     expect(other.status).toBe(200);
     expect((await server.agentCall('GET', '/desired-state?waitSeconds=0', { credential: old })).status).toBe(401);
 
     const { log, said } = recordingLog();
     expect(await runAgent(agentOptions({ once: true, host, log }))).toMatchObject({ ok: true });
-    expect(said('the server no longer accepts this host\'s credential; enrolling again')).toHaveLength(1);
+    expect(said("the server no longer accepts this host's credential; enrolling again")).toHaveLength(1);
     const renewed = (await storedCredential()).credential;
     expect(new Set([old, other.body.credential, renewed]).size).toBe(3);
     expect((await server.agentCall('GET', '/desired-state?waitSeconds=0', { credential: renewed })).status).toBe(200);
@@ -218,14 +254,15 @@ describe('runAgent enrollment', () => {
 
   it('stops with a clear error when the enrollment token is rejected', async () => {
     await registerHost();
-    await expect(runAgent(agentOptions({ enrollToken: 'wrong', host: fakeHost().host })))
-      .rejects.toThrow(/the server rejected the enrollment token \(.*answered 401: the enrollment token is not valid\); start the agent with a valid --enroll-token/);
+    await expect(runAgent(agentOptions({ enrollToken: 'wrong', host: fakeHost().host }))).rejects.toThrow(
+      /the server rejected the enrollment token \(.*answered 401: the enrollment token is not valid\); start the agent with a valid --enroll-token/,
+    );
     expect(existsSync(join(dir, 'state', 'credential.json'))).toBe(false);
   });
 });
 
 describe('runAgent reconciling', () => {
-  it('installs K3s once the host runs the cluster\'s OS profile, showing installing, then ready with the kubeconfig', async () => {
+  it("installs K3s once the host runs the cluster's OS profile, showing installing, then ready with the kubeconfig", async () => {
     const hostId = await registerHost({ template: 'baseline-k3s:v0.0.4' });
     const { host, calls, release } = fakeHost({ hold: true });
     const { log, said } = recordingLog();
@@ -244,7 +281,12 @@ describe('runAgent reconciling', () => {
     await vi.waitFor(async () => expect(await hostState(hostId)).toBe('in-cluster'), WAIT);
     await agent.stop();
     expect(calls.install).toHaveLength(1);
-    expect(calls.install[0]).toMatchObject({ mode: 'air-gapped', kubernetesVersion: 'v1.32.4+k3s1', argv: ['sh', '/opt/install.sh'], env: expect.objectContaining({ INSTALL_K3S_SKIP_DOWNLOAD: 'true' }) });
+    expect(calls.install[0]).toMatchObject({
+      mode: 'air-gapped',
+      kubernetesVersion: 'v1.32.4+k3s1',
+      argv: ['sh', '/opt/install.sh'],
+      env: expect.objectContaining({ INSTALL_K3S_SKIP_DOWNLOAD: 'true' }),
+    });
   });
 
   it('does not install again when a new revision carries the same plan (the host moved on after its own report)', async () => {
@@ -255,7 +297,9 @@ describe('runAgent reconciling', () => {
     await waitForPhase('ready');
     await vi.waitFor(async () => expect(await hostState(hostId)).toBe('in-cluster'), WAIT);
     // The host became in-cluster because of the ready report: the server's revision moved, the plan did not.
-    const current = await server.agentCall<{ revision: string; action: { kind: string } }>('GET', '/desired-state?waitSeconds=0', { credential: (await storedCredential()).credential });
+    const current = await server.agentCall<{ revision: string; action: { kind: string } }>('GET', '/desired-state?waitSeconds=0', {
+      credential: (await storedCredential()).credential,
+    });
     expect(current.body.action.kind).toBe('install');
     await vi.waitFor(() => expect(said('desired state').map((l) => l.fields['revision'])).toContain(current.body.revision), WAIT);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -284,13 +328,20 @@ describe('runAgent reconciling', () => {
     // The server wakes the waiting poll; its own re-check would come only 5 s after the poll began.
     expect(Date.now() - created).toBeLessThan(2500);
     await agent.stop();
-    expect(said('desired state').slice(polls).map((l) => l.fields['action'])[0]).toBe('install');
+    expect(
+      said('desired state')
+        .slice(polls)
+        .map((l) => l.fields['action'])[0],
+    ).toBe('install');
     expect(calls.install).toHaveLength(1);
   });
 
   it('reports a failed install with the precise reason and does not retry it at once', async () => {
     await registerHost({ template: 'baseline-k3s:v0.0.4' });
-    const mismatch = new AppError('K3sArtifactMismatch', 'the air-gap image /var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst has sha256 aaa, expected bbb; an air-gapped install never downloads K3s instead');
+    const mismatch = new AppError(
+      'K3sArtifactMismatch',
+      'the air-gap image /var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst has sha256 aaa, expected bbb; an air-gapped install never downloads K3s instead',
+    );
     const { host, calls } = fakeHost({ installError: mismatch });
     const agent = startAgent(agentOptions({ host, waitSeconds: 1 }));
     const failed = await waitForPhase('failed');
@@ -301,13 +352,16 @@ describe('runAgent reconciling', () => {
     expect((await cluster()).body).toMatchObject({ phase: 'failed', message: `K3sArtifactMismatch: ${mismatch.detail}` });
   });
 
-  it('removes K3s for a deleted cluster with the image\'s OS type, after which the server forgets the cluster', async () => {
+  it("removes K3s for a deleted cluster with the image's OS type, after which the server forgets the cluster", async () => {
     const hostId = await registerHost({ template: 'baseline-k3s:v0.0.4' });
     const { host, calls } = fakeHost();
     const { log, said } = recordingLog();
     const agent = startAgent(agentOptions({ host, log }));
     await waitForPhase('ready');
-    expect(await server.ok([202], 'DELETE', '/clusters/store-42')).toMatchObject({ phase: 'deleting', message: 'waiting for the agents to remove K3s' });
+    expect(await server.ok([202], 'DELETE', '/clusters/store-42')).toMatchObject({
+      phase: 'deleting',
+      message: 'waiting for the agents to remove K3s',
+    });
     await waitUntilGone();
     await agent.stop();
     expect(calls.cleanup).toEqual(['immutable']);
@@ -358,7 +412,9 @@ describe('runAgent reconciling', () => {
     const again = startAgent(agentOptions({ host, log, stateDir: join(dir, 'fresh-state') }));
     await vi.waitFor(() => expect(said('the host cannot enroll yet; waiting')).toHaveLength(1), WAIT);
     await again.stop();
-    expect(said('the host cannot enroll yet; waiting')[0]!.fields['error']).toMatch(/answered 403: host edge-node-1 is deauthorized and may not enroll$/);
+    expect(said('the host cannot enroll yet; waiting')[0]!.fields['error']).toMatch(
+      /answered 403: host edge-node-1 is deauthorized and may not enroll$/,
+    );
     expect(existsSync(join(dir, 'fresh-state', 'credential.json'))).toBe(false);
   });
 
@@ -369,12 +425,14 @@ describe('runAgent reconciling', () => {
     const agent = startAgent(agentOptions({ host, log }));
     const failed = await waitForPhase('failed');
     await agent.stop();
-    expect(failed.message).toBe('RKE2 bootstrap by the agent is not supported yet: template baseline:v2.0.2 is RKE2 v1.30.10+rke2r1; the agent installs K3s only, so choose a K3s template for this host');
+    expect(failed.message).toBe(
+      'RKE2 bootstrap by the agent is not supported yet: template baseline:v2.0.2 is RKE2 v1.30.10+rke2r1; the agent installs K3s only, so choose a K3s template for this host',
+    );
     expect(said('desired state').map((l) => l.fields['action'])).toEqual(['wait', 'blocked']);
     expect(calls.install).toEqual([]);
   });
 
-  it('reports only the OS while there is nothing to do, so the instance sees the host\'s OS', async () => {
+  it("reports only the OS while there is nothing to do, so the instance sees the host's OS", async () => {
     const hostId = await registerHost();
     const { host, calls } = fakeHost();
     expect(await runAgent(agentOptions({ once: true, host }))).toEqual({ revision: expect.stringMatching(/^[0-9a-f]{32}$/), ok: true });
@@ -424,14 +482,23 @@ describe('runAgent riding out failures', () => {
     await server.stop();
     await new Promise((resolve) => setTimeout(resolve, 300));
     await server.start();
-    await server.register({ autoProvision: true, autoCluster: true, osProfile: EMT, template: 'baseline-k3s:v0.0.4' }, [{ uuid: UUID, name: 'edge-node-1', cluster: { name: 'store-42' } }]);
+    await server.register({ autoProvision: true, autoCluster: true, osProfile: EMT, template: 'baseline-k3s:v0.0.4' }, [
+      { uuid: UUID, name: 'edge-node-1', cluster: { name: 'store-42' } },
+    ]);
     await waitForPhase('ready');
     await agent.stop();
 
     const failures = said('polling the desired state failed; retrying').slice(failuresBefore);
     // The long-poll that was waiting lost its connection, then the server was not there for a while.
-    expect(failures[0]!.fields['error']).toMatch(/^GET \S+\/desired-state\?waitSeconds=5&revision=[0-9a-f]{32} failed: (UND_ERR_SOCKET|ECONNRESET)$/);
-    expect(failures.slice(1).map((l) => l.fields['error']).join('\n')).toMatch(/failed: ECONNREFUSED/);
+    expect(failures[0]!.fields['error']).toMatch(
+      /^GET \S+\/desired-state\?waitSeconds=5&revision=[0-9a-f]{32} failed: (UND_ERR_SOCKET|ECONNRESET)$/,
+    );
+    expect(
+      failures
+        .slice(1)
+        .map((l) => l.fields['error'])
+        .join('\n'),
+    ).toMatch(/failed: ECONNREFUSED/);
     expect(said('enrolled')).toHaveLength(1);
     expect(calls.install).toHaveLength(1);
   });

@@ -55,27 +55,66 @@ const imageManifest = () => renderManifest({ name: EMT, osType: 'immutable', rpm
  * Imports baseline-k3s v0.0.4 as template `name`, with K3s on its own port (these emulated hosts share the
  * machine's network namespace), and registers the host with an EMT instance and the single-node cluster `cluster`.
  */
-async function registerHost({ uuid, cluster, name, port, edit = () => undefined }: { uuid: string; cluster: string; name: string; port: number; edit?: (spec: any) => void }): Promise<string> {
+async function registerHost({
+  uuid,
+  cluster,
+  name,
+  port,
+  edit = () => undefined,
+}: {
+  uuid: string;
+  cluster: string;
+  name: string;
+  port: number;
+  edit?: (spec: any) => void;
+}): Promise<string> {
   const template = JSON.parse(readFormat('templates/baseline-k3s-v0.0.4.json'));
   template.name = name;
   const spec = template.clusterconfiguration.spec.template.spec.kthreesConfigSpec;
   spec.serverConfig.httpsListenPort = String(port);
   edit(spec);
   await server.ok([201], 'POST', '/templates', template);
-  const [host] = await server.register({ autoProvision: true, autoCluster: true, osProfile: EMT, template: `${name}:v0.0.4` }, [{ uuid, cluster: { name: cluster } }]);
+  const [host] = await server.register({ autoProvision: true, autoCluster: true, osProfile: EMT, template: `${name}:v0.0.4` }, [
+    { uuid, cluster: { name: cluster } },
+  ]);
   return host!.hostId;
 }
 
 async function waitForCluster(name: string, until: (answer: { status: number; body: any }) => boolean, output: () => string): Promise<any> {
-  return vi.waitFor(async () => {
-    const answer = await server.api('GET', `/clusters/${name}`);
-    expect(until(answer), `cluster ${name}: ${JSON.stringify(answer)}\n${output()}`).toBe(true);
-    return answer.body;
-  }, { timeout: 30_000, interval: 100 });
+  return vi.waitFor(
+    async () => {
+      const answer = await server.api('GET', `/clusters/${name}`);
+      expect(until(answer), `cluster ${name}: ${JSON.stringify(answer)}\n${output()}`).toBe(true);
+      return answer.body;
+    },
+    { timeout: 30_000, interval: 100 },
+  );
 }
 
-function startAgent(root: string, uuid: string, extra: string[] = []): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
-  const child = spawn(process.execPath, [ENTRY, 'agent', '--server', server.url, '--enroll-token', server.enrollmentToken, '--uuid', uuid, '--root', root, '--address', '10.0.0.5', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startAgent(
+  root: string,
+  uuid: string,
+  extra: string[] = [],
+): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
+  const child = spawn(
+    process.execPath,
+    [
+      ENTRY,
+      'agent',
+      '--server',
+      server.url,
+      '--enroll-token',
+      server.enrollmentToken,
+      '--uuid',
+      uuid,
+      '--root',
+      root,
+      '--address',
+      '10.0.0.5',
+      ...extra,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   children.push(child);
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
@@ -85,20 +124,26 @@ function startAgent(root: string, uuid: string, extra: string[] = []): { child: 
 
 /** The mounts of the agent inside the namespaces (the child of unshare, which is the child of the entry). */
 async function innerMounts(entryPid: number): Promise<Map<string, string>> {
-  const childrenOf = async (pid: number) => (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim().split(/\s+/).filter(Boolean).map(Number);
+  const childrenOf = async (pid: number) =>
+    (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim().split(/\s+/).filter(Boolean).map(Number);
   const [unshare] = await childrenOf(entryPid);
   const [inner] = await childrenOf(unshare!);
   const lines = (await readFile(`/proc/${inner}/mountinfo`, 'utf8')).trim().split('\n');
-  return new Map(lines.map((line) => {
-    const fields = line.split(' ');
-    return [fields[4]!, fields[5]!.split(',')[0]!];
-  }));
+  return new Map(
+    lines.map((line) => {
+      const fields = line.split(' ');
+      return [fields[4]!, fields[5]!.split(',')[0]!];
+    }),
+  );
 }
 
-const sha256 = async (path: string): Promise<string> => createHash('sha256').update(await readFile(path)).digest('hex');
+const sha256 = async (path: string): Promise<string> =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 
 describe('agent --root on an immutable EMT image root', () => {
-  it('installs K3s air-gapped inside the root, with the image paths read-only, and removes it keeping the RPM\'s files', async () => {
+  it("installs K3s air-gapped inside the root, with the image paths read-only, and removes it keeping the RPM's files", async () => {
     const root = join(dir, 'emt-root');
     const uuid = '4c4c4544-0000-1000-8000-00000000aa01';
     await composeImageRoot(root, { rpm, manifest: imageManifest() });
@@ -109,16 +154,33 @@ describe('agent --root on an immutable EMT image root', () => {
 
     const agent = startAgent(root, uuid);
     const ready = await waitForCluster('store-42', ({ body }) => body.phase === 'ready' || body.phase === 'failed', agent.output);
-    expect(ready, agent.output()).toMatchObject({ phase: 'ready', message: expect.stringMatching(/^K3s v1\.32\.4\+k3s1 is ready \(air-gapped\)/), airGapped: true });
+    expect(ready, agent.output()).toMatchObject({
+      phase: 'ready',
+      message: expect.stringMatching(/^K3s v1\.32\.4\+k3s1 is ready \(air-gapped\)/),
+      airGapped: true,
+    });
     // The server saw the image the host runs, and serves the kubeconfig the agent uploaded, pointed at the host.
-    expect((await server.ok<{ items: any[] }>([200], 'GET', '/instances')).items.find((i) => i.hostId === hostId)).toMatchObject({ osProfile: EMT, observedOsProfile: EMT, state: 'running' });
+    expect((await server.ok<{ items: any[] }>([200], 'GET', '/instances')).items.find((i) => i.hostId === hostId)).toMatchObject({
+      osProfile: EMT,
+      observedOsProfile: EMT,
+      state: 'running',
+    });
     expect((await server.ok<{ state: string }>([200], 'GET', `/hosts/${hostId}`)).state).toBe('in-cluster');
     const kubeconfig = await server.ok<string>([200], 'GET', '/clusters/store-42/kubeconfig');
     expect(parse(kubeconfig).clusters[0].cluster.server).toBe(`https://10.0.0.5:${port}`);
 
     const mounts = await innerMounts(agent.child.pid!);
-    expect(Object.fromEntries(['/usr/local/bin', '/opt', '/etc/edge-orch', '/etc/rancher', '/var/lib/rancher', '/run'].map((m) => [m, mounts.get(m)]))).toEqual({
-      '/usr/local/bin': 'ro', '/opt': 'ro', '/etc/edge-orch': 'ro', '/etc/rancher': 'rw', '/var/lib/rancher': 'rw', '/run': 'rw',
+    expect(
+      Object.fromEntries(
+        ['/usr/local/bin', '/opt', '/etc/edge-orch', '/etc/rancher', '/var/lib/rancher', '/run'].map((m) => [m, mounts.get(m)]),
+      ),
+    ).toEqual({
+      '/usr/local/bin': 'ro',
+      '/opt': 'ro',
+      '/etc/edge-orch': 'ro',
+      '/etc/rancher': 'rw',
+      '/var/lib/rancher': 'rw',
+      '/run': 'rw',
     });
     // What the install script and the agent wrote is in the root, not on the machine.
     expect(existsSync(join(root, 'etc/rancher/k3s/config.yaml'))).toBe(true);
@@ -126,7 +188,10 @@ describe('agent --root on an immutable EMT image root', () => {
     expect(existsSync(join(root, 'var/lib/rancher/k3s/edge-orch/install.json'))).toBe(true);
     expect(existsSync('/etc/rancher/k3s/config.yaml')).toBe(false);
     expect(existsSync('/etc/systemd/system/k3s.service')).toBe(false);
-    expect(JSON.parse(await readFile(join(root, 'var/lib/edge-orch-agent/credential.json'), 'utf8'))).toMatchObject({ serverUrl: server.url, hostId });
+    expect(JSON.parse(await readFile(join(root, 'var/lib/edge-orch-agent/credential.json'), 'utf8'))).toMatchObject({
+      serverUrl: server.url,
+      hostId,
+    });
 
     // Deleting the cluster: the agent removes K3s, reports it removed, and the server forgets the cluster.
     expect(await server.ok([202], 'DELETE', '/clusters/store-42')).toMatchObject({ phase: 'deleting' });
@@ -141,13 +206,19 @@ describe('agent --root on an immutable EMT image root', () => {
     expect(await agent.exited).toBe(0);
   }, 60_000);
 
-  it('refuses a plan that would write outside the emulated host\'s writable paths, naming the file', async () => {
+  it("refuses a plan that would write outside the emulated host's writable paths, naming the file", async () => {
     const root = join(dir, 'emt-root-2');
     const uuid = '4c4c4544-0000-1000-8000-00000000aa02';
     await composeImageRoot(root, { rpm, manifest: imageManifest() });
-    await registerHost({ uuid, cluster: 'store-43', name: 'host-root-escape', port: await freePort(), edit: (spec) => {
-      spec.files.push({ path: '/etc/edge-orch-test-escape.conf', content: 'x', permissions: '0644' });
-    } });
+    await registerHost({
+      uuid,
+      cluster: 'store-43',
+      name: 'host-root-escape',
+      port: await freePort(),
+      edit: (spec) => {
+        spec.files.push({ path: '/etc/edge-orch-test-escape.conf', content: 'x', permissions: '0644' });
+      },
+    });
     // The first round shows the server the host's OS (the cluster waits for it); the second gets the plan.
     const first = startAgent(root, uuid, ['--once']);
     expect(await first.exited, first.output()).toBe(0);
@@ -155,7 +226,9 @@ describe('agent --root on an immutable EMT image root', () => {
     expect(await agent.exited, agent.output()).toBe(1);
     const failed = await waitForCluster('store-43', () => true, agent.output);
     expect(failed.phase).toBe('failed');
-    expect(failed.message).toMatch(new RegExp(`^this emulated host \\(--root ${root}\\) cannot write /etc/edge-orch-test-escape\\.conf: only `));
+    expect(failed.message).toMatch(
+      new RegExp(`^this emulated host \\(--root ${root}\\) cannot write /etc/edge-orch-test-escape\\.conf: only `),
+    );
     expect(existsSync('/etc/edge-orch-test-escape.conf')).toBe(false);
   }, 60_000);
 });

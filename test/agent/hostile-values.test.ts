@@ -7,9 +7,9 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { InstallResult } from '../../src/agent/run-install.ts';
-import { computeBootstrapPlan, type BootstrapInput } from '../../src/domain/bootstrap-plan.ts';
+import { computeBootstrapPlan, type BootstrapInput } from '../../src/domain/bootstrap/bootstrap-plan.ts';
 import { AppError } from '../../src/domain/errors.ts';
-import type { ClusterTemplate } from '../../src/domain/template.ts';
+import type { ClusterTemplate } from '../../src/domain/inventory/template.ts';
 import { renderInstallPlan } from '../../src/render/bootstrap/install-plan.ts';
 import { bootstrapInput, buildCluster, emtProfile, HOST, loadTemplate, ubuntuProfile } from './support/plans.ts';
 import { createSandbox, valueOf, type ObservedPath, type Sandbox } from './support/sandbox.ts';
@@ -22,8 +22,26 @@ const EVIL_DIR = `/etc/evil $(touch ${PWNED});\`touch ${PWNED}\`'"\nline`;
 function hostileTemplate(): ClusterTemplate {
   const template = structuredClone(loadTemplate('baseline-k3s-v0.0.4.json'));
   const spec = (template.controlPlane as any).spec.template.spec.kthreesConfigSpec;
-  Object.assign(spec.agentConfig, { kubeletArgs: [`--max-pods=250${EVIL}`], kubeProxyArgs: [EVIL], nodeLabels: [`role=${EVIL}`], nodeTaints: [EVIL], privateRegistry: EVIL, nodeName: EVIL });
-  Object.assign(spec.serverConfig, { kubeApiServerArg: [EVIL], kubeControllerManagerArgs: [EVIL], kubeSchedulerArgs: [EVIL], tlsSan: [EVIL], disableComponents: [EVIL], clusterDomain: EVIL, clusterDNS: EVIL, bindAddress: '127.0.0.1', advertiseAddress: EVIL, systemDefaultRegistry: EVIL });
+  Object.assign(spec.agentConfig, {
+    kubeletArgs: [`--max-pods=250${EVIL}`],
+    kubeProxyArgs: [EVIL],
+    nodeLabels: [`role=${EVIL}`],
+    nodeTaints: [EVIL],
+    privateRegistry: EVIL,
+    nodeName: EVIL,
+  });
+  Object.assign(spec.serverConfig, {
+    kubeApiServerArg: [EVIL],
+    kubeControllerManagerArgs: [EVIL],
+    kubeSchedulerArgs: [EVIL],
+    tlsSan: [EVIL],
+    disableComponents: [EVIL],
+    clusterDomain: EVIL,
+    clusterDNS: EVIL,
+    bindAddress: '127.0.0.1',
+    advertiseAddress: EVIL,
+    systemDefaultRegistry: EVIL,
+  });
   spec.files = [
     { path: `${EVIL_DIR}/notes ${EVIL.replaceAll('\n', ' ')}`, content: EVIL, permissions: '0640' },
     { path: '/etc/edge-orch-test/b64', content: Buffer.from(EVIL).toString('base64'), encoding: 'base64' },
@@ -36,7 +54,12 @@ function hostileTemplate(): ClusterTemplate {
 function hostileInput(): BootstrapInput {
   const template = hostileTemplate();
   const profile = emtProfile();
-  return { ...bootstrapInput(template, profile), cluster: buildCluster(template, profile, { name: EVIL }), host: { id: HOST.id, name: EVIL }, joinToken: EVIL };
+  return {
+    ...bootstrapInput(template, profile),
+    cluster: buildCluster(template, profile, { name: EVIL }),
+    host: { id: HOST.id, name: EVIL },
+    joinToken: EVIL,
+  };
 }
 
 function fieldOf(fn: () => unknown): string | undefined {
@@ -66,7 +89,18 @@ describe('hostile values', () => {
       { op: 'install', options: { plan: install, hostAddress: `10.0.0.5;touch ${PWNED}` } },
       { op: 'observe', paths: ['/etc/rancher/k3s/config.yaml'] },
       { op: 'install', options: { plan: install, hostAddress: '10.0.0.5', timeouts: { readyMs: 10_000, probeIntervalMs: 100 } } },
-      { op: 'observe', paths: ['/etc/rancher/k3s/config.yaml', evilFile!, b64File!, '/etc/systemd/system/k3s.service', '/etc/systemd/system/k3s.service.env', '/var/lib/rancher/k3s/server/standin-state.json', PWNED] },
+      {
+        op: 'observe',
+        paths: [
+          '/etc/rancher/k3s/config.yaml',
+          evilFile!,
+          b64File!,
+          '/etc/systemd/system/k3s.service',
+          '/etc/systemd/system/k3s.service.env',
+          '/var/lib/rancher/k3s/server/standin-state.json',
+          PWNED,
+        ],
+      },
     ]);
     // A hostile host address is refused before anything is written.
     expect(results[1]).toMatchObject({ ok: false, error: { code: 'InvalidField' } });
@@ -76,11 +110,13 @@ describe('hostile values', () => {
     expect(installed.status).toBe('installed');
     // No key was injected into config.yaml: K3s still listens on its default port.
     expect(parse(installed.kubeconfig!).clusters[0].cluster.server).toBe('https://10.0.0.5:6443');
-    expect(installed.warnings).toEqual(expect.arrayContaining([
-      `not run: preK3sCommands[0] ${JSON.stringify(`touch ${PWNED}`)} (the agent does not run template commands)`,
-      `not run: preK3sCommands[1] ${JSON.stringify(EVIL)} (the agent does not run template commands)`,
-      `not run: postK3sCommands[0] ${JSON.stringify(`touch ${PWNED}`)} (the agent does not run template commands)`,
-    ]));
+    expect(installed.warnings).toEqual(
+      expect.arrayContaining([
+        `not run: preK3sCommands[0] ${JSON.stringify(`touch ${PWNED}`)} (the agent does not run template commands)`,
+        `not run: preK3sCommands[1] ${JSON.stringify(EVIL)} (the agent does not run template commands)`,
+        `not run: postK3sCommands[0] ${JSON.stringify(`touch ${PWNED}`)} (the agent does not run template commands)`,
+      ]),
+    );
 
     const seen = valueOf<Record<string, ObservedPath | null>>(results[4]);
     const config = parse(seen['/etc/rancher/k3s/config.yaml']!.text!);
@@ -108,19 +144,31 @@ describe('hostile values', () => {
     expect(existsSync(PWNED)).toBe(false);
   });
 
-  it('are refused in every field that reaches the install script\'s environment or an argv', () => {
+  it("are refused in every field that reaches the install script's environment or an argv", () => {
     const input = bootstrapInput(loadTemplate('baseline-k3s-v0.0.4.json'), emtProfile());
     const profile = input.osProfile;
     const embedded = profile.kubernetes!;
     const template = { ...input.template, kubernetesVersion: `v1.32.4+k3s1$(touch ${PWNED})` };
-    expect(fieldOf(() => computeBootstrapPlan({ ...input, template, cluster: buildCluster(template, profile) }))).toBe('template/kubernetesVersion');
+    expect(fieldOf(() => computeBootstrapPlan({ ...input, template, cluster: buildCluster(template, profile) }))).toBe(
+      'template/kubernetesVersion',
+    );
     for (const key of ['binaryPath', 'installScriptPath'] as const) {
       const evilProfile = { ...profile, kubernetes: { ...embedded, [key]: `/usr/local/bin/$(touch ${PWNED});\`x\`/k3s` } };
       expect(fieldOf(() => computeBootstrapPlan({ ...input, osProfile: evilProfile }))).toBe(`osProfile/kubernetes/${key}`);
     }
     const ubuntu = bootstrapInput(loadTemplate('baseline-k3s-v0.0.4.json'), ubuntuProfile());
-    for (const mirrorUrl of [`http://m/$(touch ${PWNED})`, 'http://m/`id`', 'http://m/a;b', 'http://m/a b', "http://m/'x'", 'http://m/a\nb']) {
-      expect(fieldOf(() => computeBootstrapPlan({ ...ubuntu, mirrorUrl })), mirrorUrl).toBe('mirrorUrl');
+    for (const mirrorUrl of [
+      `http://m/$(touch ${PWNED})`,
+      'http://m/`id`',
+      'http://m/a;b',
+      'http://m/a b',
+      "http://m/'x'",
+      'http://m/a\nb',
+    ]) {
+      expect(
+        fieldOf(() => computeBootstrapPlan({ ...ubuntu, mirrorUrl })),
+        mirrorUrl,
+      ).toBe('mirrorUrl');
     }
     const serverUrl = `https://10.0.0.2:6443/;touch ${PWNED}`;
     expect(fieldOf(() => computeBootstrapPlan({ ...ubuntu, serverUrl, joinToken: 't' }))).toBe('serverUrl');

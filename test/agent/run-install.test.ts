@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { InstallResult } from '../../src/agent/run-install.ts';
-import { computeBootstrapPlan } from '../../src/domain/bootstrap-plan.ts';
-import type { OsProfile } from '../../src/domain/os-profile.ts';
-import type { ClusterTemplate } from '../../src/domain/template.ts';
+import { computeBootstrapPlan } from '../../src/domain/bootstrap/bootstrap-plan.ts';
+import type { OsProfile } from '../../src/domain/inventory/os-profile.ts';
+import type { ClusterTemplate } from '../../src/domain/inventory/template.ts';
 import { renderInstallPlan, type InstallPlan } from '../../src/render/bootstrap/install-plan.ts';
 import { renderK3sConfig } from '../../src/render/bootstrap/k3s-config.ts';
 import type { StandinSources } from '../standins/standin-sources.ts';
@@ -44,7 +44,18 @@ describe('runInstall, air-gapped on an immutable host', () => {
       { op: 'image', source: 'emt', via: 'rpm', readOnlyBin: true },
       { op: 'mirror' },
       { op: 'install', options: { plan, hostAddress: '10.0.0.5', timeouts: FAST } },
-      { op: 'observe', paths: ['/etc/rancher/k3s/config.yaml', '/etc/systemd/system/k3s.service', '/etc/systemd/system/k3s.service.env', '/usr/local/bin/kubectl', '/usr/local/bin/k3s-killall.sh', '/var/lib/rancher/k3s/server/standin-state.json', '/var/lib/rancher/k3s/edge-orch/install.json'] },
+      {
+        op: 'observe',
+        paths: [
+          '/etc/rancher/k3s/config.yaml',
+          '/etc/systemd/system/k3s.service',
+          '/etc/systemd/system/k3s.service.env',
+          '/usr/local/bin/kubectl',
+          '/usr/local/bin/k3s-killall.sh',
+          '/var/lib/rancher/k3s/server/standin-state.json',
+          '/var/lib/rancher/k3s/edge-orch/install.json',
+        ],
+      },
       { op: 'install', options: { plan, hostAddress: '10.0.0.5', timeouts: FAST } },
       { op: 'mirror-requests' },
     ]);
@@ -55,7 +66,11 @@ describe('runInstall, air-gapped on an immutable host', () => {
     expect(parse(installed.kubeconfig!).clusters[0].cluster.server).toBe('https://10.0.0.5:6443');
 
     const seen = valueOf<Record<string, ObservedPath | null>>(results[3]);
-    expect(seen['/etc/rancher/k3s/config.yaml']).toMatchObject({ kind: 'file', mode: 0o600, text: renderK3sConfig(computeBootstrapPlan(bootstrapInput(v004, emtWithImages())).k3sConfig) });
+    expect(seen['/etc/rancher/k3s/config.yaml']).toMatchObject({
+      kind: 'file',
+      mode: 0o600,
+      text: renderK3sConfig(computeBootstrapPlan(bootstrapInput(v004, emtWithImages())).k3sConfig),
+    });
     expect(seen['/etc/systemd/system/k3s.service']?.text).toContain('ExecStart=/usr/local/bin/k3s \\\n    server\n');
     expect(seen['/etc/systemd/system/k3s.service.env']).toMatchObject({ mode: 0o600 });
     // INSTALL_K3S_BIN_DIR_READ_ONLY: the installer wrote nothing into the read-only bin dir.
@@ -64,7 +79,11 @@ describe('runInstall, air-gapped on an immutable host', () => {
     const state = JSON.parse(seen['/var/lib/rancher/k3s/server/standin-state.json']!.text!);
     expect(state.argv).toEqual(['/usr/local/bin/k3s', 'server']);
     expect(state.images).toEqual([{ file: IMAGE_PATH, format: 'zstd', bytes: expect.any(Number), sha256: emt.airgapImages[0]!.sha256 }]);
-    expect(JSON.parse(seen['/var/lib/rancher/k3s/edge-orch/install.json']!.text!)).toMatchObject({ state: 'ready', kubernetesVersion: 'v1.32.4+k3s1', mode: 'air-gapped' });
+    expect(JSON.parse(seen['/var/lib/rancher/k3s/edge-orch/install.json']!.text!)).toMatchObject({
+      state: 'ready',
+      kubernetesVersion: 'v1.32.4+k3s1',
+      mode: 'air-gapped',
+    });
 
     expect(valueOf<InstallResult>(results[4])).toMatchObject({ status: 'already-installed', output: '', kubeconfig: installed.kubeconfig });
     expect(valueOf<string[]>(results[5])).toEqual([]);
@@ -80,7 +99,10 @@ describe('runInstall, air-gapped on an immutable host', () => {
     ]);
     expect(results[2]).toEqual({
       ok: false,
-      error: { code: 'K3sArtifactMismatch', detail: '/usr/local/bin/k3s reports K3s v1.32.5+k3s1, expected v1.32.4+k3s1; an air-gapped install never downloads K3s instead' },
+      error: {
+        code: 'K3sArtifactMismatch',
+        detail: '/usr/local/bin/k3s reports K3s v1.32.5+k3s1, expected v1.32.4+k3s1; an air-gapped install never downloads K3s instead',
+      },
     });
     expect(valueOf(results[3])).toEqual({ '/etc/rancher/k3s/config.yaml': null, '/etc/systemd/system/k3s.service': null });
     expect(valueOf<string[]>(results[4])).toEqual([]);
@@ -109,7 +131,17 @@ describe('runInstall, downloading on a mutable host', () => {
       { op: 'mirror' },
       { op: 'install', options: { plan, hostAddress: 'edge-1.example.com', timeouts: FAST } },
       { op: 'exec', argv: ['/usr/local/bin/k3s', '--version'] },
-      { op: 'observe', paths: ['/usr/local/bin/crictl', '/usr/local/bin/ctr', '/usr/local/bin/k3s-killall.sh', '/usr/local/bin/k3s-uninstall.sh', '/etc/environment.d/50-k3s.conf', '/etc/rancher/k3s/config.yaml.d/kube-apiserver-arg.yaml'] },
+      {
+        op: 'observe',
+        paths: [
+          '/usr/local/bin/crictl',
+          '/usr/local/bin/ctr',
+          '/usr/local/bin/k3s-killall.sh',
+          '/usr/local/bin/k3s-uninstall.sh',
+          '/etc/environment.d/50-k3s.conf',
+          '/etc/rancher/k3s/config.yaml.d/kube-apiserver-arg.yaml',
+        ],
+      },
       { op: 'mirror-requests' },
     ]);
     expect(valueOf<InstallResult>(results[1]).status).toBe('installed');
@@ -121,7 +153,10 @@ describe('runInstall, downloading on a mutable host', () => {
     expect(seen['/usr/local/bin/ctr']).toMatchObject({ kind: 'symlink', linkTarget: 'k3s' });
     expect(seen['/usr/local/bin/k3s-killall.sh']).toMatchObject({ kind: 'file', mode: 0o755 });
     expect(seen['/usr/local/bin/k3s-uninstall.sh']).toMatchObject({ kind: 'file', mode: 0o755 });
-    expect(seen['/etc/environment.d/50-k3s.conf']).toMatchObject({ mode: 0o644, text: 'PATH="/var/lib/rancher/k3s/bin:$PATH"\nKUBECONFIG="/etc/rancher/k3s/k3s.yaml"' });
+    expect(seen['/etc/environment.d/50-k3s.conf']).toMatchObject({
+      mode: 0o644,
+      text: 'PATH="/var/lib/rancher/k3s/bin:$PATH"\nKUBECONFIG="/etc/rancher/k3s/k3s.yaml"',
+    });
     expect(seen['/etc/rancher/k3s/config.yaml.d/kube-apiserver-arg.yaml']?.text).toMatch(/^kube-apiserver-arg:\n- tls-cipher-suites=/);
     expect(valueOf<string[]>(results[4])).toEqual([
       '/mirror/k3s/install.sh',
@@ -136,11 +171,20 @@ describe('runInstall on a host that already has K3s', () => {
     const results = await sandbox.run([
       { op: 'image', source: 'emt', via: 'copy' },
       { op: 'install', options: { plan: planFor(v004, emtProfile()), hostAddress: '10.0.0.5', timeouts: FAST } },
-      { op: 'install', options: { plan: planFor(v004, { ...emtProfile(), kubernetes: null }, { mirrorUrl: MIRROR_URL }), hostAddress: '10.0.0.5', timeouts: FAST } },
+      {
+        op: 'install',
+        options: {
+          plan: planFor(v004, { ...emtProfile(), kubernetes: null }, { mirrorUrl: MIRROR_URL }),
+          hostAddress: '10.0.0.5',
+          timeouts: FAST,
+        },
+      },
     ]);
     expect(valueOf<InstallResult>(results[1]).status).toBe('installed');
     expect(results[2]).toMatchObject({ ok: false, error: { code: 'InvalidState' } });
-    expect((results[2] as { error: { detail: string } }).error.detail).toMatch(/^K3s v1\.32\.4\+k3s1 is already installed on this host from a different plan \(recorded .+\); clean up the host before installing v1\.32\.4\+k3s1$/);
+    expect((results[2] as { error: { detail: string } }).error.detail).toMatch(
+      /^K3s v1\.32\.4\+k3s1 is already installed on this host from a different plan \(recorded .+\); clean up the host before installing v1\.32\.4\+k3s1$/,
+    );
   });
 
   it('refuses K3s state it did not install', async () => {
@@ -149,7 +193,13 @@ describe('runInstall on a host that already has K3s', () => {
       { op: 'write', path: '/etc/rancher/k3s/k3s.yaml', content: 'apiVersion: v1\n' },
       { op: 'install', options: { plan: planFor(v004, emtProfile()), hostAddress: '10.0.0.5', timeouts: FAST } },
     ]);
-    expect(results[2]).toEqual({ ok: false, error: { code: 'InvalidState', detail: 'K3s state that edge-orch did not install was found at /etc/rancher/k3s/k3s.yaml; clean up the host before installing' } });
+    expect(results[2]).toEqual({
+      ok: false,
+      error: {
+        code: 'InvalidState',
+        detail: 'K3s state that edge-orch did not install was found at /etc/rancher/k3s/k3s.yaml; clean up the host before installing',
+      },
+    });
   });
 });
 
@@ -161,10 +211,15 @@ describe('runInstall when K3s does not come up', () => {
     const results = await sandbox.run([
       { op: 'image', source: 'emt', via: 'copy' },
       { op: 'mirror' },
-      { op: 'install', options: { plan: planFor(template, emtProfile()), hostAddress: '10.0.0.5', timeouts: { readyMs: 1500, probeIntervalMs: 100 } } },
+      {
+        op: 'install',
+        options: { plan: planFor(template, emtProfile()), hostAddress: '10.0.0.5', timeouts: { readyMs: 1500, probeIntervalMs: 100 } },
+      },
     ]);
     expect(results[2]).toMatchObject({ ok: false, error: { code: 'K3sInstallFailed' } });
-    expect((results[2] as { error: { detail: string } }).error.detail).toBe('K3s did not become ready within 1.5 s: /etc/rancher/k3s/k3s.yaml does not exist yet');
+    expect((results[2] as { error: { detail: string } }).error.detail).toBe(
+      'K3s did not become ready within 1.5 s: /etc/rancher/k3s/k3s.yaml does not exist yet',
+    );
   });
 });
 

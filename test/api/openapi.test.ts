@@ -30,7 +30,9 @@ describe('OpenAPI document', () => {
       .filter((r) => r.url !== '/healthz' && r.url !== OPENAPI_PATH)
       .map((r) => `${r.method.toLowerCase()} ${r.url.replace(/:([a-zA-Z]+)/g, '{$1}')}`)
       .sort();
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)).sort();
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`))
+      .sort();
     expect(documented).toEqual(served);
   });
 

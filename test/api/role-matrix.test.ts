@@ -48,7 +48,9 @@ const EXPECTED: Record<string, Role[] | 'public' | 'agent'> = {
 
 describe.each(engines)('role matrix on $name', ({ createStore }) => {
   let api: ApiHarness;
-  beforeAll(async () => { api = await createApiHarness(await createStore()); });
+  beforeAll(async () => {
+    api = await createApiHarness(await createStore());
+  });
   afterAll(async () => api?.close());
 
   it('has an expectation for every route and a route for every expectation', () => {
@@ -61,7 +63,10 @@ describe.each(engines)('role matrix on $name', ({ createStore }) => {
       const key = `${route.method} ${route.url}`;
       const allowed = EXPECTED[key]!;
       const url = route.url.replace(':project', 'alpha').replace(/:[a-z]+/g, 'x');
-      const anonymous = await api.call(route.method, url, { token: null, body: route.method === 'GET' || route.method === 'DELETE' ? undefined : {} });
+      const anonymous = await api.call(route.method, url, {
+        token: null,
+        body: route.method === 'GET' || route.method === 'DELETE' ? undefined : {},
+      });
       if (allowed === 'public') {
         expect([401, 403], key).not.toContain(anonymous.statusCode);
         continue;
@@ -70,14 +75,20 @@ describe.each(engines)('role matrix on $name', ({ createStore }) => {
         // Only a host credential opens these; no user token does, whatever its role.
         expect(anonymous.statusCode, key).toBe(401);
         for (const role of ROLES) {
-          const res = await api.call(route.method, url, { token: await api.token('alpha', role), body: route.method === 'GET' ? undefined : {} });
+          const res = await api.call(route.method, url, {
+            token: await api.token('alpha', role),
+            body: route.method === 'GET' ? undefined : {},
+          });
           expect(res.statusCode, `${key} as ${role}`).toBe(401);
         }
         continue;
       }
       expect(anonymous.statusCode, key).toBe(401);
       for (const role of ROLES) {
-        const res = await api.call(route.method, url, { token: await api.token('alpha', role), body: route.method === 'GET' || route.method === 'DELETE' ? undefined : {} });
+        const res = await api.call(route.method, url, {
+          token: await api.token('alpha', role),
+          body: route.method === 'GET' || route.method === 'DELETE' ? undefined : {},
+        });
         if (allowed.includes(role)) expect([401, 403], `${key} as ${role}: ${res.body}`).not.toContain(res.statusCode);
         else expect(res.statusCode, `${key} as ${role}`).toBe(403);
       }

@@ -10,17 +10,33 @@ import { loadServerConfig } from '../../src/config.ts';
 import { startServer } from '../../src/server.ts';
 
 it('closes at once while an enrollment and a desired-state long-poll are held, answering both', async () => {
-  const server = await startServer(loadServerConfig({ dataDir: mkdtempSync(join(tmpdir(), 'edge-orch-close-')), port: 0, logLevel: 'silent' }, {}));
+  const server = await startServer(
+    loadServerConfig({ dataDir: mkdtempSync(join(tmpdir(), 'edge-orch-close-')), port: 0, logLevel: 'silent' }, {}),
+  );
   const admin = { authorization: `Bearer ${readFileSync(server.adminTokenFile!, 'utf8').trim()}`, 'content-type': 'application/json' };
   const post = async (path: string, body: unknown, headers: Record<string, string> = admin): Promise<any> =>
-    (await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })).json();
+    (
+      await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      })
+    ).json();
   const { token } = await post('/api/v1/projects/default/enrollment-tokens', { name: 'close-test' });
   await post('/api/v1/projects/default/hosts', { serial: 'CLOSE-1' });
   const { credential } = await post('/api/v1/agent/enroll', { enrollmentToken: token, serial: 'CLOSE-1' }, {});
-  const { revision } = await (await fetch(`${server.url}/api/v1/agent/desired-state?waitSeconds=0`, { headers: { authorization: `Bearer ${credential}` } })).json() as { revision: string };
+  const { revision } = (await (
+    await fetch(`${server.url}/api/v1/agent/desired-state?waitSeconds=0`, { headers: { authorization: `Bearer ${credential}` } })
+  ).json()) as { revision: string };
 
-  const heldPoll = fetch(`${server.url}/api/v1/agent/desired-state?waitSeconds=60&revision=${revision}`, { headers: { authorization: `Bearer ${credential}` } });
-  const heldEnroll = fetch(`${server.url}/api/v1/agent/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrollmentToken: token, serial: 'NOT-YET', waitSeconds: 60 }) });
+  const heldPoll = fetch(`${server.url}/api/v1/agent/desired-state?waitSeconds=60&revision=${revision}`, {
+    headers: { authorization: `Bearer ${credential}` },
+  });
+  const heldEnroll = fetch(`${server.url}/api/v1/agent/enroll`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ enrollmentToken: token, serial: 'NOT-YET', waitSeconds: 60 }),
+  });
   await new Promise((resolve) => setTimeout(resolve, 300));
 
   const started = Date.now();

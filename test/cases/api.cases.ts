@@ -39,13 +39,21 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
         imageSha256: '6f7aef82c1aae6c914a9f173a6be91b0a222027937f5afcc87c2b12a9d71c056',
         description: 'Edge Microvisor Toolkit for x86_64 architecture',
         packages: [],
-        kubernetes: { flavor: 'k3s', version: 'v1.32.4+k3s1', binaryPath: '/usr/local/bin/k3s', installScriptPath: '/opt/install.sh', airgapImages: [] },
+        kubernetes: {
+          flavor: 'k3s',
+          version: 'v1.32.4+k3s1',
+          binaryPath: '/usr/local/bin/k3s',
+          installScriptPath: '/opt/install.sh',
+          airgapImages: [],
+        },
         source: 'infra-core',
       });
     });
 
     it('refuses a second profile with the same name, naming it', async () => {
-      const res = await api.call('POST', `${A}/osprofiles/import`, { body: { document: readFormat('os-profiles/ubuntu-22.04-lts-generic.yaml') } });
+      const res = await api.call('POST', `${A}/osprofiles/import`, {
+        body: { document: readFormat('os-profiles/ubuntu-22.04-lts-generic.yaml') },
+      });
       expect(res.statusCode).toBe(409);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.json()).toMatchObject({ status: 409, code: 'AlreadyExists', type: 'https://edge-orch.dev/problems/AlreadyExists' });
@@ -59,7 +67,11 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
     });
 
     it('names the manifest field that holds a malformed Kubernetes version', async () => {
-      const manifest = { Repo: [], image: { name: 'emt-bad', version: '1', osType: 'immutable', architecture: 'x86_64' }, kubernetes: { version: '1.32.4' } };
+      const manifest = {
+        Repo: [],
+        image: { name: 'emt-bad', version: '1', osType: 'immutable', architecture: 'x86_64' },
+        kubernetes: { version: '1.32.4' },
+      };
       const res = await api.call('POST', `${A}/osprofiles/import`, { body: { document: JSON.stringify(manifest) } });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ code: 'InvalidField', field: 'kubernetes/version' });
@@ -76,8 +88,17 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
   describe('templates', () => {
     it('lists every shared template, imported unchanged, with its flavor', async () => {
       const res = await api.call('GET', `${A}/templates`);
-      const rows = res.json().items.map((t: { name: string; version: string; flavor: string }) => `${t.name}:${t.version}:${t.flavor}`).sort();
-      expect(rows).toEqual(['baseline-k3s:v0.0.10:k3s', 'baseline-k3s:v0.0.4:k3s', 'baseline:v2.0.2:rke2', 'privileged-k3s:v0.0.10:k3s', 'restricted-k3s:v0.0.10:k3s']);
+      const rows = res
+        .json()
+        .items.map((t: { name: string; version: string; flavor: string }) => `${t.name}:${t.version}:${t.flavor}`)
+        .sort();
+      expect(rows).toEqual([
+        'baseline-k3s:v0.0.10:k3s',
+        'baseline-k3s:v0.0.4:k3s',
+        'baseline:v2.0.2:rke2',
+        'privileged-k3s:v0.0.10:k3s',
+        'restricted-k3s:v0.0.10:k3s',
+      ]);
     });
 
     it('filters by flavor and Kubernetes version', async () => {
@@ -91,8 +112,14 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
       const res = await api.call('GET', `${A}/templates?compatibleWithOsProfile=microvisor-nonrt&explain=true`);
       expect(res.statusCode).toBe(200);
       const body = res.json();
-      const items = body.items.map((t: { name: string; version: string; compatibility: { airGapped: boolean } }) => [`${t.name}:${t.version}`, t.compatibility.airGapped]);
-      expect(items.sort()).toEqual([['baseline-k3s:v0.0.4', true], ['baseline:v2.0.2', false]]);
+      const items = body.items.map((t: { name: string; version: string; compatibility: { airGapped: boolean } }) => [
+        `${t.name}:${t.version}`,
+        t.compatibility.airGapped,
+      ]);
+      expect(items.sort()).toEqual([
+        ['baseline-k3s:v0.0.4', true],
+        ['baseline:v2.0.2', false],
+      ]);
       const v10 = body.excluded.find((e: { name: string; version: string }) => e.name === 'baseline-k3s' && e.version === 'v0.0.10');
       expect(v10.reason.code).toBe('K3sVersionMismatch');
       expect(v10.reason.message).toContain('v1.33.5+k3s1');
@@ -111,7 +138,12 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
       const items = res.json().items as { compatibility: { airGapped: boolean; basis: string; override?: { code: string } } }[];
       expect(items).toHaveLength(4);
       for (const t of items) {
-        expect(t.compatibility).toMatchObject({ compatible: true, airGapped: false, basis: 'NoEmbeddedK3s', override: { code: 'AirGappedOverridden' } });
+        expect(t.compatibility).toMatchObject({
+          compatible: true,
+          airGapped: false,
+          basis: 'NoEmbeddedK3s',
+          override: { code: 'AirGappedOverridden' },
+        });
       }
     });
 
@@ -128,7 +160,11 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
     });
 
     it('names the field of a template whose version does not match its flavor', async () => {
-      const doc = { ...JSON.parse(readFormat('templates/baseline-k3s-v0.0.4.json')), version: 'v9.9.9', kubernetesVersion: 'v1.30.10+rke2r1' };
+      const doc = {
+        ...JSON.parse(readFormat('templates/baseline-k3s-v0.0.4.json')),
+        version: 'v9.9.9',
+        kubernetesVersion: 'v1.30.10+rke2r1',
+      };
       const res = await api.call('POST', `${A}/templates`, { body: doc });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ code: 'InvalidField', field: 'kubernetesVersion' });
@@ -138,9 +174,20 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
       await api.store.hosts.register('alpha', { name: 'tpl-host', uuid: null, serial: 'TPL-1', site: null, labels: {} });
       const host = (await api.store.hosts.list('alpha', { namePrefix: 'tpl-host' })).items[0]!;
       await api.store.clusters.create('alpha', {
-        name: 'uses-restricted', template: { name: 'restricted-k3s', version: 'v0.0.10' }, flavor: 'k3s', kubernetesVersion: 'v1.33.5+k3s1',
-        osProfile: 'ubuntu-22.04-lts-generic', nodes: [{ hostId: host.id, role: 'all' }], airGapped: false, airGappedOverride: null, driver: 'agent',
-        phase: 'waiting-for-nodes', message: '', labels: {}, autoCreated: false, deletionPolicy: 'delete',
+        name: 'uses-restricted',
+        template: { name: 'restricted-k3s', version: 'v0.0.10' },
+        flavor: 'k3s',
+        kubernetesVersion: 'v1.33.5+k3s1',
+        osProfile: 'ubuntu-22.04-lts-generic',
+        nodes: [{ hostId: host.id, role: 'all' }],
+        airGapped: false,
+        airGappedOverride: null,
+        driver: 'agent',
+        phase: 'waiting-for-nodes',
+        message: '',
+        labels: {},
+        autoCreated: false,
+        deletionPolicy: 'delete',
       });
       const inUse = await api.call('DELETE', `${A}/templates/restricted-k3s/versions/v0.0.10`);
       expect(inUse.statusCode).toBe(409);
@@ -153,12 +200,21 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
 
   describe('hosts', () => {
     it('registers a host and returns it whole', async () => {
-      const res = await api.call('POST', `${A}/hosts`, { body: { uuid: '4C4C4544-0000-1111-2222-333344445555', serial: 'SN-100', site: 'store-1', labels: { zone: 'a' } } });
+      const res = await api.call('POST', `${A}/hosts`, {
+        body: { uuid: '4C4C4544-0000-1111-2222-333344445555', serial: 'SN-100', site: 'store-1', labels: { zone: 'a' } },
+      });
       expect(res.statusCode).toBe(201);
       const host = res.json();
       expect(host).toEqual({
-        id: host.id, name: 'host-sn-100', uuid: '4c4c4544-0000-1111-2222-333344445555', serial: 'SN-100', site: 'store-1', labels: { zone: 'a' },
-        state: 'registered', createdAt: host.createdAt, updatedAt: host.updatedAt,
+        id: host.id,
+        name: 'host-sn-100',
+        uuid: '4c4c4544-0000-1111-2222-333344445555',
+        serial: 'SN-100',
+        site: 'store-1',
+        labels: { zone: 'a' },
+        state: 'registered',
+        createdAt: host.createdAt,
+        updatedAt: host.updatedAt,
       });
       expect((await api.call('GET', `${A}/hosts/host-sn-100`)).json().id).toBe(host.id);
       expect((await api.call('GET', `${A}/hosts/${host.id}`)).json().name).toBe('host-sn-100');
@@ -187,7 +243,9 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
 
     it('pages through hosts with a cursor, without gaps or repeats, and filters', async () => {
       for (let i = 0; i < 25; i++) {
-        const res = await api.call('POST', `${A}/hosts`, { body: { serial: `PG-${String(i).padStart(3, '0')}`, site: i % 2 ? 'odd' : 'even', labels: { batch: 'paging' } } });
+        const res = await api.call('POST', `${A}/hosts`, {
+          body: { serial: `PG-${String(i).padStart(3, '0')}`, site: i % 2 ? 'odd' : 'even', labels: { batch: 'paging' } },
+        });
         expect(res.statusCode).toBe(201);
       }
       const seen: string[] = [];
@@ -213,14 +271,16 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
       expect(patched.json()).toMatchObject({ site: 'store-2', labels: { zone: 'b' } });
       const deauth = await api.call('POST', `${A}/hosts/host-sn-100/deauthorize`);
       expect(deauth.json().state).toBe('deauthorized');
-      expect((await api.call('GET', `${A}/hosts?state=deauthorized`)).json().items.map((h: { name: string }) => h.name)).toContain('host-sn-100');
+      expect((await api.call('GET', `${A}/hosts?state=deauthorized`)).json().items.map((h: { name: string }) => h.name)).toContain(
+        'host-sn-100',
+      );
       expect((await api.call('DELETE', `${A}/hosts/host-sn-100`)).statusCode).toBe(204);
       expect((await api.call('GET', `${A}/hosts/host-sn-100`)).statusCode).toBe(404);
     });
   });
 
   describe('isolation between projects', () => {
-    it('never shows one project\'s data to another, even by id', async () => {
+    it("never shows one project's data to another, even by id", async () => {
       const host = (await api.call('POST', `${A}/hosts`, { body: { serial: 'ISO-1' } })).json();
       const beta = await api.token('beta', 'admin');
       expect((await api.call('GET', `${B}/hosts`, { token: beta })).json().items).toEqual([]);
@@ -231,7 +291,7 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
       expect((await api.call('POST', `${B}/hosts`, { token: beta, body: { serial: 'ISO-1' } })).statusCode).toBe(201);
     });
 
-    it('refuses a token used on another project\'s path', async () => {
+    it("refuses a token used on another project's path", async () => {
       const beta = await api.token('beta', 'admin');
       const res = await api.call('GET', `${A}/hosts`, { token: beta });
       expect(res.statusCode).toBe(403);
@@ -253,12 +313,25 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
     });
 
     it('never answers 500 or shows a stack for hostile input on any route', async () => {
-      const bodies = ['', 'null', '[]', '"x"', '{"a":{"b":{"c":[1,2,{"d":null}]}}}', '{"name":"\\u0000"}', JSON.stringify({ document: 'x'.repeat(10_000) }), '{"labels":{"a":{"b":1}}}', '{"uuid":123,"serial":[],"kubernetesVersion":{"$gt":""}}',
-        '{"defaults":{"template":"a:b:c","autoCluster":true},"hosts":[{},{"uuid":"x"},null,{"cluster":[]}]}', '{"hosts":[{"serial":"S","labels":{"k":"$(id)"},"osProfile":"../x"}],"dryRun":"yes"}'];
+      const bodies = [
+        '',
+        'null',
+        '[]',
+        '"x"',
+        '{"a":{"b":{"c":[1,2,{"d":null}]}}}',
+        '{"name":"\\u0000"}',
+        JSON.stringify({ document: 'x'.repeat(10_000) }),
+        '{"labels":{"a":{"b":1}}}',
+        '{"uuid":123,"serial":[],"kubernetesVersion":{"$gt":""}}',
+        '{"defaults":{"template":"a:b:c","autoCluster":true},"hosts":[{},{"uuid":"x"},null,{"cluster":[]}]}',
+        '{"hosts":[{"serial":"S","labels":{"k":"$(id)"},"osProfile":"../x"}],"dryRun":"yes"}',
+      ];
       for (const route of api.app.routeCatalog) {
         const url = route.url.replace(':project', 'alpha').replace(/:[a-z]+/g, encodeURIComponent("x'; drop table hosts;--"));
         for (const body of route.method === 'GET' || route.method === 'DELETE' ? [undefined] : bodies) {
-          const res = await api.call(route.method, `${url}${route.method === 'GET' ? '?limit=abc&state=x' : ''}`, { ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }) });
+          const res = await api.call(route.method, `${url}${route.method === 'GET' ? '?limit=abc&state=x' : ''}`, {
+            ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
+          });
           expect(res.statusCode, `${route.method} ${url} ${body}`).toBeLessThan(500);
           expect(res.body).not.toMatch(/\n\s+at /);
         }

@@ -10,7 +10,6 @@ import { startServer, type RunningServer } from '../../src/server.ts';
 import { createEdgeOrchCli, type CliResult, type EdgeOrchCli } from '../support/edge-orch-cli.ts';
 import { FORMATS_DIR, osProfileFiles, templateFiles } from '../support/formats.ts';
 
-
 describe('edge-orch CLI', () => {
   let server: RunningServer;
   let dir: string;
@@ -68,10 +67,14 @@ describe('edge-orch CLI', () => {
   it('shows a registration job per step and per host, and retries its failed hosts', async () => {
     const token = (await import('node:fs')).readFileSync(server.adminTokenFile!, 'utf8').trim();
     const res = await fetch(`${server.url}/api/v1/projects/default/registrations?wait=10`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         defaults: { autoProvision: true, autoCluster: true, osProfile: 'microvisor-nonrt' },
-        hosts: [{ serial: 'CLI-R1', template: 'baseline-k3s:v0.0.4' }, { serial: 'CLI-R2', template: 'baseline-k3s:v0.0.10' }],
+        hosts: [
+          { serial: 'CLI-R1', template: 'baseline-k3s:v0.0.4' },
+          { serial: 'CLI-R2', template: 'baseline-k3s:v0.0.10' },
+        ],
       }),
     });
     const job = (await res.json()) as { id: string; status: string };
@@ -90,7 +93,10 @@ describe('edge-orch CLI', () => {
     const retried = JSON.parse((await cli('registration', 'retry', job.id, '-o', 'json')).stdout);
     expect(retried.id).toBe(job.id);
     const again = JSON.parse((await cli('registration', 'get', job.id, '-o', 'json')).stdout);
-    expect(again.hosts.map((h: { name: string; status: string }) => `${h.name}:${h.status}`)).toEqual(['host-cli-r1:succeeded', 'host-cli-r2:failed']);
+    expect(again.hosts.map((h: { name: string; status: string }) => `${h.name}:${h.status}`)).toEqual([
+      'host-cli-r1:succeeded',
+      'host-cli-r2:failed',
+    ]);
     expect(again.hosts[1].steps[2].attempts).toBeGreaterThanOrEqual(1);
   });
 
@@ -115,7 +121,9 @@ describe('edge-orch CLI', () => {
     const enrollment = JSON.parse((await cli('enrollment-token', 'create', 'store-9', '-o', 'json')).stdout);
     expect((await cli('host', 'register', '--serial', 'CLI-AGENT')).code).toBe(0);
     const enrolled = await fetch(`${server.url}/api/v1/agent/enroll`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrollmentToken: enrollment.token, serial: 'CLI-AGENT' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enrollmentToken: enrollment.token, serial: 'CLI-AGENT' }),
     });
     expect(enrolled.status).toBe(200);
   });
@@ -129,7 +137,16 @@ describe('edge-orch CLI', () => {
 
   it('gives a precise error for a malformed file', async () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ name: 'x', version: 'v1.0.0', kubernetesVersion: 'v1.32.4', controlplaneprovidertype: 'k3s', clusterconfiguration: {} }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        name: 'x',
+        version: 'v1.0.0',
+        kubernetesVersion: 'v1.32.4',
+        controlplaneprovidertype: 'k3s',
+        clusterconfiguration: {},
+      }),
+    );
     const { code, stderr } = await cli('template', 'import', bad);
     expect(code).toBe(1);
     expect(stderr).toContain('kubernetesVersion "v1.32.4" is not a Kubernetes version; expected v<major>.<minor>.<patch>+k3s<N>');

@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServerConfig } from '../../src/config.ts';
-import { HOST_CSV_COLUMNS } from '../../src/domain/host-csv.ts';
+import { HOST_CSV_COLUMNS } from '../../src/interchange/host-csv.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { createEdgeOrchCli, type CliResult, type EdgeOrchCli } from '../support/edge-orch-cli.ts';
 import { FORMATS_DIR, osProfileFiles, templateFiles } from '../support/formats.ts';
 
 const HEADER = HOST_CSV_COLUMNS.join(',');
-const MISMATCH = 'create-cluster: template baseline-k3s:v0.0.10 needs K3s v1.33.5+k3s1 but OS profile microvisor-nonrt embeds K3s v1.32.4+k3s1';
+const MISMATCH =
+  'create-cluster: template baseline-k3s:v0.0.10 needs K3s v1.33.5+k3s1 but OS profile microvisor-nonrt embeds K3s v1.32.4+k3s1';
 
 type Cells = Partial<Record<(typeof HOST_CSV_COLUMNS)[number], string>>;
 const csvLine = (cells: Cells): string => HOST_CSV_COLUMNS.map((c) => cells[c] ?? '').join(',');
@@ -26,15 +27,34 @@ const csvLine = (cells: Cells): string => HOST_CSV_COLUMNS.map((c) => cells[c] ?
 function mixedRow(i: number): Cells {
   const base: Cells = { Serial: `MIX-${String(i).padStart(4, '0')}`, Site: `store-${i % 7}`, Metadata: `batch=mixed&slot=${i % 3}` };
   switch (i % 10) {
-    case 0: case 1: return { ...base, OSProfile: 'microvisor-nonrt', K8sClusterTemplate: 'baseline-k3s:v0.0.4' };
-    case 2: return { ...base, OSProfile: 'ubuntu-22.04-lts-generic', K8sClusterTemplate: 'baseline-k3s:v0.0.10', K8sConfig: `role:all;name:plant-${i};labels:tier=edge` };
-    case 3: return { ...base, OSProfile: 'microvisor-nonrt', K8sClusterTemplate: 'baseline-k3s:v0.0.10' };
-    case 4: return { ...base, OSProfile: 'ubuntu-22.04-lts-generic', K8sClusterTemplate: 'baseline:v2.0.2', K8sEnable: 'true' };
-    case 5: return { ...base, K8sClusterTemplate: 'baseline:v2.0.2' };
-    case 6: return base;
-    case 7: return { ...base, K8sEnable: 'false' };
-    case 8: return { ...base, OSProfile: 'ubuntu-22.04-lts-generic', K8sEnable: 'FALSE', Secure: 'false' };
-    default: return { ...base, UUID: `0000${String(i).padStart(4, '0')}-aaaa-4bbb-8ccc-${String(i).padStart(12, '0')}`, OSProfile: 'microvisor-nonrt' };
+    case 0:
+    case 1:
+      return { ...base, OSProfile: 'microvisor-nonrt', K8sClusterTemplate: 'baseline-k3s:v0.0.4' };
+    case 2:
+      return {
+        ...base,
+        OSProfile: 'ubuntu-22.04-lts-generic',
+        K8sClusterTemplate: 'baseline-k3s:v0.0.10',
+        K8sConfig: `role:all;name:plant-${i};labels:tier=edge`,
+      };
+    case 3:
+      return { ...base, OSProfile: 'microvisor-nonrt', K8sClusterTemplate: 'baseline-k3s:v0.0.10' };
+    case 4:
+      return { ...base, OSProfile: 'ubuntu-22.04-lts-generic', K8sClusterTemplate: 'baseline:v2.0.2', K8sEnable: 'true' };
+    case 5:
+      return { ...base, K8sClusterTemplate: 'baseline:v2.0.2' };
+    case 6:
+      return base;
+    case 7:
+      return { ...base, K8sEnable: 'false' };
+    case 8:
+      return { ...base, OSProfile: 'ubuntu-22.04-lts-generic', K8sEnable: 'FALSE', Secure: 'false' };
+    default:
+      return {
+        ...base,
+        UUID: `0000${String(i).padStart(4, '0')}-aaaa-4bbb-8ccc-${String(i).padStart(12, '0')}`,
+        OSProfile: 'microvisor-nonrt',
+      };
   }
 }
 
@@ -68,14 +88,24 @@ describe('edge-orch host import', () => {
   afterAll(async () => server?.close());
 
   it('registers, provisions and clusters every row and prints the per-step summary', async () => {
-    const file = writeCsv('all-good.csv', Array.from({ length: 12 }, (_, i) => ({
-      Serial: `GOOD-${i}`, Metadata: 'batch=good', ...(i % 2 ? { OSProfile: 'ubuntu-22.04-lts-generic', K8sClusterTemplate: 'baseline:v2.0.2' } : {}),
-    })));
+    const file = writeCsv(
+      'all-good.csv',
+      Array.from({ length: 12 }, (_, i) => ({
+        Serial: `GOOD-${i}`,
+        Metadata: 'batch=good',
+        ...(i % 2 ? { OSProfile: 'ubuntu-22.04-lts-generic', K8sClusterTemplate: 'baseline:v2.0.2' } : {}),
+      })),
+    );
     const { code, stdout, stderr } = await cli('host', 'import', file, '--auto-provision', ...DEFAULTS);
     expect(stderr).toMatch(/^registration job \S+: 12 hosts \(register, provision, cluster\)\n/);
     expect(stderr).toContain('registering: 12/12 done, 12 succeeded, 0 failed');
     expect(code).toBe(0);
-    expect(stdout.trim().split('\n').map((l) => l.split(/\s{2,}/))).toEqual([
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s{2,}/)),
+    ).toEqual([
       ['STEP', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'COMPENSATED'],
       ['register-host', '12', '0', '0', '0'],
       ['create-instance', '12', '0', '0', '0'],
@@ -84,13 +114,18 @@ describe('edge-orch host import', () => {
     ]);
     expect(existsSync(join(dir, 'all-good.failed.csv'))).toBe(false);
     const { stdout: listed } = await cli('host', 'list', '--label', 'batch=good', '-o', 'json');
-    expect((JSON.parse(listed) as { serial: string }[]).map((h) => h.serial).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `GOOD-${i}`).sort());
+    expect((JSON.parse(listed) as { serial: string }[]).map((h) => h.serial).sort()).toEqual(
+      Array.from({ length: 12 }, (_, i) => `GOOD-${i}`).sort(),
+    );
   });
 
   it('prints every row problem with its line and column and sends nothing', async () => {
     const before = await hostSerials();
     const file = join(dir, 'broken.csv');
-    writeFileSync(file, `\uFEFF${HEADER}\r\n${csvLine({ Serial: 'BAD-1', UUID: 'abc' })}\r\n"BAD-2",,,"two\r\nlines",,,,,,,,,\r\n${csvLine({ Serial: 'BAD-1' })}\r\n${csvLine({ Serial: 'BAD-4', K8sConfig: 'role:worker' })}\r\n`);
+    writeFileSync(
+      file,
+      `\uFEFF${HEADER}\r\n${csvLine({ Serial: 'BAD-1', UUID: 'abc' })}\r\n"BAD-2",,,"two\r\nlines",,,,,,,,,\r\n${csvLine({ Serial: 'BAD-1' })}\r\n${csvLine({ Serial: 'BAD-4', K8sConfig: 'role:worker' })}\r\n`,
+    );
     const { code, stdout, stderr } = await cli('host', 'import', file, ...DEFAULTS);
     expect(code).toBe(2);
     expect(stdout).toBe('');
@@ -106,16 +141,23 @@ describe('edge-orch host import', () => {
   });
 
   it('checks a mixed 1,000-row file in a dry run without writing anything', async () => {
-    const file = writeCsv('mixed.csv', Array.from({ length: 1000 }, (_, i) => mixedRow(i)));
+    const file = writeCsv(
+      'mixed.csv',
+      Array.from({ length: 1000 }, (_, i) => mixedRow(i)),
+    );
     const before = await hostSerials();
     const { code, stdout, stderr } = await cli('host', 'import', file, ...DEFAULTS, '--dry-run');
-    expect(stderr).toBe('note: Secure is checked for syntax only: edge-orch does not use the EMF columns Secure, RemoteUser, LVMSize, CloudInitMeta (it has no secure boot, remote user, LVM or cloud-init settings)\n');
+    expect(stderr).toBe(
+      'note: Secure is checked for syntax only: edge-orch does not use the EMF columns Secure, RemoteUser, LVMSize, CloudInitMeta (it has no secure boot, remote user, LVM or cloud-init settings)\n',
+    );
     expect(code).toBe(1);
     const lines = stdout.trim().split('\n');
     expect(lines.at(-1)).toBe('dry run: 1000 rows checked, 900 would succeed, 100 would fail; nothing was written');
     const failing = lines.slice(1, -1);
     expect(failing).toHaveLength(100);
-    expect(failing[0]).toMatch(/^5\s+MIX-0003\s+-\s+create-cluster\s+K3sVersionMismatch: template baseline-k3s:v0\.0\.10 needs K3s v1\.33\.5\+k3s1 but OS profile microvisor-nonrt embeds K3s v1\.32\.4\+k3s1$/);
+    expect(failing[0]).toMatch(
+      /^5\s+MIX-0003\s+-\s+create-cluster\s+K3sVersionMismatch: template baseline-k3s:v0\.0\.10 needs K3s v1\.33\.5\+k3s1 but OS profile microvisor-nonrt embeds K3s v1\.32\.4\+k3s1$/,
+    );
     expect(await hostSerials()).toEqual(before);
     expect(existsSync(join(dir, 'mixed.failed.csv'))).toBe(false);
   });
@@ -124,7 +166,9 @@ describe('edge-orch host import', () => {
     const file = join(dir, 'mixed.csv');
     const { code, stdout, stderr } = await cli('host', 'import', file, ...DEFAULTS, '-o', 'json');
     expect(code).toBe(1);
-    expect(stderr).toMatch(/registration job \S+: 800 hosts \(register, provision, cluster\)\nregistration job \S+: 100 hosts \(register, provision\)\nregistration job \S+: 100 hosts \(register only\)\n/);
+    expect(stderr).toMatch(
+      /registration job \S+: 800 hosts \(register, provision, cluster\)\nregistration job \S+: 100 hosts \(register, provision\)\nregistration job \S+: 100 hosts \(register only\)\n/,
+    );
     const report = JSON.parse(stdout);
     expect(report.totals).toEqual({ hosts: 1000, succeeded: 900, failed: 100 });
     expect(report.steps).toEqual([
@@ -137,10 +181,12 @@ describe('edge-orch host import', () => {
     const failedText = readFileSync(report.failedRowsFile, 'utf8');
     const [header, ...failed] = parse(failedText) as string[][];
     expect(header).toEqual([...HOST_CSV_COLUMNS]);
-    const expected = Array.from({ length: 1000 }, (_, i) => i).filter((i) => i % 10 === 3).map((i) => {
-      const cells = mixedRow(i);
-      return HOST_CSV_COLUMNS.map((c) => (c === 'Error - do not fill' ? MISMATCH : cells[c] ?? ''));
-    });
+    const expected = Array.from({ length: 1000 }, (_, i) => i)
+      .filter((i) => i % 10 === 3)
+      .map((i) => {
+        const cells = mixedRow(i);
+        return HOST_CSV_COLUMNS.map((c) => (c === 'Error - do not fill' ? MISMATCH : (cells[c] ?? '')));
+      });
     expect(failed).toEqual(expected);
 
     const fixed = join(dir, 'mixed.fixed.csv');

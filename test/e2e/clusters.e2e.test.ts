@@ -72,11 +72,18 @@ let registeredAt = 0;
 const readyAfterMs = new Map<string, number>();
 const finalClusters = new Map<string, { phase: string; message: string }>();
 
-const sha256 = async (path: string): Promise<string> => createHash('sha256').update(await readFile(path)).digest('hex');
+const sha256 = async (path: string): Promise<string> =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 const hostBy = (role: Role): Host => hosts.find((h) => h.role === role)!;
 const seconds = (ms: number | null): string => `${((ms ?? 0) / 1000).toFixed(1)} s`;
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, { timeoutMs = 60_000, intervalMs = 200 } = {}): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | null | false>,
+  { timeoutMs = 60_000, intervalMs = 200 } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -87,7 +94,11 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined | nul
 }
 
 async function agentLogs(): Promise<string> {
-  const logs = await Promise.all(hosts.map(async (h) => `--- ${h.name} (${h.agent.namespace}, ${h.agent.address})\n${(await h.agent.log()).split('\n').slice(-15).join('\n')}`));
+  const logs = await Promise.all(
+    hosts.map(
+      async (h) => `--- ${h.name} (${h.agent.namespace}, ${h.agent.address})\n${(await h.agent.log()).split('\n').slice(-15).join('\n')}`,
+    ),
+  );
   return logs.join('\n');
 }
 
@@ -97,7 +108,8 @@ async function hostState(name: string): Promise<string | undefined> {
 }
 
 beforeAll(async () => {
-  if (process.getuid?.() !== 0) throw new Error('the end-to-end test needs root (network namespaces, mounts, rpm, dnf); run the suite as root');
+  if (process.getuid?.() !== 0)
+    throw new Error('the end-to-end test needs root (network namespaces, mounts, rpm, dnf); run the suite as root');
   dir = await mkdtemp(join(tmpdir(), 'edge-orch-e2e-'));
   await mkdir(join(dir, 'images'), { recursive: true });
   await mkdir(join(dir, 'operator'), { recursive: true });
@@ -105,64 +117,119 @@ beforeAll(async () => {
   network = createTestNetwork();
 
   // The EMT image with the real `edge-orch emt` commands; the operator's CLI keeps its login in the test directory.
-  images = await prepareImageRoots(join(dir, 'images'), { emtVersion: EMT_VERSION, cli: createEdgeOrchCli({ home: join(dir, 'operator'), cwd: join(dir, 'images') }) });
+  images = await prepareImageRoots(join(dir, 'images'), {
+    emtVersion: EMT_VERSION,
+    cli: createEdgeOrchCli({ home: join(dir, 'operator'), cwd: join(dir, 'images') }),
+  });
   emtImageSnapshot = await snapshotImageRoot(images.emt);
   await writeStandinMirror(join(dir, 'mirror'), { versions: [DOWNLOAD_VERSION] });
   mirror = await startCountingMirror({ dir: join(dir, 'mirror'), host: network.mirrorAddress });
 
-  server = await startServer(loadServerConfig({ dataDir: join(dir, 'server'), host: network.serverAddress, port: 0, logLevel: 'warn', mirrorUrl: mirror.url }, {}));
+  server = await startServer(
+    loadServerConfig({ dataDir: join(dir, 'server'), host: network.serverAddress, port: 0, logLevel: 'warn', mirrorUrl: mirror.url }, {}),
+  );
   cli = createEdgeOrchCli({ home: join(dir, 'operator') });
   await cli.ok(['login', '--server', server.url, '--token-file', server.adminTokenFile!]);
   api = createE2eApi({ serverUrl: server.url, token: (await readFile(server.adminTokenFile!, 'utf8')).trim() });
 
   await cli.ok(['osprofile', 'import', images.emtManifest, images.ubuntuManifest]);
-  await cli.ok(['template', 'import', ...['baseline-k3s-v0.0.4.json', 'baseline-k3s-v0.0.10.json'].map((f) => join(FORMATS_DIR, 'templates', f))]);
+  await cli.ok([
+    'template',
+    'import',
+    ...['baseline-k3s-v0.0.4.json', 'baseline-k3s-v0.0.10.json'].map((f) => join(FORMATS_DIR, 'templates', f)),
+  ]);
   const { token: enrollToken } = await api.expect<{ token: string }>([201], 'POST', '/enrollment-tokens', { name: 'e2e' });
 
   // Each host gets its own copy of its image root; one EMT copy gets a corrupted air-gap image.
   for (const spec of SPECS) {
     const root = join(dir, 'hosts', spec.serial);
-    await cp(spec.image === 'emt' ? images.emt : images.ubuntu, root, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    await cp(spec.image === 'emt' ? images.emt : images.ubuntu, root, {
+      recursive: true,
+      verbatimSymlinks: true,
+      preserveTimestamps: true,
+    });
     if (spec.role === 'corrupt') await writeFile(join(root, images.embedded.airgapImage), 'corrupted air-gap image\n');
     const { namespace, address } = network.addHost({ canReachMirror: spec.image !== 'emt' });
-    const agent = startEmulatedHost({ namespace, address, root, uuid: spec.uuid, serial: spec.serial, serverUrl: server.url, enrollToken, logFile: join(dir, 'logs', `${spec.serial}.log`) });
+    const agent = startEmulatedHost({
+      namespace,
+      address,
+      root,
+      uuid: spec.uuid,
+      serial: spec.serial,
+      serverUrl: server.url,
+      enrollToken,
+      logFile: join(dir, 'logs', `${spec.serial}.log`),
+    });
     hosts.push({ ...spec, name: `host-${spec.serial}`, agent, cluster: `${spec.serial}-cluster` });
   }
   // The hosts are up and waiting to be registered before anyone registers them.
-  await waitFor('every agent to ask to enroll', async () => (await Promise.all(hosts.map(async (h) => (await h.agent.log()).includes('"msg":"enrolling"')))).every(Boolean), { timeoutMs: 60_000 })
-    .catch(async (error) => {
-      throw new Error(`${(error as Error).message}\n${await agentLogs()}`);
-    });
+  await waitFor(
+    'every agent to ask to enroll',
+    async () => (await Promise.all(hosts.map(async (h) => (await h.agent.log()).includes('"msg":"enrolling"')))).every(Boolean),
+    { timeoutMs: 60_000 },
+  ).catch(async (error) => {
+    throw new Error(`${(error as Error).message}\n${await agentLogs()}`);
+  });
 
   registeredAt = Date.now();
-  const imported = await registerHosts({ cli, dir, hosts: hosts.map((h) => ({
-    serial: h.serial, uuid: h.uuid, cluster: h.cluster,
-    osProfile: h.image === 'emt' ? images.emtProfile : images.ubuntuProfile,
-    template: h.image === 'emt' ? 'baseline-k3s:v0.0.4' : 'baseline-k3s:v0.0.10',
-  })) });
+  const imported = await registerHosts({
+    cli,
+    dir,
+    hosts: hosts.map((h) => ({
+      serial: h.serial,
+      uuid: h.uuid,
+      cluster: h.cluster,
+      osProfile: h.image === 'emt' ? images.emtProfile : images.ubuntuProfile,
+      template: h.image === 'emt' ? 'baseline-k3s:v0.0.4' : 'baseline-k3s:v0.0.10',
+    })),
+  });
   expect(imported.totals).toEqual({ hosts: hosts.length, succeeded: hosts.length, failed: 0 });
 
   const settled = new Set(['ready', 'failed']);
-  await waitFor('every cluster to become ready (or fail)', async () => {
-    const { items } = await api.expect<{ items: { name: string; phase: string; message: string }[] }>([200], 'GET', '/clusters?limit=100');
-    for (const cluster of items) {
-      if (cluster.phase === 'ready' && !readyAfterMs.has(cluster.name)) readyAfterMs.set(cluster.name, Date.now() - registeredAt);
-      finalClusters.set(cluster.name, cluster);
-    }
-    return hosts.every((h) => settled.has(finalClusters.get(h.cluster)?.phase ?? ''));
-  }, { timeoutMs: 90_000 }).catch(async (error) => {
+  await waitFor(
+    'every cluster to become ready (or fail)',
+    async () => {
+      const { items } = await api.expect<{ items: { name: string; phase: string; message: string }[] }>(
+        [200],
+        'GET',
+        '/clusters?limit=100',
+      );
+      for (const cluster of items) {
+        if (cluster.phase === 'ready' && !readyAfterMs.has(cluster.name)) readyAfterMs.set(cluster.name, Date.now() - registeredAt);
+        finalClusters.set(cluster.name, cluster);
+      }
+      return hosts.every((h) => settled.has(finalClusters.get(h.cluster)?.phase ?? ''));
+    },
+    { timeoutMs: 90_000 },
+  ).catch(async (error) => {
     throw new Error(`${(error as Error).message}\nclusters: ${JSON.stringify([...finalClusters.values()])}\n${await agentLogs()}`);
   });
 
   // Registration-to-ready: from the start of `edge-orch host import` to the cluster's ready phase seen by the API.
-  const ready = hosts.filter((h) => readyAfterMs.has(h.cluster)).map((h) => ({ host: h.name, image: h.image, cluster: h.cluster, registrationToReadyMs: readyAfterMs.get(h.cluster)! }));
+  const ready = hosts
+    .filter((h) => readyAfterMs.has(h.cluster))
+    .map((h) => ({ host: h.name, image: h.image, cluster: h.cluster, registrationToReadyMs: readyAfterMs.get(h.cluster)! }));
   const all = ready.map((r) => r.registrationToReadyMs).sort((a, b) => a - b);
-  const median = all.length === 0 ? null : all.length % 2 === 1 ? all[(all.length - 1) / 2]! : Math.round((all[all.length / 2 - 1]! + all[all.length / 2]!) / 2);
-  const summary = { hosts: hosts.length, ready: ready.length, medianMs: median, maxMs: all.at(-1) ?? null, measuredFrom: 'start of edge-orch host import', perHost: ready };
+  const median =
+    all.length === 0
+      ? null
+      : all.length % 2 === 1
+        ? all[(all.length - 1) / 2]!
+        : Math.round((all[all.length / 2 - 1]! + all[all.length / 2]!) / 2);
+  const summary = {
+    hosts: hosts.length,
+    ready: ready.length,
+    medianMs: median,
+    maxMs: all.at(-1) ?? null,
+    measuredFrom: 'start of edge-orch host import',
+    perHost: ready,
+  };
   await mkdir(join(TIMINGS_FILE, '..'), { recursive: true });
   await writeFile(TIMINGS_FILE, `${JSON.stringify(summary, null, 2)}\n`);
   console.log(`registration-to-ready: ${ready.map((r) => `${r.host} ${seconds(r.registrationToReadyMs)}`).join(', ')}`);
-  console.log(`registration-to-ready over ${ready.length} clusters: median ${seconds(summary.medianMs)}, max ${seconds(summary.maxMs)} (${TIMINGS_FILE})`);
+  console.log(
+    `registration-to-ready over ${ready.length} clusters: median ${seconds(summary.medianMs)}, max ${seconds(summary.maxMs)} (${TIMINGS_FILE})`,
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -185,14 +252,20 @@ describe('clusters on emulated hosts, end to end', () => {
     }
     expect(finalClusters.get(hostBy('keep').cluster)?.message).toMatch(/^K3s v1\.32\.4\+k3s1 is ready \(air-gapped\)/);
     expect(finalClusters.get(hostBy('download').cluster)?.message).toMatch(/^K3s v1\.33\.5\+k3s1 is ready \(download\)/);
-    for (const host of hosts.filter((h) => h.role !== 'corrupt')) expect({ host: host.name, state: await hostState(host.name) }).toEqual({ host: host.name, state: 'in-cluster' });
+    for (const host of hosts.filter((h) => h.role !== 'corrupt'))
+      expect({ host: host.name, state: await hostState(host.name) }).toEqual({ host: host.name, state: 'in-cluster' });
   });
 
   it('never lets an EMT host download anything from the mirror, while Ubuntu hosts fetch K3s there', () => {
-    for (const host of hosts.filter((h) => h.image === 'emt')) expect({ host: host.name, served: mirror.served.get(host.agent.address) ?? null }).toEqual({ host: host.name, served: null });
+    for (const host of hosts.filter((h) => h.image === 'emt'))
+      expect({ host: host.name, served: mirror.served.get(host.agent.address) ?? null }).toEqual({ host: host.name, served: null });
     for (const host of hosts.filter((h) => h.image === 'ubuntu')) {
       const served = mirror.served.get(host.agent.address);
-      expect(served?.paths).toEqual(['/k3s/install.sh', `/k3s/download/${DOWNLOAD_VERSION}/sha256sum-amd64.txt`, `/k3s/download/${DOWNLOAD_VERSION}/k3s`]);
+      expect(served?.paths).toEqual([
+        '/k3s/install.sh',
+        `/k3s/download/${DOWNLOAD_VERSION}/sha256sum-amd64.txt`,
+        `/k3s/download/${DOWNLOAD_VERSION}/k3s`,
+      ]);
       expect(served!.bytes).toBeGreaterThan(0);
     }
   });
@@ -216,14 +289,24 @@ describe('clusters on emulated hosts, end to end', () => {
     expect(existsSync(join(host.agent.root, 'etc/rancher/k3s/config.yaml'))).toBe(false);
   });
 
-  it('deletes a cluster: K3s state goes, the RPM\'s files stay byte-identical, and the host is provisioned again', async () => {
+  it("deletes a cluster: K3s state goes, the RPM's files stay byte-identical, and the host is provisioned again", async () => {
     const host = hostBy('delete');
     const rpmFiles = Object.values(images.embedded);
     const before = Object.fromEntries(await Promise.all(rpmFiles.map(async (p) => [p, await sha256(join(images.emt, p))])));
     await api.expect([202], 'DELETE', `/clusters/${host.cluster}`);
-    await waitFor(`cluster ${host.cluster} to be deleted`, async () => (await api.call('GET', `/clusters/${host.cluster}`)).status === 404, { timeoutMs: 30_000 });
-    for (const path of rpmFiles) expect({ path, sha256: await sha256(join(host.agent.root, path)) }).toEqual({ path, sha256: before[path] });
-    for (const path of ['etc/rancher/k3s', 'var/lib/rancher/k3s/server', 'var/lib/rancher/k3s/edge-orch', 'etc/systemd/system/k3s.service']) {
+    await waitFor(
+      `cluster ${host.cluster} to be deleted`,
+      async () => (await api.call('GET', `/clusters/${host.cluster}`)).status === 404,
+      { timeoutMs: 30_000 },
+    );
+    for (const path of rpmFiles)
+      expect({ path, sha256: await sha256(join(host.agent.root, path)) }).toEqual({ path, sha256: before[path] });
+    for (const path of [
+      'etc/rancher/k3s',
+      'var/lib/rancher/k3s/server',
+      'var/lib/rancher/k3s/edge-orch',
+      'etc/systemd/system/k3s.service',
+    ]) {
       expect({ path, exists: existsSync(join(host.agent.root, path)) }).toEqual({ path, exists: false });
     }
     await waitFor(`host ${host.name} to be provisioned`, async () => (await hostState(host.name)) === 'provisioned', { timeoutMs: 15_000 });
@@ -233,7 +316,11 @@ describe('clusters on emulated hosts, end to end', () => {
     const host = hostBy('deauthorize');
     const { items } = await api.expect<{ items: { id: string; name: string }[] }>([200], 'GET', '/hosts?limit=100');
     await api.expect([200], 'POST', `/hosts/${items.find((i) => i.name === host.name)!.id}/deauthorize`);
-    await waitFor(`cluster ${host.cluster} to be deleted`, async () => (await api.call('GET', `/clusters/${host.cluster}`)).status === 404, { timeoutMs: 30_000 });
+    await waitFor(
+      `cluster ${host.cluster} to be deleted`,
+      async () => (await api.call('GET', `/clusters/${host.cluster}`)).status === 404,
+      { timeoutMs: 30_000 },
+    );
     expect(existsSync(join(host.agent.root, 'etc/rancher/k3s'))).toBe(false);
   });
 
@@ -251,7 +338,9 @@ describe('clusters on emulated hosts, end to end', () => {
     // Every EMT host, after its whole life (install, failure, deletion, deauthorization), still holds the image
     // byte for byte outside the writable paths.
     expect(HOST_WRITABLE_PATHS).toEqual(expect.arrayContaining(['/etc/rancher', '/var/lib/rancher', '/var/lib/kubelet', '/run']));
-    expect(Object.keys(emtImageSnapshot)).toEqual(expect.arrayContaining(['/usr/local/bin/k3s', '/opt/install.sh', '/etc/edge-orch/image-manifest.json']));
+    expect(Object.keys(emtImageSnapshot)).toEqual(
+      expect.arrayContaining(['/usr/local/bin/k3s', '/opt/install.sh', '/etc/edge-orch/image-manifest.json']),
+    );
     for (const emt of hosts.filter((h) => h.image === 'emt')) {
       expect({ host: emt.name, root: await snapshotImageRoot(emt.agent.root) }).toEqual({ host: emt.name, root: emtImageSnapshot });
     }

@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeK3sAddonsPackage, computeK3sPackage, computeK3sSelinuxPackage } from '../../src/domain/emt-package.ts';
-import { fromRpmVersion } from '../../src/domain/k8s-version.ts';
+import { computeK3sAddonsPackage, computeK3sPackage, computeK3sSelinuxPackage } from '../../src/domain/emt/k3s-package.ts';
+import { fromRpmVersion } from '../../src/domain/compatibility/k8s-version.ts';
 import { buildPackage } from '../../src/emt/build-package.ts';
 import { writePackageSpec } from '../../src/emt/write-spec.ts';
 import { createWorkspace, runCli, sha256, snapshotDir, type Workspace } from './support/emt-workspace.ts';
@@ -31,7 +31,11 @@ describe('building the K3s packages', { timeout: 90_000 }, () => {
   beforeAll(async () => {
     ws = await createWorkspace('v1.32.4+k3s1');
     repo = join(ws.dir, 'repo');
-    await writePackageSpec({ pkg: computeK3sPackage({ version: 'v1.32.4+k3s1', arch: 'amd64' }), sourcesDir: ws.sources, outDir: join(ws.dir, 'SPECS/k3s') });
+    await writePackageSpec({
+      pkg: computeK3sPackage({ version: 'v1.32.4+k3s1', arch: 'amd64' }),
+      sourcesDir: ws.sources,
+      outDir: join(ws.dir, 'SPECS/k3s'),
+    });
     const built = await buildPackage({ specDir: join(ws.dir, 'SPECS/k3s'), sourcesDir: ws.sources, repoDir: repo });
     k3sRpm = built.rpms[0]!;
   });
@@ -69,10 +73,12 @@ describe('building the K3s packages', { timeout: 90_000 }, () => {
   it('carries the air-gap tarball, the binary and the install script byte for byte', () => {
     const payload = extractRpm(k3sRpm);
     try {
-      expect(readFileSync(join(payload, 'var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst')))
-        .toEqual(readFileSync(ws.standins.airgapImages[0]!.path));
-      expect(sha256(readFileSync(join(payload, 'var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst'))))
-        .toBe(ws.standins.airgapImages[0]!.sha256);
+      expect(readFileSync(join(payload, 'var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst'))).toEqual(
+        readFileSync(ws.standins.airgapImages[0]!.path),
+      );
+      expect(sha256(readFileSync(join(payload, 'var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst')))).toBe(
+        ws.standins.airgapImages[0]!.sha256,
+      );
       expect(sha256(readFileSync(join(payload, 'usr/local/bin/k3s')))).toBe(ws.standins.k3s.sha256);
       expect(sha256(readFileSync(join(payload, 'opt/install.sh')))).toBe(ws.standins.installScript.sha256);
     } finally {
@@ -88,7 +94,11 @@ describe('building the K3s packages', { timeout: 90_000 }, () => {
   });
 
   it('builds the SELinux policy package without Requires a local repository cannot satisfy', async () => {
-    await writePackageSpec({ pkg: computeK3sSelinuxPackage({ version: '1.6.stable.1' }), sourcesDir: ws.sources, outDir: join(ws.dir, 'SPECS/k3s-selinux') });
+    await writePackageSpec({
+      pkg: computeK3sSelinuxPackage({ version: '1.6.stable.1' }),
+      sourcesDir: ws.sources,
+      outDir: join(ws.dir, 'SPECS/k3s-selinux'),
+    });
     const { rpms } = await buildPackage({ specDir: join(ws.dir, 'SPECS/k3s-selinux'), sourcesDir: ws.sources, repoDir: repo });
     expect(rpms).toEqual([join(repo, 'k3s-selinux-1.6.stable.1-1.noarch.rpm')]);
     expect(rpmQuery('-qlp', rpms[0]!).trim()).toBe('/usr/share/selinux/packages/k3s.pp');
@@ -101,9 +111,17 @@ describe('building the K3s packages', { timeout: 90_000 }, () => {
     mkdirSync(sources);
     writeFileSync(join(sources, 'ingress-images.tar.zst'), 'images');
     writeFileSync(join(sources, 'traefik-34.2.1.tgz'), 'chart');
-    const pkg = computeK3sAddonsPackage({ name: 'ingress', version: 'v1.32.4+k3s1', sourceFiles: ['ingress-images.tar.zst', 'traefik-34.2.1.tgz'] });
+    const pkg = computeK3sAddonsPackage({
+      name: 'ingress',
+      version: 'v1.32.4+k3s1',
+      sourceFiles: ['ingress-images.tar.zst', 'traefik-34.2.1.tgz'],
+    });
     await writePackageSpec({ pkg, sourcesDir: sources, outDir: join(ws.dir, 'SPECS/k3s-addons-ingress') });
-    const { rpms } = await buildPackage({ specDir: join(ws.dir, 'SPECS/k3s-addons-ingress'), sourcesDir: sources, repoDir: join(ws.dir, 'addon-repo') });
+    const { rpms } = await buildPackage({
+      specDir: join(ws.dir, 'SPECS/k3s-addons-ingress'),
+      sourcesDir: sources,
+      repoDir: join(ws.dir, 'addon-repo'),
+    });
     expect(rpmQuery('-qlp', rpms[0]!).trim().split('\n')).toEqual([
       '/var/lib/rancher/k3s/agent/images/ingress-images.tar.zst',
       '/var/lib/rancher/k3s/server/static/charts/traefik-34.2.1.tgz',
@@ -117,9 +135,13 @@ describe('building the K3s packages', { timeout: 90_000 }, () => {
     const wrong = Buffer.from('not the air-gap images');
     writeFileSync(join(tampered, 'k3s-airgap-images-amd64.tar.zst'), wrong);
     const before = snapshotDir(repo);
-    const { code, stderr } = await runCli(['emt', 'build', '--spec', 'SPECS/k3s', '--sources', 'tampered', '--repo', 'repo'], { cwd: ws.dir });
+    const { code, stderr } = await runCli(['emt', 'build', '--spec', 'SPECS/k3s', '--sources', 'tampered', '--repo', 'repo'], {
+      cwd: ws.dir,
+    });
     expect(code).toBe(1);
-    expect(stderr).toBe(`error: source k3s-airgap-images-amd64.tar.zst in tampered has sha256 ${sha256(wrong)}, expected ${ws.standins.airgapImages[0]!.sha256} (from ${join(ws.dir, 'SPECS/k3s/k3s.signatures.json')}); nothing was built (field: sources/k3s-airgap-images-amd64.tar.zst)\n`);
+    expect(stderr).toBe(
+      `error: source k3s-airgap-images-amd64.tar.zst in tampered has sha256 ${sha256(wrong)}, expected ${ws.standins.airgapImages[0]!.sha256} (from ${join(ws.dir, 'SPECS/k3s/k3s.signatures.json')}); nothing was built (field: sources/k3s-airgap-images-amd64.tar.zst)\n`,
+    );
     expect(snapshotDir(repo)).toEqual(before);
   });
 
@@ -128,14 +150,23 @@ describe('building the K3s packages', { timeout: 90_000 }, () => {
     mkdirSync(partial);
     writeFileSync(join(partial, 'k3s'), readFileSync(join(ws.sources, 'k3s')));
     const before = snapshotDir(repo);
-    await expect(buildPackage({ specDir: join(ws.dir, 'SPECS/k3s'), sourcesDir: partial, repoDir: repo }))
-      .rejects.toMatchObject({ code: 'InvalidField', field: 'sources/install.sh', detail: expect.stringContaining(`source install.sh is missing from ${partial}`) });
+    await expect(buildPackage({ specDir: join(ws.dir, 'SPECS/k3s'), sourcesDir: partial, repoDir: repo })).rejects.toMatchObject({
+      code: 'InvalidField',
+      field: 'sources/install.sh',
+      detail: expect.stringContaining(`source install.sh is missing from ${partial}`),
+    });
     expect(snapshotDir(repo)).toEqual(before);
   });
 
   it.each([
-    [['--version', 'v1.32.4+k3s1', '--arch', 'x86_64'], 'error: --arch "x86_64" is not a supported architecture; expected one of amd64, arm64 (field: --arch)\n'],
-    [['--version', '1.32.4', '--arch', 'amd64'], 'error: --version "1.32.4" is not a Kubernetes version; expected v<major>.<minor>.<patch>+k3s<N> or v<major>.<minor>.<patch>+rke2r<N>, for example v1.32.4+k3s1 (field: --version)\n'],
+    [
+      ['--version', 'v1.32.4+k3s1', '--arch', 'x86_64'],
+      'error: --arch "x86_64" is not a supported architecture; expected one of amd64, arm64 (field: --arch)\n',
+    ],
+    [
+      ['--version', '1.32.4', '--arch', 'amd64'],
+      'error: --version "1.32.4" is not a Kubernetes version; expected v<major>.<minor>.<patch>+k3s<N> or v<major>.<minor>.<patch>+rke2r<N>, for example v1.32.4+k3s1 (field: --version)\n',
+    ],
   ])('refuses spec k3s %j with a precise error and writes nothing', async (args, message) => {
     const { code, stderr } = await runCli(['emt', 'spec', 'k3s', ...args, '--sources', 'sources', '--out', 'SPECS/bad'], { cwd: ws.dir });
     expect({ code, stderr }).toEqual({ code: 1, stderr: message });
@@ -144,8 +175,13 @@ describe('building the K3s packages', { timeout: 90_000 }, () => {
 
   it('refuses a SPEC when a source is missing and leaves an existing SPEC directory as it was', async () => {
     const before = snapshotDir(join(ws.dir, 'SPECS/k3s'));
-    await expect(writePackageSpec({ pkg: computeK3sPackage({ version: 'v1.32.5+k3s1', arch: 'amd64' }), sourcesDir: join(ws.dir, 'partial'), outDir: join(ws.dir, 'SPECS/k3s') }))
-      .rejects.toMatchObject({ field: 'sources/install.sh' });
+    await expect(
+      writePackageSpec({
+        pkg: computeK3sPackage({ version: 'v1.32.5+k3s1', arch: 'amd64' }),
+        sourcesDir: join(ws.dir, 'partial'),
+        outDir: join(ws.dir, 'SPECS/k3s'),
+      }),
+    ).rejects.toMatchObject({ field: 'sources/install.sh' });
     expect(snapshotDir(join(ws.dir, 'SPECS/k3s'))).toEqual(before);
   });
 });

@@ -6,10 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeK3sPackage, computeK3sSelinuxPackage } from '../../src/domain/emt-package.ts';
-import { HOST_MANIFEST_PATH } from '../../src/domain/host-root.ts';
-import type { ImageManifest } from '../../src/domain/image-manifest.ts';
-import { parseOsProfileDocument } from '../../src/domain/os-profile.ts';
+import { computeK3sPackage, computeK3sSelinuxPackage } from '../../src/domain/emt/k3s-package.ts';
+import { HOST_MANIFEST_PATH } from '../../src/domain/bootstrap/host-root.ts';
+import type { ImageManifest } from '../../src/domain/inventory/image-manifest.ts';
+import { parseOsProfileDocument } from '../../src/domain/inventory/os-profile.ts';
 import { buildPackage } from '../../src/emt/build-package.ts';
 import { composeImage } from '../../src/emt/compose-image.ts';
 import { writePackageSpec } from '../../src/emt/write-spec.ts';
@@ -17,7 +17,10 @@ import { writeStandinSources } from '../standins/standin-sources.ts';
 import { createWorkspace, EDGE_IMAGE_CONFIG, NO_K3S_CONFIG, sha256, snapshotDir, type Workspace } from './support/emt-workspace.ts';
 
 const K3S_LIST = '{\n    "packages": [\n        "k3s",\n        "k3s-selinux"\n    ]\n}\n';
-const WITH_K3S = EDGE_IMAGE_CONFIG.replace('"packagelists/ssh-server.json"\n', '"packagelists/ssh-server.json",\n                "packagelists/k3s.json"\n');
+const WITH_K3S = EDGE_IMAGE_CONFIG.replace(
+  '"packagelists/ssh-server.json"\n',
+  '"packagelists/ssh-server.json",\n                "packagelists/k3s.json"\n',
+);
 
 describe('composing an EMT image', { timeout: 90_000 }, () => {
   let ws: Workspace;
@@ -27,7 +30,11 @@ describe('composing an EMT image', { timeout: 90_000 }, () => {
   const rootfs = (): string => join(out, 'rootfs');
 
   async function specAndBuild(version: string): Promise<void> {
-    await writePackageSpec({ pkg: computeK3sPackage({ version, arch: 'amd64' }), sourcesDir: ws.sources, outDir: join(ws.dir, 'SPECS/k3s') });
+    await writePackageSpec({
+      pkg: computeK3sPackage({ version, arch: 'amd64' }),
+      sourcesDir: ws.sources,
+      outDir: join(ws.dir, 'SPECS/k3s'),
+    });
     await buildPackage({ specDir: join(ws.dir, 'SPECS/k3s'), sourcesDir: ws.sources, repoDir: repo });
   }
 
@@ -37,9 +44,19 @@ describe('composing an EMT image', { timeout: 90_000 }, () => {
     repo = join(ws.dir, 'repo');
     out = join(ws.dir, 'build/edge-image');
     await specAndBuild('v1.32.4+k3s1');
-    await writePackageSpec({ pkg: computeK3sSelinuxPackage({ version: '1.6.stable.1' }), sourcesDir: ws.sources, outDir: join(ws.dir, 'SPECS/k3s-selinux') });
+    await writePackageSpec({
+      pkg: computeK3sSelinuxPackage({ version: '1.6.stable.1' }),
+      sourcesDir: ws.sources,
+      outDir: join(ws.dir, 'SPECS/k3s-selinux'),
+    });
     await buildPackage({ specDir: join(ws.dir, 'SPECS/k3s-selinux'), sourcesDir: ws.sources, repoDir: repo });
-    result = await composeImage({ configFile: join(ws.imageconfigs, 'edge-image.json'), repoDir: repo, outDir: out, name: 'microvisor-nonrt', squashfs: true });
+    result = await composeImage({
+      configFile: join(ws.imageconfigs, 'edge-image.json'),
+      repoDir: repo,
+      outDir: out,
+      name: 'microvisor-nonrt',
+      squashfs: true,
+    });
   });
   afterAll(() => rmSync(ws.dir, { recursive: true, force: true }));
 
@@ -52,15 +69,21 @@ describe('composing an EMT image', { timeout: 90_000 }, () => {
     const file = (path: string): Buffer => readFileSync(join(rootfs(), path));
     expect(sha256(file('/usr/local/bin/k3s'))).toBe(ws.standins.k3s.sha256);
     expect(sha256(file('/opt/install.sh'))).toBe(ws.standins.installScript.sha256);
-    expect(file('/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst')).toEqual(readFileSync(ws.standins.airgapImages[0]!.path));
+    expect(file('/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst')).toEqual(
+      readFileSync(ws.standins.airgapImages[0]!.path),
+    );
     expect(statSync(join(rootfs(), '/usr/local/bin/k3s')).mode & 0o777).toBe(0o755);
     expect(statSync(join(rootfs(), '/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst')).mode & 0o777).toBe(0o644);
     expect(existsSync(join(rootfs(), 'var/cache/dnf'))).toBe(false);
   });
 
   it('keeps an rpm database in the root that knows the package', () => {
-    expect(execFileSync('rpm', ['--root', rootfs(), '--dbpath', '/var/lib/rpm', '-q', 'k3s'], { encoding: 'utf8' })).toBe('k3s-1.32.4_k3s1-1.x86_64\n');
-    expect(execFileSync('rpm', ['--root', rootfs(), '--dbpath', '/var/lib/rpm', '-qf', '/opt/install.sh'], { encoding: 'utf8' })).toBe('k3s-1.32.4_k3s1-1.x86_64\n');
+    expect(execFileSync('rpm', ['--root', rootfs(), '--dbpath', '/var/lib/rpm', '-q', 'k3s'], { encoding: 'utf8' })).toBe(
+      'k3s-1.32.4_k3s1-1.x86_64\n',
+    );
+    expect(execFileSync('rpm', ['--root', rootfs(), '--dbpath', '/var/lib/rpm', '-qf', '/opt/install.sh'], { encoding: 'utf8' })).toBe(
+      'k3s-1.32.4_k3s1-1.x86_64\n',
+    );
   });
 
   it('writes a manifest whose kubernetes version is the requested upstream string', () => {
@@ -70,13 +93,23 @@ describe('composing an EMT image', { timeout: 90_000 }, () => {
       version: 'v1.32.4+k3s1',
       binaryPath: '/usr/local/bin/k3s',
       installScriptPath: '/opt/install.sh',
-      airgapImages: [{ path: '/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst', sha256: ws.standins.airgapImages[0]!.sha256 }],
+      airgapImages: [
+        { path: '/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst', sha256: ws.standins.airgapImages[0]!.sha256 },
+      ],
       package: { name: 'k3s', version: '1.32.4_k3s1', release: '1' },
     });
-    expect(manifest.Repo.map((r) => `${r.Name} ${r.Version} ${r.Architecture}`)).toEqual(['k3s 1.32.4_k3s1-1 x86_64', 'k3s-selinux 1.6.stable.1-1 noarch']);
+    expect(manifest.Repo.map((r) => `${r.Name} ${r.Version} ${r.Architecture}`)).toEqual([
+      'k3s 1.32.4_k3s1-1 x86_64',
+      'k3s-selinux 1.6.stable.1-1 noarch',
+    ]);
     expect(manifest.image).toMatchObject({ name: 'microvisor-nonrt', version: '3.0', osType: 'immutable', architecture: 'x86_64' });
     const profile = parseOsProfileDocument(readFileSync(join(out, 'manifest.json'), 'utf8'));
-    expect(profile).toMatchObject({ name: 'microvisor-nonrt', osType: 'immutable', source: 'manifest', kubernetes: { version: 'v1.32.4+k3s1' } });
+    expect(profile).toMatchObject({
+      name: 'microvisor-nonrt',
+      osType: 'immutable',
+      source: 'manifest',
+      kubernetes: { version: 'v1.32.4+k3s1' },
+    });
   });
 
   it('packs the root as squashfs and records its file name and sha256', () => {
@@ -85,7 +118,7 @@ describe('composing an EMT image', { timeout: 90_000 }, () => {
     expect(image.imageSha256).toBe(sha256(readFileSync(join(out, 'edge-image.squashfs'))));
   });
 
-  it('writes the same manifest into the image for the agent, without the squashfs\'s own checksum', () => {
+  it("writes the same manifest into the image for the agent, without the squashfs's own checksum", () => {
     const outside = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as ImageManifest;
     const inside = JSON.parse(readFileSync(join(rootfs(), HOST_MANIFEST_PATH), 'utf8')) as ImageManifest;
     const { imageUrl: _url, imageSha256: _sha, ...identity } = outside.image;
@@ -100,7 +133,12 @@ describe('composing an EMT image', { timeout: 90_000 }, () => {
 
   it('writes no kubernetes section when the package lists hold no k3s, and the profile embeds none', async () => {
     const noK3s = join(ws.dir, 'build/no-k3s');
-    const composed = await composeImage({ configFile: join(ws.imageconfigs, 'no-k3s.json'), repoDir: repo, outDir: noK3s, osType: 'mutable' });
+    const composed = await composeImage({
+      configFile: join(ws.imageconfigs, 'no-k3s.json'),
+      repoDir: repo,
+      outDir: noK3s,
+      osType: 'mutable',
+    });
     expect(composed.installed).toEqual(['k3s-selinux']);
     const text = readFileSync(join(noK3s, 'manifest.json'), 'utf8');
     expect('kubernetes' in JSON.parse(text)).toBe(false);
@@ -111,15 +149,20 @@ describe('composing an EMT image', { timeout: 90_000 }, () => {
   it('stops on an image config that is not JSON and leaves the previous image as it was', async () => {
     writeFileSync(join(ws.imageconfigs, 'broken.json'), '{"SystemConfigs": [}');
     const before = snapshotDir(join(ws.dir, 'build'));
-    await expect(composeImage({ configFile: join(ws.imageconfigs, 'broken.json'), repoDir: repo, outDir: out }))
-      .rejects.toMatchObject({ code: 'MalformedDocument', detail: `${join(ws.imageconfigs, 'broken.json')} is not JSON: expected a value, found "}" at line 1 column 20 (position 19)` });
+    await expect(composeImage({ configFile: join(ws.imageconfigs, 'broken.json'), repoDir: repo, outDir: out })).rejects.toMatchObject({
+      code: 'MalformedDocument',
+      detail: `${join(ws.imageconfigs, 'broken.json')} is not JSON: expected a value, found "}" at line 1 column 20 (position 19)`,
+    });
     expect(snapshotDir(join(ws.dir, 'build'))).toEqual(before);
   });
 
   it('stops on a package list the config names but that does not exist, naming it', async () => {
     writeFileSync(join(ws.imageconfigs, 'missing-list.json'), '{"SystemConfigs": [{"PackageLists": ["packagelists/nope.json"]}]}');
-    await expect(composeImage({ configFile: join(ws.imageconfigs, 'missing-list.json'), repoDir: repo, outDir: join(ws.dir, 'build/missing') }))
-      .rejects.toThrow(`${join(ws.imageconfigs, 'missing-list.json')} names package list packagelists/nope.json, but ${join(ws.imageconfigs, 'packagelists/nope.json')} cannot be read`);
+    await expect(
+      composeImage({ configFile: join(ws.imageconfigs, 'missing-list.json'), repoDir: repo, outDir: join(ws.dir, 'build/missing') }),
+    ).rejects.toThrow(
+      `${join(ws.imageconfigs, 'missing-list.json')} names package list packagelists/nope.json, but ${join(ws.imageconfigs, 'packagelists/nope.json')} cannot be read`,
+    );
     expect(existsSync(join(ws.dir, 'build/missing'))).toBe(false);
   });
 
@@ -134,12 +177,20 @@ describe('composing an EMT image', { timeout: 90_000 }, () => {
     expect(existsSync(join(repo, 'k3s-1.32.5_k3s1-1.x86_64.rpm'))).toBe(true);
 
     const squashBefore = readFileSync(join(out, 'edge-image.squashfs'));
-    await composeImage({ configFile: join(ws.imageconfigs, 'edge-image.json'), repoDir: repo, outDir: out, name: 'microvisor-nonrt', squashfs: true });
+    await composeImage({
+      configFile: join(ws.imageconfigs, 'edge-image.json'),
+      repoDir: repo,
+      outDir: out,
+      name: 'microvisor-nonrt',
+      squashfs: true,
+    });
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as ImageManifest;
     expect(manifest.kubernetes?.version).toBe('v1.32.5+k3s1');
     expect(manifest.kubernetes?.airgapImages[0]!.sha256).toBe(ws.standins.airgapImages[0]!.sha256);
     expect(readFileSync(join(rootfs(), 'usr/local/bin/k3s'), 'utf8')).toContain('const VERSION = "v1.32.5+k3s1";');
-    expect(execFileSync('rpm', ['--root', rootfs(), '--dbpath', '/var/lib/rpm', '-q', 'k3s'], { encoding: 'utf8' })).toBe('k3s-1.32.5_k3s1-1.x86_64\n');
+    expect(execFileSync('rpm', ['--root', rootfs(), '--dbpath', '/var/lib/rpm', '-q', 'k3s'], { encoding: 'utf8' })).toBe(
+      'k3s-1.32.5_k3s1-1.x86_64\n',
+    );
     expect(readFileSync(join(out, 'edge-image.squashfs')).equals(squashBefore)).toBe(false);
     expect(manifest.image.imageSha256).toBe(sha256(readFileSync(join(out, 'edge-image.squashfs'))));
   });

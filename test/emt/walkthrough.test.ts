@@ -35,7 +35,8 @@ describe('docs/emt.md walkthrough: from a K3s version to an OS profile', { timeo
   beforeAll(async () => {
     ws = await createWorkspace('v1.32.4+k3s1', { prefix: 'edge-orch-walkthrough-' });
     mkdirSync(join(ws.dir, 'templates'));
-    for (const f of readdirSync(join(FORMATS_DIR, 'templates'))) copyFileSync(join(FORMATS_DIR, 'templates', f), join(ws.dir, 'templates', f));
+    for (const f of readdirSync(join(FORMATS_DIR, 'templates')))
+      copyFileSync(join(FORMATS_DIR, 'templates', f), join(ws.dir, 'templates', f));
     server = await startServer(loadServerConfig({ dataDir: join(ws.dir, 'data'), port: 0, logLevel: 'silent' }, {}));
     env = { EDGE_ORCH_CONFIG: join(ws.dir, 'cli.json') };
   });
@@ -45,11 +46,16 @@ describe('docs/emt.md walkthrough: from a K3s version to an OS profile', { timeo
   });
 
   it('writes and builds the SPECs into an indexed repository', async () => {
-    expect(await step('edge-orch emt spec k3s --version v1.32.4+k3s1 --arch amd64 --sources sources --out SPECS/k3s'))
-      .toBe('wrote SPECS/k3s/k3s.spec and SPECS/k3s/k3s.signatures.json (k3s 1.32.4_k3s1-1 x86_64, 3 sources)\n');
+    expect(await step('edge-orch emt spec k3s --version v1.32.4+k3s1 --arch amd64 --sources sources --out SPECS/k3s')).toBe(
+      'wrote SPECS/k3s/k3s.spec and SPECS/k3s/k3s.signatures.json (k3s 1.32.4_k3s1-1 x86_64, 3 sources)\n',
+    );
     await step('edge-orch emt spec k3s-selinux --version 1.6.stable.1 --sources sources --out SPECS/k3s-selinux');
-    expect(await step('edge-orch emt build --spec SPECS/k3s --sources sources --repo repo')).toBe('built repo/k3s-1.32.4_k3s1-1.x86_64.rpm\n');
-    expect(await step('edge-orch emt build --spec SPECS/k3s-selinux --sources sources --repo repo')).toBe('built repo/k3s-selinux-1.6.stable.1-1.noarch.rpm\n');
+    expect(await step('edge-orch emt build --spec SPECS/k3s --sources sources --repo repo')).toBe(
+      'built repo/k3s-1.32.4_k3s1-1.x86_64.rpm\n',
+    );
+    expect(await step('edge-orch emt build --spec SPECS/k3s-selinux --sources sources --repo repo')).toBe(
+      'built repo/k3s-selinux-1.6.stable.1-1.noarch.rpm\n',
+    );
   });
 
   it('adds the k3s package list to the image configs, idempotently', async () => {
@@ -62,7 +68,9 @@ describe('docs/emt.md walkthrough: from a K3s version to an OS profile', { timeo
   });
 
   it('composes the image and writes a manifest naming the embedded K3s', async () => {
-    const out = await step('edge-orch emt compose --config toolkit/imageconfigs/edge-image.json --repo repo --out build/edge-image --name microvisor-nonrt --squashfs');
+    const out = await step(
+      'edge-orch emt compose --config toolkit/imageconfigs/edge-image.json --repo repo --out build/edge-image --name microvisor-nonrt --squashfs',
+    );
     expect(out).toContain('installed k3s, k3s-selinux into build/edge-image/rootfs\n');
     expect(out).toContain('skipped (not in the repository): filesystem, systemd, rpm, openssh-server\n');
     expect(out).toContain('wrote build/edge-image/manifest.json: microvisor-nonrt 3.0, embeds k3s v1.32.4+k3s1\n');
@@ -71,26 +79,42 @@ describe('docs/emt.md walkthrough: from a K3s version to an OS profile', { timeo
   it('imports the manifest as an OS profile and offers the template of the same K3s version, air-gapped', async () => {
     const login = 'edge-orch login --server http://127.0.0.1:8080 --token-file data/admin-token';
     await step(login, ['login', '--server', server.url, '--token-file', server.adminTokenFile!]);
-    expect(await step('edge-orch osprofile import build/edge-image/manifest.json')).toMatch(/microvisor-nonrt\s+3\.0\s+immutable\s+x86_64\s+v1\.32\.4\+k3s1\s+manifest/);
+    expect(await step('edge-orch osprofile import build/edge-image/manifest.json')).toMatch(
+      /microvisor-nonrt\s+3\.0\s+immutable\s+x86_64\s+v1\.32\.4\+k3s1\s+manifest/,
+    );
     const templates = readdirSync(join(ws.dir, 'templates')).map((f) => `templates/${f}`);
-    expect((await step('edge-orch template import templates/*.json', ['template', 'import', ...templates])).trim().split('\n')).toHaveLength(templates.length);
+    expect(
+      (await step('edge-orch template import templates/*.json', ['template', 'import', ...templates])).trim().split('\n'),
+    ).toHaveLength(templates.length);
 
     const list = JSON.parse(await step('edge-orch template list --compatible-with microvisor-nonrt --explain -o json')) as TemplateList;
-    expect(list.items.find((t) => t.name === 'baseline-k3s' && t.version === 'v0.0.4')).toMatchObject({ kubernetesVersion: 'v1.32.4+k3s1', compatibility: { airGapped: true } });
+    expect(list.items.find((t) => t.name === 'baseline-k3s' && t.version === 'v0.0.4')).toMatchObject({
+      kubernetesVersion: 'v1.32.4+k3s1',
+      compatibility: { airGapped: true },
+    });
     expect(list.excluded.find((t) => t.name === 'baseline-k3s' && t.version === 'v0.0.10')?.reason.code).toBe('K3sVersionMismatch');
   });
 
   it('rebuilds for v1.32.5+k3s1, and the new profile excludes the v1.32.4 template with the version reason', async () => {
     await writeStandinSources(ws.sources, { version: 'v1.32.5+k3s1' });
     await step('edge-orch emt spec k3s --version v1.32.5+k3s1 --arch amd64 --sources sources --out SPECS/k3s');
-    expect(await step('edge-orch emt build --spec SPECS/k3s --sources sources --repo repo')).toBe('built repo/k3s-1.32.5_k3s1-1.x86_64.rpm\n');
-    expect(await step('edge-orch emt compose --config toolkit/imageconfigs/edge-image.json --repo repo --out build/edge-image --name microvisor-nonrt-next --squashfs'))
-      .toContain('embeds k3s v1.32.5+k3s1\n');
+    expect(await step('edge-orch emt build --spec SPECS/k3s --sources sources --repo repo')).toBe(
+      'built repo/k3s-1.32.5_k3s1-1.x86_64.rpm\n',
+    );
+    expect(
+      await step(
+        'edge-orch emt compose --config toolkit/imageconfigs/edge-image.json --repo repo --out build/edge-image --name microvisor-nonrt-next --squashfs',
+      ),
+    ).toContain('embeds k3s v1.32.5+k3s1\n');
     const manifest = JSON.parse(readFileSync(join(ws.dir, 'build/edge-image/manifest.json'), 'utf8'));
     expect(manifest.kubernetes.version).toBe('v1.32.5+k3s1');
-    expect(await step('edge-orch osprofile import build/edge-image/manifest.json')).toMatch(/microvisor-nonrt-next\s+3\.0\s+immutable\s+x86_64\s+v1\.32\.5\+k3s1/);
+    expect(await step('edge-orch osprofile import build/edge-image/manifest.json')).toMatch(
+      /microvisor-nonrt-next\s+3\.0\s+immutable\s+x86_64\s+v1\.32\.5\+k3s1/,
+    );
 
-    const list = JSON.parse(await step('edge-orch template list --compatible-with microvisor-nonrt-next --explain -o json')) as TemplateList;
+    const list = JSON.parse(
+      await step('edge-orch template list --compatible-with microvisor-nonrt-next --explain -o json'),
+    ) as TemplateList;
     expect(list.items.some((t) => t.name === 'baseline-k3s' && t.version === 'v0.0.4')).toBe(false);
     const excluded = list.excluded.find((t) => t.name === 'baseline-k3s' && t.version === 'v0.0.4');
     expect(excluded?.reason.code).toBe('K3sVersionMismatch');

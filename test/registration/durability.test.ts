@@ -18,9 +18,25 @@ const HOSTS = 2_000;
 const KILLS = 3;
 const R = '/api/v1/projects/default/registrations';
 
-interface Totals { hosts: number; pending: number; running: number; succeeded: number; failed: number }
-interface Step { step: string; status: string; resourceId: string | null; attempts: number }
-interface HostRow { index: number; serial: string; status: string; steps: Step[] }
+interface Totals {
+  hosts: number;
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+}
+interface Step {
+  step: string;
+  status: string;
+  resourceId: string | null;
+  attempts: number;
+}
+interface HostRow {
+  index: number;
+  serial: string;
+  status: string;
+  steps: Step[];
+}
 
 const jobBody = (prefix: string) => ({
   defaults: { autoProvision: true, autoCluster: true, osProfile: 'microvisor-nonrt', template: 'baseline-k3s:v0.0.4' },
@@ -40,7 +56,9 @@ async function allPages<T>(fetchPage: (cursor: string | null) => Promise<{ items
 
 /** Every host exactly once, with its instance and cluster, and every succeeded step's resource present. */
 async function expectExactlyOnce(store: Store, rows: HostRow[], prefix: string): Promise<void> {
-  const hosts = (await allPages((cursor) => store.hosts.list('default', {}, { limit: 500, cursor }))).filter((h) => h.serial?.startsWith(`${prefix}-`));
+  const hosts = (await allPages((cursor) => store.hosts.list('default', {}, { limit: 500, cursor }))).filter((h) =>
+    h.serial?.startsWith(`${prefix}-`),
+  );
   const instances = await allPages((cursor) => store.instances.list('default', { limit: 500, cursor }));
   const clusters = await allPages((cursor) => store.clusters.list('default', { limit: 500, cursor }));
   expect(hosts).toHaveLength(HOSTS);
@@ -61,7 +79,9 @@ async function expectExactlyOnce(store: Store, rows: HostRow[], prefix: string):
     expect(row.status, `hosts/${row.index}`).toBe('succeeded');
     expect(hostIds.has(register!.resourceId!), `hosts/${row.index} host`).toBe(true);
     expect(instanceIds.has(instance!.resourceId!), `hosts/${row.index} instance`).toBe(true);
-    expect(clusterByName.get(cluster!.resourceId!)?.nodes, `hosts/${row.index} cluster`).toEqual([{ hostId: register!.resourceId, role: 'all' }]);
+    expect(clusterByName.get(cluster!.resourceId!)?.nodes, `hosts/${row.index} cluster`).toEqual([
+      { hostId: register!.resourceId, role: 'all' },
+    ]);
   }
 }
 
@@ -121,9 +141,13 @@ describe.each(engines)('registration durability on $name', (engine) => {
     const seconds = (Date.now() - began) / 1000;
     expect(job).toMatchObject({ status: 'succeeded', totals: { hosts: HOSTS, succeeded: HOSTS, failed: 0 } });
 
-    const rows = await allPages<HostRow>((cursor) => request('GET', `${R}/${created.id}/hosts?limit=500${cursor ? `&cursor=${cursor}` : ''}`));
+    const rows = await allPages<HostRow>((cursor) =>
+      request('GET', `${R}/${created.id}/hosts?limit=500${cursor ? `&cursor=${cursor}` : ''}`),
+    );
     const rerun = rows.filter((r) => r.steps.some((s) => s.attempts > 1)).length;
-    console.info(`[${engine.name}] ${HOSTS} hosts, killed after ~${kills.join(', ')} hosts, finished in ${seconds.toFixed(1)} s; ${rerun} hosts had a step started again after a kill`);
+    console.info(
+      `[${engine.name}] ${HOSTS} hosts, killed after ~${kills.join(', ')} hosts, finished in ${seconds.toFixed(1)} s; ${rerun} hosts had a step started again after a kill`,
+    );
     await server.stop();
     running.splice(running.indexOf(server), 1);
 
@@ -135,41 +159,50 @@ describe.each(engines)('registration durability on $name', (engine) => {
     }
   }, 150_000);
 
-  it.runIf(engine.name === 'postgres')('shares one job between two servers on one database, running each step once', async () => {
-    const config = await engine.createConfig();
-    const database = databaseArg(config);
-    const [dirA, dirB] = [await newDataDir(), await newDataDir()];
-    const a = await start({ dataDir: dirA, database, leaseMs: 10_000 });
-    const b = await start({ dataDir: dirB, database, leaseMs: 10_000 });
-    const request = createClient(() => a.url, await readAdminToken(dirA));
-    await seedInventory(request);
-    const store = await openStore(config);
-    const sql = new pg.Client({ connectionString: database });
-    await sql.connect();
-    try {
-      const began = Date.now();
-      const created = await request<{ id: string }>('POST', `${R}?wait=0`, jobBody('TWO'), [202]);
-      const owners = new Set<string>();
-      let job: { status: string; totals: Totals };
-      do {
-        const { rows: leased } = await sql.query<{ lease_owner: string }>('select distinct lease_owner from registration_hosts where lease_owner is not null');
-        for (const { lease_owner: owner } of leased) owners.add(owner);
-        await sleep(50);
-        job = await request('GET', `${R}/${created.id}`);
-      } while (job.status !== 'succeeded' && job.status !== 'failed');
-      const seconds = (Date.now() - began) / 1000;
-      expect(job.totals).toEqual({ hosts: HOSTS, pending: 0, running: 0, succeeded: HOSTS, failed: 0 });
-      expect(owners.size).toBe(2);
+  it.runIf(engine.name === 'postgres')(
+    'shares one job between two servers on one database, running each step once',
+    async () => {
+      const config = await engine.createConfig();
+      const database = databaseArg(config);
+      const [dirA, dirB] = [await newDataDir(), await newDataDir()];
+      const a = await start({ dataDir: dirA, database, leaseMs: 10_000 });
+      // The second server only works the job: its worker claims hosts from the same database.
+      await start({ dataDir: dirB, database, leaseMs: 10_000 });
+      const request = createClient(() => a.url, await readAdminToken(dirA));
+      await seedInventory(request);
+      const store = await openStore(config);
+      const sql = new pg.Client({ connectionString: database });
+      await sql.connect();
+      try {
+        const began = Date.now();
+        const created = await request<{ id: string }>('POST', `${R}?wait=0`, jobBody('TWO'), [202]);
+        const owners = new Set<string>();
+        let job: { status: string; totals: Totals };
+        do {
+          const { rows: leased } = await sql.query<{ lease_owner: string }>(
+            'select distinct lease_owner from registration_hosts where lease_owner is not null',
+          );
+          for (const { lease_owner: owner } of leased) owners.add(owner);
+          await sleep(50);
+          job = await request('GET', `${R}/${created.id}`);
+        } while (job.status !== 'succeeded' && job.status !== 'failed');
+        const seconds = (Date.now() - began) / 1000;
+        expect(job.totals).toEqual({ hosts: HOSTS, pending: 0, running: 0, succeeded: HOSTS, failed: 0 });
+        expect(owners.size).toBe(2);
 
-      const rows = await allPages<HostRow>((cursor) => request('GET', `${R}/${created.id}/hosts?limit=500${cursor ? `&cursor=${cursor}` : ''}`));
-      const attempts = rows.flatMap((r) => r.steps.map((s) => s.attempts));
-      expect(attempts.filter((n) => n !== 1)).toEqual([]);
-      expect(attempts).toHaveLength(3 * HOSTS);
-      console.info(`[postgres] ${HOSTS} hosts on two servers in ${seconds.toFixed(1)} s`);
-      await expectExactlyOnce(store, rows, 'TWO');
-    } finally {
-      await sql.end();
-      await store.close();
-    }
-  }, 150_000);
+        const rows = await allPages<HostRow>((cursor) =>
+          request('GET', `${R}/${created.id}/hosts?limit=500${cursor ? `&cursor=${cursor}` : ''}`),
+        );
+        const attempts = rows.flatMap((r) => r.steps.map((s) => s.attempts));
+        expect(attempts.filter((n) => n !== 1)).toEqual([]);
+        expect(attempts).toHaveLength(3 * HOSTS);
+        console.info(`[postgres] ${HOSTS} hosts on two servers in ${seconds.toFixed(1)} s`);
+        await expectExactlyOnce(store, rows, 'TWO');
+      } finally {
+        await sql.end();
+        await store.close();
+      }
+    },
+    150_000,
+  );
 });

@@ -4,7 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../support/engines.ts';
-import { A, EMT, UBUNTU, createRegistrationHarness, stepPath, type HostView, type JobDocument, type RegistrationHarness } from './registration-harness.ts';
+import {
+  A,
+  EMT,
+  UBUNTU,
+  createRegistrationHarness,
+  stepPath,
+  type HostView,
+  type JobDocument,
+  type RegistrationHarness,
+} from './registration-harness.ts';
 
 const FULL = { autoProvision: true, autoCluster: true, osProfile: EMT, template: 'baseline-k3s:v0.0.4' };
 
@@ -29,7 +38,14 @@ describe.each(engines)('registration jobs on $name', ({ createStore }) => {
     const [host] = job.hosts as [HostView];
     const [register, instance, cluster] = host.steps;
     const step = (s: typeof register, name: string, resourceId: string) => ({
-      step: name, status: 'succeeded', reason: null, resourceId, created: true, attempts: 1, startedAt: s!.startedAt, finishedAt: s!.finishedAt,
+      step: name,
+      status: 'succeeded',
+      reason: null,
+      resourceId,
+      created: true,
+      attempts: 1,
+      startedAt: s!.startedAt,
+      finishedAt: s!.finishedAt,
     });
     expect(job).toEqual({
       id: job.id,
@@ -37,16 +53,37 @@ describe.each(engines)('registration jobs on $name', ({ createStore }) => {
       options: { autoProvision: true, autoCluster: true, atomic: false },
       defaults: { osProfile: EMT, template: 'baseline-k3s:v0.0.4' },
       totals: { hosts: 1, pending: 0, running: 0, succeeded: 1, failed: 0 },
-      stepTotals: Object.fromEntries(['register-host', 'create-instance', 'create-cluster'].map((s) => [s, { pending: 0, running: 0, succeeded: 1, failed: 0, skipped: 0, compensated: 0 }])),
+      stepTotals: Object.fromEntries(
+        ['register-host', 'create-instance', 'create-cluster'].map((s) => [
+          s,
+          { pending: 0, running: 0, succeeded: 1, failed: 0, skipped: 0, compensated: 0 },
+        ]),
+      ),
       createdAt: job.createdAt,
       startedAt: host.startedAt,
       finishedAt: host.finishedAt,
-      hosts: [{
-        index: 0, name: 'host-all-1', uuid: null, serial: 'ALL-1', status: 'succeeded', hostId: register!.resourceId, failedStep: null,
-        osProfile: EMT, template: 'baseline-k3s:v0.0.4', cluster: 'host-all-1-cluster',
-        steps: [step(register, 'register-host', register!.resourceId!), step(instance, 'create-instance', instance!.resourceId!), step(cluster, 'create-cluster', 'host-all-1-cluster')],
-        startedAt: host.startedAt, finishedAt: host.finishedAt, updatedAt: host.updatedAt,
-      }],
+      hosts: [
+        {
+          index: 0,
+          name: 'host-all-1',
+          uuid: null,
+          serial: 'ALL-1',
+          status: 'succeeded',
+          hostId: register!.resourceId,
+          failedStep: null,
+          osProfile: EMT,
+          template: 'baseline-k3s:v0.0.4',
+          cluster: 'host-all-1-cluster',
+          steps: [
+            step(register, 'register-host', register!.resourceId!),
+            step(instance, 'create-instance', instance!.resourceId!),
+            step(cluster, 'create-cluster', 'host-all-1-cluster'),
+          ],
+          startedAt: host.startedAt,
+          finishedAt: host.finishedAt,
+          updatedAt: host.updatedAt,
+        },
+      ],
       hostsNextCursor: null,
     });
     expect(Date.parse(register!.finishedAt!)).toBeLessThanOrEqual(Date.parse(instance!.startedAt!));
@@ -55,16 +92,32 @@ describe.each(engines)('registration jobs on $name', ({ createStore }) => {
     expect(stored).toMatchObject({ name: 'host-all-1', serial: 'ALL-1', site: 'plant-1', labels: { line: 'a' } });
     expect(await api.store.instances.findByHost('alpha', stored.id)).toMatchObject({ id: instance!.resourceId, osProfile: EMT });
     expect(await api.store.clusters.get('alpha', 'host-all-1-cluster')).toMatchObject({
-      template: { name: 'baseline-k3s', version: 'v0.0.4' }, flavor: 'k3s', kubernetesVersion: 'v1.32.4+k3s1', osProfile: EMT,
-      nodes: [{ hostId: stored.id, role: 'all' }], airGapped: true, airGappedOverride: null, driver: 'agent', phase: 'waiting-for-nodes', autoCreated: true,
+      template: { name: 'baseline-k3s', version: 'v0.0.4' },
+      flavor: 'k3s',
+      kubernetesVersion: 'v1.32.4+k3s1',
+      osProfile: EMT,
+      nodes: [{ hostId: stored.id, role: 'all' }],
+      airGapped: true,
+      airGappedOverride: null,
+      driver: 'agent',
+      phase: 'waiting-for-nodes',
+      autoCreated: true,
     });
   });
 
   it('applies per-host overrides: another OS profile, a named cluster, and decides airGapped from the profile', async () => {
-    const job = await run({ defaults: FULL, hosts: [{ serial: 'OVR-1', osProfile: UBUNTU, cluster: { name: 'ubuntu-edge', labels: { tier: 'test' } } }] });
+    const job = await run({
+      defaults: FULL,
+      hosts: [{ serial: 'OVR-1', osProfile: UBUNTU, cluster: { name: 'ubuntu-edge', labels: { tier: 'test' } } }],
+    });
     expect(job.status).toBe('succeeded');
     const cluster = await api.store.clusters.get('alpha', 'ubuntu-edge');
-    expect(cluster).toMatchObject({ osProfile: UBUNTU, airGapped: false, airGappedOverride: { code: 'AirGappedOverridden' }, labels: { tier: 'test' } });
+    expect(cluster).toMatchObject({
+      osProfile: UBUNTU,
+      airGapped: false,
+      airGappedOverride: { code: 'AirGappedOverridden' },
+      labels: { tier: 'test' },
+    });
   });
 
   it('stops a host whose registration conflicts with an existing host, skipping the later steps', async () => {
@@ -89,7 +142,9 @@ describe.each(engines)('registration jobs on $name', ({ createStore }) => {
     const [host] = job.hosts as [HostView];
     expect(stepPath(host)).toEqual(['register-host:succeeded', 'create-instance:failed', 'create-cluster:skipped']);
     expect(host.steps[1]!.reason).toEqual({
-      code: 'NotFound', message: 'OS profile "no-such-profile" not found; import it, then retry the job', field: 'hosts/0/osProfile',
+      code: 'NotFound',
+      message: 'OS profile "no-such-profile" not found; import it, then retry the job',
+      field: 'hosts/0/osProfile',
     });
     expect(await api.store.hosts.get('alpha', host.hostId!)).toMatchObject({ serial: 'INST-1' });
   });
@@ -98,7 +153,11 @@ describe.each(engines)('registration jobs on $name', ({ createStore }) => {
     const job = await run({ defaults: { ...FULL, template: 'baseline-k3s:v0.0.10' }, hosts: [{ serial: 'K3S-1' }] });
     const [host] = job.hosts as [HostView];
     expect(stepPath(host)).toEqual(['register-host:succeeded', 'create-instance:succeeded', 'create-cluster:failed']);
-    expect(host.steps[2]!.reason).toMatchObject({ code: 'K3sVersionMismatch', field: 'hosts/0/template', details: { templateVersion: 'v1.33.5+k3s1', embeddedVersion: 'v1.32.4+k3s1', osProfile: EMT } });
+    expect(host.steps[2]!.reason).toMatchObject({
+      code: 'K3sVersionMismatch',
+      field: 'hosts/0/template',
+      details: { templateVersion: 'v1.33.5+k3s1', embeddedVersion: 'v1.32.4+k3s1', osProfile: EMT },
+    });
     expect(host.steps[2]!.reason!.message).toContain('v1.33.5+k3s1');
     expect(await api.store.clusters.find('alpha', 'host-k3s-1-cluster')).toBeNull();
     expect(await api.store.clusters.findByHost('alpha', host.hostId!)).toBeNull();
@@ -106,12 +165,21 @@ describe.each(engines)('registration jobs on $name', ({ createStore }) => {
   });
 
   it('in atomic mode undoes the instance, then the host, when the cluster step fails, reporting each undo', async () => {
-    const job = await run({ defaults: { ...FULL, template: 'baseline-k3s:v0.0.10', atomic: true }, hosts: [{ serial: 'ATOM-1' }, { serial: 'ATOM-2', osProfile: UBUNTU }] });
+    const job = await run({
+      defaults: { ...FULL, template: 'baseline-k3s:v0.0.10', atomic: true },
+      hosts: [{ serial: 'ATOM-1' }, { serial: 'ATOM-2', osProfile: UBUNTU }],
+    });
     const [bad, good] = job.hosts as [HostView, HostView];
     expect(stepPath(bad)).toEqual(['register-host:compensated', 'create-instance:compensated', 'create-cluster:failed']);
     const [register, instance] = bad.steps;
-    expect(instance!.reason).toEqual({ code: 'Compensated', message: `deleted instance ${instance!.resourceId} (OS profile ${EMT}), created by this job` });
-    expect(register!.reason).toEqual({ code: 'Compensated', message: `deleted host host-atom-1 (id ${register!.resourceId}), registered by this job` });
+    expect(instance!.reason).toEqual({
+      code: 'Compensated',
+      message: `deleted instance ${instance!.resourceId} (OS profile ${EMT}), created by this job`,
+    });
+    expect(register!.reason).toEqual({
+      code: 'Compensated',
+      message: `deleted host host-atom-1 (id ${register!.resourceId}), registered by this job`,
+    });
     expect(Date.parse(instance!.finishedAt!)).toBeLessThanOrEqual(Date.parse(register!.finishedAt!));
     expect(bad).toMatchObject({ status: 'failed', failedStep: 'create-cluster', hostId: null });
     expect(await api.store.hosts.find('alpha', register!.resourceId!)).toBeNull();
@@ -131,9 +199,15 @@ describe.each(engines)('registration jobs on $name', ({ createStore }) => {
   });
 
   it('retries a failed host from its failed step once the missing template is imported', async () => {
-    const job = await run({ defaults: { ...FULL, osProfile: UBUNTU, template: 'restricted-k3s:v0.0.10' }, hosts: [{ serial: 'RETRY-1' }, { serial: 'RETRY-2' }] });
+    const job = await run({
+      defaults: { ...FULL, osProfile: UBUNTU, template: 'restricted-k3s:v0.0.10' },
+      hosts: [{ serial: 'RETRY-1' }, { serial: 'RETRY-2' }],
+    });
     expect(job.hosts.map((h) => h.failedStep)).toEqual(['create-cluster', 'create-cluster']);
-    expect(job.hosts[0]!.steps[2]!.reason).toMatchObject({ code: 'NotFound', message: 'template "restricted-k3s:v0.0.10" not found; import it, then retry the job' });
+    expect(job.hosts[0]!.steps[2]!.reason).toMatchObject({
+      code: 'NotFound',
+      message: 'template "restricted-k3s:v0.0.10" not found; import it, then retry the job',
+    });
     await api.importTemplate('restricted-k3s.json');
 
     const retry = await api.call('POST', `${A}/registrations/${job.id}/retry`);
@@ -150,7 +224,10 @@ describe.each(engines)('registration jobs on $name', ({ createStore }) => {
   });
 
   it('re-registers the same host with the same data as AlreadyRegistered, never a duplicate', async () => {
-    const body = { defaults: FULL, hosts: [{ uuid: '0a0b0c0d-0000-4000-8000-000000000001', serial: 'IDEM-1', site: 's', labels: { k: 'v' } }] };
+    const body = {
+      defaults: FULL,
+      hosts: [{ uuid: '0a0b0c0d-0000-4000-8000-000000000001', serial: 'IDEM-1', site: 's', labels: { k: 'v' } }],
+    };
     const first = await run(body);
     const second = await run(body);
     const [host] = second.hosts as [HostView];
@@ -183,7 +260,12 @@ describe.each(engines)('registration jobs on $name', ({ createStore }) => {
   });
 
   it('checks a dry run against the inventory and writes nothing, not even a job', async () => {
-    await run({ hosts: [{ serial: 'DRY-EXISTS', site: 'x' }, { serial: 'DRY-CONFLICT', site: 'x' }] });
+    await run({
+      hosts: [
+        { serial: 'DRY-EXISTS', site: 'x' },
+        { serial: 'DRY-CONFLICT', site: 'x' },
+      ],
+    });
     const jobsBefore = (await api.call('GET', `${A}/registrations?limit=500`)).json().items.length;
     const hostsBefore = (await api.store.hosts.list('alpha', {}, { limit: 500 })).items.length;
     const res = await api.register({
@@ -202,8 +284,14 @@ describe.each(engines)('registration jobs on $name', ({ createStore }) => {
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ dryRun: true, valid: false, totals: { hosts: 7, succeeded: 2, failed: 5 } });
-    const summary = body.hosts.map((h: { failedStep: string | null; reason: { code: string; field?: string } | null; steps: { status: string }[] }) =>
-      [h.failedStep, h.reason?.code ?? null, h.reason?.field ?? null, h.steps.map((s) => s.status).join(',')]);
+    const summary = body.hosts.map(
+      (h: { failedStep: string | null; reason: { code: string; field?: string } | null; steps: { status: string }[] }) => [
+        h.failedStep,
+        h.reason?.code ?? null,
+        h.reason?.field ?? null,
+        h.steps.map((s) => s.status).join(','),
+      ],
+    );
     expect(summary).toEqual([
       [null, null, null, 'succeeded,succeeded,succeeded'],
       [null, null, null, 'succeeded,succeeded,succeeded'],
@@ -218,7 +306,7 @@ describe.each(engines)('registration jobs on $name', ({ createStore }) => {
     expect((await api.store.hosts.list('alpha', {}, { limit: 500 })).items).toHaveLength(hostsBefore);
   });
 
-  it('pages a job\'s hosts by status with a cursor, and lists jobs newest first', async () => {
+  it("pages a job's hosts by status with a cursor, and lists jobs newest first", async () => {
     const hosts = Array.from({ length: 7 }, (_, i) => ({ serial: `PAGE-${i}`, ...(i % 2 ? { osProfile: 'missing-profile' } : {}) }));
     const res = await api.register({ defaults: { autoProvision: true, osProfile: UBUNTU }, hosts }, { query: '?wait=0' });
     expect(res.statusCode, res.body).toBe(202);
@@ -241,7 +329,7 @@ describe.each(engines)('registration jobs on $name', ({ createStore }) => {
     expect(next.json().items[0].createdAt <= list.json().items[0].createdAt).toBe(true);
   });
 
-  it('answers 404 for an unknown job and for another project\'s job', async () => {
+  it("answers 404 for an unknown job and for another project's job", async () => {
     const job = await run({ hosts: [{ serial: 'PROJ-1' }] });
     expect((await api.call('GET', `${A}/registrations/nope`)).json()).toMatchObject({ status: 404, code: 'NotFound' });
     const beta = await api.call('GET', `/api/v1/projects/beta/registrations/${job.id}`, { token: await api.token('beta', 'admin') });
@@ -260,7 +348,8 @@ describe.each(engines)('registration jobs on $name', ({ createStore }) => {
         code: 'InvalidField',
         instance: `${A}/registrations`,
         field: 'defaults/autoCluster',
-        detail: 'defaults/autoCluster needs defaults/autoProvision: a cluster runs on a provisioned instance; set defaults/autoProvision to true or defaults/autoCluster to false',
+        detail:
+          'defaults/autoCluster needs defaults/autoProvision: a cluster runs on a provisioned instance; set defaults/autoProvision to true or defaults/autoCluster to false',
         errors: [
           { field: 'defaults/autoCluster', message: 'is true but defaults/autoProvision is not' },
           { field: 'defaults/autoProvision', message: 'must be true when defaults/autoCluster is true' },
@@ -296,7 +385,12 @@ describe.each(engines)('registration jobs on $name', ({ createStore }) => {
       expect(ok.statusCode, ok.body).toBe(201);
       const res = await api.register({ defaults: FULL, hosts: [{ serial: 'ROLE-2' }] }, { token });
       expect(res.statusCode).toBe(403);
-      expect(res.json()).toMatchObject({ code: 'Forbidden', reason: 'RoleNotAllowed', field: 'defaults/autoCluster', missingPermission: 'clusters:write' });
+      expect(res.json()).toMatchObject({
+        code: 'Forbidden',
+        reason: 'RoleNotAllowed',
+        field: 'defaults/autoCluster',
+        missingPermission: 'clusters:write',
+      });
       expect(res.json().detail).toContain('needs clusters:write');
     });
   });

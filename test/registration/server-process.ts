@@ -30,7 +30,9 @@ export async function startServerProcess({ dataDir, database, leaseMs = 3_000 }:
   const args = [ENTRY, '--data-dir', dataDir, '--port', '0', ...(database ? ['--database', database] : []), '--lease-ms', String(leaseMs)];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const url = await new Promise<string>((done, fail) => {
     const lines = createInterface({ input: child.stdout! });
@@ -71,7 +73,8 @@ export function createClient(base: () => string, token: string) {
 
 /** Imports the shared OS profiles and one template into the default project. */
 export async function seedInventory(request: ReturnType<typeof createClient>, template = 'baseline-k3s-v0.0.4.json'): Promise<void> {
-  for (const file of osProfileFiles()) await request('POST', '/api/v1/projects/default/osprofiles/import', { document: readFormat(file) }, [201, 409]);
+  for (const file of osProfileFiles())
+    await request('POST', '/api/v1/projects/default/osprofiles/import', { document: readFormat(file) }, [201, 409]);
   await request('POST', '/api/v1/projects/default/templates', JSON.parse(readFormat(`templates/${template}`)), [201, 409]);
 }
 

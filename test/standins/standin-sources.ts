@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { zstdCompressSync } from 'node:zlib';
-import { parseKubernetesVersion } from '../../src/domain/k8s-version.ts';
+import { parseKubernetesVersion } from '../../src/domain/compatibility/k8s-version.ts';
 
 export const STANDIN_DIR = import.meta.dirname;
 
@@ -52,10 +52,20 @@ export const airgapImageName = (arch: StandinArch = 'amd64'): string => `k3s-air
  * zstd-compressed like K3s's k3s-airgap-images-<arch>.tar.zst.
  */
 export function renderAirgapImages({ version, arch = 'amd64' }: Pick<StandinOptions, 'version' | 'arch'>): Buffer {
-  const config = JSON.stringify({ architecture: arch, os: 'linux', config: { Labels: { 'io.edge-orch.standin': version } }, rootfs: { type: 'layers', diff_ids: [] } });
+  const config = JSON.stringify({
+    architecture: arch,
+    os: 'linux',
+    config: { Labels: { 'io.edge-orch.standin': version } },
+    rootfs: { type: 'layers', diff_ids: [] },
+  });
   const configName = `${createHash('sha256').update(config).digest('hex')}.json`;
   const manifest = JSON.stringify([{ Config: configName, RepoTags: ['docker.io/rancher/mirrored-pause:3.6'], Layers: [] }]);
-  return zstdCompressSync(tar([{ name: 'manifest.json', content: manifest }, { name: configName, content: config }]));
+  return zstdCompressSync(
+    tar([
+      { name: 'manifest.json', content: manifest },
+      { name: configName, content: config },
+    ]),
+  );
 }
 
 /** Writes `k3s` (0755), `install.sh` (0755) and the air-gap tarball (0644) into `dir`. */
@@ -73,11 +83,18 @@ export async function writeStandinSources(dir: string, options: StandinOptions):
  * Lays out a download mirror the way the install script reads one (its GITHUB_URL = `<dir>/k3s`):
  * `k3s/install.sh`, `k3s/download/<version>/k3s[-arm64]` and `k3s/download/<version>/sha256sum-<arch>.txt`.
  */
-export async function writeStandinMirror(dir: string, { versions, arch = 'amd64', nodePath }: { versions: string[]; arch?: StandinArch; nodePath?: string }): Promise<void> {
+export async function writeStandinMirror(
+  dir: string,
+  { versions, arch = 'amd64', nodePath }: { versions: string[]; arch?: StandinArch; nodePath?: string },
+): Promise<void> {
   await put(join(dir, 'k3s', 'install.sh'), await renderInstallScriptStandin(), 0o644);
   for (const version of versions) {
     const binaryName = arch === 'amd64' ? 'k3s' : `k3s-${arch}`;
-    const binary = await put(join(dir, 'k3s', 'download', version, binaryName), await renderK3sStandin({ version, ...(nodePath ? { nodePath } : {}) }), 0o644);
+    const binary = await put(
+      join(dir, 'k3s', 'download', version, binaryName),
+      await renderK3sStandin({ version, ...(nodePath ? { nodePath } : {}) }),
+      0o644,
+    );
     await put(join(dir, 'k3s', 'download', version, `sha256sum-${arch}.txt`), `${binary.sha256}  ${binaryName}\n`, 0o644);
   }
 }
@@ -96,7 +113,8 @@ function tar(files: { name: string; content: string }[]): Buffer {
     const body = Buffer.from(file.content);
     const header = Buffer.alloc(512);
     const field = (offset: number, length: number, value: string): void => void header.write(value, offset, length, 'latin1');
-    const octal = (offset: number, length: number, value: number): void => field(offset, length, `${value.toString(8).padStart(length - 1, '0')}\0`);
+    const octal = (offset: number, length: number, value: number): void =>
+      field(offset, length, `${value.toString(8).padStart(length - 1, '0')}\0`);
     field(0, 100, file.name);
     octal(100, 8, 0o644);
     octal(108, 8, 0);

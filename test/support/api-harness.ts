@@ -12,7 +12,11 @@ export interface ApiHarness {
   app: FastifyInstance;
   store: Store;
   token(project: string, role: Role): Promise<string>;
-  call(method: string, url: string, options?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  call(
+    method: string,
+    url: string,
+    options?: { token?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -31,7 +35,11 @@ export async function createApiHarness(store: Store): Promise<ApiHarness> {
     minted.set(key, secret);
     return secret;
   }
-  async function call(method: string, url: string, { token: bearer, body, headers = {} }: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {}) {
+  async function call(
+    method: string,
+    url: string,
+    { token: bearer, body, headers = {} }: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {},
+  ) {
     const auth = bearer === undefined ? await token('alpha', 'admin') : bearer;
     return app.inject({
       method: method as 'GET',
@@ -40,5 +48,14 @@ export async function createApiHarness(store: Store): Promise<ApiHarness> {
       ...(body === undefined ? {} : typeof body === 'string' ? { payload: body } : { payload: body as object }),
     });
   }
-  return { app, store, token, call, async close() { await app.close(); await store.close(); } };
+  return {
+    app,
+    store,
+    token,
+    call,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
 }

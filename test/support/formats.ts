@@ -11,6 +11,9 @@ export const SHARED_FORMATS_DIR = resolve(import.meta.dirname, '../../../shared/
 
 export const readFormat = (relative: string): string => readFileSync(join(FORMATS_DIR, relative), 'utf8');
 
-export const templateFiles = (): string[] => readdirSync(join(FORMATS_DIR, 'templates')).filter((f) => f.endsWith('.json')).map((f) => `templates/${f}`);
+export const templateFiles = (): string[] =>
+  readdirSync(join(FORMATS_DIR, 'templates'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => `templates/${f}`);
 
 export const osProfileFiles = (): string[] => readdirSync(join(FORMATS_DIR, 'os-profiles')).map((f) => `os-profiles/${f}`);

@@ -48,12 +48,25 @@ export async function startPostgres(): Promise<RunningPostgres> {
   const data = join(dir, 'data');
   const port = await freePort();
   asPostgres([serverBin('initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
-  asPostgres([serverBin('pg_ctl'), '-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o',
-    `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`, 'start']);
+  asPostgres([
+    serverBin('pg_ctl'),
+    '-D',
+    data,
+    '-l',
+    join(dir, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    '-o',
+    `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+    'start',
+  ]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop() {
-      spawnSync('runuser', ['-u', 'postgres', '--', serverBin('pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop'], { encoding: 'utf8' });
+      spawnSync('runuser', ['-u', 'postgres', '--', serverBin('pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop'], {
+        encoding: 'utf8',
+      });
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -16,10 +16,18 @@ const { values } = parseArgs({
     'lease-ms': { type: 'string' },
   },
 });
-const config = loadServerConfig({ dataDir: values['data-dir'], database: values.database, port: values.port, logLevel: values['log-level'] });
+const config = loadServerConfig({
+  dataDir: values['data-dir'],
+  database: values.database,
+  port: values.port,
+  logLevel: values['log-level'],
+});
 const leaseMs = values['lease-ms'] ? Number(values['lease-ms']) : undefined;
 const server = await startServer(config, { registration: { ...(leaseMs ? { leaseMs } : {}) } });
 process.stdout.write(`${JSON.stringify({ url: server.url, pid: process.pid })}\n`);
 process.once('SIGTERM', () => {
-  server.close().then(() => process.exit(0), () => process.exit(1));
+  server.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 });

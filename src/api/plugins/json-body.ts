@@ -18,7 +18,8 @@ function findForbidden(value: unknown, path: string): { path: string; what: stri
   }
   if (value !== null && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {
-      if (key === '__proto__' || key.includes('\u0000')) return { path: `${path}/${key.replace('\u0000', '\\u0000')}`, what: 'is not an allowed key' };
+      if (key === '__proto__' || key.includes('\u0000'))
+        return { path: `${path}/${key.replace('\u0000', '\\u0000')}`, what: 'is not an allowed key' };
       const found = findForbidden(inner, `${path}/${key}`);
       if (found) return found;
     }

@@ -38,12 +38,16 @@ export const problemDetails = fp(async function problemDetailsPlugin(app: Fastif
       const errors = error.validation.map((v) => {
         const path = `${v.instancePath ?? ''}${'params' in v && v.params && 'missingProperty' in v.params ? `/${String(v.params.missingProperty)}` : ''}${'params' in v && v.params && 'additionalProperty' in v.params ? `/${String(v.params.additionalProperty)}` : ''}`;
         const field = `${error.validationContext ?? 'body'}${path}`;
-        const message = 'params' in v && v.params && 'additionalProperty' in v.params ? 'is not a known field' : (v.message ?? 'is invalid');
+        const message =
+          'params' in v && v.params && 'additionalProperty' in v.params ? 'is not a known field' : (v.message ?? 'is invalid');
         return { field, message };
       });
       const first = errors[0]!;
       request.log.info({ errors }, 'request validation failed');
-      return send(reply, problemFor('InvalidField', errors.map((e) => `${e.field} ${e.message}`).join('; '), instance, { field: first.field, errors }));
+      return send(
+        reply,
+        problemFor('InvalidField', errors.map((e) => `${e.field} ${e.message}`).join('; '), instance, { field: first.field, errors }),
+      );
     }
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (mapped) return send(reply, problemFor(mapped, error.message, instance));
@@ -52,13 +56,23 @@ export const problemDetails = fp(async function problemDetailsPlugin(app: Fastif
     }
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       request.log.info({ err: error }, 'client error');
-      return send(reply, { type: 'about:blank', title: 'Bad request', status: error.statusCode, detail: error.message, code: 'InvalidField', instance });
+      return send(reply, {
+        type: 'about:blank',
+        title: 'Bad request',
+        status: error.statusCode,
+        detail: error.message,
+        code: 'InvalidField',
+        instance,
+      });
     }
     request.log.error({ err: error, reqId: request.id }, 'unhandled error');
     return send(reply, problemFor('Internal', `unexpected error; request id ${request.id}`, instance));
   });
 
   app.setNotFoundHandler(function handleNotFound(request: FastifyRequest, reply: FastifyReply) {
-    return send(reply, problemFor('RouteNotFound', `no route ${request.method} ${request.url.split('?')[0]}`, request.url.split('?')[0] ?? ''));
+    return send(
+      reply,
+      problemFor('RouteNotFound', `no route ${request.method} ${request.url.split('?')[0]}`, request.url.split('?')[0] ?? ''),
+    );
   });
 });

@@ -5,14 +5,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
-import { computeReportEffects, parseAgentReport } from '../../domain/agent-report.ts';
-import { computeDesiredState, type DesiredState } from '../../domain/desired-state.ts';
+import { computeReportEffects, parseAgentReport } from '../../domain/bootstrap/agent-report.ts';
+import { computeDesiredState, type DesiredState } from '../../domain/bootstrap/desired-state.ts';
 import { AppError } from '../../domain/errors.ts';
-import { parseHostRegistration, type Host, type HostRegistration } from '../../domain/host.ts';
+import { parseHostRegistration, type Host, type HostRegistration } from '../../domain/inventory/host.ts';
 import type { Store } from '../../store/store.ts';
 import type { HostEvents } from '../../workflow/host-events.ts';
-import { Problem, ProjectParams, problemResponses } from '../schemas/common.schema.ts';
-import { AgentReportAck, AgentReportBody, DesiredStateQuery, DesiredStateSchema, EnrollRequest, EnrollResponse, EnrollmentTokenCreate, EnrollmentTokenCreated } from '../schemas/agent.schema.ts';
+import { Problem, ProjectParams, problemResponses } from '../../contract/common.schema.ts';
+import {
+  AgentReportAck,
+  AgentReportBody,
+  DesiredStateQuery,
+  DesiredStateSchema,
+  EnrollRequest,
+  EnrollResponse,
+  EnrollmentTokenCreate,
+  EnrollmentTokenCreated,
+} from '../../contract/agent.schema.ts';
 import { createTokenSecret, hashTokenSecret } from '../token-secret.ts';
 import type { ApiDeps } from '../app.ts';
 
@@ -29,18 +38,35 @@ export const HOST_CREDENTIAL_HEADER = 'authorization';
 
 /** Enrollment tokens are managed by onboarding managers in their project. */
 export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store }) => {
-  app.post('/enrollment-tokens', {
-    config: { permission: 'hosts:write' },
-    schema: { tags: ['agents'], summary: 'Create an enrollment token agents of this project enroll with', params: ProjectParams, body: EnrollmentTokenCreate, response: { 201: EnrollmentTokenCreated, ...problemResponses() } },
-  }, async (request, reply) => {
-    const secret = createTokenSecret();
-    const token = await store.agents.createEnrollmentToken({ project: request.params.project, name: request.body.name, secretHash: hashTokenSecret(secret) });
-    return reply.code(201).send({ ...token, token: secret });
-  });
+  app.post(
+    '/enrollment-tokens',
+    {
+      config: { permission: 'hosts:write' },
+      schema: {
+        tags: ['agents'],
+        summary: 'Create an enrollment token agents of this project enroll with',
+        params: ProjectParams,
+        body: EnrollmentTokenCreate,
+        response: { 201: EnrollmentTokenCreated, ...problemResponses() },
+      },
+    },
+    async (request, reply) => {
+      const secret = createTokenSecret();
+      const token = await store.agents.createEnrollmentToken({
+        project: request.params.project,
+        name: request.body.name,
+        secretHash: hashTokenSecret(secret),
+      });
+      return reply.code(201).send({ ...token, token: secret });
+    },
+  );
 };
 
 export async function computeHostDesiredState(store: Store, host: Host, mirrorUrl: string | undefined): Promise<DesiredState> {
-  const [instance, cluster] = await Promise.all([store.instances.findByHost(host.project, host.id), store.clusters.findByHost(host.project, host.id)]);
+  const [instance, cluster] = await Promise.all([
+    store.instances.findByHost(host.project, host.id),
+    store.clusters.findByHost(host.project, host.id),
+  ]);
   const [template, osProfile] = cluster
     ? await Promise.all([store.templates.find(host.project, cluster.template), store.osProfiles.find(host.project, cluster.osProfile)])
     : [null, null];
@@ -50,10 +76,16 @@ export async function computeHostDesiredState(store: Store, host: Host, mirrorUr
 
 /** The revision is a fingerprint of the desired state: it changes exactly when what the agent must do changes. */
 function fingerprint(state: DesiredState): string {
-  return createHash('sha256').update(JSON.stringify({ ...state, revision: 0 })).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify({ ...state, revision: 0 }))
+    .digest('hex')
+    .slice(0, 32);
 }
 
-export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEvents; mirrorUrl?: string }> = async (app, { store, events, mirrorUrl }) => {
+export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEvents; mirrorUrl?: string }> = async (
+  app,
+  { store, events, mirrorUrl },
+) => {
   app.decorateRequest('agentHost', null);
   app.addHook('onRequest', async function authenticateHost(request) {
     if (request.routeOptions.config?.permission !== 'agent') return;
@@ -61,7 +93,11 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEven
     const secret = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
     if (!secret) throw new AppError('Unauthenticated', 'send the host credential from enrollment as "Authorization: Bearer <credential>"');
     const host = await store.agents.findHostByCredential(hashTokenSecret(secret));
-    if (!host) throw new AppError('Unauthenticated', 'the host credential is not valid (unknown, replaced by a newer enrollment, or the host was deleted)');
+    if (!host)
+      throw new AppError(
+        'Unauthenticated',
+        'the host credential is not valid (unknown, replaced by a newer enrollment, or the host was deleted)',
+      );
     request.agentHost = host;
   });
 
@@ -77,7 +113,12 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEven
   }
 
   /** The registered host with this identity; waits up to `waitMs` for it to be registered (agents start first). */
-  async function waitForHost(project: string, identity: Pick<HostRegistration, 'uuid' | 'serial'>, waitMs: number, reply: FastifyReply): Promise<Host | null> {
+  async function waitForHost(
+    project: string,
+    identity: Pick<HostRegistration, 'uuid' | 'serial'>,
+    waitMs: number,
+    reply: FastifyReply,
+  ): Promise<Host | null> {
     const deadline = Date.now() + waitMs;
     const gone = { signal: heldRequestSignal(reply) };
     for (;;) {
@@ -89,64 +130,96 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEven
     }
   }
 
-  app.post('/enroll', {
-    config: { permission: 'public' },
-    schema: { tags: ['agents'], summary: 'Enroll an agent: enrollment token + machine identity → host credential', security: [], body: EnrollRequest, response: { 200: EnrollResponse, 400: Problem, 401: Problem, 403: Problem, 404: Problem } },
-  }, async (request, reply) => {
-    const token = await store.agents.findEnrollmentToken(hashTokenSecret(request.body.enrollmentToken));
-    if (!token) throw new AppError('Unauthenticated', 'the enrollment token is not valid');
-    const identity = parseHostRegistration({ uuid: request.body.uuid, serial: request.body.serial });
-    const host = await waitForHost(token.project, identity, (request.body.waitSeconds ?? 0) * 1000, reply);
-    if (!host) {
-      throw new AppError('NotFound', `no host with ${[identity.uuid && `uuid ${identity.uuid}`, identity.serial && `serial ${identity.serial}`].filter(Boolean).join(' or ')} is registered in project ${token.project}; register it first`);
-    }
-    if (host.state === 'deauthorized') throw new AppError('Forbidden', `host ${host.name} is deauthorized and may not enroll`);
-    const credential = createTokenSecret();
-    await store.agents.setHostCredential(host.project, host.id, hashTokenSecret(credential));
-    if (host.state === 'registered') await store.hosts.setState(host.project, host.id, 'onboarded');
-    events.changed(host.project, host.id);
-    request.log.info({ host: host.id, project: host.project }, 'agent enrolled');
-    return { project: host.project, hostId: host.id, hostName: host.name, credential };
-  });
-
-  app.get('/desired-state', {
-    config: { permission: 'agent' },
-    schema: { tags: ['agents'], summary: 'The host\'s desired state; waits (long-poll) while it equals `revision`', querystring: DesiredStateQuery, response: { 200: DesiredStateSchema, 400: Problem, 401: Problem } },
-  }, async (request, reply) => {
-    const { project, id } = request.agentHost!;
-    const deadline = Date.now() + (request.query.waitSeconds ?? 25) * 1000;
-    const gone = { signal: heldRequestSignal(reply) };
-    for (;;) {
-      const host = await store.hosts.get(project, id);
-      const state = await computeHostDesiredState(store, host, mirrorUrl);
-      const revision = fingerprint(state);
-      const remaining = deadline - Date.now();
-      if (revision !== request.query.revision || remaining <= 0 || gone.signal.aborted) return { ...state, revision };
-      await events.waitForChange(project, id, Math.min(remaining, RECHECK_MS), gone.signal);
-    }
-  });
-
-  app.post('/report', {
-    config: { permission: 'agent' },
-    schema: { tags: ['agents'], summary: 'Report the host\'s OS and its cluster\'s phase (with the kubeconfig when ready)', body: AgentReportBody, response: { 200: AgentReportAck, 400: Problem, 401: Problem } },
-  }, async (request) => {
-    const { project, id } = request.agentHost!;
-    const report = parseAgentReport(request.body);
-    await store.transaction(async (tx) => {
-      const host = await tx.hosts.get(project, id);
-      const [instance, cluster] = await Promise.all([tx.instances.findByHost(project, id), tx.clusters.findByHost(project, id)]);
-      const effects = computeReportEffects({ host, instance, cluster, report });
-      if (instance && effects.observedOsProfile !== undefined) await tx.instances.setObserved(project, instance.id, effects.observedOsProfile);
-      if (cluster && effects.cluster) {
-        if ('delete' in effects.cluster) await tx.clusters.delete(project, cluster.name);
-        else {
-          await tx.clusters.update(project, cluster.name, { phase: effects.cluster.phase, message: effects.cluster.message });
-          if (effects.cluster.kubeconfig) await tx.clusters.setKubeconfig(project, cluster.name, effects.cluster.kubeconfig);
-        }
+  app.post(
+    '/enroll',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags: ['agents'],
+        summary: 'Enroll an agent: enrollment token + machine identity → host credential',
+        security: [],
+        body: EnrollRequest,
+        response: { 200: EnrollResponse, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      },
+    },
+    async (request, reply) => {
+      const token = await store.agents.findEnrollmentToken(hashTokenSecret(request.body.enrollmentToken));
+      if (!token) throw new AppError('Unauthenticated', 'the enrollment token is not valid');
+      const identity = parseHostRegistration({ uuid: request.body.uuid, serial: request.body.serial });
+      const host = await waitForHost(token.project, identity, (request.body.waitSeconds ?? 0) * 1000, reply);
+      if (!host) {
+        throw new AppError(
+          'NotFound',
+          `no host with ${[identity.uuid && `uuid ${identity.uuid}`, identity.serial && `serial ${identity.serial}`].filter(Boolean).join(' or ')} is registered in project ${token.project}; register it first`,
+        );
       }
-      if (effects.hostState) await tx.hosts.setState(project, id, effects.hostState);
-    });
-    events.changed(project, id);
-    return { accepted: true };
-  });
+      if (host.state === 'deauthorized') throw new AppError('Forbidden', `host ${host.name} is deauthorized and may not enroll`);
+      const credential = createTokenSecret();
+      await store.agents.setHostCredential(host.project, host.id, hashTokenSecret(credential));
+      if (host.state === 'registered') await store.hosts.setState(host.project, host.id, 'onboarded');
+      events.changed(host.project, host.id);
+      request.log.info({ host: host.id, project: host.project }, 'agent enrolled');
+      return { project: host.project, hostId: host.id, hostName: host.name, credential };
+    },
+  );
+
+  app.get(
+    '/desired-state',
+    {
+      config: { permission: 'agent' },
+      schema: {
+        tags: ['agents'],
+        summary: "The host's desired state; waits (long-poll) while it equals `revision`",
+        querystring: DesiredStateQuery,
+        response: { 200: DesiredStateSchema, 400: Problem, 401: Problem },
+      },
+    },
+    async (request, reply) => {
+      const { project, id } = request.agentHost!;
+      const deadline = Date.now() + (request.query.waitSeconds ?? 25) * 1000;
+      const gone = { signal: heldRequestSignal(reply) };
+      for (;;) {
+        const host = await store.hosts.get(project, id);
+        const state = await computeHostDesiredState(store, host, mirrorUrl);
+        const revision = fingerprint(state);
+        const remaining = deadline - Date.now();
+        if (revision !== request.query.revision || remaining <= 0 || gone.signal.aborted) return { ...state, revision };
+        await events.waitForChange(project, id, Math.min(remaining, RECHECK_MS), gone.signal);
+      }
+    },
+  );
+
+  app.post(
+    '/report',
+    {
+      config: { permission: 'agent' },
+      schema: {
+        tags: ['agents'],
+        summary: "Report the host's OS and its cluster's phase (with the kubeconfig when ready)",
+        body: AgentReportBody,
+        response: { 200: AgentReportAck, 400: Problem, 401: Problem },
+      },
+    },
+    async (request) => {
+      const { project, id } = request.agentHost!;
+      const report = parseAgentReport(request.body);
+      await store.transaction(async (tx) => {
+        const host = await tx.hosts.get(project, id);
+        const [instance, cluster] = await Promise.all([tx.instances.findByHost(project, id), tx.clusters.findByHost(project, id)]);
+        const effects = computeReportEffects({ host, instance, cluster, report });
+        if (instance && effects.observedOsProfile !== undefined)
+          await tx.instances.setObserved(project, instance.id, effects.observedOsProfile);
+        if (cluster && effects.cluster) {
+          if ('delete' in effects.cluster) await tx.clusters.delete(project, cluster.name);
+          else {
+            await tx.clusters.update(project, cluster.name, { phase: effects.cluster.phase, message: effects.cluster.message });
+            if (effects.cluster.kubeconfig) await tx.clusters.setKubeconfig(project, cluster.name, effects.cluster.kubeconfig);
+          }
+        }
+        if (effects.hostState) await tx.hosts.setState(project, id, effects.hostState);
+      });
+      events.changed(project, id);
+      return { accepted: true };
+    },
+  );
 };

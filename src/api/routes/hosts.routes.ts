@@ -3,11 +3,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { invalidField } from '../../domain/errors.ts';
 import { DNS_LABEL, DNS_LABEL_FORM, readLabels } from '../../domain/fields.ts';
-import { computeDeauthorizeEffect } from '../../domain/deauthorize.ts';
-import { parseHostRegistration, type Host } from '../../domain/host.ts';
+import { computeDeauthorizeEffect } from '../../domain/inventory/deauthorize.ts';
+import { parseHostRegistration, type Host } from '../../domain/inventory/host.ts';
 import type { Store } from '../../store/store.ts';
-import { ProjectParams, problemResponses } from '../schemas/common.schema.ts';
-import { HostCreate, HostList, HostListQuery, HostParams, HostSchema, HostUpdate } from '../schemas/host.schema.ts';
+import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
+import { HostCreate, HostList, HostListQuery, HostParams, HostSchema, HostUpdate } from '../../contract/host.schema.ts';
 import type { ApiDeps } from '../app.ts';
 
 /** Hosts are addressed by id or by name. */
@@ -30,70 +30,130 @@ function parseLabelSelector(text: string | undefined): Record<string, string> | 
 }
 
 export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store, events }) => {
-  app.post('/hosts', {
-    config: { permission: 'hosts:write' },
-    schema: { tags: ['hosts'], summary: 'Register a host by uuid and/or serial', params: ProjectParams, body: HostCreate, response: { 201: HostSchema, ...problemResponses(409) } },
-  }, async (request, reply) => {
-    const host = await store.hosts.register(request.params.project, parseHostRegistration(request.body, ''));
-    events.registered(host.project);
-    return reply.code(201).send(host);
-  });
+  app.post(
+    '/hosts',
+    {
+      config: { permission: 'hosts:write' },
+      schema: {
+        tags: ['hosts'],
+        summary: 'Register a host by uuid and/or serial',
+        params: ProjectParams,
+        body: HostCreate,
+        response: { 201: HostSchema, ...problemResponses(409) },
+      },
+    },
+    async (request, reply) => {
+      const host = await store.hosts.register(request.params.project, parseHostRegistration(request.body, ''));
+      events.registered(host.project);
+      return reply.code(201).send(host);
+    },
+  );
 
-  app.get('/hosts', {
-    config: { permission: 'read' },
-    schema: { tags: ['hosts'], summary: 'List hosts (filters, cursor pagination)', params: ProjectParams, querystring: HostListQuery, response: { 200: HostList, ...problemResponses() } },
-  }, async (request) => {
-    const { state, site, label, namePrefix, limit, cursor } = request.query;
-    const labels = parseLabelSelector(label);
-    return store.hosts.list(
-      request.params.project,
-      { ...(state ? { state } : {}), ...(site ? { site } : {}), ...(labels ? { labels } : {}), ...(namePrefix ? { namePrefix } : {}) },
-      { ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) },
-    );
-  });
+  app.get(
+    '/hosts',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['hosts'],
+        summary: 'List hosts (filters, cursor pagination)',
+        params: ProjectParams,
+        querystring: HostListQuery,
+        response: { 200: HostList, ...problemResponses() },
+      },
+    },
+    async (request) => {
+      const { state, site, label, namePrefix, limit, cursor } = request.query;
+      const labels = parseLabelSelector(label);
+      return store.hosts.list(
+        request.params.project,
+        { ...(state ? { state } : {}), ...(site ? { site } : {}), ...(labels ? { labels } : {}), ...(namePrefix ? { namePrefix } : {}) },
+        { ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) },
+      );
+    },
+  );
 
-  app.get('/hosts/:host', {
-    config: { permission: 'read' },
-    schema: { tags: ['hosts'], summary: 'Get a host by id or name', params: HostParams, response: { 200: HostSchema, ...problemResponses(404) } },
-  }, async (request) => resolveHost(store, request.params.project, request.params.host));
+  app.get(
+    '/hosts/:host',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['hosts'],
+        summary: 'Get a host by id or name',
+        params: HostParams,
+        response: { 200: HostSchema, ...problemResponses(404) },
+      },
+    },
+    async (request) => resolveHost(store, request.params.project, request.params.host),
+  );
 
-  app.patch('/hosts/:host', {
-    config: { permission: 'hosts:write' },
-    schema: { tags: ['hosts'], summary: 'Update a host\'s name, site or labels', params: HostParams, body: HostUpdate, response: { 200: HostSchema, ...problemResponses(404, 409) } },
-  }, async (request) => {
-    const { project } = request.params;
-    const host = await resolveHost(store, project, request.params.host);
-    const { name, site, labels } = request.body;
-    if (name !== undefined && !DNS_LABEL.test(name)) throw invalidField('name', `name ${JSON.stringify(name)} is not valid; expected ${DNS_LABEL_FORM}`);
-    return store.hosts.update(project, host.id, {
-      ...(name !== undefined ? { name } : {}),
-      ...(site !== undefined ? { site: site === '' ? null : parseHostRegistration({ serial: 'x', site }).site } : {}),
-      ...(labels !== undefined ? { labels: readLabels(labels, 'labels') } : {}),
-    });
-  });
+  app.patch(
+    '/hosts/:host',
+    {
+      config: { permission: 'hosts:write' },
+      schema: {
+        tags: ['hosts'],
+        summary: "Update a host's name, site or labels",
+        params: HostParams,
+        body: HostUpdate,
+        response: { 200: HostSchema, ...problemResponses(404, 409) },
+      },
+    },
+    async (request) => {
+      const { project } = request.params;
+      const host = await resolveHost(store, project, request.params.host);
+      const { name, site, labels } = request.body;
+      if (name !== undefined && !DNS_LABEL.test(name))
+        throw invalidField('name', `name ${JSON.stringify(name)} is not valid; expected ${DNS_LABEL_FORM}`);
+      return store.hosts.update(project, host.id, {
+        ...(name !== undefined ? { name } : {}),
+        ...(site !== undefined ? { site: site === '' ? null : parseHostRegistration({ serial: 'x', site }).site } : {}),
+        ...(labels !== undefined ? { labels: readLabels(labels, 'labels') } : {}),
+      });
+    },
+  );
 
-  app.post('/hosts/:host/deauthorize', {
-    config: { permission: 'hosts:write' },
-    schema: { tags: ['hosts'], summary: 'Deauthorize a host: its cluster is deleted (or its node leaves a multi-node cluster); it may not enroll again', params: HostParams, response: { 200: HostSchema, ...problemResponses(404) } },
-  }, async (request) => {
-    const { project } = request.params;
-    const host = await resolveHost(store, project, request.params.host);
-    const deauthorized = await store.transaction(async (tx) => {
-      const effect = computeDeauthorizeEffect(await tx.clusters.findByHost(project, host.id), host.id);
-      if (effect.kind === 'delete-cluster') await tx.clusters.update(project, effect.cluster, { phase: 'deleting', message: `host ${host.name} was deauthorized` });
-      if (effect.kind === 'remove-node') await tx.clusters.update(project, effect.cluster, { nodes: effect.nodes, message: `host ${host.name} left: deauthorized` });
-      return tx.hosts.setState(project, host.id, 'deauthorized');
-    });
-    events.changed(project, host.id);
-    return deauthorized;
-  });
+  app.post(
+    '/hosts/:host/deauthorize',
+    {
+      config: { permission: 'hosts:write' },
+      schema: {
+        tags: ['hosts'],
+        summary: 'Deauthorize a host: its cluster is deleted (or its node leaves a multi-node cluster); it may not enroll again',
+        params: HostParams,
+        response: { 200: HostSchema, ...problemResponses(404) },
+      },
+    },
+    async (request) => {
+      const { project } = request.params;
+      const host = await resolveHost(store, project, request.params.host);
+      const deauthorized = await store.transaction(async (tx) => {
+        const effect = computeDeauthorizeEffect(await tx.clusters.findByHost(project, host.id), host.id);
+        if (effect.kind === 'delete-cluster')
+          await tx.clusters.update(project, effect.cluster, { phase: 'deleting', message: `host ${host.name} was deauthorized` });
+        if (effect.kind === 'remove-node')
+          await tx.clusters.update(project, effect.cluster, { nodes: effect.nodes, message: `host ${host.name} left: deauthorized` });
+        return tx.hosts.setState(project, host.id, 'deauthorized');
+      });
+      events.changed(project, host.id);
+      return deauthorized;
+    },
+  );
 
-  app.delete('/hosts/:host', {
-    config: { permission: 'hosts:write' },
-    schema: { tags: ['hosts'], summary: 'Delete a host (refused while an instance or cluster uses it)', params: HostParams, response: { 204: Type.Null(), ...problemResponses(404, 409) } },
-  }, async (request, reply) => {
-    const host = await resolveHost(store, request.params.project, request.params.host);
-    await store.hosts.delete(request.params.project, host.id);
-    return reply.code(204).send(null);
-  });
+  app.delete(
+    '/hosts/:host',
+    {
+      config: { permission: 'hosts:write' },
+      schema: {
+        tags: ['hosts'],
+        summary: 'Delete a host (refused while an instance or cluster uses it)',
+        params: HostParams,
+        response: { 204: Type.Null(), ...problemResponses(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const host = await resolveHost(store, request.params.project, request.params.host);
+      await store.hosts.delete(request.params.project, host.id);
+      return reply.code(204).send(null);
+    },
+  );
 };

@@ -5,18 +5,25 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError } from '../../domain/errors.ts';
-import { parseRegistrationRequest, requireValidHosts } from '../../domain/registration-request.ts';
-import { computeFailedStep } from '../../domain/registration-steps.ts';
+import { parseRegistrationRequest, requireValidHosts } from '../../domain/registration/registration-request.ts';
+import { computeFailedStep } from '../../domain/registration/registration-steps.ts';
 import { isAllowed } from '../../domain/roles.ts';
-import { formatTemplateRef } from '../../domain/template.ts';
+import { formatTemplateRef } from '../../domain/inventory/template.ts';
 import type { RegistrationHostRecord, RegistrationJob, Store } from '../../store/store.ts';
 import { checkRegistration } from '../../workflow/check-registration.ts';
 import { notifyRegistrationWork } from '../../workflow/job-signal.ts';
-import { ProjectParams, problemResponses } from '../schemas/common.schema.ts';
+import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
 import {
-  RegistrationCheck, RegistrationCreate, RegistrationCreateQuery, RegistrationHostList, RegistrationHostQuery, RegistrationJob as RegistrationJobSchema,
-  RegistrationJobList, RegistrationListQuery, RegistrationParams,
-} from '../schemas/registration.schema.ts';
+  RegistrationCheck,
+  RegistrationCreate,
+  RegistrationCreateQuery,
+  RegistrationHostList,
+  RegistrationHostQuery,
+  RegistrationJob as RegistrationJobSchema,
+  RegistrationJobList,
+  RegistrationListQuery,
+  RegistrationParams,
+} from '../../contract/registration.schema.ts';
 import type { ApiDeps } from '../app.ts';
 
 /** Jobs this small are waited for by default. */
@@ -65,66 +72,123 @@ async function waitForJob(store: Store, project: string, job: RegistrationJob, s
 /** autoCluster creates clusters, so beyond hosts:write the caller needs clusters:write. */
 function requireClusterPermission(principal: { role: Parameters<typeof isAllowed>[0] } | null, autoCluster: boolean): void {
   if (!autoCluster || !principal || isAllowed(principal.role, 'clusters:write')) return;
-  throw new AppError('Forbidden', `defaults/autoCluster creates clusters, which role ${principal.role} may not do (needs clusters:write); register without autoCluster or use a role that has clusters:write`, {
-    field: 'defaults/autoCluster', reason: 'RoleNotAllowed', extra: { missingPermission: 'clusters:write' },
-  });
+  throw new AppError(
+    'Forbidden',
+    `defaults/autoCluster creates clusters, which role ${principal.role} may not do (needs clusters:write); register without autoCluster or use a role that has clusters:write`,
+    {
+      field: 'defaults/autoCluster',
+      reason: 'RoleNotAllowed',
+      extra: { missingPermission: 'clusters:write' },
+    },
+  );
 }
 
 export const registrationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store }) => {
-  app.post('/registrations', {
-    config: { permission: 'hosts:write' },
-    schema: {
-      tags: ['registrations'],
-      summary: 'Register hosts, optionally with an instance and a single-node cluster each (a job); dryRun checks only',
-      description: 'Answers 202 with the job at once; jobs of at most 10 hosts are waited for up to 5 s by default (wait=0..30 sets it), 201 when the job finished in that time. With dryRun: 200 and what each host would do. autoCluster needs clusters:write too.',
-      params: ProjectParams, querystring: RegistrationCreateQuery, body: RegistrationCreate,
-      response: { 200: RegistrationCheck, 201: RegistrationJobSchema, 202: RegistrationJobSchema, ...problemResponses() },
+  app.post(
+    '/registrations',
+    {
+      config: { permission: 'hosts:write' },
+      schema: {
+        tags: ['registrations'],
+        summary: 'Register hosts, optionally with an instance and a single-node cluster each (a job); dryRun checks only',
+        description:
+          'Answers 202 with the job at once; jobs of at most 10 hosts are waited for up to 5 s by default (wait=0..30 sets it), 201 when the job finished in that time. With dryRun: 200 and what each host would do. autoCluster needs clusters:write too.',
+        params: ProjectParams,
+        querystring: RegistrationCreateQuery,
+        body: RegistrationCreate,
+        response: { 200: RegistrationCheck, 201: RegistrationJobSchema, 202: RegistrationJobSchema, ...problemResponses() },
+      },
     },
-  }, async (request, reply) => {
-    const { project } = request.params;
-    const parsed = parseRegistrationRequest(request.body);
-    requireClusterPermission(request.principal, parsed.options.autoCluster);
-    if (parsed.dryRun) return reply.code(200).send(await checkRegistration(store, project, parsed));
-    const plans = requireValidHosts(parsed);
-    const created = await store.jobs.create(project, {
-      options: parsed.options,
-      defaults: { osProfile: parsed.defaults.osProfile, template: parsed.defaults.template ? formatTemplateRef(parsed.defaults.template) : null },
-      plans,
-    });
-    notifyRegistrationWork();
-    const wait = request.query.wait ?? (plans.length <= SMALL_JOB_HOSTS ? SMALL_JOB_WAIT_SECONDS : 0);
-    const job = await waitForJob(store, project, created, wait);
-    reply.header('location', `${request.url.split('?')[0]}/${job.id}`);
-    return reply.code(isDone(job) ? 201 : 202).send(await loadJobDocument(store, project, job));
-  });
+    async (request, reply) => {
+      const { project } = request.params;
+      const parsed = parseRegistrationRequest(request.body);
+      requireClusterPermission(request.principal, parsed.options.autoCluster);
+      if (parsed.dryRun) return reply.code(200).send(await checkRegistration(store, project, parsed));
+      const plans = requireValidHosts(parsed);
+      const created = await store.jobs.create(project, {
+        options: parsed.options,
+        defaults: {
+          osProfile: parsed.defaults.osProfile,
+          template: parsed.defaults.template ? formatTemplateRef(parsed.defaults.template) : null,
+        },
+        plans,
+      });
+      notifyRegistrationWork();
+      const wait = request.query.wait ?? (plans.length <= SMALL_JOB_HOSTS ? SMALL_JOB_WAIT_SECONDS : 0);
+      const job = await waitForJob(store, project, created, wait);
+      reply.header('location', `${request.url.split('?')[0]}/${job.id}`);
+      return reply.code(isDone(job) ? 201 : 202).send(await loadJobDocument(store, project, job));
+    },
+  );
 
-  app.get('/registrations', {
-    config: { permission: 'read' },
-    schema: { tags: ['registrations'], summary: 'List registration jobs, newest first', params: ProjectParams, querystring: RegistrationListQuery, response: { 200: RegistrationJobList, ...problemResponses() } },
-  }, async (request) => store.jobs.list(request.params.project, request.query));
+  app.get(
+    '/registrations',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['registrations'],
+        summary: 'List registration jobs, newest first',
+        params: ProjectParams,
+        querystring: RegistrationListQuery,
+        response: { 200: RegistrationJobList, ...problemResponses() },
+      },
+    },
+    async (request) => store.jobs.list(request.params.project, request.query),
+  );
 
-  app.get('/registrations/:id', {
-    config: { permission: 'read' },
-    schema: { tags: ['registrations'], summary: 'Get a registration job: status, totals, and per host and step the status, reason and resource', params: RegistrationParams, response: { 200: RegistrationJobSchema, ...problemResponses(404) } },
-  }, async (request) => loadJobDocument(store, request.params.project, await store.jobs.get(request.params.project, request.params.id)));
+  app.get(
+    '/registrations/:id',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['registrations'],
+        summary: 'Get a registration job: status, totals, and per host and step the status, reason and resource',
+        params: RegistrationParams,
+        response: { 200: RegistrationJobSchema, ...problemResponses(404) },
+      },
+    },
+    async (request) => loadJobDocument(store, request.params.project, await store.jobs.get(request.params.project, request.params.id)),
+  );
 
-  app.get('/registrations/:id/hosts', {
-    config: { permission: 'read' },
-    schema: { tags: ['registrations'], summary: 'Page through a job\'s hosts in request order, optionally only those with a status', params: RegistrationParams, querystring: RegistrationHostQuery, response: { 200: RegistrationHostList, ...problemResponses(404) } },
-  }, async (request) => {
-    const { status, limit, cursor } = request.query;
-    const page = await store.jobs.listHosts(request.params.project, request.params.id, status ? { status } : {}, { ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) });
-    return { items: page.items.map(toHostView), nextCursor: page.nextCursor };
-  });
+  app.get(
+    '/registrations/:id/hosts',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['registrations'],
+        summary: "Page through a job's hosts in request order, optionally only those with a status",
+        params: RegistrationParams,
+        querystring: RegistrationHostQuery,
+        response: { 200: RegistrationHostList, ...problemResponses(404) },
+      },
+    },
+    async (request) => {
+      const { status, limit, cursor } = request.query;
+      const page = await store.jobs.listHosts(request.params.project, request.params.id, status ? { status } : {}, {
+        ...(limit ? { limit } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
+      return { items: page.items.map(toHostView), nextCursor: page.nextCursor };
+    },
+  );
 
-  app.post('/registrations/:id/retry', {
-    config: { permission: 'hosts:write' },
-    schema: { tags: ['registrations'], summary: 'Run the failed hosts again from their failed step; what succeeded is kept', params: RegistrationParams, response: { 202: RegistrationJobSchema, ...problemResponses(404) } },
-  }, async (request, reply) => {
-    const { project, id } = request.params;
-    const job = await store.jobs.get(project, id);
-    requireClusterPermission(request.principal, job.options.autoCluster);
-    if ((await store.jobs.retry(project, id)) > 0) notifyRegistrationWork();
-    return reply.code(202).send(await loadJobDocument(store, project, await store.jobs.get(project, id)));
-  });
+  app.post(
+    '/registrations/:id/retry',
+    {
+      config: { permission: 'hosts:write' },
+      schema: {
+        tags: ['registrations'],
+        summary: 'Run the failed hosts again from their failed step; what succeeded is kept',
+        params: RegistrationParams,
+        response: { 202: RegistrationJobSchema, ...problemResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const { project, id } = request.params;
+      const job = await store.jobs.get(project, id);
+      requireClusterPermission(request.principal, job.options.autoCluster);
+      if ((await store.jobs.retry(project, id)) > 0) notifyRegistrationWork();
+      return reply.code(202).send(await loadJobDocument(store, project, await store.jobs.get(project, id)));
+    },
+  );
 };

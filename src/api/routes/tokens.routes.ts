@@ -1,31 +1,64 @@
 /** API tokens of a project (admin only). The secret is returned once and stored only as a hash. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ProjectParams, problemResponses } from '../schemas/common.schema.ts';
-import { TokenCreate, TokenCreated, TokenList, TokenParams } from '../schemas/token.schema.ts';
+import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
+import { TokenCreate, TokenCreated, TokenList, TokenParams } from '../../contract/token.schema.ts';
 import { createTokenSecret, hashTokenSecret } from '../token-secret.ts';
 import type { ApiDeps } from '../app.ts';
 
 export const tokenRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store }) => {
-  app.post('/tokens', {
-    config: { permission: 'admin' },
-    schema: { tags: ['tokens'], summary: 'Create an API token for this project', params: ProjectParams, body: TokenCreate, response: { 201: TokenCreated, ...problemResponses() } },
-  }, async (request, reply) => {
-    const secret = createTokenSecret();
-    const token = await store.tokens.create({ project: request.params.project, role: request.body.role, name: request.body.name, secretHash: hashTokenSecret(secret) });
-    return reply.code(201).send({ ...token, token: secret });
-  });
+  app.post(
+    '/tokens',
+    {
+      config: { permission: 'admin' },
+      schema: {
+        tags: ['tokens'],
+        summary: 'Create an API token for this project',
+        params: ProjectParams,
+        body: TokenCreate,
+        response: { 201: TokenCreated, ...problemResponses() },
+      },
+    },
+    async (request, reply) => {
+      const secret = createTokenSecret();
+      const token = await store.tokens.create({
+        project: request.params.project,
+        role: request.body.role,
+        name: request.body.name,
+        secretHash: hashTokenSecret(secret),
+      });
+      return reply.code(201).send({ ...token, token: secret });
+    },
+  );
 
-  app.get('/tokens', {
-    config: { permission: 'admin' },
-    schema: { tags: ['tokens'], summary: 'List API tokens (without secrets)', params: ProjectParams, response: { 200: TokenList, ...problemResponses() } },
-  }, async (request) => ({ items: await store.tokens.list(request.params.project) }));
+  app.get(
+    '/tokens',
+    {
+      config: { permission: 'admin' },
+      schema: {
+        tags: ['tokens'],
+        summary: 'List API tokens (without secrets)',
+        params: ProjectParams,
+        response: { 200: TokenList, ...problemResponses() },
+      },
+    },
+    async (request) => ({ items: await store.tokens.list(request.params.project) }),
+  );
 
-  app.delete('/tokens/:id', {
-    config: { permission: 'admin' },
-    schema: { tags: ['tokens'], summary: 'Revoke an API token', params: TokenParams, response: { 204: Type.Null(), ...problemResponses(404) } },
-  }, async (request, reply) => {
-    await store.tokens.delete(request.params.project, request.params.id);
-    return reply.code(204).send(null);
-  });
+  app.delete(
+    '/tokens/:id',
+    {
+      config: { permission: 'admin' },
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke an API token',
+        params: TokenParams,
+        response: { 204: Type.Null(), ...problemResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      await store.tokens.delete(request.params.project, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
 };

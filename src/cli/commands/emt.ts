@@ -5,9 +5,9 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { invalidField } from '../../domain/errors.ts';
-import { K3S_PACKAGE_LIST } from '../../domain/emt-package-list.ts';
-import { parseKubernetesVersion, toRpmVersion } from '../../domain/k8s-version.ts';
-import { computeK3sAddonsPackage, computeK3sPackage, computeK3sSelinuxPackage, type EmtPackage } from '../../domain/emt-package.ts';
+import { K3S_PACKAGE_LIST } from '../../domain/emt/package-list.ts';
+import { parseKubernetesVersion, toRpmVersion } from '../../domain/compatibility/k8s-version.ts';
+import { computeK3sAddonsPackage, computeK3sPackage, computeK3sSelinuxPackage, type EmtPackage } from '../../domain/emt/k3s-package.ts';
 import { addPackageListToImageConfigs, type ImageConfigResult } from '../../emt/add-package-list.ts';
 import { buildPackage } from '../../emt/build-package.ts';
 import { composeImage } from '../../emt/compose-image.ts';
@@ -17,12 +17,20 @@ import { renderPackageList } from '../../render/emt/package-list.ts';
 import { commandContext, runAction } from '../command-context.ts';
 import { renderOutput, type Column } from '../output/output.ts';
 
-interface SpecFlags { version: string; arch?: string; name?: string; release?: string; sources: string; out: string }
+interface SpecFlags {
+  version: string;
+  arch?: string;
+  name?: string;
+  release?: string;
+  sources: string;
+  out: string;
+}
 
 const PACKAGES = {
   k3s: async (f: SpecFlags) => computeK3sPackage({ version: f.version, arch: f.arch ?? 'amd64', release: f.release ?? '1' }),
   'k3s-selinux': async (f: SpecFlags) => computeK3sSelinuxPackage({ version: f.version, release: f.release ?? '1' }),
-  'k3s-addons': async (f: SpecFlags) => computeK3sAddonsPackage({ name: f.name, version: f.version, release: f.release ?? '1', sourceFiles: await listSourceFiles(f.sources) }),
+  'k3s-addons': async (f: SpecFlags) =>
+    computeK3sAddonsPackage({ name: f.name, version: f.version, release: f.release ?? '1', sourceFiles: await listSourceFiles(f.sources) }),
 } satisfies Record<string, (f: SpecFlags) => Promise<EmtPackage>>;
 
 const IMAGE_CONFIG_COLUMNS: Column<ImageConfigResult>[] = [
@@ -34,9 +42,12 @@ const IMAGE_CONFIG_COLUMNS: Column<ImageConfigResult>[] = [
 const shown = (path: string): string => relative(process.cwd(), path) || '.';
 
 export function registerEmtCommands(program: Command): void {
-  const emt = program.command('emt').description('Build K3s into Edge Microvisor Toolkit images (runs locally, needs rpmbuild, createrepo_c, dnf)');
+  const emt = program
+    .command('emt')
+    .description('Build K3s into Edge Microvisor Toolkit images (runs locally, needs rpmbuild, createrepo_c, dnf)');
 
-  emt.command('spec <package>')
+  emt
+    .command('spec <package>')
     .description(`Write SPECS/<package>/<package>.spec and its signatures.json; package is one of ${Object.keys(PACKAGES).join(', ')}`)
     .requiredOption('--version <version>', 'k3s: the upstream K3s version (v1.32.4+k3s1); k3s-selinux, k3s-addons: a K3s or RPM version')
     .option('--arch <arch>', 'k3s: amd64 or arm64', 'amd64')
@@ -44,59 +55,98 @@ export function registerEmtCommands(program: Command): void {
     .option('--release <release>', 'RPM release', '1')
     .requiredOption('--sources <dir>', 'directory holding the source files, hashed into the signatures file')
     .requiredOption('--out <dir>', 'directory to write the SPEC into, for example SPECS/k3s')
-    .action(runAction(async function specAction(this: Command, packageName: string) {
-      const ctx = commandContext(this);
-      const flags = this.opts<SpecFlags>();
-      const compute = (PACKAGES as Record<string, (f: SpecFlags) => Promise<EmtPackage>>)[packageName];
-      if (!compute) throw invalidField('package', `package ${JSON.stringify(packageName)} is not one edge-orch writes a SPEC for; expected one of ${Object.keys(PACKAGES).join(', ')}`);
-      const pkg = await compute(flags);
-      const generatedBy = ['edge-orch emt spec', packageName, `--version ${flags.version}`, ...(packageName === 'k3s' ? [`--arch ${flags.arch}`] : []), ...(flags.name ? [`--name ${flags.name}`] : [])].join(' ');
-      const written = await writePackageSpec({ pkg, sourcesDir: flags.sources, outDir: flags.out, generatedBy });
-      ctx.print(ctx.format === 'table'
-        ? `wrote ${shown(written.specFile)} and ${shown(written.signaturesFile)} (${written.name} ${written.rpmVersion}-${written.release} ${written.arch}, ${Object.keys(written.signatures).length} sources)`
-        : renderOutput(ctx.format, written, [], []));
-    }));
+    .action(
+      runAction(async function specAction(this: Command, packageName: string) {
+        const ctx = commandContext(this);
+        const flags = this.opts<SpecFlags>();
+        const compute = (PACKAGES as Record<string, (f: SpecFlags) => Promise<EmtPackage>>)[packageName];
+        if (!compute)
+          throw invalidField(
+            'package',
+            `package ${JSON.stringify(packageName)} is not one edge-orch writes a SPEC for; expected one of ${Object.keys(PACKAGES).join(', ')}`,
+          );
+        const pkg = await compute(flags);
+        const generatedBy = [
+          'edge-orch emt spec',
+          packageName,
+          `--version ${flags.version}`,
+          ...(packageName === 'k3s' ? [`--arch ${flags.arch}`] : []),
+          ...(flags.name ? [`--name ${flags.name}`] : []),
+        ].join(' ');
+        const written = await writePackageSpec({ pkg, sourcesDir: flags.sources, outDir: flags.out, generatedBy });
+        ctx.print(
+          ctx.format === 'table'
+            ? `wrote ${shown(written.specFile)} and ${shown(written.signaturesFile)} (${written.name} ${written.rpmVersion}-${written.release} ${written.arch}, ${Object.keys(written.signatures).length} sources)`
+            : renderOutput(ctx.format, written, [], []),
+        );
+      }),
+    );
 
-  emt.command('build')
-    .description('Check the sources against the signatures, rpmbuild the SPEC, copy the RPMs into the repository and index it (createrepo_c)')
+  emt
+    .command('build')
+    .description(
+      'Check the sources against the signatures, rpmbuild the SPEC, copy the RPMs into the repository and index it (createrepo_c)',
+    )
     .requiredOption('--spec <dir>', 'the SPEC directory, for example SPECS/k3s')
     .requiredOption('--sources <dir>', 'directory holding the source files')
     .requiredOption('--repo <dir>', 'the local RPM repository')
-    .action(runAction(async function buildAction(this: Command) {
-      const ctx = commandContext(this);
-      const { spec, sources, repo } = this.opts<{ spec: string; sources: string; repo: string }>();
-      const result = await buildPackage({ specDir: spec, sourcesDir: sources, repoDir: repo });
-      ctx.print(ctx.format === 'table' ? result.rpms.map((r) => `built ${shown(r)}`).join('\n') : renderOutput(ctx.format, result, [], []));
-    }));
+    .action(
+      runAction(async function buildAction(this: Command) {
+        const ctx = commandContext(this);
+        const { spec, sources, repo } = this.opts<{ spec: string; sources: string; repo: string }>();
+        const result = await buildPackage({ specDir: spec, sourcesDir: sources, repoDir: repo });
+        ctx.print(
+          ctx.format === 'table' ? result.rpms.map((r) => `built ${shown(r)}`).join('\n') : renderOutput(ctx.format, result, [], []),
+        );
+      }),
+    );
 
-  emt.command('packagelist <name>')
+  emt
+    .command('packagelist <name>')
     .description(`Write an EMT toolkit package list; k3s lists ${K3S_PACKAGE_LIST.join(', ')}`)
     .requiredOption('--out <file>', 'for example toolkit/imageconfigs/packagelists/k3s.json')
-    .option('--k3s-version <version>', 'pin the k3s package to this upstream version (k3s-1.32.4_k3s1) instead of the newest in the repository')
+    .option(
+      '--k3s-version <version>',
+      'pin the k3s package to this upstream version (k3s-1.32.4_k3s1) instead of the newest in the repository',
+    )
     .option('--include <package...>', 'more packages to list, for example k3s-addons-ingress')
-    .action(runAction(async function packageListAction(this: Command, name: string) {
-      const ctx = commandContext(this);
-      const { out, include = [], k3sVersion } = this.opts<{ out: string; include?: string[]; k3sVersion?: string }>();
-      if (name !== 'k3s') throw invalidField('name', `package list ${JSON.stringify(name)} is not known; expected k3s`);
-      const pinned = k3sVersion === undefined ? 'k3s' : `k3s-${toRpmVersion(parseKubernetesVersion(k3sVersion, '--k3s-version'))}`;
-      const packages = [...new Set([...K3S_PACKAGE_LIST.map((p) => (p === 'k3s' ? pinned : p)), ...include])];
-      await writeFileAtomic(out, renderPackageList(packages));
-      ctx.print(ctx.format === 'table' ? `wrote ${shown(out)} (${packages.join(', ')})` : renderOutput(ctx.format, { file: out, packages }, [], []));
-    }));
+    .action(
+      runAction(async function packageListAction(this: Command, name: string) {
+        const ctx = commandContext(this);
+        const { out, include = [], k3sVersion } = this.opts<{ out: string; include?: string[]; k3sVersion?: string }>();
+        if (name !== 'k3s') throw invalidField('name', `package list ${JSON.stringify(name)} is not known; expected k3s`);
+        const pinned = k3sVersion === undefined ? 'k3s' : `k3s-${toRpmVersion(parseKubernetesVersion(k3sVersion, '--k3s-version'))}`;
+        const packages = [...new Set([...K3S_PACKAGE_LIST.map((p) => (p === 'k3s' ? pinned : p)), ...include])];
+        await writeFileAtomic(out, renderPackageList(packages));
+        ctx.print(
+          ctx.format === 'table'
+            ? `wrote ${shown(out)} (${packages.join(', ')})`
+            : renderOutput(ctx.format, { file: out, packages }, [], []),
+        );
+      }),
+    );
 
   const imageconfig = emt.command('imageconfig').description('EMT toolkit image configs (toolkit/imageconfigs/*.json)');
-  imageconfig.command('add-packagelist <packagelist>')
-    .description('Append a package list (path relative to --dir) to SystemConfigs[].PackageLists of every image config in --dir; idempotent')
+  imageconfig
+    .command('add-packagelist <packagelist>')
+    .description(
+      'Append a package list (path relative to --dir) to SystemConfigs[].PackageLists of every image config in --dir; idempotent',
+    )
     .requiredOption('--dir <dir>', 'the image config directory, for example toolkit/imageconfigs')
-    .action(runAction(async function addPackageListAction(this: Command, entry: string) {
-      const ctx = commandContext(this);
-      const { dir } = this.opts<{ dir: string }>();
-      const results = await addPackageListToImageConfigs({ dir, entry });
-      ctx.print(renderOutput(ctx.format, results, results, IMAGE_CONFIG_COLUMNS));
-    }));
+    .action(
+      runAction(async function addPackageListAction(this: Command, entry: string) {
+        const ctx = commandContext(this);
+        const { dir } = this.opts<{ dir: string }>();
+        const results = await addPackageListToImageConfigs({ dir, entry });
+        ctx.print(renderOutput(ctx.format, results, results, IMAGE_CONFIG_COLUMNS));
+      }),
+    );
 
-  emt.command('compose')
-    .description('Install an image config\'s package lists from the local repository into build/<image>/rootfs and write build/<image>/manifest.json')
+  emt
+    .command('compose')
+    .description(
+      "Install an image config's package lists from the local repository into build/<image>/rootfs and write build/<image>/manifest.json",
+    )
     .requiredOption('--config <file>', 'the image config, for example toolkit/imageconfigs/edge-image.json')
     .requiredOption('--repo <dir>', 'the local RPM repository')
     .requiredOption('--out <dir>', 'the output directory, for example build/edge-image')
@@ -105,20 +155,49 @@ export function registerEmtCommands(program: Command): void {
     .option('--os-type <type>', 'immutable or mutable', 'immutable')
     .option('--arch <arch>', 'amd64 or arm64', 'amd64')
     .option('--squashfs', 'also pack the root as <image>.squashfs and record its sha256')
-    .action(runAction(async function composeAction(this: Command) {
-      const ctx = commandContext(this);
-      const o = this.opts<{ config: string; repo: string; out: string; name?: string; imageVersion: string; osType: string; arch: string; squashfs?: boolean }>();
-      const result = await composeImage({
-        configFile: o.config, repoDir: o.repo, outDir: o.out, imageVersion: o.imageVersion, osType: o.osType, arch: o.arch, squashfs: o.squashfs === true,
-        ...(o.name ? { name: o.name } : {}),
-      });
-      if (ctx.format !== 'table') return ctx.print(renderOutput(ctx.format, { manifestFile: result.manifestFile, installed: result.installed, skipped: result.skipped, manifest: result.manifest }, [], []));
-      const k8s = result.manifest.kubernetes;
-      ctx.print([
-        `installed ${result.installed.join(', ')} into ${shown(result.outDir)}/rootfs`,
-        ...(result.skipped.length > 0 ? [`skipped (not in the repository): ${result.skipped.join(', ')}`] : []),
-        `wrote ${shown(result.manifestFile)}: ${result.manifest.image.name} ${result.manifest.image.version}, ${k8s ? `embeds ${k8s.flavor} ${k8s.version}` : 'no embedded Kubernetes'}`,
-        ...(result.manifest.image.imageUrl ? [`packed ${result.manifest.image.imageUrl} (sha256 ${result.manifest.image.imageSha256})`] : []),
-      ].join('\n'));
-    }));
+    .action(
+      runAction(async function composeAction(this: Command) {
+        const ctx = commandContext(this);
+        const o = this.opts<{
+          config: string;
+          repo: string;
+          out: string;
+          name?: string;
+          imageVersion: string;
+          osType: string;
+          arch: string;
+          squashfs?: boolean;
+        }>();
+        const result = await composeImage({
+          configFile: o.config,
+          repoDir: o.repo,
+          outDir: o.out,
+          imageVersion: o.imageVersion,
+          osType: o.osType,
+          arch: o.arch,
+          squashfs: o.squashfs === true,
+          ...(o.name ? { name: o.name } : {}),
+        });
+        if (ctx.format !== 'table')
+          return ctx.print(
+            renderOutput(
+              ctx.format,
+              { manifestFile: result.manifestFile, installed: result.installed, skipped: result.skipped, manifest: result.manifest },
+              [],
+              [],
+            ),
+          );
+        const k8s = result.manifest.kubernetes;
+        ctx.print(
+          [
+            `installed ${result.installed.join(', ')} into ${shown(result.outDir)}/rootfs`,
+            ...(result.skipped.length > 0 ? [`skipped (not in the repository): ${result.skipped.join(', ')}`] : []),
+            `wrote ${shown(result.manifestFile)}: ${result.manifest.image.name} ${result.manifest.image.version}, ${k8s ? `embeds ${k8s.flavor} ${k8s.version}` : 'no embedded Kubernetes'}`,
+            ...(result.manifest.image.imageUrl
+              ? [`packed ${result.manifest.image.imageUrl} (sha256 ${result.manifest.image.imageSha256})`]
+              : []),
+          ].join('\n'),
+        );
+      }),
+    );
 }

@@ -9,12 +9,19 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { Static } from 'typebox';
 import { AppError, isAppError } from '../../domain/errors.ts';
-import { formatHostCsvError, parseHostCsv, UNUSED_COLUMNS, writeFailedRowsCsv, type HostCsvFailure, type HostCsvRow } from '../../domain/host-csv.ts';
-import { computeHostImportJobs, type HostImportJob } from '../../domain/host-import-jobs.ts';
-import { MAX_REGISTRATION_HOSTS } from '../../domain/registration-request.ts';
-import type { StepName } from '../../domain/registration-steps.ts';
-import { parseTemplateRef, type TemplateRef } from '../../domain/template.ts';
-import type { RegistrationCheck, RegistrationHostList } from '../../api/schemas/registration.schema.ts';
+import {
+  formatHostCsvError,
+  parseHostCsv,
+  UNUSED_COLUMNS,
+  writeFailedRowsCsv,
+  type HostCsvFailure,
+  type HostCsvRow,
+} from '../../interchange/host-csv.ts';
+import { computeHostImportJobs, type HostImportJob } from '../../interchange/host-import-jobs.ts';
+import { MAX_REGISTRATION_HOSTS } from '../../domain/registration/registration-request.ts';
+import type { StepName } from '../../domain/registration/registration-steps.ts';
+import { parseTemplateRef, type TemplateRef } from '../../domain/inventory/template.ts';
+import type { RegistrationCheck, RegistrationHostList } from '../../contract/registration.schema.ts';
 import type { ApiClient } from '../api-client.ts';
 import { commandContext, reportError, runAction, type CommandContext } from '../command-context.ts';
 import { renderOutput, renderTable, type Column } from '../output/output.ts';
@@ -60,30 +67,35 @@ const CHECK_COLUMNS: Column<CheckedRow>[] = [
 export const defaultFailedOut = (file: string): string => `${file.replace(/\.csv$/i, '')}.failed.csv`;
 
 export function registerHostImportCommand(host: Command): void {
-  host.command('import <file>')
-    .description('Register the hosts of an EMF bulk-import CSV (Serial,UUID,OSProfile,…,K8sEnable,K8sClusterTemplate,K8sConfig,Error - do not fill)')
+  host
+    .command('import <file>')
+    .description(
+      'Register the hosts of an EMF bulk-import CSV (Serial,UUID,OSProfile,…,K8sEnable,K8sClusterTemplate,K8sConfig,Error - do not fill)',
+    )
     .option('--os-profile <name>', 'OS profile for provisioned rows whose OSProfile is empty')
     .option('--template <name:version>', 'cluster template for rows with a cluster whose K8sClusterTemplate is empty')
     .option('--auto-provision', 'provision every row (rows naming an OSProfile or getting a cluster always are)')
     .option('--auto-cluster', 'give rows whose K8sEnable is empty a single-node cluster (K8sEnable true/false decides per row)')
-    .option('--atomic', 'undo a host\'s completed steps when a later step fails')
+    .option('--atomic', "undo a host's completed steps when a later step fails")
     .option('--dry-run', 'check every row on the server (inventory, profiles, templates, compatibility) without writing anything')
     .option('--failed-out <path>', 'where to write the failed rows (default: <file>.failed.csv)')
-    .action(runAction(async function importAction(this: Command, file: string) {
-      const ctx = commandContext(this);
-      const flags = this.opts<ImportFlags>();
-      const planned = planImport(file, flags);
-      if (!planned) return;
-      const client = ctx.client();
-      try {
-        if (flags.dryRun) await dryRun(ctx, client, planned.jobs);
-        else await runJobs(ctx, client, planned.jobs, planned.rows, flags.failedOut ?? defaultFailedOut(file));
-      } catch (error) {
-        if (!isAppError(error) || error.extra?.['refusedRows'] !== true) throw error;
-        reportError(error);
-        process.exitCode = 2;
-      }
-    }));
+    .action(
+      runAction(async function importAction(this: Command, file: string) {
+        const ctx = commandContext(this);
+        const flags = this.opts<ImportFlags>();
+        const planned = planImport(file, flags);
+        if (!planned) return;
+        const client = ctx.client();
+        try {
+          if (flags.dryRun) await dryRun(ctx, client, planned.jobs);
+          else await runJobs(ctx, client, planned.jobs, planned.rows, flags.failedOut ?? defaultFailedOut(file));
+        } catch (error) {
+          if (!isAppError(error) || error.extra?.['refusedRows'] !== true) throw error;
+          reportError(error);
+          process.exitCode = 2;
+        }
+      }),
+    );
 }
 
 /** Reads and checks the file and flags; prints every problem and sets exit code 2 when there are any. */
@@ -93,7 +105,7 @@ function planImport(file: string, flags: ImportFlags): { rows: HostCsvRow[]; job
     process.exitCode = 2;
     return null;
   };
-  let template: TemplateRef | null = null;
+  let template: TemplateRef | null;
   try {
     template = flags.template ? parseTemplateRef(flags.template, '--template') : null;
   } catch (error) {
@@ -109,16 +121,26 @@ function planImport(file: string, flags: ImportFlags): { rows: HostCsvRow[]; job
   }
   const csv = parseHostCsv(text);
   if (csv.unusedColumnsFilled.length > 0) {
-    process.stderr.write(`note: ${csv.unusedColumnsFilled.join(', ')} ${csv.unusedColumnsFilled.length > 1 ? 'are' : 'is'} checked for syntax only: `
-      + `edge-orch does not use the EMF columns ${UNUSED_COLUMNS.join(', ')} (it has no secure boot, remote user, LVM or cloud-init settings)\n`);
+    process.stderr.write(
+      `note: ${csv.unusedColumnsFilled.join(', ')} ${csv.unusedColumnsFilled.length > 1 ? 'are' : 'is'} checked for syntax only: ` +
+        `edge-orch does not use the EMF columns ${UNUSED_COLUMNS.join(', ')} (it has no secure boot, remote user, LVM or cloud-init settings)\n`,
+    );
   }
   const options = {
-    osProfile: flags.osProfile ?? null, template, autoProvision: flags.autoProvision === true, autoCluster: flags.autoCluster === true, atomic: flags.atomic === true,
+    osProfile: flags.osProfile ?? null,
+    template,
+    autoProvision: flags.autoProvision === true,
+    autoCluster: flags.autoCluster === true,
+    atomic: flags.atomic === true,
   };
-  const planned = csv.errors.length > 0 ? { jobs: [], errors: csv.errors } : computeHostImportJobs(csv.rows, options, MAX_REGISTRATION_HOSTS);
+  const planned =
+    csv.errors.length > 0 ? { jobs: [], errors: csv.errors } : computeHostImportJobs(csv.rows, options, MAX_REGISTRATION_HOSTS);
   const { errors } = planned;
   if (errors.length > 0) {
-    return fail([...errors.map((e) => `${file}: ${formatHostCsvError(e)}`), `error: ${errors.length} problem${errors.length > 1 ? 's' : ''} in ${file}; nothing was sent to the server`]);
+    return fail([
+      ...errors.map((e) => `${file}: ${formatHostCsvError(e)}`),
+      `error: ${errors.length} problem${errors.length > 1 ? 's' : ''} in ${file}; nothing was sent to the server`,
+    ]);
   }
   return { rows: csv.rows, jobs: planned.jobs };
 }
@@ -130,14 +152,21 @@ async function submit<T>(client: ApiClient, job: HostImportJob, body: unknown, q
   try {
     return await client.post<T>(`${registrationsPath(client)}${query}`, body);
   } catch (error) {
-    const fields = isAppError(error) && error.code === 'InvalidField' ? (error.extra?.['errors'] as { field: string; message: string }[] | undefined) : undefined;
+    const fields =
+      isAppError(error) && error.code === 'InvalidField'
+        ? (error.extra?.['errors'] as { field: string; message: string }[] | undefined)
+        : undefined;
     if (!isAppError(error) || !fields?.length) throw error;
     const lines = fields.map(({ field, message }) => {
       const index = /^hosts\/(\d+)/.exec(field)?.[1];
       const row = index === undefined ? undefined : job.rows[Number(index)];
       return row ? `line ${row.line}: ${message}` : `${field}: ${message}`;
     });
-    throw new AppError('InvalidField', `the server refused the rows:\n${lines.join('\n')}`, { field: error.field ?? 'hosts', cause: error, extra: { refusedRows: true } });
+    throw new AppError('InvalidField', `the server refused the rows:\n${lines.join('\n')}`, {
+      field: error.field ?? 'hosts',
+      cause: error,
+      extra: { refusedRows: true },
+    });
   }
 }
 
@@ -148,7 +177,11 @@ async function dryRun(ctx: CommandContext, client: ApiClient, jobs: HostImportJo
     for (const host of check.hosts) {
       const row = job.rows[host.index]!;
       checked.push({
-        line: row.line, serial: row.registration.serial, uuid: row.registration.uuid, status: host.status, failedStep: host.failedStep,
+        line: row.line,
+        serial: row.registration.serial,
+        uuid: row.registration.uuid,
+        status: host.status,
+        failedStep: host.failedStep,
         reason: host.reason ? { code: host.reason.code, message: host.reason.message } : null,
       });
     }
@@ -165,13 +198,21 @@ async function dryRun(ctx: CommandContext, client: ApiClient, jobs: HostImportJo
   process.exitCode = failed.length === 0 ? 0 : 1;
 }
 
-async function runJobs(ctx: CommandContext, client: ApiClient, jobs: HostImportJob[], rows: HostCsvRow[], failedOut: string): Promise<void> {
+async function runJobs(
+  ctx: CommandContext,
+  client: ApiClient,
+  jobs: HostImportJob[],
+  rows: HostCsvRow[],
+  failedOut: string,
+): Promise<void> {
   const started: Job[] = [];
   for (const job of jobs) {
     const created = await submit<Job>(client, job, job.body, '?wait=0');
     started.push(created);
     const { autoProvision, autoCluster } = created.options;
-    process.stderr.write(`registration job ${created.id}: ${job.rows.length} host${job.rows.length === 1 ? '' : 's'} (${autoCluster ? 'register, provision, cluster' : autoProvision ? 'register, provision' : 'register only'})\n`);
+    process.stderr.write(
+      `registration job ${created.id}: ${job.rows.length} host${job.rows.length === 1 ? '' : 's'} (${autoCluster ? 'register, provision, cluster' : autoProvision ? 'register, provision' : 'register only'})\n`,
+    );
   }
   const finished = await pollJobs(client, started);
   const steps = summarizeSteps(finished);
@@ -183,11 +224,19 @@ async function runJobs(ctx: CommandContext, client: ApiClient, jobs: HostImportJ
     writeFileSync(failedOut, writeFailedRowsCsv(rows, failures));
     failedRowsFile = failedOut;
   }
-  const document = { jobs: finished.map((j) => ({ id: j.id, status: j.status, options: j.options, totals: j.totals })), totals, steps, failedRowsFile };
+  const document = {
+    jobs: finished.map((j) => ({ id: j.id, status: j.status, options: j.options, totals: j.totals })),
+    totals,
+    steps,
+    failedRowsFile,
+  };
   ctx.print(renderOutput(ctx.format, document, steps, STEP_SUMMARY_COLUMNS));
   if (ctx.format === 'table') {
     ctx.print(`${totals.succeeded} of ${totals.hosts} rows succeeded, ${totals.failed} failed`);
-    if (failedRowsFile) ctx.print(`failed rows written to ${failedRowsFile} (the last column says which step failed and why); fix them and import that file again`);
+    if (failedRowsFile)
+      ctx.print(
+        `failed rows written to ${failedRowsFile} (the last column says which step failed and why); fix them and import that file again`,
+      );
   }
   process.exitCode = failures.length > 0 ? 1 : 0;
 }
@@ -205,10 +254,15 @@ async function pollJobs(client: ApiClient, jobs: Job[]): Promise<Job[]> {
   };
   const tty = process.stderr.isTTY === true;
   const bar = tty
-    ? new cliProgress.SingleBar({
-      stream: process.stderr, hideCursor: true, etaBuffer: 20,
-      format: 'registering |{bar}| {value}/{total} done · {succeeded} succeeded · {failed} failed · ETA {eta_formatted}',
-    }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        {
+          stream: process.stderr,
+          hideCursor: true,
+          etaBuffer: 20,
+          format: 'registering |{bar}| {value}/{total} done · {succeeded} succeeded · {failed} failed · ETA {eta_formatted}',
+        },
+        cliProgress.Presets.shades_classic,
+      )
     : null;
   let lastPlain = 0;
   let lastText = '';
@@ -252,7 +306,9 @@ async function loadFailures(client: ApiClient, job: Job, imported: HostImportJob
   let cursor: string | null = null;
   do {
     const page: HostPage = await client.get<HostPage>(registrationsPath(client, `/${encodeURIComponent(job.id)}/hosts`), {
-      status: 'failed', limit: FAILED_PAGE, ...(cursor ? { cursor } : {}),
+      status: 'failed',
+      limit: FAILED_PAGE,
+      ...(cursor ? { cursor } : {}),
     });
     for (const host of page.items) {
       const row = imported.rows[host.index];

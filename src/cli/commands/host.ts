@@ -1,7 +1,7 @@
 /** `edge-orch host register|list|get|update|deauthorize|delete`. */
 import type { Command } from 'commander';
 import { invalidField } from '../../domain/errors.ts';
-import type { Host } from '../../domain/host.ts';
+import type { Host } from '../../domain/inventory/host.ts';
 import { commandContext, runAction } from '../command-context.ts';
 import { registerHostImportCommand } from './host-import.ts';
 import { renderOutput, type Column } from '../output/output.ts';
@@ -13,7 +13,13 @@ const COLUMNS: Column<Host>[] = [
   { header: 'SERIAL', value: (h) => h.serial },
   { header: 'SITE', value: (h) => h.site },
   { header: 'STATE', value: (h) => h.state },
-  { header: 'LABELS', value: (h) => Object.entries(h.labels).map(([k, v]) => `${k}=${v}`).join(',') },
+  {
+    header: 'LABELS',
+    value: (h) =>
+      Object.entries(h.labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(','),
+  },
 ];
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -21,11 +27,13 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 /** `--label k=v` (repeatable) → labels; names the flag when malformed. */
 export function parseLabelFlags(values: string[] | undefined): Record<string, string> | undefined {
   if (!values || values.length === 0) return undefined;
-  return Object.fromEntries(values.map((text) => {
-    const eq = text.indexOf('=');
-    if (eq <= 0) throw invalidField('--label', `--label ${JSON.stringify(text)} is not k=v`);
-    return [text.slice(0, eq), text.slice(eq + 1)];
-  }));
+  return Object.fromEntries(
+    values.map((text) => {
+      const eq = text.indexOf('=');
+      if (eq <= 0) throw invalidField('--label', `--label ${JSON.stringify(text)} is not k=v`);
+      return [text.slice(0, eq), text.slice(eq + 1)];
+    }),
+  );
 }
 
 const hostPath = (id: string): string => `/hosts/${encodeURIComponent(id)}`;
@@ -33,23 +41,39 @@ const hostPath = (id: string): string => `/hosts/${encodeURIComponent(id)}`;
 export function registerHostCommands(program: Command): Command {
   const host = program.command('host').description('Hosts: edge machines known by uuid and/or serial');
 
-  host.command('register')
+  host
+    .command('register')
     .description('Register a host by uuid and/or serial')
     .option('--name <name>', 'DNS-label name (default: derived from serial or uuid)')
     .option('--uuid <uuid>', 'system UUID')
     .option('--serial <serial>', 'serial number')
     .option('--site <site>', 'site')
     .option('--label <k=v>', 'label (repeatable)', collect)
-    .action(runAction(async function registerAction(this: Command) {
-      const ctx = commandContext(this);
-      const { name, uuid, serial, site, label } = this.opts<{ name?: string; uuid?: string; serial?: string; site?: string; label?: string[] }>();
-      const client = ctx.client();
-      const labels = parseLabelFlags(label);
-      const created = await client.post<Host>(client.projectPath('/hosts'), { ...(name ? { name } : {}), ...(uuid ? { uuid } : {}), ...(serial ? { serial } : {}), ...(site ? { site } : {}), ...(labels ? { labels } : {}) });
-      ctx.print(renderOutput(ctx.format, created, [created], COLUMNS));
-    }));
+    .action(
+      runAction(async function registerAction(this: Command) {
+        const ctx = commandContext(this);
+        const { name, uuid, serial, site, label } = this.opts<{
+          name?: string;
+          uuid?: string;
+          serial?: string;
+          site?: string;
+          label?: string[];
+        }>();
+        const client = ctx.client();
+        const labels = parseLabelFlags(label);
+        const created = await client.post<Host>(client.projectPath('/hosts'), {
+          ...(name ? { name } : {}),
+          ...(uuid ? { uuid } : {}),
+          ...(serial ? { serial } : {}),
+          ...(site ? { site } : {}),
+          ...(labels ? { labels } : {}),
+        });
+        ctx.print(renderOutput(ctx.format, created, [created], COLUMNS));
+      }),
+    );
 
-  host.command('list')
+  host
+    .command('list')
     .description('List hosts')
     .option('--state <state>', 'registered|onboarded|provisioned|in-cluster|deauthorized')
     .option('--site <site>', 'site')
@@ -57,56 +81,92 @@ export function registerHostCommands(program: Command): Command {
     .option('--name-prefix <prefix>', 'name prefix')
     .option('--limit <n>', 'page size (1-500)', '100')
     .option('--all', 'follow pages to the end')
-    .action(runAction(async function listAction(this: Command) {
-      const ctx = commandContext(this);
-      const { state, site, label, namePrefix, limit, all } = this.opts<{ state?: string; site?: string; label?: string[]; namePrefix?: string; limit: string; all?: boolean }>();
-      const client = ctx.client();
-      const items: Host[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: { items: Host[]; nextCursor: string | null } = await client.get(client.projectPath('/hosts'), {
-          state, site, namePrefix, limit, label: label?.join(','), ...(cursor ? { cursor } : {}),
-        });
-        items.push(...page.items);
-        cursor = all ? page.nextCursor : null;
-      } while (cursor);
-      ctx.print(renderOutput(ctx.format, items, items, COLUMNS));
-    }));
+    .action(
+      runAction(async function listAction(this: Command) {
+        const ctx = commandContext(this);
+        const { state, site, label, namePrefix, limit, all } = this.opts<{
+          state?: string;
+          site?: string;
+          label?: string[];
+          namePrefix?: string;
+          limit: string;
+          all?: boolean;
+        }>();
+        const client = ctx.client();
+        const items: Host[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: { items: Host[]; nextCursor: string | null } = await client.get(client.projectPath('/hosts'), {
+            state,
+            site,
+            namePrefix,
+            limit,
+            label: label?.join(','),
+            ...(cursor ? { cursor } : {}),
+          });
+          items.push(...page.items);
+          cursor = all ? page.nextCursor : null;
+        } while (cursor);
+        ctx.print(renderOutput(ctx.format, items, items, COLUMNS));
+      }),
+    );
 
-  host.command('get <host>').description('Show a host (id or name)').action(runAction(async function getAction(this: Command, id: string) {
-    const ctx = commandContext(this);
-    const client = ctx.client();
-    const found = await client.get<Host>(client.projectPath(hostPath(id)));
-    ctx.print(renderOutput(ctx.format, found, [found], COLUMNS));
-  }));
+  host
+    .command('get <host>')
+    .description('Show a host (id or name)')
+    .action(
+      runAction(async function getAction(this: Command, id: string) {
+        const ctx = commandContext(this);
+        const client = ctx.client();
+        const found = await client.get<Host>(client.projectPath(hostPath(id)));
+        ctx.print(renderOutput(ctx.format, found, [found], COLUMNS));
+      }),
+    );
 
-  host.command('update <host>')
-    .description('Change a host\'s name, site or labels')
+  host
+    .command('update <host>')
+    .description("Change a host's name, site or labels")
     .option('--name <name>', 'new name')
     .option('--site <site>', 'new site ("" clears it)')
     .option('--label <k=v>', 'labels, replacing the current ones (repeatable)', collect)
-    .action(runAction(async function updateAction(this: Command, id: string) {
-      const ctx = commandContext(this);
-      const { name, site, label } = this.opts<{ name?: string; site?: string; label?: string[] }>();
-      const client = ctx.client();
-      const labels = parseLabelFlags(label);
-      const updated = await client.patch<Host>(client.projectPath(hostPath(id)), { ...(name ? { name } : {}), ...(site !== undefined ? { site } : {}), ...(labels ? { labels } : {}) });
-      ctx.print(renderOutput(ctx.format, updated, [updated], COLUMNS));
-    }));
+    .action(
+      runAction(async function updateAction(this: Command, id: string) {
+        const ctx = commandContext(this);
+        const { name, site, label } = this.opts<{ name?: string; site?: string; label?: string[] }>();
+        const client = ctx.client();
+        const labels = parseLabelFlags(label);
+        const updated = await client.patch<Host>(client.projectPath(hostPath(id)), {
+          ...(name ? { name } : {}),
+          ...(site !== undefined ? { site } : {}),
+          ...(labels ? { labels } : {}),
+        });
+        ctx.print(renderOutput(ctx.format, updated, [updated], COLUMNS));
+      }),
+    );
 
-  host.command('deauthorize <host>').description('Deauthorize a host (its cluster is deleted)').action(runAction(async function deauthorizeAction(this: Command, id: string) {
-    const ctx = commandContext(this);
-    const client = ctx.client();
-    const updated = await client.post<Host>(client.projectPath(`${hostPath(id)}/deauthorize`));
-    ctx.print(renderOutput(ctx.format, updated, [updated], COLUMNS));
-  }));
+  host
+    .command('deauthorize <host>')
+    .description('Deauthorize a host (its cluster is deleted)')
+    .action(
+      runAction(async function deauthorizeAction(this: Command, id: string) {
+        const ctx = commandContext(this);
+        const client = ctx.client();
+        const updated = await client.post<Host>(client.projectPath(`${hostPath(id)}/deauthorize`));
+        ctx.print(renderOutput(ctx.format, updated, [updated], COLUMNS));
+      }),
+    );
 
-  host.command('delete <host>').description('Delete a host (refused while it is a cluster node)').action(runAction(async function deleteAction(this: Command, id: string) {
-    const ctx = commandContext(this);
-    const client = ctx.client();
-    await client.delete(client.projectPath(hostPath(id)));
-    ctx.print(`host ${id} deleted`);
-  }));
+  host
+    .command('delete <host>')
+    .description('Delete a host (refused while it is a cluster node)')
+    .action(
+      runAction(async function deleteAction(this: Command, id: string) {
+        const ctx = commandContext(this);
+        const client = ctx.client();
+        await client.delete(client.projectPath(hostPath(id)));
+        ctx.print(`host ${id} deleted`);
+      }),
+    );
   registerHostImportCommand(host);
   return host;
 }

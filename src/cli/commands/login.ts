@@ -12,15 +12,22 @@ export function registerLoginCommand(program: Command): void {
     .description('Save the server, project and API token for later commands (the token is checked first)')
     .option('--token-file <file>', 'file holding the API token (for example data/admin-token)')
     .addHelpText('after', '\nUses the global --server (required), --project (default "default") and --token (prefer --token-file).')
-    .action(runAction(async function loginAction(this: Command) {
-      const { server, tokenFile, token: given, project = 'default' } = this.optsWithGlobals<{ server?: string; tokenFile?: string; token?: string; project?: string }>();
-      if (!server) throw new AppError('InvalidField', 'give the orchestrator URL with --server URL', { field: 'server' });
-      const token = (given ?? (tokenFile ? readFileSync(tokenFile, 'utf8') : '')).trim();
-      if (!token) throw new AppError('InvalidField', 'give the token with --token-file FILE or --token TOKEN', { field: 'token' });
-      const config = { server: server.replace(/\/+$/, ''), project, token };
-      const client = createApiClient(config);
-      await client.get(client.projectPath('/osprofiles'));
-      const path = writeCliConfig(config);
-      process.stdout.write(`logged in to ${config.server} (project ${project}); settings saved to ${path}\n`);
-    }));
+    .action(
+      runAction(async function loginAction(this: Command) {
+        const {
+          server,
+          tokenFile,
+          token: given,
+          project = 'default',
+        } = this.optsWithGlobals<{ server?: string; tokenFile?: string; token?: string; project?: string }>();
+        if (!server) throw new AppError('InvalidField', 'give the orchestrator URL with --server URL', { field: 'server' });
+        const token = (given ?? (tokenFile ? readFileSync(tokenFile, 'utf8') : '')).trim();
+        if (!token) throw new AppError('InvalidField', 'give the token with --token-file FILE or --token TOKEN', { field: 'token' });
+        const config = { server: server.replace(/\/+$/, ''), project, token };
+        const client = createApiClient(config);
+        await client.get(client.projectPath('/osprofiles'));
+        const path = writeCliConfig(config);
+        process.stdout.write(`logged in to ${config.server} (project ${project}); settings saved to ${path}\n`);
+      }),
+    );
 }

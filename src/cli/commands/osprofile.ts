@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '../../domain/errors.ts';
-import type { OsProfile } from '../../domain/os-profile.ts';
+import type { OsProfile } from '../../domain/inventory/os-profile.ts';
 import { commandContext, runAction } from '../command-context.ts';
 import { importEachFile } from '../import-files.ts';
 import { renderOutput, type Column } from '../output/output.ts';
@@ -20,45 +20,76 @@ export function readTextFile(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new AppError('InvalidField', `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, { field: 'file', cause });
+    throw new AppError('InvalidField', `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, {
+      field: 'file',
+      cause,
+    });
   }
 }
 
 export function registerOsProfileCommands(program: Command): void {
   const osprofile = program.command('osprofile').description('OS profiles: what an image is and which K3s it embeds');
 
-  osprofile.command('import <files...>')
-    .description('Import image manifest.json files (edge-orch emt compose) or infra-core OS profile YAMLs; each file is reported, failures do not stop the rest')
+  osprofile
+    .command('import <files...>')
+    .description(
+      'Import image manifest.json files (edge-orch emt compose) or infra-core OS profile YAMLs; each file is reported, failures do not stop the rest',
+    )
     .option('--name <name>', 'profile name, overriding the one in the file (one file only)')
-    .action(runAction(async function importAction(this: Command, files: string[]) {
-      const ctx = commandContext(this);
-      const { name } = this.opts<{ name?: string }>();
-      if (name && files.length > 1) throw new AppError('InvalidField', `--name names one profile, but ${files.length} files were given`, { field: 'name' });
-      const client = ctx.client();
-      await importEachFile(files, async (file) => {
-        const profile = await client.post<OsProfile>(client.projectPath('/osprofiles/import'), { document: readTextFile(file), ...(name ? { name } : {}) });
-        return renderOutput(ctx.format, profile, [profile], COLUMNS);
-      }, ctx.print);
-    }));
+    .action(
+      runAction(async function importAction(this: Command, files: string[]) {
+        const ctx = commandContext(this);
+        const { name } = this.opts<{ name?: string }>();
+        if (name && files.length > 1)
+          throw new AppError('InvalidField', `--name names one profile, but ${files.length} files were given`, { field: 'name' });
+        const client = ctx.client();
+        await importEachFile(
+          files,
+          async (file) => {
+            const profile = await client.post<OsProfile>(client.projectPath('/osprofiles/import'), {
+              document: readTextFile(file),
+              ...(name ? { name } : {}),
+            });
+            return renderOutput(ctx.format, profile, [profile], COLUMNS);
+          },
+          ctx.print,
+        );
+      }),
+    );
 
-  osprofile.command('list').description('List OS profiles').action(runAction(async function listAction(this: Command) {
-    const ctx = commandContext(this);
-    const client = ctx.client();
-    const { items } = await client.get<{ items: OsProfile[] }>(client.projectPath('/osprofiles'));
-    ctx.print(renderOutput(ctx.format, items, items, COLUMNS));
-  }));
+  osprofile
+    .command('list')
+    .description('List OS profiles')
+    .action(
+      runAction(async function listAction(this: Command) {
+        const ctx = commandContext(this);
+        const client = ctx.client();
+        const { items } = await client.get<{ items: OsProfile[] }>(client.projectPath('/osprofiles'));
+        ctx.print(renderOutput(ctx.format, items, items, COLUMNS));
+      }),
+    );
 
-  osprofile.command('get <name>').description('Show an OS profile').action(runAction(async function getAction(this: Command, name: string) {
-    const ctx = commandContext(this);
-    const client = ctx.client();
-    const profile = await client.get<OsProfile>(client.projectPath(`/osprofiles/${encodeURIComponent(name)}`));
-    ctx.print(renderOutput(ctx.format, profile, [profile], COLUMNS));
-  }));
+  osprofile
+    .command('get <name>')
+    .description('Show an OS profile')
+    .action(
+      runAction(async function getAction(this: Command, name: string) {
+        const ctx = commandContext(this);
+        const client = ctx.client();
+        const profile = await client.get<OsProfile>(client.projectPath(`/osprofiles/${encodeURIComponent(name)}`));
+        ctx.print(renderOutput(ctx.format, profile, [profile], COLUMNS));
+      }),
+    );
 
-  osprofile.command('delete <name>').description('Delete an OS profile (refused while in use)').action(runAction(async function deleteAction(this: Command, name: string) {
-    const ctx = commandContext(this);
-    const client = ctx.client();
-    await client.delete(client.projectPath(`/osprofiles/${encodeURIComponent(name)}`));
-    ctx.print(`osprofile ${name} deleted`);
-  }));
+  osprofile
+    .command('delete <name>')
+    .description('Delete an OS profile (refused while in use)')
+    .action(
+      runAction(async function deleteAction(this: Command, name: string) {
+        const ctx = commandContext(this);
+        const client = ctx.client();
+        await client.delete(client.projectPath(`/osprofiles/${encodeURIComponent(name)}`));
+        ctx.print(`osprofile ${name} deleted`);
+      }),
+    );
 }

@@ -1,7 +1,7 @@
 /** `edge-orch template import|list|get|delete`. */
 import type { Command } from 'commander';
 import { isAppError } from '../../domain/errors.ts';
-import { parseTemplateRef, type ClusterTemplate } from '../../domain/template.ts';
+import { parseTemplateRef, type ClusterTemplate } from '../../domain/inventory/template.ts';
 import type { Reason } from '../../domain/reasons.ts';
 import { commandContext, runAction } from '../command-context.ts';
 import { renderOutput, renderTable, type Column } from '../output/output.ts';
@@ -11,7 +11,12 @@ import { readTextFile } from './osprofile.ts';
 interface TemplateView extends ClusterTemplate {
   compatibility?: { airGapped: boolean; basis?: string; override?: Reason };
 }
-interface Excluded { name: string; version: string; kubernetesVersion: string; reason: Reason }
+interface Excluded {
+  name: string;
+  version: string;
+  kubernetesVersion: string;
+  reason: Reason;
+}
 
 const COLUMNS: Column<TemplateView>[] = [
   { header: 'NAME', value: (t) => t.name },
@@ -34,58 +39,88 @@ const EXCLUDED_COLUMNS: Column<Excluded>[] = [
 export function registerTemplateCommands(program: Command): void {
   const template = program.command('template').description('Cluster templates (K3s or RKE2, versioned)');
 
-  template.command('import <files...>')
+  template
+    .command('import <files...>')
     .description('Import template files (EMF TemplateInfo JSON as is); each file is reported, failures do not stop the rest')
-    .action(runAction(async function importAction(this: Command, files: string[]) {
-      const ctx = commandContext(this);
-      const client = ctx.client();
-      await importEachFile(files, async (file) => {
-        let doc: unknown;
-        try {
-          doc = JSON.parse(readTextFile(file));
-        } catch (cause) {
-          if (isAppError(cause)) throw cause;
-          throw new Error(`${file} is not JSON: ${(cause as Error).message}`);
-        }
-        const created = await client.post<ClusterTemplate>(client.projectPath('/templates'), doc);
-        return `template ${created.name}:${created.version} imported from ${file}`;
-      }, ctx.print);
-    }));
+    .action(
+      runAction(async function importAction(this: Command, files: string[]) {
+        const ctx = commandContext(this);
+        const client = ctx.client();
+        await importEachFile(
+          files,
+          async (file) => {
+            let doc: unknown;
+            try {
+              doc = JSON.parse(readTextFile(file));
+            } catch (cause) {
+              if (isAppError(cause)) throw cause;
+              throw new Error(`${file} is not JSON: ${(cause as Error).message}`, { cause });
+            }
+            const created = await client.post<ClusterTemplate>(client.projectPath('/templates'), doc);
+            return `template ${created.name}:${created.version} imported from ${file}`;
+          },
+          ctx.print,
+        );
+      }),
+    );
 
-  template.command('list')
+  template
+    .command('list')
     .description('List templates; --compatible-with shows only those that can run on an OS profile')
     .option('--flavor <flavor>', 'k3s or rke2')
     .option('--kubernetes-version <version>', 'exact version, for example v1.32.4+k3s1')
     .option('--compatible-with <osprofile>', 'only templates compatible with this OS profile')
     .option('--explain', 'with --compatible-with: also list the excluded templates and why')
-    .action(runAction(async function listAction(this: Command) {
-      const ctx = commandContext(this);
-      const { flavor, kubernetesVersion, compatibleWith, explain } = this.opts<{ flavor?: string; kubernetesVersion?: string; compatibleWith?: string; explain?: boolean }>();
-      const client = ctx.client();
-      const body = await client.get<{ items: TemplateView[]; excluded?: Excluded[] }>(client.projectPath('/templates'), {
-        flavor, kubernetesVersion, compatibleWithOsProfile: compatibleWith, explain: explain ? true : undefined,
-      });
-      if (ctx.format !== 'table') return ctx.print(renderOutput(ctx.format, body, [], COLUMNS));
-      ctx.print(renderOutput('table', body, body.items, compatibleWith ? COMPATIBLE_COLUMNS : COLUMNS));
-      if (body.excluded && body.excluded.length > 0) {
-        ctx.print(`\nExcluded (not compatible with ${compatibleWith}):`);
-        ctx.print(renderTable(body.excluded, EXCLUDED_COLUMNS));
-      }
-    }));
+    .action(
+      runAction(async function listAction(this: Command) {
+        const ctx = commandContext(this);
+        const { flavor, kubernetesVersion, compatibleWith, explain } = this.opts<{
+          flavor?: string;
+          kubernetesVersion?: string;
+          compatibleWith?: string;
+          explain?: boolean;
+        }>();
+        const client = ctx.client();
+        const body = await client.get<{ items: TemplateView[]; excluded?: Excluded[] }>(client.projectPath('/templates'), {
+          flavor,
+          kubernetesVersion,
+          compatibleWithOsProfile: compatibleWith,
+          explain: explain ? true : undefined,
+        });
+        if (ctx.format !== 'table') return ctx.print(renderOutput(ctx.format, body, [], COLUMNS));
+        ctx.print(renderOutput('table', body, body.items, compatibleWith ? COMPATIBLE_COLUMNS : COLUMNS));
+        if (body.excluded && body.excluded.length > 0) {
+          ctx.print(`\nExcluded (not compatible with ${compatibleWith}):`);
+          ctx.print(renderTable(body.excluded, EXCLUDED_COLUMNS));
+        }
+      }),
+    );
 
-  template.command('get <ref>').description('Show a template version (name:version)').action(runAction(async function getAction(this: Command, ref: string) {
-    const ctx = commandContext(this);
-    const { name, version } = parseTemplateRef(ref, 'template');
-    const client = ctx.client();
-    const found = await client.get<TemplateView>(client.projectPath(`/templates/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`));
-    ctx.print(renderOutput(ctx.format, found, [found], COLUMNS));
-  }));
+  template
+    .command('get <ref>')
+    .description('Show a template version (name:version)')
+    .action(
+      runAction(async function getAction(this: Command, ref: string) {
+        const ctx = commandContext(this);
+        const { name, version } = parseTemplateRef(ref, 'template');
+        const client = ctx.client();
+        const found = await client.get<TemplateView>(
+          client.projectPath(`/templates/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`),
+        );
+        ctx.print(renderOutput(ctx.format, found, [found], COLUMNS));
+      }),
+    );
 
-  template.command('delete <ref>').description('Delete a template version (name:version; refused while a cluster uses it)').action(runAction(async function deleteAction(this: Command, ref: string) {
-    const ctx = commandContext(this);
-    const { name, version } = parseTemplateRef(ref, 'template');
-    const client = ctx.client();
-    await client.delete(client.projectPath(`/templates/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`));
-    ctx.print(`template ${name}:${version} deleted`);
-  }));
+  template
+    .command('delete <ref>')
+    .description('Delete a template version (name:version; refused while a cluster uses it)')
+    .action(
+      runAction(async function deleteAction(this: Command, ref: string) {
+        const ctx = commandContext(this);
+        const { name, version } = parseTemplateRef(ref, 'template');
+        const client = ctx.client();
+        await client.delete(client.projectPath(`/templates/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`));
+        ctx.print(`template ${name}:${version} deleted`);
+      }),
+    );
 }

@@ -21,11 +21,37 @@ export interface Column<T> {
 export function renderTable<T>(rows: T[], columns: Column<T>[]): string {
   const table = new Table({
     head: columns.map((c) => c.header),
-    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' },
+    chars: {
+      top: '',
+      'top-mid': '',
+      'top-left': '',
+      'top-right': '',
+      bottom: '',
+      'bottom-mid': '',
+      'bottom-left': '',
+      'bottom-right': '',
+      left: '',
+      'left-mid': '',
+      mid: '',
+      'mid-mid': '',
+      right: '',
+      'right-mid': '',
+      middle: '  ',
+    },
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
   });
-  for (const row of rows) table.push(columns.map((c) => { const v = c.value(row); return v === null || v === undefined || v === '' ? '-' : String(v); }));
-  return table.toString().split('\n').map((line) => line.trimEnd()).join('\n');
+  for (const row of rows)
+    table.push(
+      columns.map((c) => {
+        const v = c.value(row);
+        return v === null || v === undefined || v === '' ? '-' : String(v);
+      }),
+    );
+  return table
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n');
 }
 
 /** Prints `data` in the chosen format; for tables, `rows` and `columns` say what to show. */

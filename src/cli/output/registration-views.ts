@@ -1,7 +1,7 @@
 /** Tables for registration jobs, shared by `host import` and `registration …`: per-step totals and per-host results. */
 import type { Static } from 'typebox';
-import type { RegistrationHost, RegistrationJob } from '../../api/schemas/registration.schema.ts';
-import { STEP_NAMES, type StepName } from '../../domain/registration-steps.ts';
+import type { RegistrationHost, RegistrationJob } from '../../contract/registration.schema.ts';
+import { STEP_NAMES, type StepName } from '../../domain/registration/registration-steps.ts';
 import type { Column } from './output.ts';
 
 export type RegistrationJobView = Static<typeof RegistrationJob>;
@@ -39,7 +39,10 @@ export const JOB_COLUMNS: Column<RegistrationJobView>[] = [
   { header: 'HOSTS', value: (j) => j.totals.hosts },
   { header: 'SUCCEEDED', value: (j) => j.totals.succeeded },
   { header: 'FAILED', value: (j) => j.totals.failed },
-  { header: 'STEPS', value: (j) => ['register', ...(j.options.autoProvision ? ['provision'] : []), ...(j.options.autoCluster ? ['cluster'] : [])].join(',') },
+  {
+    header: 'STEPS',
+    value: (j) => ['register', ...(j.options.autoProvision ? ['provision'] : []), ...(j.options.autoCluster ? ['cluster'] : [])].join(','),
+  },
   { header: 'CREATED', value: (j) => j.createdAt },
 ];
 
@@ -49,8 +52,11 @@ export const HOST_COLUMNS: Column<RegistrationHostView>[] = [
   { header: 'NAME', value: (h) => h.name },
   { header: 'STATUS', value: (h) => h.status },
   { header: 'STEPS', value: (h) => h.steps.map((s) => `${s.step}:${s.status}`).join(' ') },
-  { header: 'REASON', value: (h) => {
-    const failed = h.steps.find((s) => s.step === h.failedStep);
-    return failed?.reason ? `${failed.reason.code}: ${failed.reason.message}` : null;
-  } },
+  {
+    header: 'REASON',
+    value: (h) => {
+      const failed = h.steps.find((s) => s.step === h.failedStep);
+      return failed?.reason ? `${failed.reason.code}: ${failed.reason.message}` : null;
+    },
+  },
 ];

@@ -2,7 +2,7 @@
  * The environment K3s's install script (https://get.k3s.io) reads. Only constants and validated paths, URLs and
  * versions go here: the script pastes some of them unquoted into the systemd unit and scripts it writes.
  */
-import type { InstallSettings } from '../../domain/bootstrap-plan.ts';
+import type { InstallSettings } from '../../domain/bootstrap/bootstrap-plan.ts';
 
 /**
  * Air-gapped: INSTALL_K3S_SKIP_DOWNLOAD=true and the binary's directory; on an immutable OS also

@@ -2,7 +2,7 @@
  * The plan as the agent executes it: plain data (JSON-safe) with every file's text and the install script's
  * environment rendered, so the host needs no template logic.
  */
-import type { BootstrapPlan, PlanFile } from '../../domain/bootstrap-plan.ts';
+import type { BootstrapPlan, PlanFile } from '../../domain/bootstrap/bootstrap-plan.ts';
 import { renderBootstrapFiles } from './k3s-config.ts';
 import { renderInstallEnv } from './install-env.ts';
 

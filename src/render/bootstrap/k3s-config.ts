@@ -3,7 +3,7 @@
  * install script. K3s reads its flags from this file, so nothing the template says reaches a command line.
  */
 import { stringify } from 'yaml';
-import { K3S_HOST_PATHS, type BootstrapPlan, type K3sConfig, type PlanFile } from '../../domain/bootstrap-plan.ts';
+import { K3S_HOST_PATHS, type BootstrapPlan, type K3sConfig, type PlanFile } from '../../domain/bootstrap/bootstrap-plan.ts';
 
 const HEADER = '# Written by the edge-orch agent; K3s reads it at start. Changes are overwritten by the next install.\n';
 

@@ -36,6 +36,8 @@ describe('renderKubeconfigForAddress', () => {
   });
 
   it('refuses an address that is neither an IP nor a DNS name', () => {
-    expect(() => renderKubeconfigForAddress(K3S_YAML, '10.0.0.5/evil')).toThrow('hostAddress "10.0.0.5/evil" is not an IP address or DNS name');
+    expect(() => renderKubeconfigForAddress(K3S_YAML, '10.0.0.5/evil')).toThrow(
+      'hostAddress "10.0.0.5/evil" is not an IP address or DNS name',
+    );
   });
 });

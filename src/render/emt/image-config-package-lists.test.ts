@@ -30,7 +30,9 @@ const FOUR = `{
 describe('adding a package list to an image config', () => {
   it('inserts only the new entry, indented like its neighbours', () => {
     const { text, systemConfigs } = addPackageListToImageConfig(FOUR, 'edge-image.json', 'packagelists/k3s.json');
-    expect(text).toBe(FOUR.replace('"packagelists/ssh-server.json"\n', '"packagelists/ssh-server.json",\n                "packagelists/k3s.json"\n'));
+    expect(text).toBe(
+      FOUR.replace('"packagelists/ssh-server.json"\n', '"packagelists/ssh-server.json",\n                "packagelists/k3s.json"\n'),
+    );
     expect(systemConfigs).toEqual([{ index: 0, name: 'Standard', state: 'added' }]);
   });
 
@@ -42,21 +44,25 @@ describe('adding a package list to an image config', () => {
   });
 
   it('adds to every SystemConfig that has PackageLists and leaves the others alone', () => {
-    const text = '{\n  "SystemConfigs": [\n    {"Name": "A", "PackageLists": ["a.json"]},\n    {"Name": "B"},\n    {"Name": "C", "PackageLists": ["k.json"]}\n  ]\n}\n';
+    const text =
+      '{\n  "SystemConfigs": [\n    {"Name": "A", "PackageLists": ["a.json"]},\n    {"Name": "B"},\n    {"Name": "C", "PackageLists": ["k.json"]}\n  ]\n}\n';
     const edit = addPackageListToImageConfig(text, 'x.json', 'k.json');
     // A one-item list on one line gives no separator to copy, so none is added.
     expect(edit.text).toBe(text.replace('["a.json"]', '["a.json","k.json"]'));
     expect(edit.systemConfigs.map((s) => s.state)).toEqual(['added', 'already present']);
   });
 
-  it('fills an empty list one indent unit deeper than its line, with the file\'s indent and line endings', () => {
+  it("fills an empty list one indent unit deeper than its line, with the file's indent and line endings", () => {
     const text = '{\r\n  "SystemConfigs": [\r\n    {\r\n      "PackageLists": []\r\n    }\r\n  ]\r\n}\r\n';
-    expect(addPackageListToImageConfig(text, 'x.json', 'k.json').text)
-      .toBe(text.replace('"PackageLists": []', '"PackageLists": [\r\n        "k.json"\r\n      ]'));
+    expect(addPackageListToImageConfig(text, 'x.json', 'k.json').text).toBe(
+      text.replace('"PackageLists": []', '"PackageLists": [\r\n        "k.json"\r\n      ]'),
+    );
   });
 
   it('keeps a one-line file on one line', () => {
-    expect(addPackageListToImageConfig('{"SystemConfigs":[{"PackageLists":[]}]}', 'x.json', 'k.json').text).toBe('{"SystemConfigs":[{"PackageLists":["k.json"]}]}');
+    expect(addPackageListToImageConfig('{"SystemConfigs":[{"PackageLists":[]}]}', 'x.json', 'k.json').text).toBe(
+      '{"SystemConfigs":[{"PackageLists":["k.json"]}]}',
+    );
   });
 
   it('reports a file without SystemConfigs[].PackageLists and leaves it as it is', () => {
@@ -65,8 +71,9 @@ describe('adding a package list to an image config', () => {
   });
 
   it('names the field when PackageLists is not a list of paths', () => {
-    expect(() => addPackageListToImageConfig('{"SystemConfigs":[{"PackageLists":"a.json"}]}', 'x.json', 'k.json'))
-      .toThrow('x.json: SystemConfigs/0/PackageLists must be a list of package list paths');
+    expect(() => addPackageListToImageConfig('{"SystemConfigs":[{"PackageLists":"a.json"}]}', 'x.json', 'k.json')).toThrow(
+      'x.json: SystemConfigs/0/PackageLists must be a list of package list paths',
+    );
   });
 
   it('detects the indent unit of a file', () => {

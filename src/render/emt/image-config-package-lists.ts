@@ -4,7 +4,7 @@
  * second run finds the entry and changes nothing.
  */
 import { invalidField } from '../../domain/errors.ts';
-import { findEntry, parseJsonSource, type JsonNode } from './json-source.ts';
+import { findEntry, parseJsonSource, type JsonNode } from './json-source-parser.ts';
 
 export interface SystemConfigResult {
   /** Index in `SystemConfigs`. */
@@ -68,8 +68,6 @@ function computeInsert(text: string, list: Extract<JsonNode, { kind: 'array' }>,
   const lineIndent = /^[ \t]*/.exec(text.slice(lineStart))![0];
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
   // A file written on one line stays on one line.
-  const body = text.includes('\n')
-    ? `${newline}${lineIndent}${detectIndent(text)}${quoted}${newline}${lineIndent}`
-    : quoted;
+  const body = text.includes('\n') ? `${newline}${lineIndent}${detectIndent(text)}${quoted}${newline}${lineIndent}` : quoted;
   return { at: list.start + 1, end: list.end - 1, text: body };
 }

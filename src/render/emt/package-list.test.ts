@@ -8,7 +8,8 @@ describe('EMT toolkit JSON files', () => {
   });
 
   it('renders a signatures file in source order', () => {
-    expect(renderSignatures({ k3s: 'a'.repeat(64), 'install.sh': 'b'.repeat(64) }))
-      .toBe(`{\n    "Signatures": {\n        "k3s": "${'a'.repeat(64)}",\n        "install.sh": "${'b'.repeat(64)}"\n    }\n}\n`);
+    expect(renderSignatures({ k3s: 'a'.repeat(64), 'install.sh': 'b'.repeat(64) })).toBe(
+      `{\n    "Signatures": {\n        "k3s": "${'a'.repeat(64)}",\n        "install.sh": "${'b'.repeat(64)}"\n    }\n}\n`,
+    );
   });
 });

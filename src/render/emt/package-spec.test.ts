@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { computeK3sPackage, computeK3sSelinuxPackage } from '../../domain/emt-package.ts';
+import { computeK3sPackage, computeK3sSelinuxPackage } from '../../domain/emt/k3s-package.ts';
 import { parseSpecHeader, renderPackageSpec } from './package-spec.ts';
 
 describe('package SPECs', () => {
-  const spec = renderPackageSpec(computeK3sPackage({ version: 'v1.32.4+k3s1', arch: 'amd64' }), { generatedBy: 'edge-orch emt spec k3s --version v1.32.4+k3s1 --arch amd64' });
+  const spec = renderPackageSpec(computeK3sPackage({ version: 'v1.32.4+k3s1', arch: 'amd64' }), {
+    generatedBy: 'edge-orch emt spec k3s --version v1.32.4+k3s1 --arch amd64',
+  });
 
   it('renders the k3s SPEC with the RPM version, the upstream provide and the three sources', () => {
     expect(spec).toContain('\nName:           k3s\nVersion:        1.32.4_k3s1\nRelease:        1\n');
@@ -17,18 +19,20 @@ describe('package SPECs', () => {
   });
 
   it('installs each source from its own SourceN and lists exactly the files, not their directories', () => {
-    expect(spec).toContain([
-      '%install',
-      'install -D -m 0755 %{SOURCE0} %{buildroot}/usr/local/bin/k3s',
-      'install -D -m 0755 %{SOURCE1} %{buildroot}/opt/install.sh',
-      'install -D -m 0644 %{SOURCE2} %{buildroot}/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst',
-      '',
-      '%files',
-      '%attr(0755, root, root) /usr/local/bin/k3s',
-      '%attr(0755, root, root) /opt/install.sh',
-      '%attr(0644, root, root) /var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst',
-      '',
-    ].join('\n'));
+    expect(spec).toContain(
+      [
+        '%install',
+        'install -D -m 0755 %{SOURCE0} %{buildroot}/usr/local/bin/k3s',
+        'install -D -m 0755 %{SOURCE1} %{buildroot}/opt/install.sh',
+        'install -D -m 0644 %{SOURCE2} %{buildroot}/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst',
+        '',
+        '%files',
+        '%attr(0755, root, root) /usr/local/bin/k3s',
+        '%attr(0755, root, root) /opt/install.sh',
+        '%attr(0644, root, root) /var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst',
+        '',
+      ].join('\n'),
+    );
     expect(spec.endsWith('/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst\n')).toBe(true);
   });
 
@@ -46,8 +50,14 @@ describe('package SPECs', () => {
   });
 
   it('reads back the name, the architecture and the source names', () => {
-    expect(parseSpecHeader(spec, 'k3s.spec')).toEqual({ name: 'k3s', arch: 'x86_64', sources: ['k3s', 'install.sh', 'k3s-airgap-images-amd64.tar.zst'] });
-    expect(parseSpecHeader('Name: x\nBuildArch: noarch\nSource0: https://h/a/b.tar.gz#/x-1.tar.gz\n', 'x.spec').sources).toEqual(['x-1.tar.gz']);
+    expect(parseSpecHeader(spec, 'k3s.spec')).toEqual({
+      name: 'k3s',
+      arch: 'x86_64',
+      sources: ['k3s', 'install.sh', 'k3s-airgap-images-amd64.tar.zst'],
+    });
+    expect(parseSpecHeader('Name: x\nBuildArch: noarch\nSource0: https://h/a/b.tar.gz#/x-1.tar.gz\n', 'x.spec').sources).toEqual([
+      'x-1.tar.gz',
+    ]);
     expect(() => parseSpecHeader('Name: x\n', 'x.spec')).toThrow('x.spec has neither an ExclusiveArch: nor a BuildArch: line');
   });
 });

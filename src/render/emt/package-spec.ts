@@ -1,9 +1,9 @@
 /**
- * RPM SPEC files for the packages of domain/emt-package.ts, in the EMT toolkit's layout (SPECS/<name>/<name>.spec),
+ * RPM SPEC files for the packages of domain/emt/k3s-package.ts, in the EMT toolkit's layout (SPECS/<name>/<name>.spec),
  * and the few header fields `edge-orch emt build` reads back from one.
  */
 import { invalidField } from '../../domain/errors.ts';
-import type { EmtPackage } from '../../domain/emt-package.ts';
+import type { EmtPackage } from '../../domain/emt/k3s-package.ts';
 
 /** `%` starts a macro in every part of a SPEC; text is escaped so it reads as written. */
 const literal = (text: string): string => text.replaceAll('%', '%%');
@@ -70,7 +70,11 @@ export function parseSpecHeader(text: string, file: string): SpecHeader {
   const name = value('Name');
   if (!name) throw invalidField('Name', `${file} has no Name: line`);
   const arch = value('ExclusiveArch') ?? value('BuildArch');
-  if (!arch) throw invalidField('ExclusiveArch', `${file} has neither an ExclusiveArch: nor a BuildArch: line, so the architecture to build for is unknown`);
+  if (!arch)
+    throw invalidField(
+      'ExclusiveArch',
+      `${file} has neither an ExclusiveArch: nor a BuildArch: line, so the architecture to build for is unknown`,
+    );
   const sources = [...text.matchAll(/^Source\d*:\s*(\S+)\s*$/gim)].map((m) => m[1]!.split('#/').pop()!.split('/').pop()!);
   return { name, arch, sources };
 }

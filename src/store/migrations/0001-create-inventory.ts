@@ -2,12 +2,16 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('projects').ifNotExists()
+  await db.schema
+    .createTable('projects')
+    .ifNotExists()
     .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable('api_tokens').ifNotExists()
+  await db.schema
+    .createTable('api_tokens')
+    .ifNotExists()
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('project', 'text', (c) => c.notNull().references('projects.name'))
     .addColumn('role', 'text', (c) => c.notNull())
@@ -16,7 +20,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable('os_profiles').ifNotExists()
+  await db.schema
+    .createTable('os_profiles')
+    .ifNotExists()
     .addColumn('project', 'text', (c) => c.notNull().references('projects.name'))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('doc', 'text', (c) => c.notNull())
@@ -24,7 +30,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('os_profiles_pk', ['project', 'name'])
     .execute();
 
-  await db.schema.createTable('templates').ifNotExists()
+  await db.schema
+    .createTable('templates')
+    .ifNotExists()
     .addColumn('project', 'text', (c) => c.notNull().references('projects.name'))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('version', 'text', (c) => c.notNull())
@@ -35,7 +43,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('templates_pk', ['project', 'name', 'version'])
     .execute();
 
-  await db.schema.createTable('hosts').ifNotExists()
+  await db.schema
+    .createTable('hosts')
+    .ifNotExists()
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('project', 'text', (c) => c.notNull().references('projects.name'))
     .addColumn('name', 'text', (c) => c.notNull())
@@ -52,7 +62,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('hosts_project_id').ifNotExists().on('hosts').columns(['project', 'id']).execute();
 
-  await db.schema.createTable('instances').ifNotExists()
+  await db.schema
+    .createTable('instances')
+    .ifNotExists()
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('project', 'text', (c) => c.notNull())
     .addColumn('host_id', 'text', (c) => c.notNull().references('hosts.id'))
@@ -64,7 +76,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('instances_project_profile').ifNotExists().on('instances').columns(['project', 'os_profile']).execute();
 
-  await db.schema.createTable('clusters').ifNotExists()
+  await db.schema
+    .createTable('clusters')
+    .ifNotExists()
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('project', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
@@ -78,9 +92,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('clusters_project_name', ['project', 'name'])
     .execute();
-  await db.schema.createIndex('clusters_project_template').ifNotExists().on('clusters').columns(['project', 'template_name', 'template_version']).execute();
+  await db.schema
+    .createIndex('clusters_project_template')
+    .ifNotExists()
+    .on('clusters')
+    .columns(['project', 'template_name', 'template_version'])
+    .execute();
 
-  await db.schema.createTable('cluster_nodes').ifNotExists()
+  await db.schema
+    .createTable('cluster_nodes')
+    .ifNotExists()
     .addColumn('project', 'text', (c) => c.notNull())
     .addColumn('host_id', 'text', (c) => c.notNull().references('hosts.id'))
     .addColumn('cluster_id', 'text', (c) => c.notNull().references('clusters.id').onDelete('cascade'))

@@ -5,7 +5,9 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('registration_jobs').ifNotExists()
+  await db.schema
+    .createTable('registration_jobs')
+    .ifNotExists()
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('project', 'text', (c) => c.notNull().references('projects.name'))
     .addColumn('options', 'text', (c) => c.notNull())
@@ -15,7 +17,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('registration_jobs_project').ifNotExists().on('registration_jobs').columns(['project', 'id']).execute();
 
-  await db.schema.createTable('registration_hosts').ifNotExists()
+  await db.schema
+    .createTable('registration_hosts')
+    .ifNotExists()
     .addColumn('key', 'text', (c) => c.primaryKey())
     .addColumn('job_id', 'text', (c) => c.notNull().references('registration_jobs.id').onDelete('cascade'))
     .addColumn('project', 'text', (c) => c.notNull())
@@ -32,8 +36,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('finished_at', 'text')
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('registration_hosts_job').ifNotExists().unique().on('registration_hosts').columns(['job_id', 'idx']).execute();
-  await db.schema.createIndex('registration_hosts_job_status').ifNotExists().on('registration_hosts').columns(['job_id', 'status', 'idx']).execute();
+  await db.schema
+    .createIndex('registration_hosts_job')
+    .ifNotExists()
+    .unique()
+    .on('registration_hosts')
+    .columns(['job_id', 'idx'])
+    .execute();
+  await db.schema
+    .createIndex('registration_hosts_job_status')
+    .ifNotExists()
+    .on('registration_hosts')
+    .columns(['job_id', 'status', 'idx'])
+    .execute();
   await db.schema.createIndex('registration_hosts_work').ifNotExists().on('registration_hosts').columns(['status', 'key']).execute();
 }
 

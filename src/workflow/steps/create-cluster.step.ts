@@ -3,8 +3,8 @@
  * profile before anything is written; an incompatible pair fails with the compatibility reason.
  */
 import { notFound } from '../../domain/errors.ts';
-import { computeAutoCluster, computeClusterDecision } from '../../domain/registration-decisions.ts';
-import { formatTemplateRef } from '../../domain/template.ts';
+import { computeAutoCluster, computeClusterDecision } from '../../domain/registration/registration-decisions.ts';
+import { formatTemplateRef } from '../../domain/inventory/template.ts';
 import { requireHostId, type RegistrationStep } from './step.ts';
 
 export const createClusterStep: RegistrationStep = {
@@ -12,11 +12,15 @@ export const createClusterStep: RegistrationStep = {
 
   async plan(ctx) {
     const { store, project, plan, hostId, refs } = ctx;
-    if (!plan.template || !plan.cluster || !plan.osProfile) throw new Error(`hosts/${plan.index} has no template, cluster or OS profile but its job creates clusters`);
+    if (!plan.template || !plan.cluster || !plan.osProfile)
+      throw new Error(`hosts/${plan.index} has no template, cluster or OS profile but its job creates clusters`);
     const template = await refs.template(store, project, plan.template);
     if (!template) {
       const error = notFound('template', formatTemplateRef(plan.template));
-      return { kind: 'fail', reason: { code: error.code, message: `${error.detail}; import it, then retry the job`, field: `hosts/${plan.index}/template` } };
+      return {
+        kind: 'fail',
+        reason: { code: error.code, message: `${error.detail}; import it, then retry the job`, field: `hosts/${plan.index}/template` },
+      };
     }
     const profile = await refs.osProfile(store, project, plan.osProfile);
     if (!profile) {

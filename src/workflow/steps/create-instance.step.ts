@@ -1,6 +1,6 @@
 /** create-instance: one instance per host on the plan's OS profile; the same profile again is AlreadyProvisioned. */
 import { notFound } from '../../domain/errors.ts';
-import { computeInstanceDecision } from '../../domain/registration-decisions.ts';
+import { computeInstanceDecision } from '../../domain/registration/registration-decisions.ts';
 import { requireHostId, type RegistrationStep } from './step.ts';
 
 export const createInstanceStep: RegistrationStep = {
@@ -12,12 +12,18 @@ export const createInstanceStep: RegistrationStep = {
     if (osProfile === null) throw new Error(`hosts/${plan.index} has no OS profile but its job provisions`);
     if (!(await refs.osProfile(store, project, osProfile))) {
       const error = notFound('OS profile', osProfile);
-      return { kind: 'fail', reason: { code: error.code, message: `${error.detail}; import it, then retry the job`, field: `hosts/${plan.index}/osProfile` } };
+      return {
+        kind: 'fail',
+        reason: { code: error.code, message: `${error.detail}; import it, then retry the job`, field: `hosts/${plan.index}/osProfile` },
+      };
     }
     const existing = hostId === null ? null : await store.instances.findByHost(project, hostId);
     const decision = computeInstanceDecision(osProfile, existing);
     if (decision.kind !== 'create') return decision;
-    return { kind: 'create', create: async (tx) => (await tx.instances.create(project, { hostId: requireHostId(ctx, 'create-instance'), osProfile })).id };
+    return {
+      kind: 'create',
+      create: async (tx) => (await tx.instances.create(project, { hostId: requireHostId(ctx, 'create-instance'), osProfile })).id,
+    };
   },
 
   async compensate({ store, project, hostId }, state) {

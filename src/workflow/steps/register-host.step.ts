@@ -1,5 +1,5 @@
 /** register-host: the host with the same uuid/serial and the same data counts as registered (AlreadyRegistered). */
-import { computeRegisterHostDecision } from '../../domain/registration-decisions.ts';
+import { computeRegisterHostDecision } from '../../domain/registration/registration-decisions.ts';
 import type { RegistrationStep } from './step.ts';
 
 export const registerHostStep: RegistrationStep = {

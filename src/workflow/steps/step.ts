@@ -2,8 +2,8 @@
  * A registration step: `plan` re-observes the world and decides (writing nothing, so the dry run uses it too);
  * the create it returns writes the resource; `compensate` undoes what the step created (atomic mode).
  */
-import type { StepDecision } from '../../domain/registration-decisions.ts';
-import type { HostPlan, StepName, StepOutcome, StepState } from '../../domain/registration-steps.ts';
+import type { StepDecision } from '../../domain/registration/registration-decisions.ts';
+import type { HostPlan, StepName, StepOutcome, StepState } from '../../domain/registration/registration-steps.ts';
 import type { Store } from '../../store/store.ts';
 import type { ReferenceCache } from '../reference-cache.ts';
 
@@ -17,9 +17,7 @@ export interface StepContext {
   refs: ReferenceCache;
 }
 
-export type StepPlan =
-  | { kind: 'create'; create(store: Store): Promise<string> }
-  | Exclude<StepDecision, { kind: 'create' }>;
+export type StepPlan = { kind: 'create'; create(store: Store): Promise<string> } | Exclude<StepDecision, { kind: 'create' }>;
 
 export interface RegistrationStep {
   readonly name: StepName;

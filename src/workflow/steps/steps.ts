@@ -1,5 +1,5 @@
 /** The steps by name, in the order a host runs them. */
-import type { StepName } from '../../domain/registration-steps.ts';
+import type { StepName } from '../../domain/registration/registration-steps.ts';
 import { createClusterStep } from './create-cluster.step.ts';
 import { createInstanceStep } from './create-instance.step.ts';
 import { registerHostStep } from './register-host.step.ts';

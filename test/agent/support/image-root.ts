@@ -6,9 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HOST_MANIFEST_PATH } from '../../../src/domain/host-root.ts';
-import type { ImageManifest } from '../../../src/domain/image-manifest.ts';
-import { fromRpmVersion, parseKubernetesVersion, toRpmVersion } from '../../../src/domain/k8s-version.ts';
+import { HOST_MANIFEST_PATH } from '../../../src/domain/bootstrap/host-root.ts';
+import type { ImageManifest } from '../../../src/domain/inventory/image-manifest.ts';
+import { fromRpmVersion, parseKubernetesVersion, toRpmVersion } from '../../../src/domain/compatibility/k8s-version.ts';
 import { airgapImageName, writeStandinSources, type StandinSources } from '../../standins/standin-sources.ts';
 
 export const EMBEDDED_PATHS = {
@@ -43,29 +43,87 @@ export async function buildStandinK3sRpm(dir: string, version: string): Promise<
   ];
   const top = join(dir, 'rpmbuild');
   const spec = [
-    'Name: k3s-standin', `Version: ${rpmVersion}`, 'Release: 1', 'Summary: edge-orch test stand-in for K3s', 'License: Apache-2.0', 'BuildArch: noarch', 'AutoReqProv: no',
-    '%global debug_package %{nil}', '%global __os_install_post %{nil}', '%description', 'Stand-in K3s files for tests.', '%install',
+    'Name: k3s-standin',
+    `Version: ${rpmVersion}`,
+    'Release: 1',
+    'Summary: edge-orch test stand-in for K3s',
+    'License: Apache-2.0',
+    'BuildArch: noarch',
+    'AutoReqProv: no',
+    '%global debug_package %{nil}',
+    '%global __os_install_post %{nil}',
+    '%description',
+    'Stand-in K3s files for tests.',
+    '%install',
     ...files.map(([name, target, mode]) => `install -D -m ${mode} %{_sourcedir}/${name} %{buildroot}${target}`),
-    '%files', ...files.map(([, target]) => target), '',
+    '%files',
+    ...files.map(([, target]) => target),
+    '',
   ].join('\n');
   await mkdir(top, { recursive: true });
   await writeFile(join(top, 'k3s-standin.spec'), spec);
-  run(['rpmbuild', '-bb', '--quiet', '--define', `_topdir ${top}`, '--define', `_sourcedir ${join(dir, 'sources')}`, '--define', `_tmppath ${top}/tmp`, '--define', '_build_id_links none', join(top, 'k3s-standin.spec')]);
-  return { path: join(top, 'RPMS', 'noarch', `k3s-standin-${rpmVersion}-1.noarch.rpm`), name: 'k3s-standin', version: rpmVersion, release: '1', sources };
+  run([
+    'rpmbuild',
+    '-bb',
+    '--quiet',
+    '--define',
+    `_topdir ${top}`,
+    '--define',
+    `_sourcedir ${join(dir, 'sources')}`,
+    '--define',
+    `_tmppath ${top}/tmp`,
+    '--define',
+    '_build_id_links none',
+    join(top, 'k3s-standin.spec'),
+  ]);
+  return {
+    path: join(top, 'RPMS', 'noarch', `k3s-standin-${rpmVersion}-1.noarch.rpm`),
+    name: 'k3s-standin',
+    version: rpmVersion,
+    release: '1',
+    sources,
+  };
 }
 
 /** The manifest of an image that embeds the stand-in RPM's K3s (or none). */
-export function renderManifest({ name, osType, rpm, kubernetesVersion }: { name: string; osType: 'immutable' | 'mutable'; rpm?: StandinRpm; kubernetesVersion?: string }): ImageManifest {
+export function renderManifest({
+  name,
+  osType,
+  rpm,
+  kubernetesVersion,
+}: {
+  name: string;
+  osType: 'immutable' | 'mutable';
+  rpm?: StandinRpm;
+  kubernetesVersion?: string;
+}): ImageManifest {
   return {
-    Repo: rpm ? [{ Name: rpm.name, Version: `${rpm.version}-${rpm.release}`, Architecture: 'noarch', Distribution: 'edge-orch-test', URL: '', License: 'Apache-2.0', Modified: '' }] : [],
+    Repo: rpm
+      ? [
+          {
+            Name: rpm.name,
+            Version: `${rpm.version}-${rpm.release}`,
+            Architecture: 'noarch',
+            Distribution: 'edge-orch-test',
+            URL: '',
+            License: 'Apache-2.0',
+            Modified: '',
+          },
+        ]
+      : [],
     image: { name, version: '1.0.0', osType, architecture: 'x86_64', description: `test image ${name}` },
-    ...(rpm && kubernetesVersion ? {
-      kubernetes: {
-        flavor: 'k3s' as const, version: kubernetesVersion, binaryPath: EMBEDDED_PATHS.binary, installScriptPath: EMBEDDED_PATHS.installScript,
-        airgapImages: [{ path: EMBEDDED_PATHS.airgapImage, sha256: rpm.sources.airgapImages[0]!.sha256 }],
-        package: { name: rpm.name, version: rpm.version, release: rpm.release },
-      },
-    } : {}),
+    ...(rpm && kubernetesVersion
+      ? {
+          kubernetes: {
+            flavor: 'k3s' as const,
+            version: kubernetesVersion,
+            binaryPath: EMBEDDED_PATHS.binary,
+            installScriptPath: EMBEDDED_PATHS.installScript,
+            airgapImages: [{ path: EMBEDDED_PATHS.airgapImage, sha256: rpm.sources.airgapImages[0]!.sha256 }],
+            package: { name: rpm.name, version: rpm.version, release: rpm.release },
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,10 +1,10 @@
 /** Real templates and OS profiles from ../shared/formats, and the clusters and hosts that tie them together. */
 import { parse as parseYaml } from 'yaml';
-import type { BootstrapInput } from '../../../src/domain/bootstrap-plan.ts';
-import type { Cluster, NodeRole } from '../../../src/domain/cluster.ts';
-import type { AirgapImageFile } from '../../../src/domain/image-manifest.ts';
-import { parseInfraCoreProfile, type OsProfile } from '../../../src/domain/os-profile.ts';
-import { parseTemplate, type ClusterTemplate } from '../../../src/domain/template.ts';
+import type { BootstrapInput } from '../../../src/domain/bootstrap/bootstrap-plan.ts';
+import type { Cluster, NodeRole } from '../../../src/domain/inventory/cluster.ts';
+import type { AirgapImageFile } from '../../../src/domain/inventory/image-manifest.ts';
+import { parseInfraCoreProfile, type OsProfile } from '../../../src/domain/inventory/os-profile.ts';
+import { parseTemplate, type ClusterTemplate } from '../../../src/domain/inventory/template.ts';
 import { readFormat } from '../../support/formats.ts';
 
 export const loadTemplate = (file: string): ClusterTemplate => parseTemplate(JSON.parse(readFormat(`templates/${file}`)));
@@ -31,7 +31,12 @@ export function ubuntuProfile(): OsProfile {
 
 export const HOST = { id: 'h-1', name: 'edge-node-1' };
 
-export function buildCluster(template: ClusterTemplate, profile: OsProfile, overrides: Partial<Cluster> = {}, roles: NodeRole[] = ['all']): Cluster {
+export function buildCluster(
+  template: ClusterTemplate,
+  profile: OsProfile,
+  overrides: Partial<Cluster> = {},
+  roles: NodeRole[] = ['all'],
+): Cluster {
   return {
     id: 'c-1',
     project: 'default',

@@ -95,7 +95,10 @@ export async function startRealOrchestrator(): Promise<RealOrchestrator> {
         request.raw.socket.destroy();
         return;
       }
-      await reply.code(fault.status).type('application/problem+json').send({ status: fault.status, code: 'Unavailable', detail: 'injected by the test' });
+      await reply
+        .code(fault.status)
+        .type('application/problem+json')
+        .send({ status: fault.status, code: 'Unavailable', detail: 'injected by the test' });
     });
     const engine = createRegistrationEngine({ store, pollMs: 50, events });
     await engine.start();
@@ -134,7 +137,8 @@ export async function startRealOrchestrator(): Promise<RealOrchestrator> {
 
   async function ok<T>(statuses: number[], method: string, path: string, body?: unknown): Promise<T> {
     const answer = await api<T>(method, path, body);
-    if (!statuses.includes(answer.status)) throw new Error(`${method} ${path} answered ${answer.status}, expected ${statuses.join(' or ')}: ${JSON.stringify(answer.body)}`);
+    if (!statuses.includes(answer.status))
+      throw new Error(`${method} ${path} answered ${answer.status}, expected ${statuses.join(' or ')}: ${JSON.stringify(answer.body)}`);
     return answer.body;
   }
 
@@ -145,9 +149,13 @@ export async function startRealOrchestrator(): Promise<RealOrchestrator> {
     enrollmentToken,
     api,
     ok,
-    agentCall: (method, path, { credential, body } = {}) => request(method, `${AGENT_PREFIX}${path}`, credential ? { authorization: `Bearer ${credential}` } : {}, body),
+    agentCall: (method, path, { credential, body } = {}) =>
+      request(method, `${AGENT_PREFIX}${path}`, credential ? { authorization: `Bearer ${credential}` } : {}, body),
     async register(defaults, hosts) {
-      const job = await ok<{ status: string; hosts: { status: string; hostId: string; name: string; cluster: string | null; steps: unknown }[] }>([201], 'POST', '/registrations?wait=20', { defaults, hosts });
+      const job = await ok<{
+        status: string;
+        hosts: { status: string; hostId: string; name: string; cluster: string | null; steps: unknown }[];
+      }>([201], 'POST', '/registrations?wait=20', { defaults, hosts });
       if (job.status !== 'succeeded') throw new Error(`the registration did not succeed: ${JSON.stringify(job.hosts.map((h) => h.steps))}`);
       return job.hosts.map((h) => ({ hostId: h.hostId, name: h.name, cluster: h.cluster }));
     },

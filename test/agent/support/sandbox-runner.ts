@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import { join, normalize } from 'node:path';
 import { cleanupK3s, type CleanupOptions } from '../../../src/agent/cleanup.ts';
 import { runCommand, runInstall, safeBaseEnv, type RunInstallOptions } from '../../../src/agent/run-install.ts';
-import { fromRpmVersion, parseKubernetesVersion, toRpmVersion } from '../../../src/domain/k8s-version.ts';
+import { fromRpmVersion, parseKubernetesVersion, toRpmVersion } from '../../../src/domain/compatibility/k8s-version.ts';
 import { RESULT_PREFIX, type SandboxOp, type SandboxRequest, type OpResult, type ObservedPath } from './sandbox-types.ts';
 
 const OVERLAID = ['/etc', '/var', '/usr/local', '/opt', '/run', '/root'];
@@ -29,7 +29,15 @@ async function setUp({ scratch, sources }: SandboxRequest): Promise<void> {
     const name = dir.slice(1).replaceAll('/', '_');
     await mkdir(join(scratch, name, 'upper'), { recursive: true });
     await mkdir(join(scratch, name, 'work'), { recursive: true });
-    sh(['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${dir},upperdir=${join(scratch, name, 'upper')},workdir=${join(scratch, name, 'work')}`, dir]);
+    sh([
+      'mount',
+      '-t',
+      'overlay',
+      'overlay',
+      '-o',
+      `lowerdir=${dir},upperdir=${join(scratch, name, 'upper')},workdir=${join(scratch, name, 'work')}`,
+      dir,
+    ]);
   }
   await mkdir(HOME, { recursive: true });
   sh(['mount', '--bind', scratch, HOME]);
@@ -37,7 +45,15 @@ async function setUp({ scratch, sources }: SandboxRequest): Promise<void> {
   // names) may live under /tmp and must stay visible; scratch is reached through HOME from here on.
   await mkdir(join(HOME, 'tmp', 'upper'), { recursive: true });
   await mkdir(join(HOME, 'tmp', 'work'), { recursive: true });
-  sh(['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=/tmp,upperdir=${join(HOME, 'tmp', 'upper')},workdir=${join(HOME, 'tmp', 'work')}`, '/tmp']);
+  sh([
+    'mount',
+    '-t',
+    'overlay',
+    'overlay',
+    '-o',
+    `lowerdir=/tmp,upperdir=${join(HOME, 'tmp', 'upper')},workdir=${join(HOME, 'tmp', 'work')}`,
+    '/tmp',
+  ]);
   sh(['ip', 'link', 'set', 'lo', 'up']);
 }
 
@@ -51,7 +67,10 @@ async function startMirror(): Promise<void> {
     requests.push(path);
     const file = normalize(join(root, path.replace(/^\/mirror\//, '/')));
     if (!file.startsWith(`${root}/`)) return void res.writeHead(404).end();
-    readFile(file).then((body) => res.end(body), () => res.writeHead(404).end('not found'));
+    readFile(file).then(
+      (body) => res.end(body),
+      () => res.writeHead(404).end('not found'),
+    );
   });
   await new Promise<void>((resolve) => server.listen(8080, '127.0.0.1', resolve));
   mirror = { server, requests };
@@ -64,7 +83,9 @@ async function installImage({ source, via, readOnlyBin }: Extract<SandboxOp, { o
   const files: [string, string, number][] = [
     ['k3s', '/usr/local/bin/k3s', 0o755],
     ['install.sh', '/opt/install.sh', 0o755],
-    ...(image.airgapImage ? [[image.airgapImage, `/var/lib/rancher/k3s/agent/images/${image.airgapImage}`, 0o644] as [string, string, number]] : []),
+    ...(image.airgapImage
+      ? [[image.airgapImage, `/var/lib/rancher/k3s/agent/images/${image.airgapImage}`, 0o644] as [string, string, number]]
+      : []),
   ];
   if (via === 'copy') {
     for (const [name, target, mode] of files) {
@@ -77,14 +98,41 @@ async function installImage({ source, via, readOnlyBin }: Extract<SandboxOp, { o
     if (fromRpmVersion(rpmVersion)?.raw !== image.version) throw new Error(`RPM version ${rpmVersion} does not round-trip`);
     const top = join(HOME, 'rpm');
     const spec = [
-      'Name: k3s-standin', `Version: ${rpmVersion}`, 'Release: 1', 'Summary: edge-orch test stand-in for K3s', 'License: Apache-2.0', 'BuildArch: noarch', 'AutoReqProv: no',
-      '%global debug_package %{nil}', '%global __os_install_post %{nil}', '%description', 'Stand-in K3s files for tests.', '%install',
-      ...files.map(([name, target, mode]) => `install -D -m ${mode.toString(8).padStart(4, '0')} %{_sourcedir}/${name} %{buildroot}${target}`),
-      '%files', ...files.map(([, target]) => target), '',
+      'Name: k3s-standin',
+      `Version: ${rpmVersion}`,
+      'Release: 1',
+      'Summary: edge-orch test stand-in for K3s',
+      'License: Apache-2.0',
+      'BuildArch: noarch',
+      'AutoReqProv: no',
+      '%global debug_package %{nil}',
+      '%global __os_install_post %{nil}',
+      '%description',
+      'Stand-in K3s files for tests.',
+      '%install',
+      ...files.map(
+        ([name, target, mode]) => `install -D -m ${mode.toString(8).padStart(4, '0')} %{_sourcedir}/${name} %{buildroot}${target}`,
+      ),
+      '%files',
+      ...files.map(([, target]) => target),
+      '',
     ].join('\n');
     await mkdir(top, { recursive: true });
     await writeFile(join(top, 'k3s-standin.spec'), spec);
-    sh(['rpmbuild', '-bb', '--quiet', '--define', `_topdir ${top}`, '--define', `_sourcedir ${dir}`, '--define', `_tmppath ${top}/tmp`, '--define', '_build_id_links none', join(top, 'k3s-standin.spec')]);
+    sh([
+      'rpmbuild',
+      '-bb',
+      '--quiet',
+      '--define',
+      `_topdir ${top}`,
+      '--define',
+      `_sourcedir ${dir}`,
+      '--define',
+      `_tmppath ${top}/tmp`,
+      '--define',
+      '_build_id_links none',
+      join(top, 'k3s-standin.spec'),
+    ]);
     sh(['rpm', '-i', '--nodeps', join(top, 'RPMS', 'noarch', `k3s-standin-${rpmVersion}-1.noarch.rpm`)]);
   }
   if (readOnlyBin) {
@@ -107,7 +155,9 @@ async function observe(paths: string[]): Promise<Record<string, ObservedPath | n
     out[path] = {
       kind,
       mode: info.mode & 0o7777,
-      ...(body ? { sha256: createHash('sha256').update(body).digest('hex'), text: body.length < 256 * 1024 ? body.toString('utf8') : null } : {}),
+      ...(body
+        ? { sha256: createHash('sha256').update(body).digest('hex'), text: body.length < 256 * 1024 ? body.toString('utf8') : null }
+        : {}),
       ...(kind === 'symlink' ? { linkTarget: await readlink(path) } : {}),
     };
   }

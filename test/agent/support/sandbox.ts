@@ -43,9 +43,13 @@ export async function createSandbox(): Promise<Sandbox> {
     async run(ops, { timeoutMs = 60_000 } = {}) {
       const scratch = join(dir, `scratch-${runs++}`);
       await mkdir(scratch);
-      const child = spawn('unshare', ['--mount', '--pid', '--fork', '--mount-proc', '--net', '--propagation', 'private', '--', process.execPath, RUNNER], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        'unshare',
+        ['--mount', '--pid', '--fork', '--mount-proc', '--net', '--propagation', 'private', '--', process.execPath, RUNNER],
+        {
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
       child.stdin.end(JSON.stringify({ scratch, sources, ops }));
       let stdout = '';
       let stderr = '';

@@ -34,7 +34,8 @@ export function createE2eApi({ serverUrl, token, project = 'default' }: { server
     call,
     async expect<T>(ok: number[], method: string, path: string, body?: unknown): Promise<T> {
       const answer = await call<T>(method, path, body);
-      if (!ok.includes(answer.status)) throw new Error(`${method} ${path} answered ${answer.status}, expected ${ok.join(' or ')}: ${answer.text.slice(0, 1000)}`);
+      if (!ok.includes(answer.status))
+        throw new Error(`${method} ${path} answered ${answer.status}, expected ${ok.join(' or ')}: ${answer.text.slice(0, 1000)}`);
       return answer.body;
     },
   };

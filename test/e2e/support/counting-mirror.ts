@@ -24,20 +24,25 @@ export async function startCountingMirror({ dir, host }: { dir: string; host: st
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
     entry.paths.push(path);
     const file = normalize(join(dir, path));
-    void stat(file).then((info) => {
-      if (!file.startsWith(`${dir}/`) || !info.isFile()) throw new Error('not a file');
-      res.writeHead(200, { 'content-length': info.size, 'content-type': 'application/octet-stream' });
-      createReadStream(file).on('data', (chunk) => (entry.bytes += chunk.length)).pipe(res);
-    }).catch(() => res.writeHead(404).end('not found'));
+    void stat(file)
+      .then((info) => {
+        if (!file.startsWith(`${dir}/`) || !info.isFile()) throw new Error('not a file');
+        res.writeHead(200, { 'content-length': info.size, 'content-type': 'application/octet-stream' });
+        createReadStream(file)
+          .on('data', (chunk) => (entry.bytes += chunk.length))
+          .pipe(res);
+      })
+      .catch(() => res.writeHead(404).end('not found'));
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${port}`,
     served,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

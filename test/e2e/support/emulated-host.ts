@@ -24,10 +24,42 @@ export interface EmulatedHost {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function startEmulatedHost({ namespace, address, root, uuid, serial, serverUrl, enrollToken, logFile }: {
-  namespace: string; address: string; root: string; uuid: string; serial: string; serverUrl: string; enrollToken: string; logFile: string;
+export function startEmulatedHost({
+  namespace,
+  address,
+  root,
+  uuid,
+  serial,
+  serverUrl,
+  enrollToken,
+  logFile,
+}: {
+  namespace: string;
+  address: string;
+  root: string;
+  uuid: string;
+  serial: string;
+  serverUrl: string;
+  enrollToken: string;
+  logFile: string;
 }): EmulatedHost {
-  const argv = ['netns', 'exec', namespace, EDGE_ORCH, 'agent', '--server', serverUrl, '--uuid', uuid, '--serial', serial, '--root', root, '--address', address];
+  const argv = [
+    'netns',
+    'exec',
+    namespace,
+    EDGE_ORCH,
+    'agent',
+    '--server',
+    serverUrl,
+    '--uuid',
+    uuid,
+    '--serial',
+    serial,
+    '--root',
+    root,
+    '--address',
+    address,
+  ];
   // The enrollment token goes through the environment, not argv (it would show in ps).
   const child = spawn('ip', argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EDGE_ORCH_ENROLL_TOKEN: enrollToken } });
   const out = createWriteStream(logFile);
@@ -35,7 +67,13 @@ export function startEmulatedHost({ namespace, address, root, uuid, serial, serv
   child.stderr!.pipe(out, { end: false });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
-    namespace, address, root, uuid, serial, child, logFile,
+    namespace,
+    address,
+    root,
+    uuid,
+    serial,
+    child,
+    logFile,
     log: () => readFile(logFile, 'utf8').catch(() => ''),
     runInside(command) {
       // ip netns exec execs bin/edge-orch, which execs node (the same pid); its child is unshare, whose child is

@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ImageManifest } from '../../../src/domain/image-manifest.ts';
+import type { ImageManifest } from '../../../src/domain/inventory/image-manifest.ts';
 import { composeImageRoot, renderManifest } from '../../agent/support/image-root.ts';
 import { writeStandinSources } from '../../standins/standin-sources.ts';
 import type { EdgeOrchCli } from '../../support/edge-orch-cli.ts';
@@ -49,25 +49,41 @@ export async function prepareImageRoots(dir: string, { emtVersion, cli }: { emtV
   const imageconfigs = join(dir, 'toolkit', 'imageconfigs');
   await mkdir(join(imageconfigs, 'packagelists'), { recursive: true });
   await writeFile(join(imageconfigs, 'edge-image.json'), EDGE_IMAGE_CONFIG);
-  await writeFile(join(imageconfigs, 'packagelists', 'core-packages-image.json'), `${JSON.stringify({ packages: ['filesystem', 'systemd', 'rpm'] }, null, 4)}\n`);
+  await writeFile(
+    join(imageconfigs, 'packagelists', 'core-packages-image.json'),
+    `${JSON.stringify({ packages: ['filesystem', 'systemd', 'rpm'] }, null, 4)}\n`,
+  );
 
   const ubuntu = join(dir, 'ubuntu-root');
   const [, , , ubuntuManifest] = await Promise.all([
     cli.ok(['emt', 'spec', 'k3s', '--version', emtVersion, '--arch', 'amd64', '--sources', 'sources', '--out', 'SPECS/k3s']),
     cli.ok(['emt', 'spec', 'k3s-selinux', '--version', '1.6.stable.1', '--sources', 'sources', '--out', 'SPECS/k3s-selinux']),
-    cli.ok(['emt', 'packagelist', 'k3s', '--out', 'toolkit/imageconfigs/packagelists/k3s.json'])
+    cli
+      .ok(['emt', 'packagelist', 'k3s', '--out', 'toolkit/imageconfigs/packagelists/k3s.json'])
       .then(() => cli.ok(['emt', 'imageconfig', 'add-packagelist', '--dir', 'toolkit/imageconfigs', 'packagelists/k3s.json'])),
     composeUbuntuRoot(ubuntu, ubuntuProfile),
   ]);
   // One after the other: both index the same repository.
   await cli.ok(['emt', 'build', '--spec', 'SPECS/k3s', '--sources', 'sources', '--repo', 'repo']);
   await cli.ok(['emt', 'build', '--spec', 'SPECS/k3s-selinux', '--sources', 'sources', '--repo', 'repo']);
-  await cli.ok(['emt', 'compose', '--config', 'toolkit/imageconfigs/edge-image.json', '--repo', 'repo', '--out', 'build/edge-image', '--name', emtProfile]);
+  await cli.ok([
+    'emt',
+    'compose',
+    '--config',
+    'toolkit/imageconfigs/edge-image.json',
+    '--repo',
+    'repo',
+    '--out',
+    'build/edge-image',
+    '--name',
+    emtProfile,
+  ]);
 
   const emtManifest = join(dir, 'build', 'edge-image', 'manifest.json');
   const manifest = JSON.parse(await readFile(emtManifest, 'utf8')) as ImageManifest;
   const k8s = manifest.kubernetes;
-  if (k8s?.version !== emtVersion || k8s.airgapImages.length !== 1) throw new Error(`${emtManifest} does not embed K3s ${emtVersion} with one air-gap file: ${JSON.stringify(k8s)}`);
+  if (k8s?.version !== emtVersion || k8s.airgapImages.length !== 1)
+    throw new Error(`${emtManifest} does not embed K3s ${emtVersion} with one air-gap file: ${JSON.stringify(k8s)}`);
   return {
     emt: join(dir, 'build', 'edge-image', 'rootfs'),
     emtManifest,

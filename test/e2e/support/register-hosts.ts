@@ -16,16 +16,27 @@ export interface HostToRegister {
   cluster: string;
 }
 
-export const HOST_CSV_HEADER = 'Serial,UUID,OSProfile,Site,Secure,RemoteUser,Metadata,LVMSize,CloudInitMeta,K8sEnable,K8sClusterTemplate,K8sConfig,Error - do not fill';
+export const HOST_CSV_HEADER =
+  'Serial,UUID,OSProfile,Site,Secure,RemoteUser,Metadata,LVMSize,CloudInitMeta,K8sEnable,K8sClusterTemplate,K8sConfig,Error - do not fill';
 
 /** The CSV: one single-node cluster per host (`K8sConfig` role:all;name:<cluster>). */
 export function renderHostCsv(hosts: HostToRegister[]): string {
-  const rows = hosts.map((h) => [h.serial, h.uuid, h.osProfile, '', '', '', '', '', '', '', h.template, `role:all;name:${h.cluster}`, ''].join(','));
+  const rows = hosts.map((h) =>
+    [h.serial, h.uuid, h.osProfile, '', '', '', '', '', '', '', h.template, `role:all;name:${h.cluster}`, ''].join(','),
+  );
   return `${[HOST_CSV_HEADER, ...rows].join('\n')}\n`;
 }
 
 /** Writes `<dir>/hosts.csv` and imports it with the logged-in CLI; throws with the failed rows unless all succeeded. */
-export async function registerHosts({ cli, dir, hosts }: { cli: EdgeOrchCli; dir: string; hosts: HostToRegister[] }): Promise<{ totals: { hosts: number; succeeded: number; failed: number } }> {
+export async function registerHosts({
+  cli,
+  dir,
+  hosts,
+}: {
+  cli: EdgeOrchCli;
+  dir: string;
+  hosts: HostToRegister[];
+}): Promise<{ totals: { hosts: number; succeeded: number; failed: number } }> {
   const file = join(dir, 'hosts.csv');
   await writeFile(file, renderHostCsv(hosts));
   const result = await cli.run(['host', 'import', file, '--auto-provision', '--auto-cluster', '-o', 'json']);

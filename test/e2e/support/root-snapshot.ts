@@ -5,14 +5,16 @@
 import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { computeHostRootMounts, DEFAULT_AGENT_STATE_DIR } from '../../../src/domain/host-root.ts';
+import { computeHostRootMounts, DEFAULT_AGENT_STATE_DIR } from '../../../src/domain/bootstrap/host-root.ts';
 
 /**
  * The paths an EMT host may write: the emulated host's writable mounts (EMT's mutable partition for K3s:
  * /etc/rancher, /var/lib/rancher, /var/lib/kubelet, /run, …) and the agent's own state directory (under /var).
  */
 export const HOST_WRITABLE_PATHS: readonly string[] = [
-  ...computeHostRootMounts({ osType: 'immutable', rpmDb: null }).filter((m) => !m.readOnly).map((m) => m.target),
+  ...computeHostRootMounts({ osType: 'immutable', rpmDb: null })
+    .filter((m) => !m.readOnly)
+    .map((m) => m.target),
   DEFAULT_AGENT_STATE_DIR,
 ];
 
@@ -33,7 +35,9 @@ export async function snapshotImageRoot(root: string, writable: readonly string[
     } else if (info.isSymbolicLink()) {
       snapshot[path] = `link ${await readlink(join(root, path))}`;
     } else if (info.isFile()) {
-      snapshot[path] = `file ${mode} ${createHash('sha256').update(await readFile(join(root, path))).digest('hex')}`;
+      snapshot[path] = `file ${mode} ${createHash('sha256')
+        .update(await readFile(join(root, path)))
+        .digest('hex')}`;
     } else {
       snapshot[path] = `other ${mode}`;
     }

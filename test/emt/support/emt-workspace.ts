@@ -92,7 +92,13 @@ export interface Workspace {
 }
 
 /** A temporary workspace with sources for `version` and the image configs; `extraConfigs` are written too. */
-export async function createWorkspace(version: string, { prefix = 'edge-orch-emt-', configs = { 'edge-image.json': EDGE_IMAGE_CONFIG, 'edge-image-dev.json': EDGE_IMAGE_DEV_CONFIG } }: { prefix?: string; configs?: Record<string, string> } = {}): Promise<Workspace> {
+export async function createWorkspace(
+  version: string,
+  {
+    prefix = 'edge-orch-emt-',
+    configs = { 'edge-image.json': EDGE_IMAGE_CONFIG, 'edge-image-dev.json': EDGE_IMAGE_DEV_CONFIG },
+  }: { prefix?: string; configs?: Record<string, string> } = {},
+): Promise<Workspace> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const sources = join(dir, 'sources');
   const standins = await writeStandinSources(sources, { version });
@@ -121,10 +127,15 @@ export function snapshotDir(dir: string): Record<string, string> {
   } catch {
     return {};
   }
-  return Object.fromEntries(entries.filter((e) => e.isFile()).map((e) => {
-    const path = join(e.parentPath, e.name);
-    return [relative(dir, path), createHash('sha256').update(readFileSync(path)).digest('hex')];
-  }).sort(([a], [b]) => a!.localeCompare(b!)));
+  return Object.fromEntries(
+    entries
+      .filter((e) => e.isFile())
+      .map((e) => {
+        const path = join(e.parentPath, e.name);
+        return [relative(dir, path), createHash('sha256').update(readFileSync(path)).digest('hex')];
+      })
+      .sort(([a], [b]) => a!.localeCompare(b!)),
+  );
 }
 
 export const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');

@@ -1,0 +1,52 @@
+/** Hosts on the wire. */
+import { Type } from 'typebox';
+import { HOST_STATES } from '../domain/inventory/host.ts';
+import { Labels, literalUnion, PageQuery } from './common.schema.ts';
+
+export const HostState = literalUnion(HOST_STATES);
+
+export const HostSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  uuid: Type.Union([Type.String(), Type.Null()]),
+  serial: Type.Union([Type.String(), Type.Null()]),
+  site: Type.Union([Type.String(), Type.Null()]),
+  labels: Labels,
+  state: HostState,
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
+export const HostCreate = Type.Object(
+  {
+    name: Type.Optional(Type.String()),
+    uuid: Type.Optional(Type.String()),
+    serial: Type.Optional(Type.String()),
+    site: Type.Optional(Type.String()),
+    labels: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false },
+);
+
+export const HostUpdate = Type.Object(
+  {
+    name: Type.Optional(Type.String()),
+    site: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    labels: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false },
+);
+
+export const HostListQuery = Type.Object(
+  {
+    state: Type.Optional(HostState),
+    site: Type.Optional(Type.String()),
+    label: Type.Optional(Type.String({ description: 'k=v[,k=v...]: every label must match' })),
+    namePrefix: Type.Optional(Type.String()),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+
+export const HostList = Type.Object({ items: Type.Array(HostSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const HostParams = Type.Object({ project: Type.String(), host: Type.String({ description: 'Host id or name' }) });

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { readFormat, templateFiles } from '../../../test/support/formats.ts';
+import { computeCompatibility } from './compatibility.ts';
+import { parseInfraCoreProfile, type OsProfile } from '../inventory/os-profile.ts';
+import { parseTemplate, type ClusterTemplate } from '../inventory/template.ts';
+
+const template = (file: string): ClusterTemplate => parseTemplate(JSON.parse(readFormat(`templates/${file}`)));
+const MICROVISOR = parseInfraCoreProfile(parseYaml(readFormat('os-profiles/microvisor-nonrt.yaml')));
+const UBUNTU = parseInfraCoreProfile(parseYaml(readFormat('os-profiles/ubuntu-22.04-lts-generic.yaml')));
+const ALL_TEMPLATES = templateFiles().map((f) => parseTemplate(JSON.parse(readFormat(f))));
+const K3S_TEMPLATES = ALL_TEMPLATES.filter((t) => t.flavor === 'k3s');
+
+/** A K3s template built in the test; `airGapped` is what it hard-codes in agentConfig, if anything. */
+const k3sTemplate = (kubernetesVersion: string, airGapped?: boolean): ClusterTemplate => ({
+  name: 'edge',
+  version: 'v1.0.0',
+  flavor: 'k3s',
+  kubernetesVersion,
+  description: null,
+  controlPlane: {
+    kind: 'KThreesControlPlaneTemplate',
+    spec: { template: { spec: { kthreesConfigSpec: airGapped === undefined ? {} : { agentConfig: { airGapped } } } } },
+  },
+  clusterNetwork: null,
+  labels: {},
+  infraProviderType: null,
+});
+const embedding = (version: string, flavor: 'k3s' | 'rke2' = 'k3s'): Pick<OsProfile, 'name' | 'kubernetes'> => ({
+  name: 'emt-lab',
+  kubernetes: { flavor, version, binaryPath: '/usr/local/bin/k3s', installScriptPath: '/opt/install.sh', airgapImages: [] },
+});
+
+describe('computeCompatibility with the real templates and OS profiles', () => {
+  it('finds baseline-k3s v0.0.4 compatible with microvisor-nonrt, air-gapped, without override', () => {
+    expect(computeCompatibility(template('baseline-k3s-v0.0.4.json'), MICROVISOR)).toEqual({
+      compatible: true,
+      airGapped: true,
+      basis: 'EmbeddedVersion',
+    });
+  });
+
+  it('finds baseline-k3s v0.0.10 incompatible with microvisor-nonrt, naming both K3s versions', () => {
+    const result = computeCompatibility(template('baseline-k3s-v0.0.10.json'), MICROVISOR);
+    expect(result).toEqual({
+      compatible: false,
+      airGapped: false,
+      reason: {
+        code: 'K3sVersionMismatch',
+        message: 'template baseline-k3s:v0.0.10 needs K3s v1.33.5+k3s1 but OS profile microvisor-nonrt embeds K3s v1.32.4+k3s1',
+        details: { templateVersion: 'v1.33.5+k3s1', embeddedVersion: 'v1.32.4+k3s1', osProfile: 'microvisor-nonrt' },
+      },
+    });
+  });
+
+  it('finds the privileged and restricted K3s templates (v1.33.5+k3s1) incompatible with microvisor-nonrt', () => {
+    for (const file of ['privileged-k3s.json', 'restricted-k3s.json']) {
+      const result = computeCompatibility(template(file), MICROVISOR);
+      expect(result).toMatchObject({ compatible: false, reason: { code: 'K3sVersionMismatch' } });
+      if (!result.compatible) expect(result.reason.message).toMatch(/v1\.33\.5\+k3s1.*v1\.32\.4\+k3s1/);
+    }
+  });
+
+  it.each([
+    ['microvisor-nonrt', MICROVISOR],
+    ['ubuntu-22.04-lts-generic', UBUNTU],
+  ])('finds the RKE2 template compatible with %s in download mode', (_name, profile) => {
+    expect(computeCompatibility(template('baseline-rke2-v2.0.2.json'), profile)).toEqual({
+      compatible: true,
+      airGapped: false,
+      basis: 'Rke2Download',
+    });
+  });
+
+  it('has four K3s templates among the reference files', () => {
+    expect(K3S_TEMPLATES.map((t) => `${t.name}:${t.version}`).sort()).toEqual([
+      'baseline-k3s:v0.0.10',
+      'baseline-k3s:v0.0.4',
+      'privileged-k3s:v0.0.10',
+      'restricted-k3s:v0.0.10',
+    ]);
+  });
+
+  it.each(K3S_TEMPLATES.map((t) => [`${t.name}:${t.version}`, t] as const))(
+    'finds %s compatible with the Ubuntu profile in download mode, overriding its hard-coded airGapped: true',
+    (_ref, t) => {
+      expect(computeCompatibility(t, UBUNTU)).toEqual({
+        compatible: true,
+        airGapped: false,
+        basis: 'NoEmbeddedK3s',
+        override: {
+          code: 'AirGappedOverridden',
+          message:
+            'template sets agentConfig.airGapped=true; the OS profile decides airGapped=false (the image embeds no K3s, so it is downloaded)',
+          details: { templateValue: 'true', decided: 'false' },
+        },
+      });
+    },
+  );
+});
+
+describe('computeCompatibility rules', () => {
+  it('is air-gapped only when the template asks for exactly the embedded version', () => {
+    expect(computeCompatibility(k3sTemplate('v1.32.4+k3s1'), embedding('v1.32.4+k3s1'))).toEqual({
+      compatible: true,
+      airGapped: true,
+      basis: 'EmbeddedVersion',
+    });
+  });
+
+  it.each([
+    ['v1.32.4+k3s2', 'a newer K3s build of the same Kubernetes'],
+    ['v1.32.5+k3s1', 'a newer patch'],
+    ['v1.32.3+k3s1', 'an older patch'],
+  ])('refuses %s (%s) on an image embedding v1.32.4+k3s1, never a bare false', (version) => {
+    const result = computeCompatibility(k3sTemplate(version), embedding('v1.32.4+k3s1'));
+    expect(result).toEqual({
+      compatible: false,
+      airGapped: false,
+      reason: {
+        code: 'K3sVersionMismatch',
+        message: `template edge:v1.0.0 needs K3s ${version} but OS profile emt-lab embeds K3s v1.32.4+k3s1`,
+        details: { templateVersion: version, embeddedVersion: 'v1.32.4+k3s1', osProfile: 'emt-lab' },
+      },
+    });
+  });
+
+  it('downloads a K3s template on an image that embeds RKE2 rather than K3s', () => {
+    expect(computeCompatibility(k3sTemplate('v1.32.4+k3s1'), embedding('v1.30.10+rke2r1', 'rke2'))).toEqual({
+      compatible: true,
+      airGapped: false,
+      basis: 'NoEmbeddedK3s',
+    });
+  });
+
+  it('records no override when the template does not hard-code airGapped', () => {
+    expect(computeCompatibility(k3sTemplate('v1.33.5+k3s1'), { name: 'ubuntu', kubernetes: null })).toEqual({
+      compatible: true,
+      airGapped: false,
+      basis: 'NoEmbeddedK3s',
+    });
+  });
+
+  it('records no override when the hard-coded airGapped agrees with the decision', () => {
+    expect(computeCompatibility(k3sTemplate('v1.33.5+k3s1', false), { name: 'ubuntu', kubernetes: null })).not.toHaveProperty('override');
+  });
+
+  it('overrides a template that hard-codes airGapped: false on an image embedding its version', () => {
+    expect(computeCompatibility(k3sTemplate('v1.32.4+k3s1', false), embedding('v1.32.4+k3s1'))).toEqual({
+      compatible: true,
+      airGapped: true,
+      basis: 'EmbeddedVersion',
+      override: {
+        code: 'AirGappedOverridden',
+        message:
+          'template sets agentConfig.airGapped=false; the OS profile decides airGapped=true (the image embeds exactly this K3s version, so it installs without downloading)',
+        details: { templateValue: 'false', decided: 'true' },
+      },
+    });
+  });
+
+  it('never decides air-gapped from the template: an incompatible result is airGapped false even if the template says true', () => {
+    const result = computeCompatibility(k3sTemplate('v1.33.5+k3s1', true), embedding('v1.32.4+k3s1'));
+    expect(result.compatible).toBe(false);
+    expect(result.airGapped).toBe(false);
+  });
+});

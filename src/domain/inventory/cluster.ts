@@ -1,0 +1,50 @@
+/**
+ * Clusters: nodes on hosts, made from a template on an OS profile, run by a driver (agent or capi).
+ * Status is a phase plus a human message; `airGapped` is decided by the orchestrator (compatibility.ts).
+ */
+import type { Reason } from '../reasons.ts';
+import type { KubernetesFlavor } from '../compatibility/k8s-version.ts';
+import type { TemplateRef } from './template.ts';
+
+export type ClusterPhase = 'waiting-for-nodes' | 'provisioning' | 'ready' | 'degraded' | 'deleting' | 'deleted' | 'failed';
+export const CLUSTER_PHASES: readonly ClusterPhase[] = [
+  'waiting-for-nodes',
+  'provisioning',
+  'ready',
+  'degraded',
+  'deleting',
+  'deleted',
+  'failed',
+];
+
+export type NodeRole = 'all' | 'controlplane' | 'worker';
+export type ClusterDriver = 'agent' | 'capi';
+export type DeletionPolicy = 'delete' | 'orphan';
+
+export interface ClusterNode {
+  hostId: string;
+  role: NodeRole;
+}
+
+export interface Cluster {
+  id: string;
+  project: string;
+  name: string;
+  template: TemplateRef;
+  flavor: KubernetesFlavor;
+  /** The Kubernetes version the cluster actually runs (from the template). */
+  kubernetesVersion: string;
+  osProfile: string;
+  nodes: ClusterNode[];
+  airGapped: boolean;
+  /** Why airGapped differs from what the template hard-coded, when it does. */
+  airGappedOverride: Reason | null;
+  driver: ClusterDriver;
+  phase: ClusterPhase;
+  message: string;
+  labels: Record<string, string>;
+  autoCreated: boolean;
+  deletionPolicy: DeletionPolicy;
+  createdAt: string;
+  updatedAt: string;
+}

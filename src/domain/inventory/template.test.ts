@@ -1,0 +1,339 @@
+import { describe, expect, it } from 'vitest';
+import { readFormat, templateFiles } from '../../../test/support/formats.ts';
+import { AppError } from '../errors.ts';
+import { formatTemplateRef, k3sConfigSpec, parseTemplate, parseTemplateRef, templateAirGappedSetting } from './template.ts';
+
+function thrown(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  }
+  throw new Error('expected an AppError, nothing was thrown');
+}
+
+const readTemplate = (file: string): Record<string, any> => JSON.parse(readFormat(file));
+const BASELINE_K3S = (): Record<string, any> => readTemplate('templates/baseline-k3s-v0.0.4.json');
+const K3S_CONTROL_PLANE = {
+  kind: 'KThreesControlPlaneTemplate',
+  spec: { template: { spec: { kthreesConfigSpec: { version: 'v1.32.4+k3s1' } } } },
+};
+const OWN = { name: 'edge-k3s', version: 'v1.0.0', flavor: 'k3s', kubernetesVersion: 'v1.32.4+k3s1', controlPlane: K3S_CONTROL_PLANE };
+
+describe('parseTemplate with the real EMF templates', () => {
+  it.each(templateFiles())('imports %s unchanged, taking the flavor from controlplaneprovidertype', (file) => {
+    const doc = readTemplate(file);
+    const template = parseTemplate(doc);
+    expect(template).toMatchObject({
+      name: doc['name'],
+      version: doc['version'],
+      flavor: doc['controlplaneprovidertype'],
+      kubernetesVersion: doc['kubernetesVersion'],
+      description: doc['description'],
+      infraProviderType: 'intel',
+      labels: doc['cluster-labels'],
+    });
+    expect(template.controlPlane).toBe(doc['clusterconfiguration']);
+    expect(template.clusterNetwork).toEqual(doc['clusterNetwork']);
+  });
+
+  it('finds all five reference templates', () => {
+    expect(templateFiles().sort()).toEqual([
+      'templates/baseline-k3s-v0.0.10.json',
+      'templates/baseline-k3s-v0.0.4.json',
+      'templates/baseline-rke2-v2.0.2.json',
+      'templates/privileged-k3s.json',
+      'templates/restricted-k3s.json',
+    ]);
+  });
+
+  it('reads baseline-k3s v0.0.4 as K3s v1.32.4+k3s1 with its network and the hard-coded airGapped', () => {
+    const template = parseTemplate(BASELINE_K3S());
+    expect(template).toMatchObject({
+      name: 'baseline-k3s',
+      version: 'v0.0.4',
+      flavor: 'k3s',
+      kubernetesVersion: 'v1.32.4+k3s1',
+      clusterNetwork: { pods: { cidrBlocks: ['10.45.0.0/16'] }, services: { cidrBlocks: ['10.46.0.0/16'] } },
+      labels: {},
+    });
+    expect(templateAirGappedSetting(template)).toBe(true);
+  });
+
+  it('reads baseline-k3s v0.0.10 as K3s v1.33.5+k3s1', () => {
+    expect(parseTemplate(readTemplate('templates/baseline-k3s-v0.0.10.json'))).toMatchObject({
+      version: 'v0.0.10',
+      kubernetesVersion: 'v1.33.5+k3s1',
+    });
+  });
+
+  it('reads the RKE2 template with its labels and no K3s settings', () => {
+    const template = parseTemplate(readTemplate('templates/baseline-rke2-v2.0.2.json'));
+    expect(template).toMatchObject({
+      name: 'baseline',
+      version: 'v2.0.2',
+      flavor: 'rke2',
+      kubernetesVersion: 'v1.30.10+rke2r1',
+      labels: { 'default-extension': 'baseline' },
+    });
+    expect(template.controlPlane['kind']).toBe('RKE2ControlPlaneTemplate');
+    expect(k3sConfigSpec(template.controlPlane)).toBeUndefined();
+    expect(templateAirGappedSetting(template)).toBeUndefined();
+  });
+});
+
+describe('parseTemplate with edge-orch own form', () => {
+  it('reads flavor, controlPlane and labels, with null for what is absent', () => {
+    expect(parseTemplate({ ...OWN, labels: { team: 'edge' } })).toEqual({
+      name: 'edge-k3s',
+      version: 'v1.0.0',
+      flavor: 'k3s',
+      kubernetesVersion: 'v1.32.4+k3s1',
+      description: null,
+      controlPlane: K3S_CONTROL_PLANE,
+      clusterNetwork: null,
+      labels: { team: 'edge' },
+      infraProviderType: null,
+    });
+  });
+
+  it('rejects a flavor other than k3s or rke2, naming flavor', () => {
+    const error = thrown(() => parseTemplate({ ...OWN, flavor: 'kubeadm' }));
+    expect(error.field).toBe('flavor');
+    expect(error.detail).toBe('flavor must be "k3s" or "rke2", got "kubeadm"');
+  });
+
+  it('rejects a missing controlPlane, naming controlPlane and the expected kind', () => {
+    const error = thrown(() => parseTemplate({ ...OWN, controlPlane: undefined }));
+    expect(error.field).toBe('controlPlane');
+    expect(error.detail).toBe('controlPlane must be a KThreesControlPlaneTemplate object, got nothing');
+  });
+});
+
+describe('parseTemplate errors (EMF form)', () => {
+  const cases: [string, string, (doc: Record<string, any>) => void, string | RegExp][] = [
+    [
+      'name',
+      'not a DNS subdomain',
+      (d) => {
+        d['name'] = 'Baseline K3s';
+      },
+      /^name "Baseline K3s" is not valid; expected lowercase letters, digits, "-" and "\."/,
+    ],
+    [
+      'name',
+      'missing',
+      (d) => {
+        delete d['name'];
+      },
+      /^name must be a non-empty string \(lowercase letters.*\), got nothing$/,
+    ],
+    [
+      'version',
+      'missing the leading v',
+      (d) => {
+        d['version'] = '0.0.4';
+      },
+      'version "0.0.4" is not valid; expected vX.Y.Z, for example v0.0.4',
+    ],
+    [
+      'version',
+      'missing the patch number',
+      (d) => {
+        d['version'] = 'v0.0';
+      },
+      'version "v0.0" is not valid; expected vX.Y.Z, for example v0.0.4',
+    ],
+    [
+      'kubernetesVersion',
+      'missing the +k3sN suffix',
+      (d) => {
+        d['kubernetesVersion'] = 'v1.32.4';
+      },
+      /^kubernetesVersion "v1\.32\.4" is not a Kubernetes version; expected v<major>\.<minor>\.<patch>\+k3s<N>/,
+    ],
+    [
+      'kubernetesVersion',
+      'missing',
+      (d) => {
+        delete d['kubernetesVersion'];
+      },
+      /^kubernetesVersion must be a string, got nothing; expected v<major>/,
+    ],
+    [
+      'controlplaneprovidertype',
+      'an unknown provider',
+      (d) => {
+        d['controlplaneprovidertype'] = 'kubeadm';
+      },
+      'controlplaneprovidertype must be "k3s" or "rke2", got "kubeadm"',
+    ],
+    [
+      'controlplaneprovidertype',
+      'missing',
+      (d) => {
+        delete d['controlplaneprovidertype'];
+      },
+      'controlplaneprovidertype must be a non-empty string, got nothing',
+    ],
+    [
+      'kubernetesVersion',
+      'a K3s version in an rke2 template',
+      (d) => {
+        d['controlplaneprovidertype'] = 'rke2';
+      },
+      'kubernetesVersion v1.32.4+k3s1 is a k3s version but controlplaneprovidertype is rke2',
+    ],
+    [
+      'clusterconfiguration',
+      'a string, not an object',
+      (d) => {
+        d['clusterconfiguration'] = 'KThreesControlPlaneTemplate';
+      },
+      'clusterconfiguration must be a KThreesControlPlaneTemplate object, got string "KThreesControlPlaneTemplate"',
+    ],
+    [
+      'clusterconfiguration/kind',
+      'the RKE2 kind in a K3s template',
+      (d) => {
+        d['clusterconfiguration']['kind'] = 'RKE2ControlPlaneTemplate';
+      },
+      'clusterconfiguration/kind must be KThreesControlPlaneTemplate for a k3s template, got string "RKE2ControlPlaneTemplate"',
+    ],
+    [
+      'clusterconfiguration/spec/template/spec/kthreesConfigSpec/version',
+      'another version than kubernetesVersion',
+      (d) => {
+        d['clusterconfiguration']['spec']['template']['spec']['kthreesConfigSpec']['version'] = 'v1.33.5+k3s1';
+      },
+      'clusterconfiguration/spec/template/spec/kthreesConfigSpec/version string "v1.33.5+k3s1" differs from kubernetesVersion v1.32.4+k3s1',
+    ],
+    [
+      'clusterNetwork',
+      'a list',
+      (d) => {
+        d['clusterNetwork'] = ['10.45.0.0/16'];
+      },
+      'clusterNetwork must be an object with pods and services, got a list',
+    ],
+    [
+      'clusterNetwork/pods/cidrBlocks',
+      'a CIDR without prefix length',
+      (d) => {
+        d['clusterNetwork']['pods']['cidrBlocks'] = ['10.45.0.0'];
+      },
+      'clusterNetwork/pods/cidrBlocks must be a list of CIDRs such as 10.45.0.0/16, got a list',
+    ],
+    [
+      'clusterNetwork/services/cidrBlocks',
+      'a string, not a list',
+      (d) => {
+        d['clusterNetwork']['services']['cidrBlocks'] = '10.46.0.0/16';
+      },
+      'clusterNetwork/services/cidrBlocks must be a list of CIDRs such as 10.45.0.0/16, got string "10.46.0.0/16"',
+    ],
+    [
+      'cluster-labels/bad key',
+      'an invalid label key',
+      (d) => {
+        d['cluster-labels'] = { 'bad key': 'x' };
+      },
+      /^label key "bad key" is not valid; expected \[prefix\/\]name/,
+    ],
+    [
+      'cluster-labels/team',
+      'a number label value',
+      (d) => {
+        d['cluster-labels'] = { team: 7 };
+      },
+      /^label "team" has value number 7; expected a string of at most 63/,
+    ],
+    [
+      'infraprovidertype',
+      'a number',
+      (d) => {
+        d['infraprovidertype'] = 5;
+      },
+      'infraprovidertype must be a non-empty string, got number 5',
+    ],
+  ];
+
+  it.each(cases)('names %s when it is %s', (field, _what, change, detail) => {
+    const doc = BASELINE_K3S();
+    change(doc);
+    const error = thrown(() => parseTemplate(doc));
+    expect(error.code).toBe('InvalidField');
+    expect(error.status).toBe(400);
+    expect(error.field).toBe(field);
+    if (typeof detail === 'string') expect(error.detail).toBe(detail);
+    else expect(error.detail).toMatch(detail);
+  });
+
+  it('rejects an RKE2 template whose clusterconfiguration is a K3s one', () => {
+    const doc = readTemplate('templates/baseline-rke2-v2.0.2.json');
+    doc['clusterconfiguration']['kind'] = 'KThreesControlPlaneTemplate';
+    const error = thrown(() => parseTemplate(doc));
+    expect(error.field).toBe('clusterconfiguration/kind');
+    expect(error.detail).toBe(
+      'clusterconfiguration/kind must be RKE2ControlPlaneTemplate for a rke2 template, got string "KThreesControlPlaneTemplate"',
+    );
+  });
+
+  it('accepts a K3s template without kthreesConfigSpec/version (the template-level version rules)', () => {
+    const doc = BASELINE_K3S();
+    delete doc['clusterconfiguration']['spec']['template']['spec']['kthreesConfigSpec']['version'];
+    expect(parseTemplate(doc).kubernetesVersion).toBe('v1.32.4+k3s1');
+  });
+
+  it('rejects a document that is not an object as MalformedDocument', () => {
+    const error = thrown(() => parseTemplate('baseline-k3s'));
+    expect(error.code).toBe('MalformedDocument');
+    expect(error.detail).toBe('a cluster template must be a JSON object, got string "baseline-k3s"');
+  });
+});
+
+describe('templateAirGappedSetting', () => {
+  it('is undefined when the template does not hard-code agentConfig.airGapped', () => {
+    expect(templateAirGappedSetting({ controlPlane: K3S_CONTROL_PLANE })).toBeUndefined();
+  });
+
+  it('reads a hard-coded false, and ignores a value that is not a boolean', () => {
+    const withAirGapped = (airGapped: unknown) => ({
+      controlPlane: { spec: { template: { spec: { kthreesConfigSpec: { agentConfig: { airGapped } } } } } },
+    });
+    expect(templateAirGappedSetting(withAirGapped(false))).toBe(false);
+    expect(templateAirGappedSetting(withAirGapped('true'))).toBeUndefined();
+  });
+});
+
+describe('parseTemplateRef', () => {
+  it('splits name:version', () => {
+    expect(parseTemplateRef('baseline-k3s:v0.0.4')).toEqual({ name: 'baseline-k3s', version: 'v0.0.4' });
+  });
+
+  it('ignores surrounding spaces', () => {
+    expect(parseTemplateRef(' baseline-k3s:v0.0.10 ')).toEqual({ name: 'baseline-k3s', version: 'v0.0.10' });
+  });
+
+  it('formats back to name:version', () => {
+    expect(formatTemplateRef(parseTemplateRef('baseline:v2.0.2'))).toBe('baseline:v2.0.2');
+  });
+
+  it.each(['baseline-k3s', 'baseline-k3s:0.0.4', 'Baseline:v0.0.4', ':v0.0.4', 'baseline-k3s:v0.0.4:extra', 'baseline-k3s:v0.0'])(
+    'rejects %j, naming the field and the expected form',
+    (text) => {
+      const error = thrown(() => parseTemplateRef(text, 'K8sClusterTemplate'));
+      expect(error.field).toBe('K8sClusterTemplate');
+      expect(error.detail).toBe(
+        `K8sClusterTemplate ${JSON.stringify(text)} is not a template reference; expected name:version, for example baseline-k3s:v0.0.4`,
+      );
+    },
+  );
+
+  it('rejects a non-string, saying what it got', () => {
+    expect(thrown(() => parseTemplateRef(undefined)).detail).toBe(
+      'template must be a string, got nothing; expected name:version, for example baseline-k3s:v0.0.4',
+    );
+  });
+});
