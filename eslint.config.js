@@ -1,5 +1,6 @@
 // Lint: typescript-eslint's recommended rules, and the layering of DESIGN.md (imports point inward only:
-// domain ← render/interchange ← contract ← store/workflow/emt ← api/cli/agent ← main). Formatting is Prettier's.
+// domain ← render/interchange ← contract ← store/workflow/emt ← api/cli/agent ← main; system, the shared Node I/O,
+// sits beside contract and imports only domain). Formatting is Prettier's.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import importX from 'eslint-plugin-import-x';
@@ -11,12 +12,13 @@ const LAYERS = {
   render: ['domain'],
   interchange: ['domain'],
   contract: ['domain'],
-  store: ['domain'],
-  workflow: ['domain', 'render', 'interchange', 'contract', 'store'],
-  emt: ['domain', 'render'],
-  api: ['domain', 'render', 'interchange', 'contract', 'store', 'workflow'],
-  agent: ['domain', 'render', 'contract'],
-  cli: ['domain', 'render', 'interchange', 'contract', 'emt'],
+  system: ['domain'],
+  store: ['domain', 'system'],
+  workflow: ['domain', 'render', 'interchange', 'contract', 'store', 'system'],
+  emt: ['domain', 'render', 'system'],
+  api: ['domain', 'render', 'interchange', 'contract', 'store', 'workflow', 'system'],
+  agent: ['domain', 'render', 'contract', 'system'],
+  cli: ['domain', 'render', 'interchange', 'contract', 'emt', 'system'],
 };
 
 /** Modules that do I/O or reach outside the process: the pure layers may not import them. */

@@ -16,7 +16,7 @@ const RUNS = Number(values.runs);
 /** Loads the program as the lazy main.ts does, plus the server and agent modules up front. */
 const EAGER = `
   await import(${JSON.stringify(`${ROOT}/src/server.ts`)});
-  await import(${JSON.stringify(`${ROOT}/src/agent/agent-command.ts`)});
+  await import(${JSON.stringify(`${ROOT}/src/agent/run-agent-command.ts`)});
   process.argv = [process.argv[0], 'edge-orch', '--help'];
   await import(${JSON.stringify(`${ROOT}/src/main.ts`)});
 `;

@@ -1,52 +1,48 @@
 /**
- * `edge-orch agent`: turns the command's flags into a running agent. With --root it first re-executes itself
- * inside an emulated host (host-root.ts). Resolves with the process exit code.
+ * `edge-orch agent`, declared by the agent, which owns what its flags mean: the command with its flags and help
+ * text, and how a parsed command runs. The composition root (src/main.ts) hands this to the CLI, which adds the
+ * command to its program and reports its errors; cli and agent never import each other. The agent itself
+ * (run-agent-command.ts) is loaded only when the command runs, so every other command starts quickly.
  */
-import { join, resolve } from 'node:path';
-import { pino } from 'pino';
-import { DEFAULT_AGENT_STATE_DIR, HOST_MANIFEST_PATH } from '../domain/bootstrap/host-root.ts';
-import type { AgentSettings } from '../domain/agent-settings.ts';
+import { Command, Option } from 'commander';
 import { invalidField } from '../domain/errors.ts';
-import { runAgent } from './agent.ts';
-import { mountHostRoot, reexecInHostRoot } from './host-root.ts';
-import { detectHostAddress, DMI_DIR, readHostIdentity } from './identity.ts';
-import { createSouthboundClient } from './southbound-client.ts';
+import type { AgentSettings } from './agent-settings.ts';
 
-export async function runAgentCommand(flags: AgentSettings): Promise<number> {
-  if (flags.root !== undefined && !flags.insideHostRoot) return reexecInHostRoot();
-  const log = pino({ name: 'edge-orch-agent', base: { pid: process.pid } }, pino.destination(2));
-  const root = flags.root !== undefined ? resolve(flags.root) : null;
-  const mounted = root ? await mountHostRoot(root) : null;
-  if (mounted)
-    log.info({ root, mounts: mounted.mounts.map((m) => `${m.target}${m.readOnly ? ' (ro)' : ''}`) }, 'emulated host root mounted');
+export interface AgentCommand {
+  /** The `agent` command with its flags and help; the CLI gives it its action. */
+  command: Command;
+  /** Runs the agent with the flags `command` was parsed with (the program's --server included); resolves with the exit code. */
+  run(command: Command): Promise<number>;
+}
 
-  const identity = await readHostIdentity({ uuid: flags.uuid, serial: flags.serial, dmiDir: root ? join(root, DMI_DIR) : DMI_DIR });
-  const hostAddress = flags.address ?? detectHostAddress();
-  if (!hostAddress) throw invalidField('address', 'this host has no network address to put into the kubeconfig; pass --address');
-  const stateDir = flags.stateDir ?? DEFAULT_AGENT_STATE_DIR;
-  if (!stateDir.startsWith('/')) throw invalidField('stateDir', `--state-dir ${JSON.stringify(stateDir)} must be an absolute path`);
+export function createAgentCommand(): AgentCommand {
+  const command = new Command('agent')
+    .description(
+      'Run the edge agent: enroll this host, pull its desired state, install or remove K3s, report back. The orchestrator is the global --server <url> (or EDGE_ORCH_SERVER)',
+    )
+    .addOption(
+      new Option('--enroll-token <token>', "the project's enrollment token (used once; then the stored host credential)")
+        .env('EDGE_ORCH_ENROLL_TOKEN')
+        .makeOptionMandatory(),
+    )
+    .option('--uuid <uuid>', "the host's system UUID (default: /sys/class/dmi/id/product_uuid)")
+    .option('--serial <serial>', "the host's serial number (default: /sys/class/dmi/id/product_serial)")
+    .option('--root <dir>', "emulate a host: bind this image root's K3s paths at their real locations in a private mount namespace")
+    .option('--state-dir <dir>', 'where the host credential is kept (inside the root with --root)', '/var/lib/edge-orch-agent')
+    .option(
+      '--address <address>',
+      'the address others reach this host at, put into the kubeconfig (default: the first non-loopback address)',
+    )
+    .option('--once', 'act on the desired state once and exit (exit code 1 when that failed)')
+    .addOption(new Option('--inside-host-root').hideHelp());
+  return { command, run: async (parsed) => (await import('./run-agent-command.ts')).runAgentCommand(readAgentSettings(parsed)) };
+}
 
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort(new Error('stopped by signal'));
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
-  try {
-    const result = await runAgent({
-      client: createSouthboundClient({ serverUrl: flags.server }),
-      enrollToken: flags.enrollToken,
-      identity,
-      // Under --root the state directory is the emulated host's, inside its root.
-      stateDir: root ? join(root, stateDir) : stateDir,
-      manifestPath: HOST_MANIFEST_PATH,
-      hostAddress,
-      once: flags.once ?? false,
-      signal: stop.signal,
-      log,
-      ...(mounted ? { checkPlan: mounted.checkPlan } : {}),
-    });
-    return flags.once && !result.ok ? 1 : 0;
-  } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
-  }
+/** The settings from the parsed flags; --server is the program's global option (the agent never reads the user's login file). */
+function readAgentSettings(parsed: Command): AgentSettings {
+  const { server = process.env['EDGE_ORCH_SERVER'], ...flags } = parsed.optsWithGlobals<
+    Omit<AgentSettings, 'server'> & { server?: string }
+  >();
+  if (!server) throw invalidField('server', 'edge-orch agent needs the orchestrator URL: --server <url> (or EDGE_ORCH_SERVER)');
+  return { ...flags, server };
 }

@@ -3,9 +3,9 @@
  * reporting the image manifest and the cluster's phase. Network errors and 5xx are retried with exponential
  * backoff and jitter, so the agent rides out server restarts and dropped links; a 401 makes it enroll again.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { OsType } from '../domain/inventory/os-profile.ts';
 import type { InstallPlan } from '../render/bootstrap/install-plan.ts';
+import { SYSTEM_CLOCK, type AgentClock } from './agent-clock.ts';
 import { computeBackoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { cleanupK3s } from './cleanup.ts';
 import { pollDesiredState } from './desired-state-poll.ts';
@@ -13,7 +13,8 @@ import { enrollHost, forgetCredential, loadCredential, type HostCredential } fro
 import type { HostIdentity } from './identity.ts';
 import { manifestOsType, readImageManifest, type ReportedManifest } from './host-manifest.ts';
 import { createHostReconciler, type ClusterReport, type HostOperations } from './reconcile-host.ts';
-import { readInstallRecord, runInstall, type RunInstallOptions } from './run-install.ts';
+import { readInstallRecord } from './install-record.ts';
+import { runInstall, type RunInstallOptions } from './run-install.ts';
 import { isSouthboundError, SouthboundError, type SouthboundClient } from './southbound-client.ts';
 
 export interface AgentLogger {
@@ -45,6 +46,8 @@ export interface AgentOptions {
   installTimeouts?: RunInstallOptions['timeouts'];
   /** Why an install plan cannot run here (emulated hosts); see domain/bootstrap/host-root.ts. */
   checkPlan?: (plan: InstallPlan) => string | null;
+  /** What the loop reads the time from and waits on; the machine's by default. */
+  clock?: AgentClock;
   /** Replaces what acts on the host (tests); reporting always goes through the client. */
   host?: Pick<HostOperations, 'install' | 'cleanup' | 'readInstallRecord'>;
 }
@@ -71,6 +74,7 @@ export async function runAgent(options: AgentOptions): Promise<AgentRunResult> {
     waitSeconds = 25,
     backoff = DEFAULT_BACKOFF,
     installTimeouts,
+    clock = SYSTEM_CLOCK,
   } = options;
   let credential: HostCredential | null = await loadCredential(stateDir, client.serverUrl);
   let manifest: ReportedManifest | null = null;
@@ -103,7 +107,7 @@ export async function runAgent(options: AgentOptions): Promise<AgentRunResult> {
         } else {
           log.warn({ attempt, error: error.message }, `${what} failed; retrying`);
         }
-        await sleep(computeBackoffDelay(attempt, backoff), undefined, { signal });
+        await clock.sleep(computeBackoffDelay(attempt, backoff), signal);
       }
     }
   }
@@ -120,20 +124,25 @@ export async function runAgent(options: AgentOptions): Promise<AgentRunResult> {
       }
     },
     install:
-      options.host?.install ?? ((plan) => runInstall({ plan, hostAddress, ...(installTimeouts ? { timeouts: installTimeouts } : {}) })),
+      options.host?.install ??
+      ((plan, planRevision) => runInstall({ plan, planRevision, hostAddress, ...(installTimeouts ? { timeouts: installTimeouts } : {}) })),
     cleanup: options.host?.cleanup ?? ((osType: OsType) => cleanupK3s({ osType })),
     readInstallRecord: options.host?.readInstallRecord ?? (() => readInstallRecord()),
     osType: () => manifestOsType(manifest),
     ...(options.checkPlan ? { checkPlan: options.checkPlan } : {}),
   };
-  const reconciler = createHostReconciler({ ops, log });
+  const reconciler = createHostReconciler({ ops, log, now: clock.now });
 
   let revision: string | undefined;
   for (let failures = 0; !signal?.aborted;) {
     try {
       await readManifest();
       const retryAt = reconciler.retryAt();
-      const wait = once ? 0 : retryAt === null ? waitSeconds : Math.max(0, Math.min(waitSeconds, Math.ceil((retryAt - Date.now()) / 1000)));
+      const wait = once
+        ? 0
+        : retryAt === null
+          ? waitSeconds
+          : Math.max(0, Math.min(waitSeconds, Math.ceil((retryAt - clock.now()) / 1000)));
       const desired = await withCredential('polling the desired state', (secret) =>
         pollDesiredState({ client, credential: secret, revision, waitSeconds: wait, signal }),
       );
@@ -147,7 +156,7 @@ export async function runAgent(options: AgentOptions): Promise<AgentRunResult> {
       if (signal?.aborted) break;
       if (once || isFatal(error)) throw error;
       log.error({ error: (error as Error).message }, 'the agent loop failed; trying again');
-      await sleep(computeBackoffDelay(failures++, backoff), undefined, { signal }).catch(() => undefined);
+      await clock.sleep(computeBackoffDelay(failures++, backoff), signal).catch(() => undefined);
     }
   }
   return { revision, ok: roundOk };
@@ -168,6 +177,7 @@ async function enroll(
     waitSeconds = 25,
     enrollBackoff = ENROLL_BACKOFF,
     backoff = DEFAULT_BACKOFF,
+    clock = SYSTEM_CLOCK,
   }: AgentOptions,
   log: AgentLogger,
 ): Promise<HostCredential> {
@@ -202,7 +212,7 @@ async function enroll(
         error.status === 404 && waitSeconds > 0
           ? computeBackoffDelay(0, enrollBackoff)
           : computeBackoffDelay(attempt, waiting ? enrollBackoff : backoff);
-      await sleep(delay, undefined, { signal });
+      await clock.sleep(delay, signal);
     }
   }
 }

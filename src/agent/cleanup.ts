@@ -10,7 +10,9 @@ import { K3S_HOST_PATHS } from '../domain/bootstrap/bootstrap-plan.ts';
 import { cleanupCandidates, computeCleanupPlan, type CleanupPlan, type HostEntry } from '../domain/bootstrap/cleanup-plan.ts';
 import { AppError } from '../domain/errors.ts';
 import type { OsType } from '../domain/inventory/os-profile.ts';
-import { readInstallRecord, runCommand, safeBaseEnv } from './run-install.ts';
+import { runProcess } from '../system/run-process.ts';
+import { readInstallRecord } from './install-record.ts';
+import { safeBaseEnv } from './safe-base-env.ts';
 
 export interface CleanupOptions {
   osType: OsType;
@@ -53,12 +55,12 @@ export async function cleanupK3s({
   const systemd = await exists('/run/systemd/system');
   const killall = join(dir, 'k3s-killall.sh');
   if (await exists(killall)) {
-    await runCommand(['sh', killall], { env: baseEnv, timeoutMs: 120_000 });
+    await runProcess(['sh', killall], { env: baseEnv, timeoutMs: 120_000 });
     stoppedWith.push('killall-script');
   } else if (systemd) {
     for (const unit of ['k3s.service', 'k3s-agent.service']) {
       if (await exists(join(K3S_HOST_PATHS.systemdDir, unit)))
-        await runCommand(['systemctl', 'disable', '--now', unit], { env: baseEnv, timeoutMs: 120_000 });
+        await runProcess(['systemctl', 'disable', '--now', unit], { env: baseEnv, timeoutMs: 120_000 });
     }
     stoppedWith.push('systemctl');
   }
@@ -67,7 +69,7 @@ export async function cleanupK3s({
   const roots = cleanupCandidates({ binDir: dir, extraFiles: record?.files ?? [] });
   const failed: CleanupResult['failed'] = [];
   for (const mount of await mountsUnder(roots)) {
-    const run = await runCommand(['umount', '-l', mount], { env: baseEnv, timeoutMs: 30_000 });
+    const run = await runProcess(['umount', '-l', mount], { env: baseEnv, timeoutMs: 30_000 });
     if (run.code !== 0) failed.push({ path: mount, error: `umount: ${run.output.trim() || run.startError || `exit ${run.code}`}` });
   }
   // Only directories holding something that may stay are listed in detail; the rest go whole.
@@ -82,13 +84,13 @@ export async function cleanupK3s({
       failed.push({ path, error: (error as Error).message });
     }
   }
-  if (systemd) await runCommand(['systemctl', 'daemon-reload'], { env: baseEnv, timeoutMs: 60_000 });
+  if (systemd) await runProcess(['systemctl', 'daemon-reload'], { env: baseEnv, timeoutMs: 60_000 });
   return { stoppedWith, removed, kept: plan.keep, failed };
 }
 
 /** `rpm -qal`: every file and directory of every installed package. Fails (InvalidState) rather than guess. */
 export async function rpmPackageFiles(): Promise<ReadonlySet<string>> {
-  const run = await runCommand(['rpm', '-qal'], { env: safeBaseEnv(), timeoutMs: 120_000, outputLimit: 256 * 1024 * 1024 });
+  const run = await runProcess(['rpm', '-qal'], { env: safeBaseEnv(), timeoutMs: 120_000, outputLimit: 256 * 1024 * 1024 });
   if (run.code !== 0) {
     throw new AppError(
       'InvalidState',

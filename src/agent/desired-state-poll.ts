@@ -2,11 +2,10 @@
  * Pulling the host's desired state: one long-poll with the revision the agent has, checked for the shape the
  * agent relies on before anything acts on it.
  */
-import type { ClusterAction } from '../domain/bootstrap/desired-state.ts';
-import type { AgentDesiredState, SouthboundClient } from './southbound-client.ts';
-import { SouthboundError } from './southbound-client.ts';
+import type { ClusterActionT, DesiredStateT } from '../contract/agent.schema.ts';
+import { SouthboundError, type SouthboundClient } from './southbound-client.ts';
 
-const ACTION_KINDS: readonly ClusterAction['kind'][] = ['install', 'blocked', 'remove', 'wait', 'none'];
+const ACTION_KINDS: readonly ClusterActionT['kind'][] = ['install', 'blocked', 'remove', 'wait', 'none'];
 
 export interface PollOptions {
   client: SouthboundClient;
@@ -18,21 +17,27 @@ export interface PollOptions {
 }
 
 /** The desired state, once it differs from `revision` or the wait is over (then it may equal `revision`). */
-export async function pollDesiredState({ client, credential, revision, waitSeconds, signal }: PollOptions): Promise<AgentDesiredState> {
+export async function pollDesiredState({ client, credential, revision, waitSeconds, signal }: PollOptions): Promise<DesiredStateT> {
   const state = await client.desiredState(credential, { ...(revision !== undefined ? { revision } : {}), waitSeconds }, signal);
   checkDesiredState(state);
   return state;
 }
 
 /** Throws when the answer is not a desired state this agent understands (a non-retryable SouthboundError). */
-function checkDesiredState(state: AgentDesiredState): void {
+function checkDesiredState(state: DesiredStateT): void {
   const problem = (what: string): SouthboundError =>
     new SouthboundError(`the desired state from the server is not usable: ${what}`, { status: 200 });
   if (typeof state.revision !== 'string' || state.revision === '') throw problem('revision is missing');
-  const action = state.action as Partial<ClusterAction> | undefined;
-  if (!action || !ACTION_KINDS.includes(action.kind as ClusterAction['kind']))
+  const action = state.action as Partial<ClusterActionT> | undefined;
+  if (!action || !ACTION_KINDS.includes(action.kind as ClusterActionT['kind']))
     throw problem(`action.kind ${JSON.stringify(action?.kind)} is not one of ${ACTION_KINDS.join(', ')}`);
-  if (action.kind === 'install' && (typeof action.cluster !== 'string' || typeof action.plan !== 'object' || action.plan === null))
-    throw problem('an install action needs a cluster name and a plan');
+  if (
+    action.kind === 'install' &&
+    (typeof action.cluster !== 'string' ||
+      typeof action.plan !== 'object' ||
+      action.plan === null ||
+      typeof action.planRevision !== 'string')
+  )
+    throw problem('an install action needs a cluster name, a plan and its revision');
   if (action.kind === 'blocked' && typeof action.reason?.message !== 'string') throw problem('a blocked action needs a reason');
 }

@@ -2,8 +2,9 @@
  * Enrollment: the agent trades the project's enrollment token and its machine identity for a per-host
  * credential once, keeps it in its state directory (0600), and from then on uses only the credential.
  */
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../system/write-file-atomic.ts';
 import type { HostIdentity } from './identity.ts';
 import type { SouthboundClient } from './southbound-client.ts';
 
@@ -38,16 +39,7 @@ export async function loadCredential(stateDir: string, serverUrl: string): Promi
 export async function saveCredential(stateDir: string, credential: HostCredential): Promise<void> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   await chmod(stateDir, 0o700);
-  const path = join(stateDir, CREDENTIAL_FILE);
-  const temporary = `${path}.${process.pid}.tmp`;
-  try {
-    await writeFile(temporary, `${JSON.stringify(credential, null, 2)}\n`, { mode: 0o600, flag: 'w' });
-    await chmod(temporary, 0o600);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(join(stateDir, CREDENTIAL_FILE), `${JSON.stringify(credential, null, 2)}\n`, { mode: 0o600 });
 }
 
 /** Forgets the credential (the server no longer accepts it). */

@@ -17,7 +17,8 @@ import {
 import { AppError } from '../domain/errors.ts';
 import type { InstallPlan } from '../render/bootstrap/install-plan.ts';
 import { manifestOsType, readImageManifest } from './host-manifest.ts';
-import { runCommand, safeBaseEnv } from './run-install.ts';
+import { runProcess } from '../system/run-process.ts';
+import { safeBaseEnv } from './safe-base-env.ts';
 
 /** Marks the re-executed agent: it is inside the namespaces and must mount the root before anything else. */
 export const INSIDE_HOST_ROOT_FLAG = '--inside-host-root';
@@ -132,7 +133,7 @@ export async function mountHostRoot(root: string): Promise<MountedHostRoot> {
  * own: at the same path, or where rpm-based images usually do. Null without rpm or without a database.
  */
 async function findRpmDb(root: string): Promise<{ source: string; target: string } | null> {
-  const run = await runCommand(['rpm', '--eval', '%{_dbpath}'], { env: safeBaseEnv(), timeoutMs: 30_000 });
+  const run = await runProcess(['rpm', '--eval', '%{_dbpath}'], { env: safeBaseEnv(), timeoutMs: 30_000 });
   const target = run.stdout.trim();
   if (run.code !== 0 || !target.startsWith('/')) return null;
   for (const source of [target, ...IMAGE_RPM_DB_DIRS]) {
@@ -142,7 +143,7 @@ async function findRpmDb(root: string): Promise<{ source: string; target: string
 }
 
 async function mountCommand(argv: string[]): Promise<void> {
-  const run = await runCommand(argv, { env: safeBaseEnv(), timeoutMs: 30_000 });
+  const run = await runProcess(argv, { env: safeBaseEnv(), timeoutMs: 30_000 });
   if (run.code !== 0)
     throw new AppError('InvalidState', `${argv.join(' ')} failed: ${run.output.trim() || run.startError || `exit ${run.code}`}`);
 }

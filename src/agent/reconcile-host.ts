@@ -3,24 +3,23 @@
  * remembers the work it finished so that a new revision with the same work (the host's state moved because of
  * the agent's own report) does nothing, and it retries failed work only after a growing delay.
  */
-import { createHash } from 'node:crypto';
-import type { AgentReport } from '../domain/bootstrap/agent-report.ts';
-import type { ClusterAction } from '../domain/bootstrap/desired-state.ts';
+import type { AgentReportT, ClusterActionT, DesiredStateT } from '../contract/agent.schema.ts';
 import { isAppError } from '../domain/errors.ts';
 import type { OsType } from '../domain/inventory/os-profile.ts';
 import { renderInstallPlan, type InstallPlan } from '../render/bootstrap/install-plan.ts';
 import { computeBackoffDelay, type BackoffPolicy } from './backoff.ts';
 import type { CleanupResult } from './cleanup.ts';
-import type { InstallRecord, InstallResult } from './run-install.ts';
-import type { AgentDesiredState } from './southbound-client.ts';
+import type { InstallRecord } from './install-record.ts';
+import type { InstallResult } from './run-install.ts';
 
-export type ClusterReport = NonNullable<AgentReport['cluster']>;
+export type ClusterReport = NonNullable<AgentReportT['cluster']>;
 
 /** What the reconciler does to the host and the server; the agent wires the real ones, tests fakes. */
 export interface HostOperations {
   /** Sends a report (with the host's manifest added); null reports only the manifest. */
   report(cluster: ClusterReport | null): Promise<void>;
-  install(plan: InstallPlan): Promise<InstallResult>;
+  /** Installs `plan`, known on the host by `planRevision`. */
+  install(plan: InstallPlan, planRevision: string): Promise<InstallResult>;
   cleanup(osType: OsType): Promise<CleanupResult>;
   readInstallRecord(): Promise<InstallRecord | null>;
   /** The OS type of the image the host runs (from its manifest). */
@@ -45,7 +44,7 @@ interface Work {
 
 export interface HostReconciler {
   /** Acts on `desired`; `revisionChanged` is false when a long-poll ended without a change. */
-  reconcile(desired: AgentDesiredState, options: { revisionChanged: boolean }): Promise<void>;
+  reconcile(desired: DesiredStateT, options: { revisionChanged: boolean }): Promise<void>;
   /** When failed work is due to be retried (epoch ms), or null; the agent bounds its long-poll by it. */
   retryAt(): number | null;
 }
@@ -63,9 +62,9 @@ export function createHostReconciler({
 }): HostReconciler {
   let last: { key: string; ok: boolean; failures: number; retryAt: number } | null = null;
 
-  function installWork(action: Extract<ClusterAction, { kind: 'install' }>): Work {
+  function installWork(action: Extract<ClusterActionT, { kind: 'install' }>): Work {
     const plan = renderInstallPlan(action.plan);
-    const key = `install:${action.cluster}:${createHash('sha256').update(JSON.stringify(plan)).digest('hex')}`;
+    const key = `install:${action.cluster}:${action.planRevision}`;
     return {
       key,
       cluster: action.cluster,
@@ -86,7 +85,7 @@ export function createHostReconciler({
         }
         log.info({ cluster: action.cluster, version: plan.kubernetesVersion, mode: plan.mode }, 'installing K3s');
         try {
-          const result = await ops.install(plan);
+          const result = await ops.install(plan, action.planRevision);
           const warnings = result.warnings.length ? `; warnings: ${result.warnings.join('; ')}` : '';
           await ops.report({
             name: action.cluster,
@@ -143,7 +142,7 @@ export function createHostReconciler({
     return (await ops.readInstallRecord().catch(() => null)) ? removeWork(null, 'orphan') : null;
   }
 
-  async function workFor(action: ClusterAction): Promise<Work | null> {
+  async function workFor(action: ClusterActionT): Promise<Work | null> {
     switch (action.kind) {
       case 'install':
         return installWork(action);

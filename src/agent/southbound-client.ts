@@ -1,37 +1,18 @@
 /**
- * The agent's side of the southbound API (/api/v1/agent): enroll, desired state, report. Every failure is a
- * SouthboundError that says whether trying again later can help (network errors, 5xx, 408, 429).
+ * The agent's side of the southbound API (AGENT_PREFIX): enroll, desired state, report, typed by the wire contract
+ * (contract/agent.schema.ts). Every failure is a SouthboundError that says whether trying again later can help
+ * (network errors, 5xx, 408, 429).
  */
-import type { DesiredState } from '../domain/bootstrap/desired-state.ts';
-import type { AgentReport } from '../domain/bootstrap/agent-report.ts';
+import type { AgentReportAckT, AgentReportT, DesiredStateT, EnrollRequestT, EnrollResponseT } from '../contract/agent.schema.ts';
+import { AGENT_PREFIX } from '../contract/paths.ts';
 import { invalidField } from '../domain/errors.ts';
-
-export const AGENT_API_PREFIX = '/api/v1/agent';
-
-export interface EnrollRequest {
-  enrollmentToken: string;
-  uuid?: string;
-  serial?: string;
-  /** While the host is not registered, the server waits up to this long for it before answering 404. */
-  waitSeconds?: number;
-}
-
-export interface EnrollResponse {
-  project: string;
-  hostId: string;
-  hostName: string;
-  credential: string;
-}
-
-/** The desired state as the API sends it: the revision is an opaque string. */
-export type AgentDesiredState = Omit<DesiredState, 'revision'> & { revision: string };
 
 export interface SouthboundClient {
   readonly serverUrl: string;
-  enroll(request: EnrollRequest, signal?: AbortSignal): Promise<EnrollResponse>;
+  enroll(request: EnrollRequestT, signal?: AbortSignal): Promise<EnrollResponseT>;
   /** Long-poll: answers at once when the revision differs from `revision`, else after up to `waitSeconds`. */
-  desiredState(credential: string, query: { revision?: string; waitSeconds: number }, signal?: AbortSignal): Promise<AgentDesiredState>;
-  report(credential: string, report: AgentReport, signal?: AbortSignal): Promise<void>;
+  desiredState(credential: string, query: { revision?: string; waitSeconds: number }, signal?: AbortSignal): Promise<DesiredStateT>;
+  report(credential: string, report: AgentReportT, signal?: AbortSignal): Promise<void>;
 }
 
 /** A failed call: `status` is null when the server could not be reached or the answer was not understood. */
@@ -76,7 +57,7 @@ export function createSouthboundClient({
       signal,
     }: { credential?: string; body?: unknown; timeoutMs?: number; signal?: AbortSignal | undefined },
   ): Promise<T> {
-    const url = `${base}${AGENT_API_PREFIX}${path}`;
+    const url = `${base}${AGENT_PREFIX}${path}`;
     const timeout = AbortSignal.timeout(timeoutMs);
     let response: Response;
     try {
@@ -113,17 +94,17 @@ export function createSouthboundClient({
   return {
     serverUrl: base,
     enroll: (request, signal) =>
-      call<EnrollResponse>('POST', '/enroll', { body: request, timeoutMs: requestTimeoutMs + (request.waitSeconds ?? 0) * 1000, signal }),
+      call<EnrollResponseT>('POST', '/enroll', { body: request, timeoutMs: requestTimeoutMs + (request.waitSeconds ?? 0) * 1000, signal }),
     desiredState(credential, { revision, waitSeconds }, signal) {
       const query = new URLSearchParams({ waitSeconds: String(waitSeconds), ...(revision ? { revision } : {}) });
-      return call<AgentDesiredState>('GET', `/desired-state?${query}`, {
+      return call<DesiredStateT>('GET', `/desired-state?${query}`, {
         credential,
         timeoutMs: requestTimeoutMs + waitSeconds * 1000,
         signal,
       });
     },
     async report(credential, report, signal) {
-      await call<{ accepted: boolean }>('POST', '/report', { credential, body: report, signal });
+      await call<AgentReportAckT>('POST', '/report', { credential, body: report, signal });
     },
   };
 }

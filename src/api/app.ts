@@ -5,6 +5,7 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { AGENT_PREFIX, OPENAPI_PATH, PROJECT_PREFIX } from '../contract/paths.ts';
 import type { Store } from '../store/store.ts';
 import { HostEvents } from '../workflow/host-events.ts';
 import { auth } from './plugins/auth.ts';
@@ -44,10 +45,6 @@ export interface BuildAppOptions extends Omit<ApiDeps, 'events'> {
   /** Artifact mirror for hosts that download K3s (no embedded K3s); without it they use upstream. */
   mirrorUrl?: string;
 }
-
-export const PROJECT_PREFIX = '/api/v1/projects/:project';
-export const OPENAPI_PATH = '/api/v1/openapi.json';
-export const AGENT_PREFIX = '/api/v1/agent';
 
 /** Secrets that must never reach a log line. */
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["x-edge-orch-host-credential"]'];

@@ -1,5 +1,7 @@
 /** The southbound API: enrollment, desired state (long-poll), reports. Used only by edge-orch agents. */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
+import type { BootstrapPlan } from '../domain/bootstrap/bootstrap-plan.ts';
+import { ReasonSchema } from './common.schema.ts';
 
 export const EnrollmentTokenCreate = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
 export const EnrollmentTokenCreated = Type.Object({
@@ -42,12 +44,33 @@ export const DesiredStateQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/** The desired state; `action.plan` is the bootstrap plan the agent executes (see domain/bootstrap/bootstrap-plan.ts). */
+/** Install K3s with `plan` (the agent does nothing if the same plan is already installed). */
+export const InstallActionSchema = Type.Object({
+  kind: Type.Literal('install'),
+  cluster: Type.String(),
+  plan: Type.Unsafe<BootstrapPlan>(
+    Type.Record(Type.String(), Type.Unknown(), { description: 'The bootstrap plan (see domain/bootstrap/bootstrap-plan.ts)' }),
+  ),
+  planRevision: Type.String({
+    description: 'sha256 of the install plan, computed once by the server; the agent keys its finished work and install marker by it',
+  }),
+});
+
+/** What the host must do about its cluster now; the closed list of domain/bootstrap/desired-state.ts's ClusterAction. */
+export const ClusterActionSchema = Type.Union([
+  InstallActionSchema,
+  Type.Object({ kind: Type.Literal('blocked'), cluster: Type.String(), reason: ReasonSchema }),
+  Type.Object({ kind: Type.Literal('remove'), cluster: Type.Union([Type.String(), Type.Null()]) }),
+  Type.Object({ kind: Type.Literal('wait'), cluster: Type.String(), message: Type.String() }),
+  Type.Object({ kind: Type.Literal('none') }),
+]);
+
+/** The desired state of one host; the revision is opaque and changes exactly when what the agent must do changes. */
 export const DesiredStateSchema = Type.Object({
   revision: Type.String(),
   host: Type.Object({ id: Type.String(), name: Type.String(), state: Type.String() }),
   osProfile: Type.Union([Type.String(), Type.Null()]),
-  action: Type.Record(Type.String(), Type.Unknown()),
+  action: ClusterActionSchema,
 });
 
 export const AgentReportBody = Type.Object(
@@ -76,3 +99,10 @@ export const AgentReportBody = Type.Object(
 );
 
 export const AgentReportAck = Type.Object({ accepted: Type.Boolean() });
+
+export type EnrollRequestT = Static<typeof EnrollRequest>;
+export type EnrollResponseT = Static<typeof EnrollResponse>;
+export type DesiredStateT = Static<typeof DesiredStateSchema>;
+export type ClusterActionT = Static<typeof ClusterActionSchema>;
+export type AgentReportT = Static<typeof AgentReportBody>;
+export type AgentReportAckT = Static<typeof AgentReportAck>;

@@ -7,7 +7,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import { invalidField } from '../domain/errors.ts';
 import { addPackageListToImageConfig, type SystemConfigResult } from '../render/emt/image-config-package-lists.ts';
-import { requireDirectory, writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '../system/write-file-atomic.ts';
+import { requireDirectory } from './files.ts';
 
 export interface ImageConfigResult {
   /** The config's file name in the directory. */
@@ -49,7 +50,7 @@ export async function addPackageListToImageConfigs({ dir, entry }: { dir: string
   }
   const results: ImageConfigResult[] = [];
   for (const { file, path, text, edit } of edits) {
-    if (edit.text !== text) await writeFileAtomic(path, edit.text, (await stat(path)).mode & 0o7777);
+    if (edit.text !== text) await writeFileAtomic(path, edit.text, { mode: (await stat(path)).mode & 0o7777 });
     const state =
       edit.systemConfigs.length === 0
         ? 'no PackageLists'

@@ -10,7 +10,9 @@ import { invalidField } from '../domain/errors.ts';
 import { checkSources, parseSignatures } from '../domain/emt/signatures.ts';
 import { toJsonValue, parseJsonSource } from '../render/emt/json-source-parser.ts';
 import { parseSpecHeader } from '../render/emt/package-spec.ts';
-import { requireDirectory, sha256FileOrNull, siblingTempPath } from './files.ts';
+import { sha256File } from '../system/sha256-file.ts';
+import { siblingTempPath } from '../system/sibling-temp-path.ts';
+import { requireDirectory } from './files.ts';
 import { runTool, toolEnv } from './run-tool.ts';
 
 export interface BuildInput {
@@ -54,7 +56,7 @@ export async function buildPackage({ specDir, sourcesDir, repoDir }: BuildInput)
         () => true,
         () => false,
       );
-      actual[name] = copied ? await sha256FileOrNull(join(sources, name)) : null;
+      actual[name] = copied ? await sha256File(join(sources, name)) : null;
     }
     checkSources({ signatures, signaturesFile, specSources: header.sources, specFile, actual, sourcesDir });
 

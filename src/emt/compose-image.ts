@@ -7,7 +7,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { invalidField } from '../domain/errors.ts';
+import { AppError, invalidField } from '../domain/errors.ts';
 import { parseEmtArch, toRpmArch } from '../domain/emt/arch.ts';
 import { computeImageManifest, K3S_PACKAGE_NAME } from '../domain/emt/installed-image-manifest.ts';
 import { computePackageSelection, parsePackageList } from '../domain/emt/package-list.ts';
@@ -17,7 +17,9 @@ import type { ImageIdentity, ImageManifest } from '../domain/inventory/image-man
 import { EMT_K3S_PATHS, parseImageManifestProfile } from '../domain/inventory/os-profile.ts';
 import { parseJsonSource, toJsonValue } from '../render/emt/json-source-parser.ts';
 import { renderImageManifest } from '../render/emt/manifest-json.ts';
-import { replaceDirectory, requireDirectory, sha256File, siblingTempPath } from './files.ts';
+import { sha256File } from '../system/sha256-file.ts';
+import { siblingTempPath } from '../system/sibling-temp-path.ts';
+import { replaceDirectory, requireDirectory } from './files.ts';
 import { listRepoPackages, queryInstalledK3s, queryInstalledPackages } from './rpm-query.ts';
 import { runTool, toolEnv } from './run-tool.ts';
 
@@ -141,7 +143,7 @@ export async function composeImage(input: ComposeInput): Promise<ComposeResult> 
     if (squashfs) {
       const file = `${image}.squashfs`;
       await runTool(['mksquashfs', rootfs, join(temp, file), '-noappend', '-quiet', '-all-root']);
-      manifest = { ...inImage, image: { ...identity, imageUrl: file, imageSha256: await sha256File(join(temp, file)) } };
+      manifest = { ...inImage, image: { ...identity, imageUrl: file, imageSha256: await hashComposed(join(temp, file)) } };
     }
     await writeFile(join(temp, 'manifest.json'), renderImageManifest(manifest), { mode: 0o644 });
     await replaceDirectory(temp, out);
@@ -186,7 +188,14 @@ async function hashAirgapImages(rootfs: string): Promise<{ path: string; sha256:
     .filter((e) => e.isFile())
     .map((e) => e.name)
     .sort();
-  return Promise.all(files.map(async (f) => ({ path: `${EMT_K3S_PATHS.airgapImagesDir}/${f}`, sha256: await sha256File(join(dir, f)) })));
+  return Promise.all(files.map(async (f) => ({ path: `${EMT_K3S_PATHS.airgapImagesDir}/${f}`, sha256: await hashComposed(join(dir, f)) })));
+}
+
+/** The sha256 of a file this compose just wrote or listed; it is gone only if something else removed it. */
+async function hashComposed(path: string): Promise<string> {
+  const sha256 = await sha256File(path);
+  if (sha256 === null) throw new AppError('InvalidState', `${path} disappeared while the image was being composed`);
+  return sha256;
 }
 
 function describeImage(image: string, version: string, arch: string, k3sVersion: string | undefined): string {

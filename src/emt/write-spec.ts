@@ -10,7 +10,9 @@ import type { EmtPackage } from '../domain/emt/k3s-package.ts';
 import type { Signatures } from '../domain/emt/signatures.ts';
 import { renderPackageSpec } from '../render/emt/package-spec.ts';
 import { renderSignatures } from '../render/emt/signatures.ts';
-import { requireDirectory, sha256FileOrNull, writeFileAtomic } from './files.ts';
+import { sha256File } from '../system/sha256-file.ts';
+import { writeFileAtomic } from '../system/write-file-atomic.ts';
+import { requireDirectory } from './files.ts';
 
 export interface WriteSpecInput {
   pkg: EmtPackage;
@@ -34,7 +36,7 @@ export async function writePackageSpec({ pkg, sourcesDir, outDir, generatedBy }:
   await requireDirectory(sourcesDir, '--sources');
   const signatures: Signatures = {};
   for (const { source } of pkg.files) {
-    const sha = await sha256FileOrNull(join(sourcesDir, source));
+    const sha = await sha256File(join(sourcesDir, source));
     if (sha === null) {
       throw invalidField(
         `sources/${source}`,

@@ -2,16 +2,21 @@
  * The agent's loop (runAgent) against the real orchestrator (test/agent/support/real-orchestrator.ts): hosts,
  * clusters, deletions and deauthorizations are made through the real API and the results read there. What acts
  * on the host (install, cleanup) is a recording stand-in of the agent's host operations, since this suite is
- * about the loop, not K3s (run-install and cleanup have their own suites).
+ * about the loop, not K3s (run-install and cleanup have their own suites). Nothing sleeps for a fixed time: the
+ * agent runs on a test clock (its backoff only yields, and the test moves its time forward), and the test waits
+ * for what it can see: a request the server holds means the agent has acted on everything before it.
  */
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AgentClock } from '../../src/agent/agent-clock.ts';
 import { runAgent, type AgentOptions, type AgentRunResult } from '../../src/agent/agent.ts';
 import type { CleanupResult } from '../../src/agent/cleanup.ts';
-import type { InstallRecord, InstallResult } from '../../src/agent/run-install.ts';
+import type { InstallRecord } from '../../src/agent/install-record.ts';
+import type { InstallResult } from '../../src/agent/run-install.ts';
+import { FAILED_WORK_RETRY } from '../../src/agent/reconcile-host.ts';
 import { createSouthboundClient } from '../../src/agent/southbound-client.ts';
 import { AppError } from '../../src/domain/errors.ts';
 import type { InstallPlan } from '../../src/render/bootstrap/install-plan.ts';
@@ -31,8 +36,29 @@ const WAIT = { timeout: 10_000, interval: 25 };
 
 let server: RealOrchestrator;
 let dir: string;
+let time: ReturnType<typeof createTestClock>;
+
+/**
+ * The agent's clock in these tests: real time plus what the test skipped ahead, and sleeps (backoff) that are
+ * recorded and only yield, so retries come at once and the delays the agent chose can be checked.
+ */
+function createTestClock() {
+  let skipped = 0;
+  const sleeps: number[] = [];
+  const clock: AgentClock = {
+    now: () => Date.now() + skipped,
+    async sleep(ms, signal) {
+      sleeps.push(ms);
+      signal?.throwIfAborted();
+      await new Promise((resolve) => setImmediate(resolve));
+      signal?.throwIfAborted();
+    },
+  };
+  return { clock, sleeps, advance: (ms: number) => void (skipped += ms) };
+}
 
 beforeEach(async () => {
+  time = createTestClock();
   server = await startRealOrchestrator();
   await server.ok([201], 'POST', '/osprofiles/import', { document: readFormat(`os-profiles/${EMT}.yaml`) });
   for (const file of ['baseline-k3s-v0.0.4.json', 'baseline-rke2-v2.0.2.json'])
@@ -129,6 +155,7 @@ function agentOptions(overrides: Partial<AgentOptions> = {}): AgentOptions {
     waitSeconds: 1,
     backoff: FAST,
     enrollBackoff: FAST,
+    clock: time.clock,
     ...overrides,
   };
 }
@@ -166,6 +193,8 @@ async function waitForPhase(phase: string, name = 'store-42'): Promise<{ phase: 
   }, WAIT);
 }
 const waitUntilGone = (name = 'store-42') => vi.waitFor(async () => expect((await cluster(name)).status).toBe(404), WAIT);
+/** Until the server holds the agent's long-poll: the agent has acted on the current desired state and waits for a change. */
+const waitUntilIdle = () => vi.waitFor(() => expect(server.held('/desired-state')).toBe(1), WAIT);
 
 describe('runAgent enrollment', () => {
   it('enrolls once, keeps the credential 0600 in a 0700 state directory and afterwards uses only it', async () => {
@@ -226,7 +255,8 @@ describe('runAgent enrollment', () => {
       identity: { uuid: UUID, serial: null },
       error: expect.stringContaining(`answered 404: no host with uuid ${UUID} is registered in project ${PROJECT}; register it first`),
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Asking again, and held by the server until the host is registered: still without a credential.
+    await vi.waitFor(() => expect(server.held('/enroll')).toBe(1), WAIT);
     expect(existsSync(join(dir, 'state', 'credential.json'))).toBe(false);
 
     const hostId = await registerHost();
@@ -243,7 +273,7 @@ describe('runAgent enrollment', () => {
 
     const started = Date.now();
     const held = server.agentCall<{ hostId: string }>('POST', '/enroll', { body: { ...body, waitSeconds: 20 } });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await vi.waitFor(() => expect(server.held('/enroll')).toBe(1), WAIT);
     const hostId = await registerHost();
     const enrolled = await held;
     expect(enrolled.status).toBe(200);
@@ -302,7 +332,7 @@ describe('runAgent reconciling', () => {
     });
     expect(current.body.action.kind).toBe('install');
     await vi.waitFor(() => expect(said('desired state').map((l) => l.fields['revision'])).toContain(current.body.revision), WAIT);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitUntilIdle();
     await agent.stop();
 
     const installs = said('desired state').filter((l) => l.fields['action'] === 'install');
@@ -319,7 +349,7 @@ describe('runAgent reconciling', () => {
     const { log, said } = recordingLog();
     const agent = startAgent(agentOptions({ host, log, waitSeconds: 20 }));
     await vi.waitFor(async () => expect(await hostState(hostId)).toBe('provisioned'), WAIT);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitUntilIdle();
     const polls = said('desired state').length;
 
     const created = Date.now();
@@ -336,7 +366,7 @@ describe('runAgent reconciling', () => {
     expect(calls.install).toHaveLength(1);
   });
 
-  it('reports a failed install with the precise reason and does not retry it at once', async () => {
+  it('reports a failed install with the precise reason and does not retry it at once, only once its retry time has come', async () => {
     await registerHost({ template: 'baseline-k3s:v0.0.4' });
     const mismatch = new AppError(
       'K3sArtifactMismatch',
@@ -346,10 +376,14 @@ describe('runAgent reconciling', () => {
     const agent = startAgent(agentOptions({ host, waitSeconds: 1 }));
     const failed = await waitForPhase('failed');
     expect(failed.message).toBe(`K3sArtifactMismatch: ${mismatch.detail}`);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    await agent.stop();
+    // The agent saw the state its failure report made, did not install again, and waits for a change.
+    await waitUntilIdle();
     expect(calls.install).toHaveLength(1);
     expect((await cluster()).body).toMatchObject({ phase: 'failed', message: `K3sArtifactMismatch: ${mismatch.detail}` });
+
+    time.advance(FAILED_WORK_RETRY.capMs);
+    await vi.waitFor(() => expect(calls.install).toHaveLength(2), WAIT);
+    await agent.stop();
   });
 
   it("removes K3s for a deleted cluster with the image's OS type, after which the server forgets the cluster", async () => {
@@ -396,7 +430,7 @@ describe('runAgent reconciling', () => {
     await waitForPhase('ready');
     expect(await server.ok([200], 'POST', `/hosts/${hostId}/deauthorize`)).toMatchObject({ state: 'deauthorized' });
     await waitUntilGone();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitUntilIdle();
     await agent.stop();
     expect(calls.cleanup).toEqual(['immutable']);
     expect(await hostState(hostId)).toBe('deauthorized');
@@ -455,6 +489,13 @@ describe('runAgent riding out failures', () => {
     const retries = said('polling the desired state failed; retrying');
     expect(retries.map((l) => l.fields['attempt'])).toEqual([0, 1, 2]);
     expect(retries[0]!.fields['error']).toMatch(/answered 503: injected by the test$/);
+    // Each retry waited between half its bound and its bound, the bound doubling from FAST's base.
+    expect(time.sleeps).toHaveLength(3);
+    time.sleeps.forEach((ms, attempt) => {
+      const bound = FAST.baseMs * 2 ** attempt;
+      expect(ms).toBeGreaterThanOrEqual(bound / 2);
+      expect(ms).toBeLessThanOrEqual(bound);
+    });
   });
 
   it('retries a report whose connection was dropped until the server has it', async () => {
@@ -476,11 +517,20 @@ describe('runAgent riding out failures', () => {
     const agent = startAgent(agentOptions({ host, log, waitSeconds: 5 }));
     await vi.waitFor(() => seesHostOs(hostId), WAIT);
     await vi.waitFor(async () => expect(await hostState(hostId)).toBe('provisioned'), WAIT);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitUntilIdle();
     const failuresBefore = said('polling the desired state failed; retrying').length;
 
     await server.stop();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The server stays away until the agent has found it gone (connection refused).
+    await vi.waitFor(
+      () =>
+        expect(
+          said('polling the desired state failed; retrying')
+            .slice(failuresBefore)
+            .some((l) => /ECONNREFUSED$/.test(String(l.fields['error']))),
+        ).toBe(true),
+      WAIT,
+    );
     await server.start();
     await server.register({ autoProvision: true, autoCluster: true, osProfile: EMT, template: 'baseline-k3s:v0.0.4' }, [
       { uuid: UUID, name: 'edge-node-1', cluster: { name: 'store-42' } },

@@ -5,7 +5,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPENAPI_PATH } from '../../src/api/app.ts';
+import { OPENAPI_PATH } from '../../src/contract/paths.ts';
 import { createApiHarness, type ApiHarness } from '../support/api-harness.ts';
 import { engines } from '../support/engines.ts';
 

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { computeReportEffects, parseAgentReport } from '../../domain/bootstrap/agent-report.ts';
-import { computeDesiredState, type DesiredState } from '../../domain/bootstrap/desired-state.ts';
+import { computeDesiredState, type ClusterAction, type DesiredState } from '../../domain/bootstrap/desired-state.ts';
 import { AppError } from '../../domain/errors.ts';
 import { parseHostRegistration, type Host, type HostRegistration } from '../../domain/inventory/host.ts';
 import type { Store } from '../../store/store.ts';
@@ -21,6 +21,7 @@ import {
   EnrollResponse,
   EnrollmentTokenCreate,
   EnrollmentTokenCreated,
+  type ClusterActionT,
 } from '../../contract/agent.schema.ts';
 import { createTokenSecret, hashTokenSecret } from '../token-secret.ts';
 import type { ApiDeps } from '../app.ts';
@@ -76,11 +77,15 @@ export async function computeHostDesiredState(store: Store, host: Host, mirrorUr
 
 /** The revision is a fingerprint of the desired state: it changes exactly when what the agent must do changes. */
 function fingerprint(state: DesiredState): string {
-  return createHash('sha256')
-    .update(JSON.stringify({ ...state, revision: 0 }))
-    .digest('hex')
-    .slice(0, 32);
+  return sha256Hex32(JSON.stringify({ ...state, revision: 0 }));
 }
+
+/** An install action carries its plan's revision, computed once here: the agent keys its work and install marker by it. */
+function withPlanRevision(action: ClusterAction): ClusterActionT {
+  return action.kind === 'install' ? { ...action, planRevision: sha256Hex32(JSON.stringify(action.plan)) } : action;
+}
+
+const sha256Hex32 = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
 
 export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEvents; mirrorUrl?: string }> = async (
   app,
@@ -183,7 +188,8 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEven
         const state = await computeHostDesiredState(store, host, mirrorUrl);
         const revision = fingerprint(state);
         const remaining = deadline - Date.now();
-        if (revision !== request.query.revision || remaining <= 0 || gone.signal.aborted) return { ...state, revision };
+        if (revision !== request.query.revision || remaining <= 0 || gone.signal.aborted)
+          return { ...state, action: withPlanRevision(state.action), revision };
         await events.waitForChange(project, id, Math.min(remaining, RECHECK_MS), gone.signal);
       }
     },

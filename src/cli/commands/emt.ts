@@ -11,9 +11,9 @@ import { computeK3sAddonsPackage, computeK3sPackage, computeK3sSelinuxPackage, t
 import { addPackageListToImageConfigs, type ImageConfigResult } from '../../emt/add-package-list.ts';
 import { buildPackage } from '../../emt/build-package.ts';
 import { composeImage } from '../../emt/compose-image.ts';
-import { writeFileAtomic } from '../../emt/files.ts';
 import { listSourceFiles, writePackageSpec } from '../../emt/write-spec.ts';
 import { renderPackageList } from '../../render/emt/package-list.ts';
+import { writeFileAtomic } from '../../system/write-file-atomic.ts';
 import { commandContext, runAction } from '../command-context.ts';
 import { renderOutput, type Column } from '../output/output.ts';
 

@@ -10,7 +10,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { AGENT_PREFIX, buildApp } from '../../../src/api/app.ts';
+import { buildApp } from '../../../src/api/app.ts';
+import { AGENT_PREFIX } from '../../../src/contract/paths.ts';
 import { createTokenSecret, hashTokenSecret } from '../../../src/api/token-secret.ts';
 import { openStore } from '../../../src/store/open-store.ts';
 import type { Store } from '../../../src/store/store.ts';
@@ -52,6 +53,11 @@ export interface RealOrchestrator {
   dropNext(path: AgentPath, count: number): void;
   /** How many injected faults were served on `path` so far. */
   faultsServed(path: AgentPath): number;
+  /**
+   * How many requests to `path` the server holds right now: enrollments waiting for their host's registration,
+   * long-polls waiting for a change of a revision the agent already has (so the agent has acted on it).
+   */
+  held(path: '/enroll' | '/desired-state'): number;
   /** Closes the server (dropping open connections, long-polls included), the worker and the store. */
   stop(): Promise<void>;
   /** Opens the same store file and listens on the same port again. */
@@ -72,6 +78,19 @@ export async function startRealOrchestrator(): Promise<RealOrchestrator> {
   const faults = new Map<AgentPath, { count: number; status: number | 'drop'; served: number }>();
   let port = 0;
   let running: Running | null = null;
+  const holding = { '/enroll': 0, '/desired-state': 0 };
+
+  /** HostEvents that count the waits in progress: a held request is one waiting on them. */
+  class WatchedHostEvents extends HostEvents {
+    override async waitForRegistration(...args: Parameters<HostEvents['waitForRegistration']>): Promise<void> {
+      holding['/enroll']++;
+      await super.waitForRegistration(...args).finally(() => holding['/enroll']--);
+    }
+    override async waitForChange(...args: Parameters<HostEvents['waitForChange']>): Promise<void> {
+      holding['/desired-state']++;
+      await super.waitForChange(...args).finally(() => holding['/desired-state']--);
+    }
+  }
 
   const setup = await openStore(storeConfig);
   await setup.projects.ensure(PROJECT);
@@ -82,7 +101,7 @@ export async function startRealOrchestrator(): Promise<RealOrchestrator> {
   async function start(): Promise<void> {
     if (running) throw new Error('the orchestrator is running already');
     const store = await openStore(storeConfig);
-    const events = new HostEvents();
+    const events = new WatchedHostEvents();
     const app = await buildApp({ store, events });
     app.addHook('onRequest', async function injectFaults(request, reply) {
       const path = request.url.split('?')[0]!.slice(AGENT_PREFIX.length) as AgentPath;
@@ -166,6 +185,7 @@ export async function startRealOrchestrator(): Promise<RealOrchestrator> {
       faults.set(path, { count, status: 'drop', served: faults.get(path)?.served ?? 0 });
     },
     faultsServed: (path) => faults.get(path)?.served ?? 0,
+    held: (path) => holding[path],
     stop,
     start,
     async close() {

@@ -10,7 +10,9 @@ import { cp, lstat, mkdir, readFile, readlink, writeFile, chmod } from 'node:fs/
 import { createServer, type Server } from 'node:http';
 import { join, normalize } from 'node:path';
 import { cleanupK3s, type CleanupOptions } from '../../../src/agent/cleanup.ts';
-import { runCommand, runInstall, safeBaseEnv, type RunInstallOptions } from '../../../src/agent/run-install.ts';
+import { runInstall } from '../../../src/agent/run-install.ts';
+import { safeBaseEnv } from '../../../src/agent/safe-base-env.ts';
+import { runProcess } from '../../../src/system/run-process.ts';
 import { fromRpmVersion, parseKubernetesVersion, toRpmVersion } from '../../../src/domain/compatibility/k8s-version.ts';
 import { RESULT_PREFIX, type SandboxOp, type SandboxRequest, type OpResult, type ObservedPath } from './sandbox-types.ts';
 
@@ -172,8 +174,12 @@ async function execute(op: SandboxOp): Promise<unknown> {
       return startMirror();
     case 'mirror-requests':
       return mirror?.requests ?? [];
-    case 'install':
-      return runInstall({ ...(op.options as RunInstallOptions), baseEnv: safeBaseEnv() });
+    case 'install': {
+      // The server names a plan by its sha256; a test that does not name one gets the same from the rendered plan.
+      const planRevision =
+        op.options.planRevision ?? createHash('sha256').update(JSON.stringify(op.options.plan)).digest('hex').slice(0, 32);
+      return runInstall({ ...op.options, planRevision, baseEnv: safeBaseEnv() });
+    }
     case 'cleanup':
       return cleanupK3s(op.options as CleanupOptions);
     case 'observe':
@@ -183,7 +189,7 @@ async function execute(op: SandboxOp): Promise<unknown> {
       await writeFile(op.path, op.content, { mode: op.mode ?? 0o644 });
       return null;
     case 'exec': {
-      const run = await runCommand(op.argv, { env: safeBaseEnv(), timeoutMs: 30_000 });
+      const run = await runProcess(op.argv, { env: safeBaseEnv(), timeoutMs: 30_000 });
       return { code: run.code, stdout: run.stdout, output: run.output };
     }
   }

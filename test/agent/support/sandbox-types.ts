@@ -13,7 +13,8 @@ export type SandboxOp =
   /** Serves sources/mirror at MIRROR_URL (http://127.0.0.1:8080/mirror), recording the paths asked for. */
   | { op: 'mirror' }
   | { op: 'mirror-requests' }
-  | { op: 'install'; options: Omit<RunInstallOptions, 'baseEnv'> }
+  /** Runs the plan; without a planRevision, the plan's own sha256 names it (as the server's does). */
+  | { op: 'install'; options: Omit<RunInstallOptions, 'baseEnv' | 'planRevision'> & { planRevision?: string } }
   | { op: 'cleanup'; options: Omit<CleanupOptions, 'listPackageFiles' | 'baseEnv'> }
   | { op: 'observe'; paths: string[] }
   | { op: 'write'; path: string; content: string; mode?: number }

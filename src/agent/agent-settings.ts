@@ -1,7 +1,4 @@
-/**
- * What one run of the edge agent is told (`edge-orch agent` flags): the CLI parses it, the agent runs from it.
- * One type for both, since cli and agent are sibling layers that do not import each other.
- */
+/** What one run of the edge agent is told: the `edge-orch agent` flags (agent-command.ts), with the global --server. */
 export interface AgentSettings {
   server: string;
   enrollToken: string;
