@@ -42,12 +42,23 @@ export const DesiredStateQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/** The desired state; `action.plan` is the bootstrap plan the agent executes (see domain/bootstrap/bootstrap-plan.ts). */
+/**
+ * The desired state; `action.plan` is the bootstrap plan the agent executes (see domain/bootstrap/bootstrap-plan.ts),
+ * and `action.planRevision` its fingerprint, which agents compare instead of the plan.
+ */
 export const DesiredStateSchema = Type.Object({
   revision: Type.String(),
   host: Type.Object({ id: Type.String(), name: Type.String(), state: Type.String() }),
   osProfile: Type.Union([Type.String(), Type.Null()]),
-  action: Type.Record(Type.String(), Type.Unknown()),
+  action: Type.Object(
+    {
+      kind: Type.String({ description: 'install, blocked, remove, wait or none' }),
+      planRevision: Type.Optional(
+        Type.String({ description: 'On an install action: a fingerprint of `plan`, which changes exactly when the plan changes' }),
+      ),
+    },
+    { additionalProperties: true },
+  ),
 });
 
 export const AgentReportBody = Type.Object(
