@@ -3,6 +3,7 @@ import type { EventEmitter } from 'node:events';
 
 /** Resolves on the next `key` event of `emitter`, or after `timeoutMs`, or when `signal` aborts. */
 export function waitForEvent(emitter: EventEmitter, key: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
       clearTimeout(timer);
