@@ -6,11 +6,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
-import { createTokenSecret, hashTokenSecret } from './api/token-secret.ts';
 import type { ServerConfig } from './config.ts';
 import { openStore } from './store/open-store.ts';
 import { HostEvents } from './workflow/host-events.ts';
 import { createRegistrationEngine, type RegistrationEngineOptions } from './workflow/engine.ts';
+import { createApiToken } from './workflow/use-cases/create-api-token.ts';
+import { WorkSignal } from './workflow/work-signal.ts';
 import type { Store } from './store/store.ts';
 
 export interface RunningServer {
@@ -32,14 +33,17 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore(config.store);
   const adminTokenFile = await ensureFirstAdminToken(store, config);
+  // One of each per process, shared by the API and the registration worker.
   const events = new HostEvents();
+  const work = new WorkSignal();
   const app = await buildApp({
     store,
     events,
+    work,
     logger: { level: config.logLevel },
     ...(config.mirrorUrl === undefined ? {} : { mirrorUrl: config.mirrorUrl }),
   });
-  const engine = createRegistrationEngine({ store, log: app.log, ...options.registration, events });
+  const engine = createRegistrationEngine({ store, log: app.log, ...options.registration, events, work });
   await engine.start();
   const url = await app.listen({ host: config.host, port: config.port });
   return {
@@ -59,9 +63,8 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
 async function ensureFirstAdminToken(store: Store, config: ServerConfig): Promise<string | null> {
   await store.projects.ensure(config.defaultProject);
   if ((await store.tokens.list(config.defaultProject)).length > 0) return null;
-  const secret = createTokenSecret();
-  await store.tokens.create({ project: config.defaultProject, role: 'admin', name: 'first-admin', secretHash: hashTokenSecret(secret) });
+  const { token } = await createApiToken({ store }, { project: config.defaultProject, role: 'admin', name: 'first-admin' });
   const file = join(config.dataDir, 'admin-token');
-  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
   return file;
 }

@@ -6,8 +6,9 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { AGENT_PREFIX, OPENAPI_PATH, PROJECT_PREFIX } from '../contract/paths.ts';
-import type { Store } from '../store/store.ts';
 import { HostEvents } from '../workflow/host-events.ts';
+import type { UseCaseDeps } from '../workflow/use-cases/use-case-deps.ts';
+import { WorkSignal } from '../workflow/work-signal.ts';
 import { auth } from './plugins/auth.ts';
 import { jsonBody } from './plugins/json-body.ts';
 import { agentRoutes, enrollmentTokenRoutes } from './routes/agent.routes.ts';
@@ -33,23 +34,27 @@ declare module 'fastify' {
   }
 }
 
-export interface ApiDeps {
-  store: Store;
-  /** Wakes agents' long-polls after writes that change a host's desired state. */
-  events: HostEvents;
-}
+/** What every route group is given: the use-cases' dependencies. */
+export type ApiDeps = UseCaseDeps;
 
-export interface BuildAppOptions extends Omit<ApiDeps, 'events'> {
+export interface BuildAppOptions extends Omit<ApiDeps, 'events' | 'work'> {
+  /** Shared with the registration worker, which tells agents about its steps; a new one by default. */
   events?: HostEvents;
+  /** Shared with the registration worker, which it wakes; a new one by default (no worker in this process). */
+  work?: WorkSignal;
   logger?: FastifyServerOptions['logger'];
-  /** Artifact mirror for hosts that download K3s (no embedded K3s); without it they use upstream. */
-  mirrorUrl?: string;
 }
 
 /** Secrets that must never reach a log line. */
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["x-edge-orch-host-credential"]'];
 
-export async function buildApp({ store, events = new HostEvents(), logger = false, mirrorUrl }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  store,
+  events = new HostEvents(),
+  work = new WorkSignal(),
+  logger = false,
+  mirrorUrl,
+}: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger === false ? false : { ...(typeof logger === 'object' ? logger : {}), redact: REDACTED_PATHS },
     bodyLimit: 32 * 1024 * 1024,
@@ -82,7 +87,7 @@ export async function buildApp({ store, events = new HostEvents(), logger = fals
   app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get(OPENAPI_PATH, { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  const deps: ApiDeps = { store, events };
+  const deps: ApiDeps = { store, events, work, ...(mirrorUrl ? { mirrorUrl } : {}) };
   for (const routes of [
     osProfileRoutes,
     templateRoutes,
@@ -95,6 +100,6 @@ export async function buildApp({ store, events = new HostEvents(), logger = fals
   ]) {
     await app.register(routes, { prefix: PROJECT_PREFIX, ...deps });
   }
-  await app.register(agentRoutes, { prefix: AGENT_PREFIX, ...deps, ...(mirrorUrl ? { mirrorUrl } : {}) });
+  await app.register(agentRoutes, { prefix: AGENT_PREFIX, ...deps });
   return app;
 }

@@ -3,7 +3,7 @@
  * PostgreSQL: `FOR UPDATE SKIP LOCKED` in the claim, so replicas sharing the database take disjoint hosts; a
  * worker renews its leases while it works, and a crashed worker's hosts are taken over once their lease expires.
  * SQLite: one process owns the file, so at start every lease left in it belongs to a dead process and is released
- * at once (startup recovery); the wake-up signal (job-signal.ts) is the in-process queue.
+ * at once (startup recovery); the WorkSignal that wakes the worker is the in-process queue.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';

@@ -1,14 +1,14 @@
 /**
  * The registration worker: claims batches of hosts and runs them (host-batch.ts) until stopped. Started by
  * startServer next to the API; any number of processes may run one against a shared PostgreSQL database.
- * Between batches it sleeps until woken by a new job (job-signal.ts) or until `pollMs` passes, which is how it
- * notices jobs made by other processes and hosts whose lease expired.
+ * Between batches it sleeps until woken by a queued job (the WorkSignal it shares with the API) or until `pollMs`
+ * passes, which is how it notices jobs made by other processes and hosts whose lease expired.
  */
 import { setImmediate } from 'node:timers/promises';
 import { createClaimer, type Claimer } from './claim.ts';
 import { runHostBatch, type WorkflowLogger } from './host-batch.ts';
 import type { HostEvents } from './host-events.ts';
-import { onRegistrationWork } from './job-signal.ts';
+import { WorkSignal } from './work-signal.ts';
 import type { Store } from '../store/store.ts';
 
 export interface RegistrationEngineOptions {
@@ -23,6 +23,8 @@ export interface RegistrationEngineOptions {
   owner?: string;
   /** Told after each committed step, to wake agents (see host-batch.ts). */
   events?: HostEvents;
+  /** Wakes the worker when a job is queued; told when a job moves. Shared with the API; a new one by default. */
+  work?: WorkSignal;
 }
 
 export interface RegistrationEngine {
@@ -45,6 +47,7 @@ export function createRegistrationEngine({
   pollMs = 1_000,
   owner,
   events,
+  work = new WorkSignal(),
 }: RegistrationEngineOptions): RegistrationEngine {
   const claimer: Claimer = createClaimer({ store, batchSize, leaseMs, ...(owner ? { owner } : {}) });
   const inFlight = new Set<string>();
@@ -77,7 +80,7 @@ export function createRegistrationEngine({
     if (batch.length === 0) return false;
     for (const host of batch) inFlight.add(host.key);
     try {
-      await runHostBatch({ store, owner: claimer.owner, leaseMs: claimer.leaseMs, log, ...(events ? { events } : {}) }, batch);
+      await runHostBatch({ store, owner: claimer.owner, leaseMs: claimer.leaseMs, log, work, ...(events ? { events } : {}) }, batch);
     } finally {
       for (const host of batch) inFlight.delete(host.key);
     }
@@ -105,7 +108,7 @@ export function createRegistrationEngine({
       stopped = false;
       const recovered = await claimer.recover();
       if (recovered > 0) log.info({ hosts: recovered }, 'resuming registration hosts left running by a stopped server');
-      unsubscribe = onRegistrationWork(wakeAll);
+      unsubscribe = work.onJobQueued(wakeAll);
       heartbeat = setInterval(
         () => {
           claimer.renew([...inFlight]).catch((error: unknown) => log.warn({ err: error }, 'could not renew registration leases'));

@@ -21,10 +21,11 @@ import {
 } from '../domain/registration/registration-steps.ts';
 import type { ClaimedHost, Store } from '../store/store.ts';
 import type { HostEvents } from './host-events.ts';
-import { createReferenceCache } from './reference-cache.ts';
+import { createReferenceCache, type ReferenceCache } from './reference-cache.ts';
 import type { StepContext } from './steps/step.ts';
 import { runStep } from './steps/step.ts';
 import { registrationSteps } from './steps/steps.ts';
+import type { WorkSignal } from './work-signal.ts';
 
 /** The pino-compatible subset the workflow logs through. */
 export interface WorkflowLogger {
@@ -42,6 +43,15 @@ export interface BatchDeps {
   now?: () => string;
   /** Told after each committed step: a registration wakes agents waiting to enroll, other steps the host's agent. */
   events?: HostEvents;
+  /** Told after each committed change of a host's progress, to wake requests waiting for its job. */
+  work?: WorkSignal;
+}
+
+/** One batch's run: its dependencies and the references its steps share. */
+interface BatchRun extends Required<Pick<BatchDeps, 'store' | 'owner' | 'leaseMs' | 'log' | 'now'>> {
+  events: HostEvents | undefined;
+  work: WorkSignal | undefined;
+  refs: ReferenceCache;
 }
 
 /** A host while its batch runs; `progress` is what the store holds (updated only after a commit). */
@@ -53,192 +63,231 @@ interface LiveHost {
   lost: boolean;
 }
 
+/** A host's progress after a step, and the step it has started since (none when it has nothing left to run). */
+interface StepChange {
+  progress: HostProgress;
+  started: StepName | null;
+}
+
 class LeaseLost extends Error {}
 
 export async function runHostBatch(deps: BatchDeps, hosts: readonly ClaimedHost[]): Promise<void> {
-  const { store, owner, leaseMs, log, now = () => new Date().toISOString(), events } = deps;
-  const refs = createReferenceCache();
+  const { store, owner, leaseMs, log, now = () => new Date().toISOString(), events, work } = deps;
+  const run: BatchRun = { store, owner, leaseMs, log, now, events, work, refs: createReferenceCache() };
   const live: LiveHost[] = hosts.map((host) => ({ host, progress: host.progress, started: null, lost: false }));
-  const atomic = (l: LiveHost): boolean => l.host.options.atomic;
-  const dueFor =
-    (step: StepName) =>
-    (l: LiveHost): boolean => {
-      const action = computeNextAction(l.progress, atomic(l));
-      return !l.lost && action.kind === 'run' && action.step === step;
-    };
-  const contextOf = (tx: Store, l: LiveHost): StepContext => ({
-    store: tx,
-    project: l.host.project,
-    plan: l.host.plan,
-    refs,
-    hostId: l.progress.steps.find((s) => s.step === 'register-host')?.resourceId ?? null,
-  });
-
-  function changed(l: LiveHost, step: StepName): void {
-    const hostId = l.progress.steps.find((s) => s.step === 'register-host')?.resourceId;
-    if (!hostId || !events) return;
-    if (step === 'register-host') events.registered(l.host.project);
-    else events.changed(l.host.project, hostId);
-  }
-
-  /** The step's result, plus the start of the next step when there is one (the "before" of the next step). */
-  function finish(l: LiveHost, step: StepName, outcome: StepOutcome): { progress: HostProgress; started: StepName | null } {
-    const progress = applyStepOutcome(l.progress, step, outcome, { now: now(), atomic: atomic(l) });
-    const next = computeNextAction(progress, atomic(l));
-    return next.kind === 'run' ? { progress: applyStepStart(progress, next.step, now()), started: next.step } : { progress, started: null };
-  }
-
-  async function save(tx: Store, l: LiveHost, progress: HostProgress): Promise<void> {
-    if (!(await tx.jobs.save(owner, l.host.key, progress, leaseMs))) throw new LeaseLost(l.host.key);
-  }
-
-  async function holdAll(tx: Store, group: LiveHost[]): Promise<LiveHost[]> {
-    const held = await tx.jobs.hold(
-      owner,
-      group.map((l) => l.host.key),
-      leaseMs,
-    );
-    return group.filter((l) => held.has(l.host.key));
-  }
-
-  async function recordStarts(step: StepName, group: LiveHost[]): Promise<void> {
-    const changes = await store.transaction(async (tx) => {
-      const held = await holdAll(tx, group);
-      const out: [LiveHost, HostProgress][] = [];
-      for (const l of held) {
-        const state = l.progress.steps.find((s) => s.step === step)!;
-        const progress =
-          state.attempts >= MAX_STEP_ATTEMPTS
-            ? applyStepOutcome(
-                l.progress,
-                step,
-                {
-                  ok: false,
-                  reason: {
-                    code: registrationReasonCodes.TooManyAttempts,
-                    message: `step ${step} was started ${state.attempts} times without finishing; it is not run again (retry the job to try once more)`,
-                  },
-                },
-                { now: now(), atomic: atomic(l) },
-              )
-            : applyStepStart(l.progress, step, now());
-        await save(tx, l, progress);
-        out.push([l, progress]);
-      }
-      return { held: new Set(held), out };
-    });
-    for (const l of group) if (!changes.held.has(l)) l.lost = true;
-    for (const [l, progress] of changes.out) Object.assign(l, { progress, started: step });
-  }
-
-  async function runGroup(step: StepName, group: LiveHost[]): Promise<void> {
-    try {
-      const changes = await store.transaction(async (tx) => {
-        const held = await holdAll(tx, group);
-        const out: [LiveHost, ReturnType<typeof finish>][] = [];
-        for (const l of held) out.push([l, finish(l, step, await runStep(registrationSteps[step], contextOf(tx, l)))]);
-        for (const [l, change] of out) await save(tx, l, change.progress);
-        return { held: new Set(held), out };
-      });
-      for (const l of group) if (!changes.held.has(l)) l.lost = true;
-      for (const [l, change] of changes.out) {
-        Object.assign(l, change);
-        changed(l, step);
-      }
-    } catch (error) {
-      log.debug({ err: error, step, hosts: group.length }, 'batch step failed; running its hosts one by one');
-      for (const l of group) await runOne(step, l);
-    }
-  }
-
-  async function runOne(step: StepName, l: LiveHost): Promise<void> {
-    try {
-      const change = await store.transaction(async (tx) => {
-        if ((await holdAll(tx, [l])).length === 0) throw new LeaseLost(l.host.key);
-        const result = finish(l, step, await runStep(registrationSteps[step], contextOf(tx, l)));
-        await save(tx, l, result.progress);
-        return result;
-      });
-      Object.assign(l, change);
-      changed(l, step);
-    } catch (error) {
-      await recordError(l, error, (reason) => finish(l, step, { ok: false, reason }));
-    }
-  }
-
-  async function compensateOne(step: StepName, l: LiveHost): Promise<void> {
-    const state = l.progress.steps.find((s) => s.step === step)!;
-    try {
-      const progress = await store.transaction(async (tx) => {
-        if ((await holdAll(tx, [l])).length === 0) throw new LeaseLost(l.host.key);
-        const result = await registrationSteps[step].compensate(contextOf(tx, l), state);
-        const next = applyCompensation(l.progress, step, result, now());
-        await save(tx, l, next);
-        return next;
-      });
-      changed(l, step);
-      l.progress = progress;
-    } catch (error) {
-      await recordError(l, error, (reason) => ({
-        progress: applyCompensation(l.progress, step, { ok: false, message: reason.message }, now()),
-        started: null,
-      }));
-    }
-  }
-
-  /** A catalogued error fails the step (in a transaction of its own); anything else leaves the host to its lease. */
-  async function recordError(
-    l: LiveHost,
-    error: unknown,
-    fail: (reason: { code: string; message: string }) => { progress: HostProgress; started: StepName | null },
-  ): Promise<void> {
-    if (error instanceof LeaseLost) {
-      l.lost = true;
-      return;
-    }
-    if (!isAppError(error)) {
-      log.error(
-        { err: error, job: l.host.jobId, host: l.host.index },
-        'registration step failed unexpectedly; the host is retried when its lease expires',
-      );
-      l.lost = true;
-      return;
-    }
-    try {
-      const change = fail({ code: error.code, message: error.detail });
-      await store.transaction(async (tx) => {
-        if ((await holdAll(tx, [l])).length === 0) throw new LeaseLost(l.host.key);
-        await save(tx, l, change.progress);
-      });
-      Object.assign(l, change);
-    } catch (inner) {
-      if (!(inner instanceof LeaseLost)) log.error({ err: inner, job: l.host.jobId, host: l.host.index }, 'could not record a failed step');
-      l.lost = true;
-    }
-  }
-
   for (const step of STEP_NAMES) {
     await setImmediate(); // let requests in between a batch's stages (see engine.ts)
-    const due = live.filter(dueFor(step));
-    const unstarted = due.filter((l) => l.started !== step);
-    if (unstarted.length > 0) await recordStarts(step, unstarted);
-    const runnable = live.filter(dueFor(step));
-    if (runnable.length > 0) await runGroup(step, runnable);
+    await runStage(run, live, step);
   }
-  for (const l of live) {
-    for (
-      let action = computeNextAction(l.progress, atomic(l));
-      !l.lost && action.kind === 'compensate';
-      action = computeNextAction(l.progress, atomic(l))
-    ) {
-      await compensateOne(action.step, l);
+  for (const l of live) await compensateHost(run, l);
+  await releaseIdle(run, live);
+}
+
+/** One stage: records the start of `step` for the hosts due for it, then runs it for those still due. */
+async function runStage(run: BatchRun, live: LiveHost[], step: StepName): Promise<void> {
+  const unstarted = live.filter((l) => isDueFor(l, step) && l.started !== step);
+  if (unstarted.length > 0) await recordStarts(run, step, unstarted);
+  const runnable = live.filter((l) => isDueFor(l, step));
+  if (runnable.length > 0) await runGroup(run, step, runnable);
+}
+
+/** Undoes the host's steps while its progress asks for it (atomic mode after a failure). */
+async function compensateHost(run: BatchRun, l: LiveHost): Promise<void> {
+  for (let action = nextAction(l); !l.lost && action.kind === 'compensate'; action = nextAction(l)) {
+    await compensateOne(run, action.step, l);
+  }
+}
+
+/** A host that needed nothing (claimed after its last write) still has to give its lease back. */
+async function releaseIdle(run: BatchRun, live: LiveHost[]): Promise<void> {
+  const idle = live.filter((l) => !l.lost && l.progress === l.host.progress && nextAction(l).kind === 'done');
+  if (idle.length === 0) return;
+  await run.store.transaction(async (tx) => {
+    for (const l of await holdAll(run, tx, idle)) await tx.jobs.save(run.owner, l.host.key, l.progress, run.leaseMs);
+  });
+}
+
+const isAtomic = (l: LiveHost): boolean => l.host.options.atomic;
+const nextAction = (l: LiveHost) => computeNextAction(l.progress, isAtomic(l));
+
+function isDueFor(l: LiveHost, step: StepName): boolean {
+  const action = nextAction(l);
+  return !l.lost && action.kind === 'run' && action.step === step;
+}
+
+function registeredHostId(l: LiveHost): string | null {
+  return l.progress.steps.find((s) => s.step === 'register-host')?.resourceId ?? null;
+}
+
+function createContext(run: BatchRun, tx: Store, l: LiveHost): StepContext {
+  return { store: tx, project: l.host.project, plan: l.host.plan, refs: run.refs, hostId: registeredHostId(l) };
+}
+
+/** Tells waiting requests that the host's job moved. */
+function reportProgress(run: BatchRun, l: LiveHost): void {
+  run.work?.jobProgressed(l.host.project, l.host.jobId);
+}
+
+/** After a committed step: the job moved, and the host's agent (or agents waiting to enroll) may have work. */
+function announceStep(run: BatchRun, l: LiveHost, step: StepName): void {
+  reportProgress(run, l);
+  const hostId = registeredHostId(l);
+  if (!hostId || !run.events) return;
+  if (step === 'register-host') run.events.registered(l.host.project);
+  else run.events.changed(l.host.project, hostId);
+}
+
+/** The step's result, plus the start of the next step when there is one (the "before" of the next step). */
+function finishStep(run: BatchRun, l: LiveHost, step: StepName, outcome: StepOutcome): StepChange {
+  const progress = applyStepOutcome(l.progress, step, outcome, { now: run.now(), atomic: isAtomic(l) });
+  const next = computeNextAction(progress, isAtomic(l));
+  return next.kind === 'run'
+    ? { progress: applyStepStart(progress, next.step, run.now()), started: next.step }
+    : { progress, started: null };
+}
+
+/** The start of `step`, or its failure when it was started too often without finishing. */
+function startStep(run: BatchRun, l: LiveHost, step: StepName): HostProgress {
+  const state = l.progress.steps.find((s) => s.step === step)!;
+  if (state.attempts < MAX_STEP_ATTEMPTS) return applyStepStart(l.progress, step, run.now());
+  const reason = {
+    code: registrationReasonCodes.TooManyAttempts,
+    message: `step ${step} was started ${state.attempts} times without finishing; it is not run again (retry the job to try once more)`,
+  };
+  return applyStepOutcome(l.progress, step, { ok: false, reason }, { now: run.now(), atomic: isAtomic(l) });
+}
+
+async function save(run: BatchRun, tx: Store, l: LiveHost, progress: HostProgress): Promise<void> {
+  if (!(await tx.jobs.save(run.owner, l.host.key, progress, run.leaseMs))) throw new LeaseLost(l.host.key);
+}
+
+/** The hosts of `group` whose lease this worker still holds (extended). */
+async function holdAll(run: BatchRun, tx: Store, group: LiveHost[]): Promise<LiveHost[]> {
+  const held = await tx.jobs.hold(
+    run.owner,
+    group.map((l) => l.host.key),
+    run.leaseMs,
+  );
+  return group.filter((l) => held.has(l.host.key));
+}
+
+/** Holds the one host's lease, or throws LeaseLost. */
+async function holdOne(run: BatchRun, tx: Store, l: LiveHost): Promise<void> {
+  if ((await holdAll(run, tx, [l])).length === 0) throw new LeaseLost(l.host.key);
+}
+
+/** Applies a transaction's result to the group: hosts it could not hold are lost, the others take their change. */
+function settleGroup<C>(
+  group: LiveHost[],
+  changes: { held: Set<LiveHost>; out: [LiveHost, C][] },
+  apply: (l: LiveHost, change: C) => void,
+): void {
+  for (const l of group) if (!changes.held.has(l)) l.lost = true;
+  for (const [l, change] of changes.out) apply(l, change);
+}
+
+async function recordStarts(run: BatchRun, step: StepName, group: LiveHost[]): Promise<void> {
+  const changes = await run.store.transaction(async (tx) => {
+    const held = await holdAll(run, tx, group);
+    const out: [LiveHost, HostProgress][] = [];
+    for (const l of held) {
+      const progress = startStep(run, l, step);
+      await save(run, tx, l, progress);
+      out.push([l, progress]);
     }
-  }
-  // A host that needed nothing (claimed after its last write) still has to give its lease back.
-  const idle = live.filter((l) => !l.lost && l.progress === l.host.progress && computeNextAction(l.progress, atomic(l)).kind === 'done');
-  if (idle.length > 0) {
-    await store.transaction(async (tx) => {
-      for (const l of await holdAll(tx, idle)) await tx.jobs.save(owner, l.host.key, l.progress, leaseMs);
+    return { held: new Set(held), out };
+  });
+  settleGroup(group, changes, (l, progress) => {
+    Object.assign(l, { progress, started: step });
+    reportProgress(run, l);
+  });
+}
+
+/** Runs the step for the whole group in one transaction; if that throws, host by host. */
+async function runGroup(run: BatchRun, step: StepName, group: LiveHost[]): Promise<void> {
+  try {
+    const changes = await run.store.transaction(async (tx) => {
+      const held = await holdAll(run, tx, group);
+      const out: [LiveHost, StepChange][] = [];
+      for (const l of held) out.push([l, finishStep(run, l, step, await runStep(registrationSteps[step], createContext(run, tx, l)))]);
+      for (const [l, change] of out) await save(run, tx, l, change.progress);
+      return { held: new Set(held), out };
     });
+    settleGroup(group, changes, (l, change) => {
+      Object.assign(l, change);
+      announceStep(run, l, step);
+    });
+  } catch (error) {
+    run.log.debug({ err: error, step, hosts: group.length }, 'batch step failed; running its hosts one by one');
+    for (const l of group) await runOne(run, step, l);
+  }
+}
+
+async function runOne(run: BatchRun, step: StepName, l: LiveHost): Promise<void> {
+  try {
+    const change = await run.store.transaction(async (tx) => {
+      await holdOne(run, tx, l);
+      const result = finishStep(run, l, step, await runStep(registrationSteps[step], createContext(run, tx, l)));
+      await save(run, tx, l, result.progress);
+      return result;
+    });
+    Object.assign(l, change);
+    announceStep(run, l, step);
+  } catch (error) {
+    await recordError(run, l, error, (reason) => finishStep(run, l, step, { ok: false, reason }));
+  }
+}
+
+async function compensateOne(run: BatchRun, step: StepName, l: LiveHost): Promise<void> {
+  const state = l.progress.steps.find((s) => s.step === step)!;
+  try {
+    const progress = await run.store.transaction(async (tx) => {
+      await holdOne(run, tx, l);
+      const result = await registrationSteps[step].compensate(createContext(run, tx, l), state);
+      const next = applyCompensation(l.progress, step, result, run.now());
+      await save(run, tx, l, next);
+      return next;
+    });
+    announceStep(run, l, step);
+    l.progress = progress;
+  } catch (error) {
+    await recordError(run, l, error, (reason) => ({
+      progress: applyCompensation(l.progress, step, { ok: false, message: reason.message }, run.now()),
+      started: null,
+    }));
+  }
+}
+
+/** A catalogued error fails the step (in a transaction of its own); anything else leaves the host to its lease. */
+async function recordError(
+  run: BatchRun,
+  l: LiveHost,
+  error: unknown,
+  fail: (reason: { code: string; message: string }) => StepChange,
+): Promise<void> {
+  if (error instanceof LeaseLost) {
+    l.lost = true;
+    return;
+  }
+  if (!isAppError(error)) {
+    run.log.error(
+      { err: error, job: l.host.jobId, host: l.host.index },
+      'registration step failed unexpectedly; the host is retried when its lease expires',
+    );
+    l.lost = true;
+    return;
+  }
+  try {
+    const change = fail({ code: error.code, message: error.detail });
+    await run.store.transaction(async (tx) => {
+      await holdOne(run, tx, l);
+      await save(run, tx, l, change.progress);
+    });
+    Object.assign(l, change);
+    reportProgress(run, l);
+  } catch (inner) {
+    if (!(inner instanceof LeaseLost))
+      run.log.error({ err: inner, job: l.host.jobId, host: l.host.index }, 'could not record a failed step');
+    l.lost = true;
   }
 }

@@ -3,6 +3,7 @@
  * changes are caught by the poll's periodic re-check, so this is an optimisation, never the source of truth.
  */
 import { EventEmitter } from 'node:events';
+import { waitForEvent } from './wait-for-event.ts';
 
 export class HostEvents {
   readonly #emitter = new EventEmitter();
@@ -23,25 +24,11 @@ export class HostEvents {
 
   /** Resolves on the next change for the host, or after `timeoutMs`, or when `signal` aborts. */
   waitForChange(project: string, hostId: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return this.#wait(`${project}/${hostId}`, timeoutMs, signal);
+    return waitForEvent(this.#emitter, `${project}/${hostId}`, timeoutMs, signal);
   }
 
   /** Resolves on the next registration in the project, or after `timeoutMs`, or when `signal` aborts. */
   waitForRegistration(project: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return this.#wait(`${project}:registered`, timeoutMs, signal);
-  }
-
-  #wait(key: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#emitter.off(key, done);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.#emitter.on(key, done);
-      signal?.addEventListener('abort', done, { once: true });
-    });
+    return waitForEvent(this.#emitter, `${project}:registered`, timeoutMs, signal);
   }
 }

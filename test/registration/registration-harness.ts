@@ -6,6 +6,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
 import { createRegistrationEngine, type RegistrationEngine } from '../../src/workflow/engine.ts';
+import { WorkSignal } from '../../src/workflow/work-signal.ts';
 import { createApiHarness, type ApiHarness } from '../support/api-harness.ts';
 import { osProfileFiles, readFormat } from '../support/formats.ts';
 
@@ -54,7 +55,9 @@ export interface HostView {
 }
 
 export async function createRegistrationHarness(store: Store, { templates = [] as string[] } = {}): Promise<RegistrationHarness> {
-  const api = await createApiHarness(store);
+  // Shared as in a server: queued jobs wake the worker, and its progress wakes requests waiting for a job.
+  const work = new WorkSignal();
+  const api = await createApiHarness(store, { work });
   for (const file of osProfileFiles()) {
     const res = await api.call('POST', `${A}/osprofiles/import`, { body: { document: readFormat(file) } });
     expect(res.statusCode, res.body).toBe(201);
@@ -64,7 +67,7 @@ export async function createRegistrationHarness(store: Store, { templates = [] a
     expect(res.statusCode, res.body).toBe(201);
   }
   for (const file of templates) await importTemplate(file);
-  const engine = createRegistrationEngine({ store, pollMs: 50, batchSize: 50 });
+  const engine = createRegistrationEngine({ store, pollMs: 50, batchSize: 50, work });
   await engine.start();
 
   async function waitForJob(id: string, timeoutMs = 20_000): Promise<JobDocument> {

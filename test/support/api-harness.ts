@@ -3,8 +3,8 @@
  * helper over app.inject(). Projects "alpha" and "beta" exist so isolation can be checked everywhere.
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/api/app.ts';
-import { createTokenSecret, hashTokenSecret } from '../../src/api/token-secret.ts';
+import { buildApp, type BuildAppOptions } from '../../src/api/app.ts';
+import { createTokenSecret, hashTokenSecret } from '../../src/workflow/token-secret.ts';
 import type { Role } from '../../src/domain/roles.ts';
 import type { Store } from '../../src/store/store.ts';
 
@@ -20,8 +20,9 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function createApiHarness(store: Store): Promise<ApiHarness> {
-  const app = await buildApp({ store });
+/** `options` are passed to buildApp (a registration worker's WorkSignal, for example). */
+export async function createApiHarness(store: Store, options: Omit<BuildAppOptions, 'store'> = {}): Promise<ApiHarness> {
+  const app = await buildApp({ store, ...options });
   await app.ready();
   await store.projects.ensure('alpha');
   await store.projects.ensure('beta');

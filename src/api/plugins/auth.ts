@@ -7,7 +7,7 @@ import fp from 'fastify-plugin';
 import { AppError } from '../../domain/errors.ts';
 import { isAllowed, type Permission } from '../../domain/roles.ts';
 import type { ApiToken, TokenStore } from '../../store/store.ts';
-import { hashTokenSecret } from '../token-secret.ts';
+import { hashTokenSecret } from '../../workflow/token-secret.ts';
 
 /** `public` routes need no credential (health, OpenAPI document); `agent` routes are checked by their own plugin. */
 export type RoutePermission = Permission | 'public' | 'agent';

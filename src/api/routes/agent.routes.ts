@@ -4,13 +4,14 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import { createHash } from 'node:crypto';
-import { computeReportEffects, parseAgentReport } from '../../domain/bootstrap/agent-report.ts';
-import { computeDesiredState, type ClusterAction, type DesiredState } from '../../domain/bootstrap/desired-state.ts';
+import { parseAgentReport } from '../../domain/bootstrap/agent-report.ts';
 import { AppError } from '../../domain/errors.ts';
-import { parseHostRegistration, type Host, type HostRegistration } from '../../domain/inventory/host.ts';
-import type { Store } from '../../store/store.ts';
-import type { HostEvents } from '../../workflow/host-events.ts';
+import type { Host } from '../../domain/inventory/host.ts';
+import { hashTokenSecret } from '../../workflow/token-secret.ts';
+import { applyAgentReport } from '../../workflow/use-cases/apply-agent-report.ts';
+import { createEnrollmentToken } from '../../workflow/use-cases/create-enrollment-token.ts';
+import { enrollHost } from '../../workflow/use-cases/enroll-host.ts';
+import { loadDesiredState } from '../../workflow/use-cases/load-desired-state.ts';
 import { Problem, ProjectParams, problemResponses } from '../../contract/common.schema.ts';
 import {
   AgentReportAck,
@@ -21,9 +22,7 @@ import {
   EnrollResponse,
   EnrollmentTokenCreate,
   EnrollmentTokenCreated,
-  type ClusterActionT,
 } from '../../contract/agent.schema.ts';
-import { createTokenSecret, hashTokenSecret } from '../token-secret.ts';
 import type { ApiDeps } from '../app.ts';
 
 declare module 'fastify' {
@@ -32,13 +31,10 @@ declare module 'fastify' {
   }
 }
 
-/** How often a waiting long-poll re-reads the store, to see changes made by other replicas. */
-const RECHECK_MS = 5_000;
-
 export const HOST_CREDENTIAL_HEADER = 'authorization';
 
 /** Enrollment tokens are managed by onboarding managers in their project. */
-export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store }) => {
+export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
   app.post(
     '/enrollment-tokens',
     {
@@ -51,46 +47,12 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (
         response: { 201: EnrollmentTokenCreated, ...problemResponses() },
       },
     },
-    async (request, reply) => {
-      const secret = createTokenSecret();
-      const token = await store.agents.createEnrollmentToken({
-        project: request.params.project,
-        name: request.body.name,
-        secretHash: hashTokenSecret(secret),
-      });
-      return reply.code(201).send({ ...token, token: secret });
-    },
+    async (request, reply) => reply.code(201).send(await createEnrollmentToken(deps, { ...request.params, ...request.body })),
   );
 };
 
-export async function computeHostDesiredState(store: Store, host: Host, mirrorUrl: string | undefined): Promise<DesiredState> {
-  const [instance, cluster] = await Promise.all([
-    store.instances.findByHost(host.project, host.id),
-    store.clusters.findByHost(host.project, host.id),
-  ]);
-  const [template, osProfile] = cluster
-    ? await Promise.all([store.templates.find(host.project, cluster.template), store.osProfiles.find(host.project, cluster.osProfile)])
-    : [null, null];
-  const state = computeDesiredState({ revision: 0, host, instance, cluster, template, osProfile, ...(mirrorUrl ? { mirrorUrl } : {}) });
-  return state;
-}
-
-/** The revision is a fingerprint of the desired state: it changes exactly when what the agent must do changes. */
-function fingerprint(state: DesiredState): string {
-  return sha256Hex32(JSON.stringify({ ...state, revision: 0 }));
-}
-
-/** An install action carries its plan's revision, computed once here: the agent keys its work and install marker by it. */
-function withPlanRevision(action: ClusterAction): ClusterActionT {
-  return action.kind === 'install' ? { ...action, planRevision: sha256Hex32(JSON.stringify(action.plan)) } : action;
-}
-
-const sha256Hex32 = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
-
-export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEvents; mirrorUrl?: string }> = async (
-  app,
-  { store, events, mirrorUrl },
-) => {
+export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
+  const { store } = deps;
   app.decorateRequest('agentHost', null);
   app.addHook('onRequest', async function authenticateHost(request) {
     if (request.routeOptions.config?.permission !== 'agent') return;
@@ -117,24 +79,6 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEven
     return AbortSignal.any([closing.signal, gone.signal]);
   }
 
-  /** The registered host with this identity; waits up to `waitMs` for it to be registered (agents start first). */
-  async function waitForHost(
-    project: string,
-    identity: Pick<HostRegistration, 'uuid' | 'serial'>,
-    waitMs: number,
-    reply: FastifyReply,
-  ): Promise<Host | null> {
-    const deadline = Date.now() + waitMs;
-    const gone = { signal: heldRequestSignal(reply) };
-    for (;;) {
-      const host = await store.hosts.findByIdentity(project, identity);
-      const remaining = deadline - Date.now();
-      if (host || remaining <= 0 || gone.signal.aborted) return host;
-      // Registrations in this process wake the wait; other replicas' are seen at the next re-check.
-      await events.waitForRegistration(project, Math.min(remaining, RECHECK_MS), gone.signal);
-    }
-  }
-
   app.post(
     '/enroll',
     {
@@ -148,21 +92,8 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEven
       },
     },
     async (request, reply) => {
-      const token = await store.agents.findEnrollmentToken(hashTokenSecret(request.body.enrollmentToken));
-      if (!token) throw new AppError('Unauthenticated', 'the enrollment token is not valid');
-      const identity = parseHostRegistration({ uuid: request.body.uuid, serial: request.body.serial });
-      const host = await waitForHost(token.project, identity, (request.body.waitSeconds ?? 0) * 1000, reply);
-      if (!host) {
-        throw new AppError(
-          'NotFound',
-          `no host with ${[identity.uuid && `uuid ${identity.uuid}`, identity.serial && `serial ${identity.serial}`].filter(Boolean).join(' or ')} is registered in project ${token.project}; register it first`,
-        );
-      }
-      if (host.state === 'deauthorized') throw new AppError('Forbidden', `host ${host.name} is deauthorized and may not enroll`);
-      const credential = createTokenSecret();
-      await store.agents.setHostCredential(host.project, host.id, hashTokenSecret(credential));
-      if (host.state === 'registered') await store.hosts.setState(host.project, host.id, 'onboarded');
-      events.changed(host.project, host.id);
+      const { waitSeconds = 0, ...identity } = request.body;
+      const { host, credential } = await enrollHost(deps, { ...identity, waitMs: waitSeconds * 1000, signal: heldRequestSignal(reply) });
       request.log.info({ host: host.id, project: host.project }, 'agent enrolled');
       return { project: host.project, hostId: host.id, hostName: host.name, credential };
     },
@@ -180,18 +111,9 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEven
       },
     },
     async (request, reply) => {
-      const { project, id } = request.agentHost!;
-      const deadline = Date.now() + (request.query.waitSeconds ?? 25) * 1000;
-      const gone = { signal: heldRequestSignal(reply) };
-      for (;;) {
-        const host = await store.hosts.get(project, id);
-        const state = await computeHostDesiredState(store, host, mirrorUrl);
-        const revision = fingerprint(state);
-        const remaining = deadline - Date.now();
-        if (revision !== request.query.revision || remaining <= 0 || gone.signal.aborted)
-          return { ...state, action: withPlanRevision(state.action), revision };
-        await events.waitForChange(project, id, Math.min(remaining, RECHECK_MS), gone.signal);
-      }
+      const { project, id: hostId } = request.agentHost!;
+      const { revision, waitSeconds = 25 } = request.query;
+      return loadDesiredState(deps, { project, hostId, revision, waitMs: waitSeconds * 1000, signal: heldRequestSignal(reply) });
     },
   );
 
@@ -207,24 +129,8 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEven
       },
     },
     async (request) => {
-      const { project, id } = request.agentHost!;
-      const report = parseAgentReport(request.body);
-      await store.transaction(async (tx) => {
-        const host = await tx.hosts.get(project, id);
-        const [instance, cluster] = await Promise.all([tx.instances.findByHost(project, id), tx.clusters.findByHost(project, id)]);
-        const effects = computeReportEffects({ host, instance, cluster, report });
-        if (instance && effects.observedOsProfile !== undefined)
-          await tx.instances.setObserved(project, instance.id, effects.observedOsProfile);
-        if (cluster && effects.cluster) {
-          if ('delete' in effects.cluster) await tx.clusters.delete(project, cluster.name);
-          else {
-            await tx.clusters.update(project, cluster.name, { phase: effects.cluster.phase, message: effects.cluster.message });
-            if (effects.cluster.kubeconfig) await tx.clusters.setKubeconfig(project, cluster.name, effects.cluster.kubeconfig);
-          }
-        }
-        if (effects.hostState) await tx.hosts.setState(project, id, effects.hostState);
-      });
-      events.changed(project, id);
+      const { project, id: hostId } = request.agentHost!;
+      await applyAgentReport(deps, { project, hostId, report: parseAgentReport(request.body) });
       return { accepted: true };
     },
   );

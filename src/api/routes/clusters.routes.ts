@@ -1,12 +1,14 @@
 /** Clusters: read, kubeconfig, delete (their creation comes with registration). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AppError } from '../../domain/errors.ts';
+import { deleteCluster } from '../../workflow/use-cases/delete-cluster.ts';
+import { loadKubeconfig } from '../../workflow/use-cases/load-kubeconfig.ts';
 import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
 import { ClusterDeleteQuery, ClusterList, ClusterParams, ClusterSchema, PageOnlyQuery } from '../../contract/cluster.schema.ts';
 import type { ApiDeps } from '../app.ts';
 
-export const clusterRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store, events }) => {
+export const clusterRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
+  const { store } = deps;
   app.get(
     '/clusters',
     {
@@ -47,14 +49,7 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { s
         response: { 200: Type.String({ description: 'kubeconfig YAML' }), ...problemResponses(404, 409) },
       },
     },
-    async (request, reply) => {
-      const { project, name } = request.params;
-      await store.clusters.get(project, name);
-      const kubeconfig = await store.clusters.getKubeconfig(project, name);
-      if (kubeconfig === null)
-        throw new AppError('InvalidState', `cluster ${name} has no kubeconfig yet; it is uploaded when the cluster becomes ready`);
-      return reply.type('application/yaml').send(kubeconfig);
-    },
+    async (request, reply) => reply.type('application/yaml').send(await loadKubeconfig(deps, request.params)),
   );
 
   app.delete(
@@ -70,16 +65,8 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { s
       },
     },
     async (request, reply) => {
-      const { project, name } = request.params;
-      const cluster = await store.clusters.get(project, name);
-      if (request.query.force) {
-        await store.clusters.delete(project, name);
-        for (const node of cluster.nodes) events.changed(project, node.hostId);
-        return reply.code(204).send(null);
-      }
-      const deleting = await store.clusters.update(project, name, { phase: 'deleting', message: 'waiting for the agents to remove K3s' });
-      for (const node of cluster.nodes) events.changed(project, node.hostId);
-      return reply.code(202).send(deleting);
+      const deletion = await deleteCluster(deps, { ...request.params, force: request.query.force === true });
+      return deletion.kind === 'deleted' ? reply.code(204).send(null) : reply.code(202).send(deletion.cluster);
     },
   );
 };

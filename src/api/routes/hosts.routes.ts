@@ -2,21 +2,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { invalidField } from '../../domain/errors.ts';
-import { DNS_LABEL, DNS_LABEL_FORM, readLabels } from '../../domain/fields.ts';
-import { computeDeauthorizeEffect } from '../../domain/inventory/deauthorize.ts';
-import { parseHostRegistration, type Host } from '../../domain/inventory/host.ts';
-import type { Store } from '../../store/store.ts';
+import { readLabels } from '../../domain/fields.ts';
+import { parseHostRegistration, parseHostUpdate } from '../../domain/inventory/host.ts';
+import { deauthorizeHost } from '../../workflow/use-cases/deauthorize-host.ts';
+import { deleteHost } from '../../workflow/use-cases/delete-host.ts';
+import { registerHost } from '../../workflow/use-cases/register-host.ts';
+import { resolveHost } from '../../workflow/use-cases/resolve-host.ts';
+import { updateHost } from '../../workflow/use-cases/update-host.ts';
 import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
 import { HostCreate, HostList, HostListQuery, HostParams, HostSchema, HostUpdate } from '../../contract/host.schema.ts';
 import type { ApiDeps } from '../app.ts';
-
-/** Hosts are addressed by id or by name. */
-export async function resolveHost(store: Store, project: string, idOrName: string): Promise<Host> {
-  const byId = await store.hosts.find(project, idOrName);
-  if (byId) return byId;
-  const { items } = await store.hosts.list(project, { namePrefix: idOrName }, { limit: 500 });
-  return items.find((h) => h.name === idOrName) ?? (await store.hosts.get(project, idOrName));
-}
 
 /** `k=v,k2=v2` → labels; names the query field when malformed. */
 function parseLabelSelector(text: string | undefined): Record<string, string> | undefined {
@@ -29,7 +24,8 @@ function parseLabelSelector(text: string | undefined): Record<string, string> | 
   return readLabels(Object.fromEntries(pairs), 'querystring/label');
 }
 
-export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store, events }) => {
+export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
+  const { store } = deps;
   app.post(
     '/hosts',
     {
@@ -43,8 +39,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { stor
       },
     },
     async (request, reply) => {
-      const host = await store.hosts.register(request.params.project, parseHostRegistration(request.body, ''));
-      events.registered(host.project);
+      const host = await registerHost(deps, request.params.project, parseHostRegistration(request.body, ''));
       return reply.code(201).send(host);
     },
   );
@@ -83,7 +78,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { stor
         response: { 200: HostSchema, ...problemResponses(404) },
       },
     },
-    async (request) => resolveHost(store, request.params.project, request.params.host),
+    async (request) => resolveHost(deps, request.params.project, request.params.host),
   );
 
   app.patch(
@@ -98,18 +93,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { stor
         response: { 200: HostSchema, ...problemResponses(404, 409) },
       },
     },
-    async (request) => {
-      const { project } = request.params;
-      const host = await resolveHost(store, project, request.params.host);
-      const { name, site, labels } = request.body;
-      if (name !== undefined && !DNS_LABEL.test(name))
-        throw invalidField('name', `name ${JSON.stringify(name)} is not valid; expected ${DNS_LABEL_FORM}`);
-      return store.hosts.update(project, host.id, {
-        ...(name !== undefined ? { name } : {}),
-        ...(site !== undefined ? { site: site === '' ? null : parseHostRegistration({ serial: 'x', site }).site } : {}),
-        ...(labels !== undefined ? { labels: readLabels(labels, 'labels') } : {}),
-      });
-    },
+    async (request) => updateHost(deps, { ...request.params, update: parseHostUpdate(request.body) }),
   );
 
   app.post(
@@ -123,20 +107,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { stor
         response: { 200: HostSchema, ...problemResponses(404) },
       },
     },
-    async (request) => {
-      const { project } = request.params;
-      const host = await resolveHost(store, project, request.params.host);
-      const deauthorized = await store.transaction(async (tx) => {
-        const effect = computeDeauthorizeEffect(await tx.clusters.findByHost(project, host.id), host.id);
-        if (effect.kind === 'delete-cluster')
-          await tx.clusters.update(project, effect.cluster, { phase: 'deleting', message: `host ${host.name} was deauthorized` });
-        if (effect.kind === 'remove-node')
-          await tx.clusters.update(project, effect.cluster, { nodes: effect.nodes, message: `host ${host.name} left: deauthorized` });
-        return tx.hosts.setState(project, host.id, 'deauthorized');
-      });
-      events.changed(project, host.id);
-      return deauthorized;
-    },
+    async (request) => deauthorizeHost(deps, request.params),
   );
 
   app.delete(
@@ -151,8 +122,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { stor
       },
     },
     async (request, reply) => {
-      const host = await resolveHost(store, request.params.project, request.params.host);
-      await store.hosts.delete(request.params.project, host.id);
+      await deleteHost(deps, request.params);
       return reply.code(204).send(null);
     },
   );

@@ -11,7 +11,9 @@ import { isAllowed } from '../../domain/roles.ts';
 import { formatTemplateRef } from '../../domain/inventory/template.ts';
 import type { RegistrationHostRecord, RegistrationJob, Store } from '../../store/store.ts';
 import { checkRegistration } from '../../workflow/check-registration.ts';
-import { notifyRegistrationWork } from '../../workflow/job-signal.ts';
+import { createRegistrationJob } from '../../workflow/use-cases/create-registration-job.ts';
+import { retryRegistrationJob } from '../../workflow/use-cases/retry-registration-job.ts';
+import { isJobDone } from '../../workflow/use-cases/wait-for-job.ts';
 import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
 import {
   RegistrationCheck,
@@ -25,11 +27,6 @@ import {
   RegistrationParams,
 } from '../../contract/registration.schema.ts';
 import type { ApiDeps } from '../app.ts';
-
-/** Jobs this small are waited for by default. */
-const SMALL_JOB_HOSTS = 10;
-const SMALL_JOB_WAIT_SECONDS = 5;
-const WAIT_POLL_MS = 50;
 
 export function toHostView(record: RegistrationHostRecord) {
   const { plan, progress } = record;
@@ -57,18 +54,6 @@ async function loadJobDocument(store: Store, project: string, job: RegistrationJ
   return { ...job, hosts: page.items.map(toHostView), hostsNextCursor: page.nextCursor };
 }
 
-const isDone = (job: RegistrationJob): boolean => job.status === 'succeeded' || job.status === 'failed';
-
-async function waitForJob(store: Store, project: string, job: RegistrationJob, seconds: number): Promise<RegistrationJob> {
-  const deadline = Date.now() + seconds * 1000;
-  let current = job;
-  while (!isDone(current) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
-    current = await store.jobs.get(project, job.id);
-  }
-  return current;
-}
-
 /** autoCluster creates clusters, so beyond hosts:write the caller needs clusters:write. */
 function requireClusterPermission(principal: { role: Parameters<typeof isAllowed>[0] } | null, autoCluster: boolean): void {
   if (!autoCluster || !principal || isAllowed(principal.role, 'clusters:write')) return;
@@ -83,7 +68,8 @@ function requireClusterPermission(principal: { role: Parameters<typeof isAllowed
   );
 }
 
-export const registrationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store }) => {
+export const registrationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
+  const { store } = deps;
   app.post(
     '/registrations',
     {
@@ -105,19 +91,10 @@ export const registrationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app
       requireClusterPermission(request.principal, parsed.options.autoCluster);
       if (parsed.dryRun) return reply.code(200).send(await checkRegistration(store, project, parsed));
       const plans = requireValidHosts(parsed);
-      const created = await store.jobs.create(project, {
-        options: parsed.options,
-        defaults: {
-          osProfile: parsed.defaults.osProfile,
-          template: parsed.defaults.template ? formatTemplateRef(parsed.defaults.template) : null,
-        },
-        plans,
-      });
-      notifyRegistrationWork();
-      const wait = request.query.wait ?? (plans.length <= SMALL_JOB_HOSTS ? SMALL_JOB_WAIT_SECONDS : 0);
-      const job = await waitForJob(store, project, created, wait);
+      const { options, defaults } = parsed;
+      const job = await createRegistrationJob(deps, { project, options, defaults, plans, waitSeconds: request.query.wait });
       reply.header('location', `${request.url.split('?')[0]}/${job.id}`);
-      return reply.code(isDone(job) ? 201 : 202).send(await loadJobDocument(store, project, job));
+      return reply.code(isJobDone(job) ? 201 : 202).send(await loadJobDocument(store, project, job));
     },
   );
 
@@ -185,10 +162,8 @@ export const registrationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app
     },
     async (request, reply) => {
       const { project, id } = request.params;
-      const job = await store.jobs.get(project, id);
-      requireClusterPermission(request.principal, job.options.autoCluster);
-      if ((await store.jobs.retry(project, id)) > 0) notifyRegistrationWork();
-      return reply.code(202).send(await loadJobDocument(store, project, await store.jobs.get(project, id)));
+      requireClusterPermission(request.principal, (await store.jobs.get(project, id)).options.autoCluster);
+      return reply.code(202).send(await loadJobDocument(store, project, await retryRegistrationJob(deps, { project, id })));
     },
   );
 };

@@ -1,13 +1,14 @@
 /** Cluster templates: create/import, get, list (filtered by compatibility with an OS profile), delete. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { computeCompatibility } from '../../domain/compatibility/compatibility.ts';
 import { parseTemplate } from '../../domain/inventory/template.ts';
+import { listTemplates } from '../../workflow/use-cases/list-templates.ts';
 import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
 import { TemplateCreate, TemplateList, TemplateListQuery, TemplateParams, TemplateSchema } from '../../contract/template.schema.ts';
 import type { ApiDeps } from '../app.ts';
 
-export const templateRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store }) => {
+export const templateRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
+  const { store } = deps;
   app.post(
     '/templates',
     {
@@ -36,27 +37,8 @@ export const templateRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { 
       },
     },
     async (request) => {
-      const { project } = request.params;
       const { compatibleWithOsProfile, explain, ...filter } = request.query;
-      const templates = await store.templates.list(project, filter);
-      if (!compatibleWithOsProfile) return { items: templates };
-      const profile = await store.osProfiles.get(project, compatibleWithOsProfile);
-      const items = [];
-      const excluded = [];
-      for (const template of templates) {
-        const result = computeCompatibility(template, profile);
-        if (result.compatible) {
-          items.push({ ...template, compatibility: { osProfile: profile.name, ...result } });
-        } else {
-          excluded.push({
-            name: template.name,
-            version: template.version,
-            kubernetesVersion: template.kubernetesVersion,
-            reason: result.reason,
-          });
-        }
-      }
-      return explain ? { items, excluded } : { items };
+      return listTemplates(deps, { project: request.params.project, filter, compatibleWithOsProfile, explain });
     },
   );
 

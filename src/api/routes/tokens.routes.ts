@@ -3,10 +3,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
 import { TokenCreate, TokenCreated, TokenList, TokenParams } from '../../contract/token.schema.ts';
-import { createTokenSecret, hashTokenSecret } from '../token-secret.ts';
+import { createApiToken } from '../../workflow/use-cases/create-api-token.ts';
 import type { ApiDeps } from '../app.ts';
 
-export const tokenRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { store }) => {
+export const tokenRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
+  const { store } = deps;
   app.post(
     '/tokens',
     {
@@ -19,16 +20,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, { sto
         response: { 201: TokenCreated, ...problemResponses() },
       },
     },
-    async (request, reply) => {
-      const secret = createTokenSecret();
-      const token = await store.tokens.create({
-        project: request.params.project,
-        role: request.body.role,
-        name: request.body.name,
-        secretHash: hashTokenSecret(secret),
-      });
-      return reply.code(201).send({ ...token, token: secret });
-    },
+    async (request, reply) => reply.code(201).send(await createApiToken(deps, { ...request.params, ...request.body })),
   );
 
   app.get(

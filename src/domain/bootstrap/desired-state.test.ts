@@ -59,7 +59,6 @@ const cluster = (phase: Cluster['phase'] = 'waiting-for-nodes', template = v004)
 describe('computeDesiredState', () => {
   it("asks a host running the cluster's OS profile to install K3s air-gapped from the embedded version", () => {
     const state = computeDesiredState({
-      revision: 3,
       host: host(),
       instance: instance('microvisor-nonrt'),
       cluster: cluster(),
@@ -71,7 +70,6 @@ describe('computeDesiredState', () => {
     expect(state.action.plan.mode).toBe('air-gapped');
     expect(state.action.plan.install.skipDownload).toBe(true);
     expect(state).toMatchObject({
-      revision: 3,
       osProfile: 'microvisor-nonrt',
       host: { id: 'h1', name: 'edge-host-1', state: 'provisioned' },
     });
@@ -79,7 +77,6 @@ describe('computeDesiredState', () => {
 
   it("waits while the host does not report the cluster's OS profile yet", () => {
     const state = computeDesiredState({
-      revision: 1,
       host: host('onboarded'),
       instance: instance(null),
       cluster: cluster(),
@@ -95,7 +92,6 @@ describe('computeDesiredState', () => {
 
   it('blocks with the compatibility reason when the template no longer matches the image', () => {
     const state = computeDesiredState({
-      revision: 1,
       host: host(),
       instance: instance('microvisor-nonrt'),
       cluster: cluster('waiting-for-nodes', v010),
@@ -108,7 +104,6 @@ describe('computeDesiredState', () => {
   it('asks for removal when the cluster is being deleted or the host is deauthorized', () => {
     expect(
       computeDesiredState({
-        revision: 1,
         host: host(),
         instance: instance('microvisor-nonrt'),
         cluster: cluster('deleting'),
@@ -117,15 +112,13 @@ describe('computeDesiredState', () => {
       }).action,
     ).toEqual({ kind: 'remove', cluster: 'edge-1' });
     expect(
-      computeDesiredState({ revision: 1, host: host('deauthorized'), instance: null, cluster: null, template: null, osProfile: null })
-        .action,
+      computeDesiredState({ host: host('deauthorized'), instance: null, cluster: null, template: null, osProfile: null }).action,
     ).toEqual({ kind: 'remove', cluster: null });
   });
 
   it('has nothing to do for a host without a cluster', () => {
     expect(
       computeDesiredState({
-        revision: 1,
         host: host(),
         instance: instance('microvisor-nonrt'),
         cluster: null,

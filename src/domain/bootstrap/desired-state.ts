@@ -1,6 +1,6 @@
 /**
- * What the orchestrator wants one host to do now, computed from the inventory (pure). The agent pulls it;
- * every change that matters to a host bumps that host's revision so a long-poll wakes up.
+ * What the orchestrator wants one host to do now, computed from the inventory (pure). The agent pulls it with
+ * a revision, a fingerprint the API adds to it (load-desired-state), so a long-poll wakes up when it changes.
  */
 import type { BootstrapPlan } from './bootstrap-plan.ts';
 import { computeBootstrapPlan } from './bootstrap-plan.ts';
@@ -24,7 +24,6 @@ export type ClusterAction =
   | { kind: 'none' };
 
 export interface DesiredState {
-  revision: number;
   host: Pick<Host, 'id' | 'name' | 'state'>;
   /** The OS profile the host should run, when it has an instance. */
   osProfile: string | null;
@@ -32,7 +31,6 @@ export interface DesiredState {
 }
 
 export interface DesiredStateInput {
-  revision: number;
   host: Host;
   instance: Instance | null;
   cluster: Cluster | null;
@@ -41,27 +39,12 @@ export interface DesiredStateInput {
   mirrorUrl?: string;
 }
 
-export function computeDesiredState({
-  revision,
-  host,
-  instance,
-  cluster,
-  template,
-  osProfile,
-  mirrorUrl,
-}: DesiredStateInput): DesiredState {
-  const base = { revision, host: { id: host.id, name: host.name, state: host.state }, osProfile: instance?.osProfile ?? null };
+export function computeDesiredState({ host, instance, cluster, template, osProfile, mirrorUrl }: DesiredStateInput): DesiredState {
+  const base = { host: { id: host.id, name: host.name, state: host.state }, osProfile: instance?.osProfile ?? null };
   return { ...base, action: computeClusterAction({ host, instance, cluster, template, osProfile, ...(mirrorUrl ? { mirrorUrl } : {}) }) };
 }
 
-function computeClusterAction({
-  host,
-  instance,
-  cluster,
-  template,
-  osProfile,
-  mirrorUrl,
-}: Omit<DesiredStateInput, 'revision'>): ClusterAction {
+function computeClusterAction({ host, instance, cluster, template, osProfile, mirrorUrl }: DesiredStateInput): ClusterAction {
   if (host.state === 'deauthorized') return { kind: 'remove', cluster: cluster?.name ?? null };
   if (!cluster) return { kind: 'none' };
   if (cluster.phase === 'deleting' || cluster.phase === 'deleted') return { kind: 'remove', cluster: cluster.name };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
 import { DNS_LABEL } from '../fields.ts';
-import { deriveHostName, parseHostRegistration } from './host.ts';
+import { deriveHostName, parseHostRegistration, parseHostUpdate } from './host.ts';
 
 function thrown(fn: () => unknown): AppError {
   try {
@@ -178,5 +178,39 @@ describe('deriveHostName', () => {
       expect(name, serial).toMatch(DNS_LABEL);
       expect(name.length, serial).toBeLessThanOrEqual(63);
     }
+  });
+});
+
+describe('parseHostUpdate', () => {
+  it('keeps only the fields given', () => {
+    expect(parseHostUpdate({})).toEqual({});
+    expect(parseHostUpdate({ labels: { rack: '12' } })).toEqual({ labels: { rack: '12' } });
+  });
+
+  it('reads a name, a site and labels as a registration does', () => {
+    expect(parseHostUpdate({ name: 'edge-2', site: 'Plant 7', labels: { 'example.com/zone': 'b' } })).toEqual({
+      name: 'edge-2',
+      site: 'Plant 7',
+      labels: { 'example.com/zone': 'b' },
+    });
+  });
+
+  it('clears the site when it is empty or null, and the labels when they are null', () => {
+    expect(parseHostUpdate({ site: '' })).toEqual({ site: null });
+    expect(parseHostUpdate({ site: null, labels: null })).toEqual({ site: null, labels: {} });
+  });
+
+  it('refuses a name that is not a DNS label, naming the field', () => {
+    const error = thrown(() => parseHostUpdate({ name: 'Edge_2' }));
+    expect(error.field).toBe('name');
+    expect(error.detail).toBe(
+      'name "Edge_2" is not valid; expected a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters',
+    );
+    expect(thrown(() => parseHostUpdate({ name: '' })).field).toBe('name');
+  });
+
+  it('refuses a malformed site or label, naming the field', () => {
+    expect(thrown(() => parseHostUpdate({ site: '#7' })).field).toBe('site');
+    expect(thrown(() => parseHostUpdate({ labels: { rack: 12 } })).field).toBe('labels/rack');
   });
 });

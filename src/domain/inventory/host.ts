@@ -34,6 +34,7 @@ export interface HostRegistration {
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const SERIAL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const SITE = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$/;
+const SITE_FORM = 'letters, digits, spaces, ".", "_", "-", at most 63 characters';
 
 /**
  * Validates a registration; `path` prefixes field names (for example `/hosts/3/`). The name defaults to one
@@ -59,12 +60,30 @@ export function parseHostRegistration(value: unknown, path = ''): HostRegistrati
     name,
     uuid,
     serial,
-    site:
-      readOptionalString(value, 'site', path, {
-        pattern: SITE,
-        expected: 'letters, digits, spaces, ".", "_", "-", at most 63 characters',
-      }) ?? null,
+    site: readOptionalString(value, 'site', path, { pattern: SITE, expected: SITE_FORM }) ?? null,
     labels: readLabels(value['labels'], `${path}labels`),
+  };
+}
+
+/** What a user may change on a registered host; a field left out stays as it is. */
+export interface HostUpdate {
+  name?: string;
+  /** null (or an empty site) clears it. */
+  site?: string | null;
+  /** Replaces every label; null clears them. */
+  labels?: Record<string, string>;
+}
+
+/** Validates a host update: the fields as a registration checks them, each only when given. */
+export function parseHostUpdate(value: unknown): HostUpdate {
+  if (!isRecord(value)) throw invalidField('/', `a host update must be an object with name, site and/or labels, got ${describe(value)}`);
+  const { name, site, labels } = value;
+  if (name !== undefined && (typeof name !== 'string' || !DNS_LABEL.test(name)))
+    throw invalidField('name', `name ${JSON.stringify(name)} is not valid; expected ${DNS_LABEL_FORM}`);
+  return {
+    ...(name !== undefined ? { name } : {}),
+    ...(site !== undefined ? { site: readOptionalString(value, 'site', '', { pattern: SITE, expected: SITE_FORM }) ?? null } : {}),
+    ...(labels !== undefined ? { labels: readLabels(labels, 'labels') } : {}),
   };
 }
 

@@ -12,11 +12,12 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../src/api/app.ts';
 import { AGENT_PREFIX } from '../../../src/contract/paths.ts';
-import { createTokenSecret, hashTokenSecret } from '../../../src/api/token-secret.ts';
+import { createTokenSecret, hashTokenSecret } from '../../../src/workflow/token-secret.ts';
 import { openStore } from '../../../src/store/open-store.ts';
 import type { Store } from '../../../src/store/store.ts';
 import { createRegistrationEngine, type RegistrationEngine } from '../../../src/workflow/engine.ts';
 import { HostEvents } from '../../../src/workflow/host-events.ts';
+import { WorkSignal } from '../../../src/workflow/work-signal.ts';
 
 export const PROJECT = 'edge';
 
@@ -102,7 +103,8 @@ export async function startRealOrchestrator(): Promise<RealOrchestrator> {
     if (running) throw new Error('the orchestrator is running already');
     const store = await openStore(storeConfig);
     const events = new WatchedHostEvents();
-    const app = await buildApp({ store, events });
+    const work = new WorkSignal();
+    const app = await buildApp({ store, events, work });
     app.addHook('onRequest', async function injectFaults(request, reply) {
       const path = request.url.split('?')[0]!.slice(AGENT_PREFIX.length) as AgentPath;
       const fault = request.url.startsWith(`${AGENT_PREFIX}/`) ? faults.get(path) : undefined;
@@ -119,7 +121,7 @@ export async function startRealOrchestrator(): Promise<RealOrchestrator> {
         .type('application/problem+json')
         .send({ status: fault.status, code: 'Unavailable', detail: 'injected by the test' });
     });
-    const engine = createRegistrationEngine({ store, pollMs: 50, events });
+    const engine = createRegistrationEngine({ store, pollMs: 50, events, work });
     await engine.start();
     await app.listen({ host: '127.0.0.1', port });
     port = (app.server.address() as { port: number }).port;

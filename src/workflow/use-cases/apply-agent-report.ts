@@ -1,0 +1,43 @@
+/**
+ * An agent's report applied to the inventory: what computeReportEffects decides (the observed OS, the cluster's
+ * phase and kubeconfig, the host's state) is written in one transaction, and the host's agent is woken.
+ */
+import { computeReportEffects, type AgentReport, type ReportEffects } from '../../domain/bootstrap/agent-report.ts';
+import type { Cluster } from '../../domain/inventory/cluster.ts';
+import type { Instance } from '../../domain/inventory/instance.ts';
+import type { Store } from '../../store/store.ts';
+import type { UseCaseDeps } from './use-case-deps.ts';
+
+export async function applyAgentReport(
+  { store, events }: Pick<UseCaseDeps, 'store' | 'events'>,
+  { project, hostId, report }: { project: string; hostId: string; report: AgentReport },
+): Promise<void> {
+  await store.transaction(async (tx) => {
+    const host = await tx.hosts.get(project, hostId);
+    const [instance, cluster] = await Promise.all([tx.instances.findByHost(project, hostId), tx.clusters.findByHost(project, hostId)]);
+    const effects = computeReportEffects({ host, instance, cluster, report });
+    await applyEffects(tx, { project, hostId, instance, cluster, effects });
+  });
+  events.changed(project, hostId);
+}
+
+async function applyEffects(
+  tx: Store,
+  {
+    project,
+    hostId,
+    instance,
+    cluster,
+    effects,
+  }: { project: string; hostId: string; instance: Instance | null; cluster: Cluster | null; effects: ReportEffects },
+): Promise<void> {
+  if (instance && effects.observedOsProfile !== undefined) await tx.instances.setObserved(project, instance.id, effects.observedOsProfile);
+  if (cluster && effects.cluster) {
+    if ('delete' in effects.cluster) await tx.clusters.delete(project, cluster.name);
+    else {
+      await tx.clusters.update(project, cluster.name, { phase: effects.cluster.phase, message: effects.cluster.message });
+      if (effects.cluster.kubeconfig) await tx.clusters.setKubeconfig(project, cluster.name, effects.cluster.kubeconfig);
+    }
+  }
+  if (effects.hostState) await tx.hosts.setState(project, hostId, effects.hostState);
+}

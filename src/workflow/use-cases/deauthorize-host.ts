@@ -1,0 +1,25 @@
+/**
+ * Deauthorizing a host: it may not enroll again, and its cluster follows (computeDeauthorizeEffect decides how),
+ * all in one transaction. Its agent is woken to remove K3s.
+ */
+import { computeDeauthorizeEffect } from '../../domain/inventory/deauthorize.ts';
+import type { Host } from '../../domain/inventory/host.ts';
+import { resolveHost } from './resolve-host.ts';
+import type { UseCaseDeps } from './use-case-deps.ts';
+
+export async function deauthorizeHost(
+  deps: Pick<UseCaseDeps, 'store' | 'events'>,
+  { project, host: idOrName }: { project: string; host: string },
+): Promise<Host> {
+  const host = await resolveHost(deps, project, idOrName);
+  const deauthorized = await deps.store.transaction(async (tx) => {
+    const effect = computeDeauthorizeEffect(await tx.clusters.findByHost(project, host.id), host.id);
+    if (effect.kind === 'delete-cluster')
+      await tx.clusters.update(project, effect.cluster, { phase: 'deleting', message: `host ${host.name} was deauthorized` });
+    if (effect.kind === 'remove-node')
+      await tx.clusters.update(project, effect.cluster, { nodes: effect.nodes, message: `host ${host.name} left: deauthorized` });
+    return tx.hosts.setState(project, host.id, 'deauthorized');
+  });
+  deps.events.changed(project, host.id);
+  return deauthorized;
+}

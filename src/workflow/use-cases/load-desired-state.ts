@@ -1,0 +1,56 @@
+/**
+ * What an agent pulls: its host's desired state, computed from the inventory, with a revision that changes
+ * exactly when what the agent must do changes. The pull is a long-poll: while the state still has the revision
+ * the agent holds, the answer waits for a change (or the end of the wait).
+ */
+import type { DesiredStateT } from '../../contract/agent.schema.ts';
+import { computeDesiredState, type DesiredState } from '../../domain/bootstrap/desired-state.ts';
+import type { Store } from '../../store/store.ts';
+import { fingerprint } from '../fingerprint.ts';
+import { readUntil } from '../read-until.ts';
+import type { UseCaseDeps } from './use-case-deps.ts';
+
+/** How often a waiting long-poll re-reads the store, to see changes made by other replicas. */
+export const DESIRED_STATE_RECHECK_MS = 5_000;
+
+export interface DesiredStateRequest {
+  project: string;
+  hostId: string;
+  /** The revision the agent holds; the answer waits while the state still has it. */
+  revision?: string | undefined;
+  waitMs: number;
+  /** Ends the wait early (server closing, agent gone): the current state is answered. */
+  signal?: AbortSignal;
+}
+
+export async function loadDesiredState(
+  { store, events, mirrorUrl }: Pick<UseCaseDeps, 'store' | 'events' | 'mirrorUrl'>,
+  { project, hostId, revision, waitMs, signal }: DesiredStateRequest,
+): Promise<DesiredStateT> {
+  return readUntil({
+    read: async () => serve(await readDesiredState(store, project, hostId, mirrorUrl)),
+    settled: (state) => state.revision !== revision,
+    wake: (timeoutMs, wakeSignal) => events.waitForChange(project, hostId, timeoutMs, wakeSignal),
+    waitMs,
+    recheckMs: DESIRED_STATE_RECHECK_MS,
+    ...(signal ? { signal } : {}),
+  });
+}
+
+async function readDesiredState(store: Store, project: string, hostId: string, mirrorUrl: string | undefined): Promise<DesiredState> {
+  const host = await store.hosts.get(project, hostId);
+  const [instance, cluster] = await Promise.all([store.instances.findByHost(project, hostId), store.clusters.findByHost(project, hostId)]);
+  const [template, osProfile] = cluster
+    ? await Promise.all([store.templates.find(project, cluster.template), store.osProfiles.find(project, cluster.osProfile)])
+    : [null, null];
+  return computeDesiredState({ host, instance, cluster, template, osProfile, ...(mirrorUrl ? { mirrorUrl } : {}) });
+}
+
+/** Fingerprints the plan once, then the state with the plan stood for by its fingerprint. */
+function serve(state: DesiredState): DesiredStateT {
+  if (state.action.kind !== 'install') return { revision: fingerprint(state), ...state, action: state.action };
+  const { plan, ...install } = state.action;
+  const planRevision = fingerprint(plan);
+  const revision = fingerprint({ ...state, action: { ...install, planRevision } });
+  return { revision, ...state, action: { ...state.action, planRevision } };
+}

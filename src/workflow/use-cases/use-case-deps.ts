@@ -1,0 +1,17 @@
+/**
+ * What the use-cases work with, wired once by the composition root. Each use-case declares the part it uses
+ * (`Pick<UseCaseDeps, …>`), so a test gives it only that.
+ */
+import type { Store } from '../../store/store.ts';
+import type { HostEvents } from '../host-events.ts';
+import type { WorkSignal } from '../work-signal.ts';
+
+export interface UseCaseDeps {
+  store: Store;
+  /** Wakes agents' long-polls after writes that change a host's desired state. */
+  events: HostEvents;
+  /** Wakes registration workers when a job is queued, and requests waiting for a job when it moves. */
+  work: WorkSignal;
+  /** Artifact mirror for hosts that download K3s (no embedded K3s); without it they use upstream. */
+  mirrorUrl?: string;
+}
