@@ -7,6 +7,7 @@
  */
 import { setImmediate } from 'node:timers/promises';
 import { isAppError } from '../domain/errors.ts';
+import { reasonCodes } from '../domain/reasons.ts';
 import {
   MAX_STEP_ATTEMPTS,
   STEP_NAMES,
@@ -14,10 +15,10 @@ import {
   applyStepOutcome,
   applyStepStart,
   computeNextAction,
-  registrationReasonCodes,
   type HostProgress,
   type StepName,
   type StepOutcome,
+  type StepReason,
 } from '../domain/registration/registration-steps.ts';
 import type { ClaimedHost, Store } from '../store/store.ts';
 import type { HostEvents } from './host-events.ts';
@@ -115,7 +116,7 @@ export async function runHostBatch(deps: BatchDeps, hosts: readonly ClaimedHost[
                 {
                   ok: false,
                   reason: {
-                    code: registrationReasonCodes.TooManyAttempts,
+                    code: reasonCodes.TooManyAttempts,
                     message: `step ${step} was started ${state.attempts} times without finishing; it is not run again (retry the job to try once more)`,
                   },
                 },
@@ -190,7 +191,7 @@ export async function runHostBatch(deps: BatchDeps, hosts: readonly ClaimedHost[
   async function recordError(
     l: LiveHost,
     error: unknown,
-    fail: (reason: { code: string; message: string }) => { progress: HostProgress; started: StepName | null },
+    fail: (reason: StepReason) => { progress: HostProgress; started: StepName | null },
   ): Promise<void> {
     if (error instanceof LeaseLost) {
       l.lost = true;
