@@ -3,6 +3,7 @@
  * server's detail and field, and a clear message when the server cannot be reached.
  */
 import { AppError, type ErrorCode, errorCatalog } from '../domain/errors.ts';
+import type { ReasonCode } from '../domain/reasons.ts';
 import type { CliConfig } from './cli-config.ts';
 
 export interface ApiClient {
@@ -56,7 +57,7 @@ export function createApiClient({ server, project, token }: CliConfig): ApiClien
 
 function toError(status: number, text: string): AppError {
   try {
-    const problem = JSON.parse(text) as { code?: string; detail?: string; field?: string; reason?: string };
+    const problem = JSON.parse(text) as { code?: string; detail?: string; field?: string; reason?: ReasonCode };
     const code = (problem.code && problem.code in errorCatalog ? problem.code : 'Internal') as ErrorCode;
     return new AppError(code, problem.detail ?? `the server answered ${status}`, {
       ...(problem.field ? { field: problem.field } : {}),

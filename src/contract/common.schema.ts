@@ -22,7 +22,15 @@ export const Problem = Type.Object(
     instance: Type.Optional(Type.String()),
     field: Type.Optional(Type.String({ description: 'The offending field' })),
     reason: Type.Optional(Type.String({ description: 'Machine-readable reason code' })),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          field: Type.String(),
+          message: Type.String(),
+          host: Type.Optional(Type.Integer({ minimum: 0, description: "A registration host's index in the request's hosts" })),
+        }),
+      ),
+    ),
   },
   { additionalProperties: true, description: 'RFC 9457 problem document' },
 );

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { AppError, errorCatalog, invalidField, isAppError, notFound, problemType, type ErrorCode } from './errors.ts';
+import {
+  AppError,
+  errorCatalog,
+  invalidField,
+  invalidFields,
+  isAppError,
+  notFound,
+  problemType,
+  requireParsed,
+  type ErrorCode,
+} from './errors.ts';
+import { parsedProblems, parsedValue } from './problem.ts';
 import { reasonCodes } from './reasons.ts';
 
 const CODES = Object.keys(errorCatalog) as ErrorCode[];
@@ -119,6 +130,49 @@ describe('error helpers', () => {
       resource: 'host',
       id: 'edge-1',
     });
+  });
+});
+
+describe('problems as one InvalidField', () => {
+  it('names the first problem, counts the others and lists each with every member it carries', () => {
+    const error = invalidFields([
+      { field: 'hosts/3/uuid', message: 'hosts/3/uuid "x" is not a UUID', host: 3 },
+      { field: 'hosts/4/serial', message: 'hosts/4/serial "y!" is not valid', host: 4 },
+      { field: 'hosts/7', message: 'hosts/7 must be an object', host: 7 },
+    ]);
+    expect(error.toProblem()).toEqual({
+      type: problemType('InvalidField'),
+      title: errorCatalog.InvalidField.title,
+      status: 400,
+      code: 'InvalidField',
+      field: 'hosts/3/uuid',
+      detail: 'hosts/3/uuid "x" is not a UUID (and 2 more problems)',
+      errors: [
+        { field: 'hosts/3/uuid', message: 'hosts/3/uuid "x" is not a UUID', host: 3 },
+        { field: 'hosts/4/serial', message: 'hosts/4/serial "y!" is not valid', host: 4 },
+        { field: 'hosts/7', message: 'hosts/7 must be an object', host: 7 },
+      ],
+    });
+  });
+
+  it('lists at most 100 problems but counts them all', () => {
+    const problems = Array.from({ length: 150 }, (_, i) => ({ field: `hosts/${i}`, message: `hosts/${i} is bad` }));
+    const error = invalidFields(problems);
+    expect(error.detail).toBe('hosts/0 is bad (and 149 more problems)');
+    expect(error.extra?.['errors']).toHaveLength(100);
+  });
+
+  it('gives the value of a parse, or throws its first problem as InvalidField', () => {
+    expect(requireParsed(parsedValue(7))).toBe(7);
+    const error = (() => {
+      try {
+        return requireParsed(parsedProblems({ field: 'labels/a b', message: 'label key "a b" is not valid' }));
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'InvalidField', field: 'labels/a b', detail: 'label key "a b" is not valid' });
   });
 });
 

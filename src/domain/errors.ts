@@ -1,3 +1,6 @@
+import type { Parsed, Problem } from './problem.ts';
+import type { ReasonCode } from './reasons.ts';
+
 /**
  * The error catalog: every error the system reports has a stable code, an HTTP status and a title, declared
  * here once. Other layers throw `AppError`s with these codes; the API renders them as problem+json.
@@ -46,7 +49,7 @@ export interface AppErrorOptions {
   /** The offending field, as a JSON pointer-like path (`/hosts/3/uuid`) or a plain name. */
   field?: string;
   /** A machine-readable reason (for example a compatibility reason code). */
-  reason?: string;
+  reason?: ReasonCode;
   /** Extra structured data that helps a client act (for example the id of the existing resource). */
   extra?: Record<string, unknown>;
   cause?: unknown;
@@ -58,7 +61,7 @@ export class AppError extends Error {
   readonly status: number;
   readonly detail: string;
   readonly field: string | undefined;
-  readonly reason: string | undefined;
+  readonly reason: ReasonCode | undefined;
   readonly extra: Record<string, unknown> | undefined;
 
   constructor(code: ErrorCode, detail: string, options: AppErrorOptions = {}) {
@@ -96,7 +99,7 @@ export interface ProblemDocument {
   code: ErrorCode;
   instance?: string;
   field?: string;
-  reason?: string;
+  reason?: ReasonCode;
   [key: string]: unknown;
 }
 
@@ -109,8 +112,33 @@ export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }
 
-export const invalidField = (field: string, detail: string, reason?: string): AppError =>
+export const invalidField = (field: string, detail: string, reason?: ReasonCode): AppError =>
   new AppError('InvalidField', detail, { field, ...(reason ? { reason } : {}) });
+
+/** At most this many problems are listed in one answer's `errors`. */
+export const MAX_LISTED_PROBLEMS = 100;
+
+/**
+ * InvalidField for problems found together: `field` and `detail` name the first, `errors` lists them (up to
+ * MAX_LISTED_PROBLEMS) with every member they carry, so a client acts on the data instead of the text.
+ */
+export function invalidFields<P extends Problem>(problems: readonly P[]): AppError {
+  const [first] = problems;
+  if (!first) throw new Error('invalidFields needs at least one problem');
+  const rest = problems.length - 1;
+  const more = rest > 0 ? ` (and ${rest} more problem${rest > 1 ? 's' : ''})` : '';
+  return new AppError('InvalidField', `${first.message}${more}`, {
+    field: first.field,
+    extra: { errors: problems.slice(0, MAX_LISTED_PROBLEMS) },
+  });
+}
+
+/** The value of a parse whose problem is exceptional for the caller; otherwise InvalidField naming its first problem. */
+export function requireParsed<T>(parsed: Parsed<T>): T {
+  if (parsed.ok) return parsed.value;
+  const [first] = parsed.problems;
+  throw invalidField(first?.field ?? '', first?.message ?? 'the value is not valid');
+}
 
 export const notFound = (kind: string, id: string): AppError =>
   new AppError('NotFound', `${kind} "${id}" not found`, { extra: { resource: kind, id } });

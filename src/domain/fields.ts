@@ -1,5 +1,9 @@
-/** Small readers for untyped documents (imported files, request bodies) that fail naming the exact field. */
-import { invalidField } from './errors.ts';
+/**
+ * Small readers for untyped documents (imported files, request bodies) that fail naming the exact field.
+ * `checkX` returns the value or the problem as data; `readX` throws it as InvalidField.
+ */
+import { invalidField, requireParsed } from './errors.ts';
+import { parsedProblems, parsedValue, type Parsed } from './problem.ts';
 
 export type Doc = Record<string, unknown>;
 
@@ -25,34 +29,36 @@ export function readOptionalRecord(doc: Doc, key: string, path: string): Doc | u
   return doc[key] === undefined || doc[key] === null ? undefined : readRecord(doc, key, path);
 }
 
-export function readString(
-  doc: Doc,
-  key: string,
-  path: string,
-  { pattern, expected }: { pattern?: RegExp; expected?: string } = {},
-): string {
+type StringForm = { pattern?: RegExp; expected?: string };
+
+export function checkString(doc: Doc, key: string, path: string, { pattern, expected }: StringForm = {}): Parsed<string> {
   const value = doc[key];
+  const field = `${path}${key}`;
   if (typeof value !== 'string' || value.length === 0) {
-    throw invalidField(
-      `${path}${key}`,
-      `${path}${key} must be a non-empty string${expected ? ` (${expected})` : ''}, got ${describe(value)}`,
-    );
+    return parsedProblems({
+      field,
+      message: `${field} must be a non-empty string${expected ? ` (${expected})` : ''}, got ${describe(value)}`,
+    });
   }
   if (pattern && !pattern.test(value)) {
-    throw invalidField(`${path}${key}`, `${path}${key} ${JSON.stringify(value)} is not valid; expected ${expected ?? pattern.source}`);
+    return parsedProblems({ field, message: `${field} ${JSON.stringify(value)} is not valid; expected ${expected ?? pattern.source}` });
   }
-  return value;
+  return parsedValue(value);
 }
 
-export function readOptionalString(
-  doc: Doc,
-  key: string,
-  path: string,
-  options: { pattern?: RegExp; expected?: string } = {},
-): string | undefined {
+export function readString(doc: Doc, key: string, path: string, form: StringForm = {}): string {
+  return requireParsed(checkString(doc, key, path, form));
+}
+
+/** Absent, null and '' are undefined. */
+export function checkOptionalString(doc: Doc, key: string, path: string, form: StringForm = {}): Parsed<string | undefined> {
   const value = doc[key];
-  if (value === undefined || value === null || value === '') return undefined;
-  return readString(doc, key, path, options);
+  if (value === undefined || value === null || value === '') return parsedValue(undefined);
+  return checkString(doc, key, path, form);
+}
+
+export function readOptionalString(doc: Doc, key: string, path: string, form: StringForm = {}): string | undefined {
+  return requireParsed(checkOptionalString(doc, key, path, form));
 }
 
 export function readList(doc: Doc, key: string, path: string): unknown[] {
@@ -62,25 +68,29 @@ export function readList(doc: Doc, key: string, path: string): unknown[] {
   return value;
 }
 
-/** Labels are string→string maps with Kubernetes-style keys and values. */
-export function readLabels(value: unknown, field: string): Record<string, string> {
-  if (value === undefined || value === null) return {};
-  if (!isRecord(value)) throw invalidField(field, `${field} must be an object of string labels, got ${describe(value)}`);
+/** Labels are string→string maps with Kubernetes-style keys and values; the problem names `<field>/<key>`. */
+export function checkLabels(value: unknown, field: string): Parsed<Record<string, string>> {
+  if (value === undefined || value === null) return parsedValue({});
+  if (!isRecord(value)) return parsedProblems({ field, message: `${field} must be an object of string labels, got ${describe(value)}` });
   const labels: Record<string, string> = {};
   for (const [key, v] of Object.entries(value)) {
     if (!LABEL_KEY.test(key))
-      throw invalidField(
-        `${field}/${key}`,
-        `label key ${JSON.stringify(key)} is not valid; expected [prefix/]name of letters, digits, '-', '_', '.', at most 63 characters`,
-      );
+      return parsedProblems({
+        field: `${field}/${key}`,
+        message: `label key ${JSON.stringify(key)} is not valid; expected [prefix/]name of letters, digits, '-', '_', '.', at most 63 characters`,
+      });
     if (typeof v !== 'string' || !LABEL_VALUE.test(v))
-      throw invalidField(
-        `${field}/${key}`,
-        `label ${JSON.stringify(key)} has value ${describe(v)}; expected a string of at most 63 letters, digits, '-', '_', '.'`,
-      );
+      return parsedProblems({
+        field: `${field}/${key}`,
+        message: `label ${JSON.stringify(key)} has value ${describe(v)}; expected a string of at most 63 letters, digits, '-', '_', '.'`,
+      });
     labels[key] = v;
   }
-  return labels;
+  return parsedValue(labels);
+}
+
+export function readLabels(value: unknown, field: string): Record<string, string> {
+  return requireParsed(checkLabels(value, field));
 }
 
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;

@@ -1,6 +1,10 @@
 /**
- * Machine-readable reasons. Each code has one meaning; codes are never renamed or reused.
+ * Machine-readable reasons, declared here once (STYLE N5): a compatibility result, a registration step's status
+ * and a problem's `reason` member all use these codes. Each code has one meaning; codes are never renamed or
+ * reused. docs/errors.md lists every one under "Reason codes".
  */
+import type { ErrorCode } from './errors.ts';
+
 export const reasonCodes = {
   /** The template asks for a K3s version other than the one the OS profile embeds. */
   K3sVersionMismatch: 'K3sVersionMismatch',
@@ -12,7 +16,27 @@ export const reasonCodes = {
   PreviousStepFailed: 'PreviousStepFailed',
   /** The host is already registered with the same data. */
   AlreadyRegistered: 'AlreadyRegistered',
-} as const;
+  /** The host already has an instance of the same OS profile; the step succeeded without creating one. */
+  AlreadyProvisioned: 'AlreadyProvisioned',
+  /** The host is already the node of an identical cluster; the step succeeded without creating one. */
+  AlreadyInCluster: 'AlreadyInCluster',
+  /** A host with this uuid, serial or name exists with different data; the message names it. */
+  HostConflict: 'HostConflict',
+  /** The host already has an instance of another OS profile; the message names it. */
+  InstanceConflict: 'InstanceConflict',
+  /** The host is a node of another cluster, or the cluster name is taken; the message names the cluster. */
+  ClusterConflict: 'ClusterConflict',
+  /** The same uuid, serial, host name or cluster name appears twice in one request. */
+  DuplicateInRequest: 'DuplicateInRequest',
+  /** A later step failed in atomic mode, so this step was undone; the message says what was removed or kept. */
+  Compensated: 'Compensated',
+  /** Undoing this step failed; its resource remains and earlier steps are no longer undone. */
+  CompensationFailed: 'CompensationFailed',
+  /** The step was started too many times without finishing (each start survives a crash); it is not run again. */
+  TooManyAttempts: 'TooManyAttempts',
+  /** The token's role lacks the permission the operation needs (a Forbidden problem's `reason`). */
+  RoleNotAllowed: 'RoleNotAllowed',
+} as const satisfies Record<string, string>;
 
 export type ReasonCode = keyof typeof reasonCodes;
 
@@ -23,3 +47,6 @@ export interface Reason {
   /** The values involved, for clients that render their own message. */
   details?: Record<string, string>;
 }
+
+/** Why a registration step is in its status: a reason, or the code of the error that failed it (NotFound, …). */
+export type StepReasonCode = ReasonCode | ErrorCode;

@@ -56,6 +56,27 @@ describe('parseHostCsv', () => {
     ]);
   });
 
+  it('returns each problem with its line and column as data, the message naming neither', () => {
+    const { rows, errors } = parseHostCsv(
+      csv(line({ Serial: 'A', Site: 'a/b' }), line({ Serial: 'B', Metadata: 'Bad Key=x', K8sClusterTemplate: 'baseline' }), 'C,,,'),
+    );
+    expect(rows).toEqual([]);
+    expect(errors).toEqual([
+      { line: 2, column: 'Site', message: '"a/b" is not valid; expected letters, digits, spaces, ".", "_", "-", at most 63 characters' },
+      {
+        line: 3,
+        column: 'Metadata',
+        message: `label key "Bad Key" is not valid; expected [prefix/]name of letters, digits, '-', '_', '.', at most 63 characters`,
+      },
+      {
+        line: 3,
+        column: 'K8sClusterTemplate',
+        message: '"baseline" is not a template reference; expected name:version, for example baseline-k3s:v0.0.4',
+      },
+      { line: 4, column: null, message: expect.stringMatching(/^has 4 fields, the header has 13;/) },
+    ]);
+  });
+
   it('reports every bad cell of every row, not just the first', () => {
     expect(
       messages(

@@ -5,10 +5,10 @@
  */
 import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { isAppError } from '../domain/errors.ts';
-import { DNS_LABEL, DNS_LABEL_FORM, DNS_SUBDOMAIN, DNS_SUBDOMAIN_FORM, readLabels } from '../domain/fields.ts';
-import { deriveHostName, parseHostRegistration, SERIAL, UUID, type HostRegistration } from '../domain/inventory/host.ts';
-import { parseTemplateRef, type TemplateRef } from '../domain/inventory/template.ts';
+import { checkLabels, DNS_LABEL, DNS_LABEL_FORM, DNS_SUBDOMAIN, DNS_SUBDOMAIN_FORM } from '../domain/fields.ts';
+import { deriveHostName, parseHostRegistration, SERIAL, SITE, SITE_FORM, UUID, type HostRegistration } from '../domain/inventory/host.ts';
+import { checkTemplateRef, type TemplateRef } from '../domain/inventory/template.ts';
+import { parsedProblems, parsedValue, type Parsed, type TableProblem } from '../domain/problem.ts';
 
 /** The EMF tool's header, in its order; the failed-rows file is written with exactly this header. */
 export const HOST_CSV_COLUMNS = [
@@ -56,12 +56,8 @@ export interface HostCsvRow {
   k8sEnable: boolean | null;
 }
 
-export interface HostCsvError {
-  line: number;
-  /** The column at fault; null when the whole line is (field count, quoting, header). */
-  column: HostCsvColumn | null;
-  message: string;
-}
+/** A problem of the file, by line and column. */
+export type HostCsvError = TableProblem<HostCsvColumn>;
 
 export interface HostCsv {
   rows: HostCsvRow[];
@@ -81,8 +77,8 @@ const REMOTE_USER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const CONFIG_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const BOOLEAN = /^(true|false)$/i;
 
-/** Thrown by a cell reader; caught and recorded against the cell's column. */
-class CellError extends Error {}
+/** A cell's value, or what is wrong with it; the row records the problem against the cell's line and column. */
+type CellReader<T> = (value: string) => Parsed<T, string>;
 
 /**
  * Parses the whole file. Never throws for bad content: every problem (header, quoting, field counts, cell
@@ -194,22 +190,20 @@ function parseRow(
     cells[column] = fields[i] ?? '';
   });
   const errorsBefore = errors.length;
-  function read<T>(column: HostCsvColumn, reader: (value: string) => T): T | null {
+  function read<T>(column: HostCsvColumn, reader: CellReader<T>): T | null {
     const value = cells[column].trim();
     if (value === '') return null;
-    try {
-      return reader(value);
-    } catch (error) {
-      if (!(error instanceof CellError) && !isAppError(error)) throw error;
-      errors.push({ line, column, message: isAppError(error) ? stripField(error.detail, column) : error.message });
-      return null;
-    }
+    const cell = reader(value);
+    if (cell.ok) return cell.value;
+    for (const message of cell.problems) errors.push({ line, column, message });
+    return null;
   }
 
-  const uuid = read('UUID', (v) => {
-    if (!UUID.test(v.toLowerCase())) throw new CellError(`${JSON.stringify(v)} is not a UUID (expected 8-4-4-4-12 hex digits)`);
-    return v.toLowerCase();
-  });
+  const uuid = read('UUID', (v) =>
+    UUID.test(v.toLowerCase())
+      ? parsedValue(v.toLowerCase())
+      : parsedProblems(`${JSON.stringify(v)} is not a UUID (expected 8-4-4-4-12 hex digits)`),
+  );
   const serial = read('Serial', matching(SERIAL, 'a serial number (expected letters, digits, ".", "_", "-", at most 64 characters)'));
   if (cells.UUID.trim() === '' && cells.Serial.trim() === '')
     errors.push({ line, column: 'Serial', message: 'a host needs a Serial or a UUID (or both); both are empty' });
@@ -227,27 +221,25 @@ function parseRow(
     matching(REMOTE_USER, 'a user name or local account id (expected letters, digits, ".", "_", "-", at most 64 characters)'),
   );
   read('LVMSize', matching(/^\d{1,9}$/, 'a size (expected a whole number of GB, for example 100)'));
-  read('CloudInitMeta', (v) =>
-    v
+  read('CloudInitMeta', (v) => {
+    const configName = matching(CONFIG_NAME, 'a custom config name (expected names of letters, digits, ".", "_", "-" joined by &)');
+    const bad = v
       .split('&')
-      .map((n) => matching(CONFIG_NAME, 'a custom config name (expected names of letters, digits, ".", "_", "-" joined by &)')(n.trim())),
-  );
+      .map((n) => configName(n.trim()))
+      .find((name) => !name.ok);
+    return bad ?? parsedValue(v);
+  });
   const k8sEnable = read('K8sEnable', parseBoolean);
-  const template = read('K8sClusterTemplate', (v) => parseTemplateRef(v, 'K8sClusterTemplate'));
-  const cluster = read('K8sConfig', (v) => parseK8sConfig(v));
-  const site = cells.Site.trim() === '' ? null : cells.Site.trim();
-
-  let registration: HostRegistration | null = null;
-  if (errors.length === errorsBefore) {
-    try {
-      registration = parseHostRegistration({ uuid, serial, site, labels }, '');
-    } catch (error) {
-      if (!isAppError(error)) throw error;
-      const column = columnOfField(error.field ?? '');
-      errors.push({ line, column, message: stripField(error.detail, error.field ?? '') });
-    }
-  }
-  if (!registration || errors.length > errorsBefore) return null;
+  const template = read('K8sClusterTemplate', checkTemplateRef);
+  const cluster = read('K8sConfig', parseK8sConfig);
+  if (errors.length > errorsBefore) return null;
+  // The site is checked last and only on an otherwise valid row, as the file's problems have always been listed.
+  const site = read('Site', (v) =>
+    SITE.test(v) ? parsedValue(v) : parsedProblems(`${JSON.stringify(v)} is not valid; expected ${SITE_FORM}`),
+  );
+  if (errors.length > errorsBefore) return null;
+  // Every cell the registration reads was checked above, so a problem here would be a bug, not a bad row.
+  const registration: HostRegistration = parseHostRegistration({ uuid, serial, site, labels });
   return { line, cells, registration, osProfile, template, cluster, k8sEnable };
 }
 
@@ -279,38 +271,36 @@ function findDuplicate(
   return null;
 }
 
-const matching = (pattern: RegExp, what: string) =>
-  function check(value: string): string {
-    if (!pattern.test(value)) throw new CellError(`${JSON.stringify(value)} is not ${what}`);
-    return value;
+const matching = (pattern: RegExp, what: string): CellReader<string> =>
+  function check(value) {
+    return pattern.test(value) ? parsedValue(value) : parsedProblems(`${JSON.stringify(value)} is not ${what}`);
   };
 
-function parseBoolean(value: string): boolean {
-  if (!BOOLEAN.test(value)) throw new CellError(`${JSON.stringify(value)} is not true or false`);
-  return value.toLowerCase() === 'true';
-}
+const parseBoolean: CellReader<boolean> = (value) =>
+  BOOLEAN.test(value) ? parsedValue(value.toLowerCase() === 'true') : parsedProblems(`${JSON.stringify(value)} is not true or false`);
 
 /** `k=v&k=v` → labels (Metadata, and the labels of K8sConfig). */
-function parsePairs(text: string, what: string): Record<string, string> {
+function parsePairs(text: string, what: string): Parsed<Record<string, string>, string> {
   const pairs: Record<string, string> = {};
   for (const pair of text.split('&')) {
     const parts = pair.split('=');
     if (parts.length !== 2 || parts[0]!.trim() === '') {
-      throw new CellError(
+      return parsedProblems(
         `${JSON.stringify(pair)} in ${JSON.stringify(text)} is not key=value (expected key=value pairs joined by &, for example zone=a&rack=7)`,
       );
     }
     const key = parts[0]!.trim();
-    if (key in pairs) throw new CellError(`${what} has key ${JSON.stringify(key)} twice`);
+    if (key in pairs) return parsedProblems(`${what} has key ${JSON.stringify(key)} twice`);
     pairs[key] = parts[1]!.trim();
   }
-  return readLabels(pairs, what);
+  const labels = checkLabels(pairs, what);
+  return labels.ok ? labels : parsedProblems(...labels.problems.map((p) => p.message));
 }
 
 const K8S_CONFIG_KEYS = ['role', 'name', 'labels'];
 
 /** `role:all;name:X;labels:k=v&k=v`; automatic clusters are single-node, so the only role is all. */
-function parseK8sConfig(text: string): HostCsvCluster {
+function parseK8sConfig(text: string): Parsed<HostCsvCluster, string> {
   const seen = new Set<string>();
   const cluster: HostCsvCluster = { name: null, labels: {} };
   for (const part of text
@@ -321,38 +311,30 @@ function parseK8sConfig(text: string): HostCsvCluster {
     const key = colon === -1 ? part : part.slice(0, colon).trim();
     const value = colon === -1 ? '' : part.slice(colon + 1).trim();
     if (!K8S_CONFIG_KEYS.includes(key) || colon === -1) {
-      throw new CellError(
+      return parsedProblems(
         `${JSON.stringify(part)} is not one of ${K8S_CONFIG_KEYS.map((k) => `${k}:…`).join(', ')} (expected role:all;name:X;labels:k=v&k=v)`,
       );
     }
-    if (seen.has(key)) throw new CellError(`${key} is given twice in ${JSON.stringify(text)}`);
+    if (seen.has(key)) return parsedProblems(`${key} is given twice in ${JSON.stringify(text)}`);
     seen.add(key);
     if (key === 'role' && value !== 'all') {
-      throw new CellError(
+      return parsedProblems(
         value === 'controlplane' || value === 'worker'
           ? `role ${value} is not possible here: an automatically created cluster is single-node, so its host has role all`
           : `role ${JSON.stringify(value)} is not a role; the only role of an automatically created cluster is all`,
       );
     }
     if (key === 'name') {
-      if (!DNS_LABEL.test(value)) throw new CellError(`cluster name ${JSON.stringify(value)} is not valid (expected ${DNS_LABEL_FORM})`);
+      if (!DNS_LABEL.test(value)) return parsedProblems(`cluster name ${JSON.stringify(value)} is not valid (expected ${DNS_LABEL_FORM})`);
       cluster.name = value;
     }
-    if (key === 'labels' && value !== '') cluster.labels = parsePairs(value, 'K8sConfig labels');
+    if (key === 'labels' && value !== '') {
+      const labels = parsePairs(value, 'K8sConfig labels');
+      if (!labels.ok) return labels;
+      cluster.labels = labels.value;
+    }
   }
-  return cluster;
-}
-
-function columnOfField(field: string): HostCsvColumn {
-  if (field.startsWith('labels')) return 'Metadata';
-  if (field === 'uuid') return 'UUID';
-  if (field === 'serial') return 'Serial';
-  return 'Site';
-}
-
-/** Domain messages start with their field (`uuid "x" is not …`); the CSV error names the column instead. */
-function stripField(detail: string, field: string): string {
-  return field !== '' && detail.startsWith(`${field} `) ? detail.slice(field.length + 1) : detail;
+  return parsedValue(cluster);
 }
 
 function quotingErrorLine(error: CsvError & { lines?: number }, source: string, lastRecordLine: number): number {

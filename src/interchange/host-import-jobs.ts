@@ -116,3 +116,18 @@ function renderHostInput(row: HostCsvRow, provision: boolean, cluster: boolean):
     ...(clusterInput && Object.keys(clusterInput).length ? { cluster: clusterInput } : {}),
   };
 }
+
+/** One entry of the `errors` of the server's 400 for a registration: `host` is the host's index in the job. */
+export interface RefusedHost {
+  field: string;
+  message: string;
+  host?: number;
+}
+
+/** The server's refusal of a job, one line per problem: on the host's CSV line when it names a host of the job. */
+export function formatRefusedHosts(job: HostImportJob, refused: readonly RefusedHost[]): string[] {
+  return refused.map(({ field, message, host }) => {
+    const row = host === undefined ? undefined : job.rows[host];
+    return row ? `line ${row.line}: ${message}` : `${field}: ${message}`;
+  });
+}

@@ -7,6 +7,7 @@
  */
 import { setImmediate } from 'node:timers/promises';
 import { isAppError } from '../domain/errors.ts';
+import { reasonCodes } from '../domain/reasons.ts';
 import {
   MAX_STEP_ATTEMPTS,
   STEP_NAMES,
@@ -14,10 +15,10 @@ import {
   applyStepOutcome,
   applyStepStart,
   computeNextAction,
-  registrationReasonCodes,
   type HostProgress,
   type StepName,
   type StepOutcome,
+  type StepReason,
 } from '../domain/registration/registration-steps.ts';
 import type { ClaimedHost, Store } from '../store/store.ts';
 import type { HostEvents } from './host-events.ts';
@@ -151,7 +152,7 @@ function startStep(run: BatchRun, l: LiveHost, step: StepName): HostProgress {
   const state = l.progress.steps.find((s) => s.step === step)!;
   if (state.attempts < MAX_STEP_ATTEMPTS) return applyStepStart(l.progress, step, run.now());
   const reason = {
-    code: registrationReasonCodes.TooManyAttempts,
+    code: reasonCodes.TooManyAttempts,
     message: `step ${step} was started ${state.attempts} times without finishing; it is not run again (retry the job to try once more)`,
   };
   return applyStepOutcome(l.progress, step, { ok: false, reason }, { now: run.now(), atomic: isAtomic(l) });
@@ -259,12 +260,7 @@ async function compensateOne(run: BatchRun, step: StepName, l: LiveHost): Promis
 }
 
 /** A catalogued error fails the step (in a transaction of its own); anything else leaves the host to its lease. */
-async function recordError(
-  run: BatchRun,
-  l: LiveHost,
-  error: unknown,
-  fail: (reason: { code: string; message: string }) => StepChange,
-): Promise<void> {
+async function recordError(run: BatchRun, l: LiveHost, error: unknown, fail: (reason: StepReason) => StepChange): Promise<void> {
   if (error instanceof LeaseLost) {
     l.lost = true;
     return;

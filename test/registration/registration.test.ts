@@ -369,7 +369,7 @@ describe.each(engines)('registration jobs on $name', ({ createStore }) => {
         instance: `${A}/registrations`,
         field: 'hosts/3/uuid',
         detail: 'hosts/3/uuid "not-a-uuid" is not a UUID; expected 8-4-4-4-12 hex digits',
-        errors: [{ field: 'hosts/3/uuid', message: 'hosts/3/uuid "not-a-uuid" is not a UUID; expected 8-4-4-4-12 hex digits' }],
+        errors: [{ field: 'hosts/3/uuid', message: 'hosts/3/uuid "not-a-uuid" is not a UUID; expected 8-4-4-4-12 hex digits', host: 3 }],
       });
       expect((await api.call('GET', `${A}/registrations?limit=500`)).json().items).toHaveLength(before);
     });

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../domain/errors.ts';
+import { reasonCodes } from '../../domain/reasons.ts';
 import { isAllowed, type Permission } from '../../domain/roles.ts';
 import type { ApiToken, TokenStore } from '../../store/store.ts';
 import { hashTokenSecret } from '../../workflow/token-secret.ts';
@@ -43,7 +44,7 @@ export const auth = fp(async function authPlugin(app: FastifyInstance, { tokens 
       throw new AppError('Forbidden', `this token belongs to project "${token.project}", not "${project}"`);
     }
     if (!isAllowed(token.role, permission)) {
-      throw new AppError('Forbidden', `role ${token.role} may not do this (needs ${permission})`, { reason: 'RoleNotAllowed' });
+      throw new AppError('Forbidden', `role ${token.role} may not do this (needs ${permission})`, { reason: reasonCodes.RoleNotAllowed });
     }
     request.principal = token;
   });

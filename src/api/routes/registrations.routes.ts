@@ -4,8 +4,8 @@
  * 0–30 s): 201 when the job finished, 202 while it runs. `dryRun: true` checks without writing anything.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppError } from '../../domain/errors.ts';
-import { parseRegistrationRequest, requireValidHosts } from '../../domain/registration/registration-request.ts';
+import { AppError, invalidFields } from '../../domain/errors.ts';
+import { collectHostPlans, parseRegistrationRequest } from '../../domain/registration/registration-request.ts';
 import { computeFailedStep } from '../../domain/registration/registration-steps.ts';
 import { isAllowed } from '../../domain/roles.ts';
 import { formatTemplateRef } from '../../domain/inventory/template.ts';
@@ -90,9 +90,17 @@ export const registrationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app
       const parsed = parseRegistrationRequest(request.body);
       requireClusterPermission(request.principal, parsed.options.autoCluster);
       if (parsed.dryRun) return reply.code(200).send(await checkRegistration(store, project, parsed));
-      const plans = requireValidHosts(parsed);
+      const collected = collectHostPlans(parsed);
+      // Each listed problem carries its host's index, so a client maps it to its own input without reading `field`.
+      if (!collected.ok) throw invalidFields(collected.problems.map(({ field, message, index }) => ({ field, message, host: index })));
       const { options, defaults } = parsed;
-      const job = await createRegistrationJob(deps, { project, options, defaults, plans, waitSeconds: request.query.wait });
+      const job = await createRegistrationJob(deps, {
+        project,
+        options,
+        defaults,
+        plans: collected.value,
+        waitSeconds: request.query.wait,
+      });
       reply.header('location', `${request.url.split('?')[0]}/${job.id}`);
       return reply.code(isJobDone(job) ? 201 : 202).send(await loadJobDocument(store, project, job));
     },

@@ -17,7 +17,7 @@ import {
   type HostCsvFailure,
   type HostCsvRow,
 } from '../../interchange/host-csv.ts';
-import { computeHostImportJobs, type HostImportJob } from '../../interchange/host-import-jobs.ts';
+import { computeHostImportJobs, formatRefusedHosts, type HostImportJob, type RefusedHost } from '../../interchange/host-import-jobs.ts';
 import { MAX_REGISTRATION_HOSTS } from '../../domain/registration/registration-request.ts';
 import type { StepName } from '../../domain/registration/registration-steps.ts';
 import { parseTemplateRef, type TemplateRef } from '../../domain/inventory/template.ts';
@@ -147,21 +147,14 @@ function planImport(file: string, flags: ImportFlags): { rows: HostCsvRow[]; job
 
 const registrationsPath = (client: ApiClient, suffix = ''): string => client.projectPath(`/registrations${suffix}`);
 
-/** POSTs a job; a 400 naming hosts (hosts/3/…) becomes an error naming CSV lines, which exits 2. */
+/** POSTs a job; a 400 listing problems of its hosts becomes an error naming their CSV lines, which exits 2. */
 async function submit<T>(client: ApiClient, job: HostImportJob, body: unknown, query: string): Promise<T> {
   try {
     return await client.post<T>(`${registrationsPath(client)}${query}`, body);
   } catch (error) {
-    const fields =
-      isAppError(error) && error.code === 'InvalidField'
-        ? (error.extra?.['errors'] as { field: string; message: string }[] | undefined)
-        : undefined;
-    if (!isAppError(error) || !fields?.length) throw error;
-    const lines = fields.map(({ field, message }) => {
-      const index = /^hosts\/(\d+)/.exec(field)?.[1];
-      const row = index === undefined ? undefined : job.rows[Number(index)];
-      return row ? `line ${row.line}: ${message}` : `${field}: ${message}`;
-    });
+    const refused = isAppError(error) && error.code === 'InvalidField' ? (error.extra?.['errors'] as RefusedHost[] | undefined) : undefined;
+    if (!isAppError(error) || !refused?.length) throw error;
+    const lines = formatRefusedHosts(job, refused);
     throw new AppError('InvalidField', `the server refused the rows:\n${lines.join('\n')}`, {
       field: error.field ?? 'hosts',
       cause: error,

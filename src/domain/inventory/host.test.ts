@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
 import { DNS_LABEL } from '../fields.ts';
-import { deriveHostName, parseHostRegistration, parseHostUpdate } from './host.ts';
+import { checkHostRegistration, deriveHostName, parseHostRegistration, parseHostUpdate } from './host.ts';
 
 function thrown(fn: () => unknown): AppError {
   try {
@@ -14,6 +14,31 @@ function thrown(fn: () => unknown): AppError {
 }
 
 const UUID = '4c4c4544-0051-3010-8057-b4c04f4e4d32';
+
+describe('checkHostRegistration', () => {
+  it('returns the registration as a value', () => {
+    expect(checkHostRegistration({ serial: 'SN1' })).toEqual({
+      ok: true,
+      value: { name: 'host-sn1', uuid: null, serial: 'SN1', site: null, labels: {} },
+    });
+  });
+
+  it('returns the first problem with its field as data instead of throwing', () => {
+    expect(checkHostRegistration({ serial: 'SN1', site: 'plant#7', labels: { 'bad key': 'x' } }, 'hosts/3/')).toEqual({
+      ok: false,
+      problems: [
+        {
+          field: 'hosts/3/site',
+          message: 'hosts/3/site "plant#7" is not valid; expected letters, digits, spaces, ".", "_", "-", at most 63 characters',
+        },
+      ],
+    });
+    expect(checkHostRegistration({ serial: 'SN1', labels: { 'bad key': 'x' } }, 'hosts/3/')).toMatchObject({
+      ok: false,
+      problems: [{ field: 'hosts/3/labels/bad key' }],
+    });
+  });
+});
 
 describe('parseHostRegistration', () => {
   it('reads a full registration', () => {

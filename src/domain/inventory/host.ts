@@ -3,8 +3,18 @@
  * State: registered → onboarded (agent enrolled) → provisioned (instance runs the desired OS) → in-cluster;
  * or deauthorized.
  */
-import { invalidField } from '../errors.ts';
-import { DNS_LABEL, DNS_LABEL_FORM, describe, isRecord, readLabels, readOptionalString } from '../fields.ts';
+import { invalidField, requireParsed } from '../errors.ts';
+import {
+  DNS_LABEL,
+  DNS_LABEL_FORM,
+  checkLabels,
+  checkOptionalString,
+  describe,
+  isRecord,
+  readLabels,
+  readOptionalString,
+} from '../fields.ts';
+import { parsedProblems, parsedValue, type Parsed } from '../problem.ts';
 
 export type HostState = 'registered' | 'onboarded' | 'provisioned' | 'in-cluster' | 'deauthorized';
 export const HOST_STATES: readonly HostState[] = ['registered', 'onboarded', 'provisioned', 'in-cluster', 'deauthorized'];
@@ -33,36 +43,60 @@ export interface HostRegistration {
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const SERIAL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const SITE = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$/;
-const SITE_FORM = 'letters, digits, spaces, ".", "_", "-", at most 63 characters';
+
+/** What a site name may be. */
+export const SITE = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$/;
+export const SITE_FORM = 'letters, digits, spaces, ".", "_", "-", at most 63 characters';
 
 /**
- * Validates a registration; `path` prefixes field names (for example `/hosts/3/`). The name defaults to one
+ * Validates a registration; `path` prefixes field names (for example `hosts/3/`). The name defaults to one
  * derived from the serial or uuid, so a host registered by identity alone still has a DNS-label name.
+ * The first problem found is returned with its field.
  */
-export function parseHostRegistration(value: unknown, path = ''): HostRegistration {
+export function checkHostRegistration(value: unknown, path = ''): Parsed<HostRegistration> {
   if (!isRecord(value))
-    throw invalidField(path.replace(/\/$/, '') || '/', `a host must be an object with uuid and/or serial, got ${describe(value)}`);
-  const uuidText = readOptionalString(value, 'uuid', path);
-  const uuid = uuidText?.toLowerCase() ?? null;
+    return parsedProblems({
+      field: path.replace(/\/$/, '') || '/',
+      message: `a host must be an object with uuid and/or serial, got ${describe(value)}`,
+    });
+  const uuidText = checkOptionalString(value, 'uuid', path);
+  if (!uuidText.ok) return uuidText;
+  const uuid = uuidText.value?.toLowerCase() ?? null;
   if (uuid !== null && !UUID.test(uuid)) {
-    throw invalidField(`${path}uuid`, `${path}uuid ${JSON.stringify(uuidText)} is not a UUID; expected 8-4-4-4-12 hex digits`);
+    return parsedProblems({
+      field: `${path}uuid`,
+      message: `${path}uuid ${JSON.stringify(uuidText.value)} is not a UUID; expected 8-4-4-4-12 hex digits`,
+    });
   }
-  const serial =
-    readOptionalString(value, 'serial', path, { pattern: SERIAL, expected: 'letters, digits, ".", "_", "-", at most 64 characters' }) ??
-    null;
-  if (uuid === null && serial === null) {
-    throw invalidField(`${path}uuid`, `a host needs a uuid or a serial (or both); ${path}uuid and ${path}serial are both empty`);
+  const serial = checkOptionalString(value, 'serial', path, {
+    pattern: SERIAL,
+    expected: 'letters, digits, ".", "_", "-", at most 64 characters',
+  });
+  if (!serial.ok) return serial;
+  if (uuid === null && serial.value === undefined) {
+    return parsedProblems({
+      field: `${path}uuid`,
+      message: `a host needs a uuid or a serial (or both); ${path}uuid and ${path}serial are both empty`,
+    });
   }
-  const name =
-    readOptionalString(value, 'name', path, { pattern: DNS_LABEL, expected: DNS_LABEL_FORM }) ?? deriveHostName({ uuid, serial });
-  return {
-    name,
+  const name = checkOptionalString(value, 'name', path, { pattern: DNS_LABEL, expected: DNS_LABEL_FORM });
+  if (!name.ok) return name;
+  const site = checkOptionalString(value, 'site', path, { pattern: SITE, expected: SITE_FORM });
+  if (!site.ok) return site;
+  const labels = checkLabels(value['labels'], `${path}labels`);
+  if (!labels.ok) return labels;
+  return parsedValue({
+    name: name.value ?? deriveHostName({ uuid, serial: serial.value ?? null }),
     uuid,
-    serial,
-    site: readOptionalString(value, 'site', path, { pattern: SITE, expected: SITE_FORM }) ?? null,
-    labels: readLabels(value['labels'], `${path}labels`),
-  };
+    serial: serial.value ?? null,
+    site: site.value ?? null,
+    labels: labels.value,
+  });
+}
+
+/** checkHostRegistration for a single host, whose problem is the request's: thrown as InvalidField. */
+export function parseHostRegistration(value: unknown, path = ''): HostRegistration {
+  return requireParsed(checkHostRegistration(value, path));
 }
 
 /** What a user may change on a registered host; a field left out stays as it is. */

@@ -5,6 +5,7 @@
 import { AppError, invalidField } from '../errors.ts';
 import { describe, isRecord, readLabels, readOptionalString, readString, DNS_SUBDOMAIN, DNS_SUBDOMAIN_FORM, type Doc } from '../fields.ts';
 import { parseKubernetesVersion, type KubernetesFlavor } from '../compatibility/k8s-version.ts';
+import { parsedProblems, parsedValue, type Parsed } from '../problem.ts';
 
 export interface ClusterNetwork {
   pods: { cidrBlocks: string[] };
@@ -39,14 +40,21 @@ export interface TemplateRef {
   version: string;
 }
 
-export function parseTemplateRef(text: unknown, field = 'template'): TemplateRef {
+/** A template reference, or what is wrong with the text (a sentence the caller prefixes with the field's name). */
+export function checkTemplateRef(text: unknown): Parsed<TemplateRef, string> {
   const m = typeof text === 'string' ? /^([^:]+):(v[^:]+)$/.exec(text.trim()) : null;
   if (!m || !DNS_SUBDOMAIN.test(m[1]!) || !TEMPLATE_VERSION.test(m[2]!)) {
     const given =
       typeof text === 'string' ? `${JSON.stringify(text)} is not a template reference` : `must be a string, got ${describe(text)}`;
-    throw invalidField(field, `${field} ${given}; expected name:version, for example baseline-k3s:v0.0.4`);
+    return parsedProblems(`${given}; expected name:version, for example baseline-k3s:v0.0.4`);
   }
-  return { name: m[1]!, version: m[2]! };
+  return parsedValue({ name: m[1]!, version: m[2]! });
+}
+
+export function parseTemplateRef(text: unknown, field = 'template'): TemplateRef {
+  const checked = checkTemplateRef(text);
+  if (!checked.ok) throw invalidField(field, `${field} ${checked.problems.join('; ')}`);
+  return checked.value;
 }
 
 export const formatTemplateRef = (t: TemplateRef): string => `${t.name}:${t.version}`;

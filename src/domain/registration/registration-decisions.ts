@@ -8,7 +8,8 @@ import { computeCompatibility } from '../compatibility/compatibility.ts';
 import type { Host, HostRegistration } from '../inventory/host.ts';
 import type { Instance } from '../inventory/instance.ts';
 import type { OsProfile } from '../inventory/os-profile.ts';
-import { registrationReasonCodes, type HostPlan, type StepReason } from './registration-steps.ts';
+import { reasonCodes } from '../reasons.ts';
+import type { HostPlan, StepReason } from './registration-steps.ts';
 import { formatTemplateRef, type ClusterTemplate, type TemplateRef } from '../inventory/template.ts';
 
 export type StepDecision =
@@ -60,7 +61,7 @@ export function computeRegisterHostDecision(
     return {
       kind: 'fail',
       reason: {
-        code: registrationReasonCodes.HostConflict,
+        code: reasonCodes.HostConflict,
         message: `${hostLabel(byIdentity)} is already registered with this ${byIdentity.uuid === registration.uuid && registration.uuid !== null ? 'uuid' : 'serial'} but different data: ${differences.join('; ')}`,
         details: { hostId: byIdentity.id, hostName: byIdentity.name },
       },
@@ -70,7 +71,7 @@ export function computeRegisterHostDecision(
     return {
       kind: 'fail',
       reason: {
-        code: registrationReasonCodes.HostConflict,
+        code: reasonCodes.HostConflict,
         message: `the name ${registration.name} is taken by ${hostLabel(byName)}, which has another uuid/serial`,
         details: { hostId: byName.id, hostName: byName.name },
       },
@@ -87,7 +88,7 @@ export function computeInstanceDecision(osProfile: string, existing: Instance | 
       kind: 'exists',
       resourceId: existing.id,
       reason: {
-        code: registrationReasonCodes.AlreadyProvisioned,
+        code: reasonCodes.AlreadyProvisioned,
         message: `already provisioned: instance ${existing.id} runs OS profile ${osProfile}`,
         details: { instanceId: existing.id },
       },
@@ -96,7 +97,7 @@ export function computeInstanceDecision(osProfile: string, existing: Instance | 
   return {
     kind: 'fail',
     reason: {
-      code: registrationReasonCodes.InstanceConflict,
+      code: reasonCodes.InstanceConflict,
       message: `the host already has instance ${existing.id} with OS profile ${existing.osProfile}, not ${osProfile}`,
       details: { instanceId: existing.id, osProfile: existing.osProfile },
     },
@@ -119,7 +120,7 @@ export function computeClusterDecision(
         kind: 'exists',
         resourceId: byHost.name,
         reason: {
-          code: registrationReasonCodes.AlreadyInCluster,
+          code: reasonCodes.AlreadyInCluster,
           message: `already a node of cluster ${byHost.name} (${formatTemplateRef(byHost.template)} on ${byHost.osProfile})`,
           details: { cluster: byHost.name },
         },
@@ -128,7 +129,7 @@ export function computeClusterDecision(
     return {
       kind: 'fail',
       reason: {
-        code: registrationReasonCodes.ClusterConflict,
+        code: reasonCodes.ClusterConflict,
         message: `the host is already a node of cluster ${byHost.name} (${formatTemplateRef(byHost.template)} on ${byHost.osProfile})`,
         details: { cluster: byHost.name },
       },
@@ -138,7 +139,7 @@ export function computeClusterDecision(
     return {
       kind: 'fail',
       reason: {
-        code: registrationReasonCodes.ClusterConflict,
+        code: reasonCodes.ClusterConflict,
         message: `the cluster name ${desired.name} is taken by another cluster (nodes: ${byName.nodes.map((n) => n.hostId).join(', ') || 'none'})`,
         details: { cluster: byName.name },
       },

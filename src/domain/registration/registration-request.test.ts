@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
-import { deriveClusterName, parseRegistrationRequest, requireValidHosts } from './registration-request.ts';
+import { collectHostPlans, deriveClusterName, parseRegistrationRequest, type RegistrationRequest } from './registration-request.ts';
 
 const U1 = '4c4c4544-0044-4210-8031-c2c04f305231';
 const U2 = '5d4c4544-0044-4210-8031-c2c04f305232';
 const FULL = { autoProvision: true, autoCluster: true, osProfile: 'microvisor-nonrt', template: 'baseline-k3s:v0.0.4' };
+
+function plansOf(request: RegistrationRequest) {
+  const collected = collectHostPlans(request);
+  if (!collected.ok) throw new Error(`expected every host to be valid: ${collected.problems.map((p) => p.message).join('; ')}`);
+  return collected.value;
+}
 
 function errorOf(fn: () => unknown): AppError {
   try {
@@ -33,7 +39,7 @@ describe('parseRegistrationRequest', () => {
     });
     expect(request.options).toEqual({ autoProvision: true, autoCluster: true, atomic: false });
     expect(request.problems).toEqual([]);
-    expect(requireValidHosts(request)).toEqual([
+    expect(plansOf(request)).toEqual([
       {
         index: 0,
         registration: { name: `host-${U1}`, uuid: U1, serial: null, site: null, labels: {} },
@@ -52,7 +58,7 @@ describe('parseRegistrationRequest', () => {
   });
 
   it('registers hosts only, without instance or cluster, when nothing automatic is asked', () => {
-    const [plan] = requireValidHosts(parseRegistrationRequest({ hosts: [{ serial: 'SN-1' }] }));
+    const [plan] = plansOf(parseRegistrationRequest({ hosts: [{ serial: 'SN-1' }] }));
     expect(plan).toMatchObject({ osProfile: null, template: null, cluster: null });
   });
 
@@ -71,14 +77,50 @@ describe('parseRegistrationRequest', () => {
     });
   });
 
-  it('names the bad field of a bad host, with every problem listed', () => {
+  it('returns every bad host as a problem naming its field, index and step, and no plans', () => {
     const request = parseRegistrationRequest({
       hosts: [{ uuid: U1 }, { uuid: U2 }, { serial: 'ok' }, { uuid: 'not-a-uuid' }, { serial: 'bad serial!' }],
     });
-    const error = errorOf(() => requireValidHosts(request));
-    expect(error.field).toBe('hosts/3/uuid');
-    expect(error.detail).toBe('hosts/3/uuid "not-a-uuid" is not a UUID; expected 8-4-4-4-12 hex digits (and 1 more problem)');
-    expect((error.extra?.['errors'] as { field: string }[]).map((e) => e.field)).toEqual(['hosts/3/uuid', 'hosts/4/serial']);
+    const collected = collectHostPlans(request);
+    expect(collected.ok).toBe(false);
+    expect(collected.ok ? [] : collected.problems.map(({ index, field, step, code }) => ({ index, field, step, code }))).toEqual([
+      { index: 3, field: 'hosts/3/uuid', step: 'register-host', code: 'InvalidField' },
+      { index: 4, field: 'hosts/4/serial', step: 'register-host', code: 'InvalidField' },
+    ]);
+    expect(request.problems[0]?.message).toBe('hosts/3/uuid "not-a-uuid" is not a UUID; expected 8-4-4-4-12 hex digits');
+    expect(request.plans.map((p) => p !== null)).toEqual([true, true, true, false, false]);
+  });
+
+  it('names the field of a bad cluster name or label and keeps what earlier steps need', () => {
+    const request = parseRegistrationRequest({
+      defaults: FULL,
+      hosts: [
+        { serial: 'A', cluster: { name: 'Not_A_Label' } },
+        { serial: 'B', osProfile: 'ubuntu', cluster: { labels: { 'bad key': 'x' } } },
+        { serial: 'C', template: 'baseline' },
+      ],
+    });
+    expect(request.problems.map(({ field, step, registration, osProfile }) => [field, step, registration?.serial, osProfile])).toEqual([
+      ['hosts/0/cluster/name', 'create-cluster', 'A', 'microvisor-nonrt'],
+      ['hosts/1/cluster/labels/bad key', 'create-cluster', 'B', 'ubuntu'],
+      ['hosts/2/template', 'create-cluster', 'C', 'microvisor-nonrt'],
+    ]);
+    expect(request.problems[2]?.message).toBe(
+      'hosts/2/template "baseline" is not a template reference; expected name:version, for example baseline-k3s:v0.0.4',
+    );
+  });
+
+  it('gives a host that is not an object no registration, naming the host itself', () => {
+    const [problem] = parseRegistrationRequest({ hosts: ['SN-1'] }).problems;
+    expect(problem).toEqual({
+      index: 0,
+      step: 'register-host',
+      field: 'hosts/0',
+      code: 'InvalidField',
+      message: 'hosts/0 must be an object with uuid and/or serial, got string "SN-1"',
+      registration: null,
+      osProfile: null,
+    });
   });
 
   it('reports duplicates inside the request against the first occurrence', () => {

@@ -4,34 +4,36 @@
  * every problem of every host (syntax, missing profile/template, duplicates inside the request), so a dry run
  * can report them all and a real run can refuse the request naming each field.
  */
-import { AppError, invalidField, isAppError } from '../errors.ts';
+import { AppError, invalidField } from '../errors.ts';
 import {
   DNS_LABEL,
   DNS_LABEL_FORM,
   DNS_SUBDOMAIN,
   DNS_SUBDOMAIN_FORM,
+  checkLabels,
+  checkOptionalString,
   describe,
   isRecord,
-  readLabels,
   readOptionalString,
   type Doc,
 } from '../fields.ts';
-import { parseHostRegistration, type HostRegistration } from '../inventory/host.ts';
+import { checkHostRegistration, type HostRegistration } from '../inventory/host.ts';
+import { checkTemplateRef, parseTemplateRef, type TemplateRef } from '../inventory/template.ts';
+import { parsedProblems, parsedValue, type Parsed, type Problem } from '../problem.ts';
+import type { StepReasonCode } from '../reasons.ts';
 import type { HostPlan, RegistrationOptions, StepName } from './registration-steps.ts';
-import { parseTemplateRef, type TemplateRef } from '../inventory/template.ts';
 
 export interface RegistrationDefaults {
   osProfile: string | null;
   template: TemplateRef | null;
 }
 
-/** A host the request cannot register as written: the step it would fail at and why. */
-export interface HostProblem {
+/** A host the request cannot register as written: the field at fault, the step it would fail at and why. */
+export interface HostProblem extends Problem {
+  /** The host's position in the request. */
   index: number;
   step: StepName;
-  field: string;
-  code: 'InvalidField' | 'DuplicateInRequest';
-  message: string;
+  code: Extract<StepReasonCode, 'InvalidField' | 'DuplicateInRequest'>;
   /** The host's registration when it parsed (the problem is in a later step), so a dry run can still check it. */
   registration: HostRegistration | null;
   /** The host's OS profile when it parsed and the problem is in create-cluster. */
@@ -52,8 +54,9 @@ export interface RegistrationRequest {
 export const MAX_REGISTRATION_HOSTS = 50_000;
 
 /**
- * Parses a request body. Request-wide mistakes (autoCluster without autoProvision, no hosts) throw; per-host
- * problems are returned. Use `requireValidHosts` before running a real job.
+ * Parses a request body. Request-wide mistakes (autoCluster without autoProvision, no hosts) throw: nothing can be
+ * checked without them. Per-host problems are returned as data, every host checked; a real run takes the plans
+ * through `collectHostPlans`.
  */
 export function parseRegistrationRequest(body: unknown): RegistrationRequest {
   if (!isRecord(body))
@@ -102,68 +105,28 @@ export function parseRegistrationRequest(body: unknown): RegistrationRequest {
   const problems: HostProblem[] = [];
   const seen = createDuplicateFinder();
   hosts.forEach((host, index) => {
-    try {
-      const { nameGiven, clusterNameGiven, ...plan } = parseHostPlan(host, index, options, defaults);
-      const duplicate = seen({ ...plan, nameGiven, clusterNameGiven });
-      if (duplicate) {
-        problems.push({
-          index,
-          step: duplicate.step,
-          field: duplicate.field,
-          code: 'DuplicateInRequest',
-          message: duplicate.message,
-          registration: plan.registration,
-          osProfile: plan.osProfile,
-        });
-        plans.push(null);
-      } else {
-        plans.push(plan);
-      }
-    } catch (error) {
-      if (!isAppError(error)) throw error;
-      const step = stepOfField(error.field ?? '');
-      problems.push({
-        index,
-        step,
-        field: error.field ?? `hosts/${index}`,
-        code: 'InvalidField',
-        message: error.detail,
-        registration: step === 'register-host' ? null : tryParse(() => parseHostRegistration(host, `hosts/${index}/`)),
-        osProfile:
-          step === 'create-cluster' && isRecord(host)
-            ? tryParse(
-                () =>
-                  readOptionalString(host, 'osProfile', `hosts/${index}/`, { pattern: DNS_SUBDOMAIN, expected: DNS_SUBDOMAIN_FORM }) ??
-                  defaults.osProfile,
-              )
-            : null,
-      });
+    const parsed = parseHostPlan(host, index, options, defaults);
+    if (!parsed.ok) {
+      problems.push(...parsed.problems);
       plans.push(null);
+      return;
+    }
+    const { nameGiven, clusterNameGiven, ...plan } = parsed.value;
+    const duplicate = seen({ ...plan, nameGiven, clusterNameGiven });
+    if (duplicate) {
+      problems.push({ index, code: 'DuplicateInRequest', ...duplicate, registration: plan.registration, osProfile: plan.osProfile });
+      plans.push(null);
+    } else {
+      plans.push(plan);
     }
   });
   return { options, defaults, dryRun, plans, problems };
 }
 
-/** The plans of a request with no problems; otherwise InvalidField naming the first field, with all of them. */
-export function requireValidHosts(request: RegistrationRequest): HostPlan[] {
-  const [first] = request.problems;
-  if (first) {
-    const more =
-      request.problems.length > 1 ? ` (and ${request.problems.length - 1} more problem${request.problems.length > 2 ? 's' : ''})` : '';
-    throw new AppError('InvalidField', `${first.message}${more}`, {
-      field: first.field,
-      extra: { errors: request.problems.slice(0, 100).map((p) => ({ field: p.field, message: p.message })) },
-    });
-  }
-  return request.plans as HostPlan[];
-}
-
-function tryParse<T>(parse: () => T | null): T | null {
-  try {
-    return parse();
-  } catch {
-    return null;
-  }
+/** A real run registers every host or none: the plans of all hosts, or the problems of those that have one. */
+export function collectHostPlans(request: RegistrationRequest): Parsed<HostPlan[], HostProblem> {
+  if (request.problems.length > 0) return parsedProblems(...request.problems);
+  return parsedValue(request.plans.filter((plan) => plan !== null));
 }
 
 function readFlag(doc: Doc, key: string): boolean {
@@ -175,63 +138,106 @@ function readFlag(doc: Doc, key: string): boolean {
 
 const HOST_KEYS = new Set(['name', 'uuid', 'serial', 'site', 'labels', 'osProfile', 'template', 'cluster']);
 
+type ParsedHostPlan = HostPlan & { nameGiven: boolean; clusterNameGiven: boolean };
+
+/** One host's plan, or its first problem with the step it would fail at (each check names its step). */
 function parseHostPlan(
   host: unknown,
   index: number,
   options: RegistrationOptions,
   defaults: RegistrationDefaults,
-): HostPlan & { nameGiven: boolean; clusterNameGiven: boolean } {
+): Parsed<ParsedHostPlan, HostProblem> {
   const path = `hosts/${index}/`;
+  const fail = (
+    step: StepName,
+    { field, message }: Problem,
+    { registration = null, osProfile = null }: { registration?: HostRegistration | null; osProfile?: string | null } = {},
+  ) => parsedProblems<HostProblem>({ index, step, field, code: 'InvalidField', message, registration, osProfile });
+
   if (!isRecord(host))
-    throw invalidField(`hosts/${index}`, `hosts/${index} must be an object with uuid and/or serial, got ${describe(host)}`);
+    return fail('register-host', {
+      field: `hosts/${index}`,
+      message: `hosts/${index} must be an object with uuid and/or serial, got ${describe(host)}`,
+    });
   const unknown = Object.keys(host).find((k) => !HOST_KEYS.has(k));
   if (unknown !== undefined)
-    throw invalidField(`${path}${unknown}`, `${path}${unknown} is not a known field; expected ${[...HOST_KEYS].join(', ')}`);
-  const registration = parseHostRegistration(host, path);
+    return fail('register-host', {
+      field: `${path}${unknown}`,
+      message: `${path}${unknown} is not a known field; expected ${[...HOST_KEYS].join(', ')}`,
+    });
+  const parsedRegistration = checkHostRegistration(host, path);
+  if (!parsedRegistration.ok) return fail('register-host', parsedRegistration.problems[0]!);
+  const registration = parsedRegistration.value;
 
-  const ownProfile = readOptionalString(host, 'osProfile', path, { pattern: DNS_SUBDOMAIN, expected: DNS_SUBDOMAIN_FORM }) ?? null;
-  const ownTemplate =
-    host['template'] === undefined || host['template'] === null || host['template'] === ''
-      ? null
-      : parseTemplateRef(host['template'], `${path}template`);
+  const parsedProfile = checkOptionalString(host, 'osProfile', path, { pattern: DNS_SUBDOMAIN, expected: DNS_SUBDOMAIN_FORM });
+  if (!parsedProfile.ok) return fail('create-instance', parsedProfile.problems[0]!, { registration });
+  const ownProfile = parsedProfile.value ?? null;
+  /** A cluster problem keeps what the earlier steps need, so a dry run can still check them. */
+  const failCluster = (problem: Problem) => fail('create-cluster', problem, { registration, osProfile: ownProfile ?? defaults.osProfile });
+
+  let ownTemplate: TemplateRef | null = null;
+  if (host['template'] !== undefined && host['template'] !== null && host['template'] !== '') {
+    const parsedTemplate = checkTemplateRef(host['template']);
+    if (!parsedTemplate.ok)
+      return failCluster({ field: `${path}template`, message: `${path}template ${parsedTemplate.problems.join('; ')}` });
+    ownTemplate = parsedTemplate.value;
+  }
   const clusterDoc = host['cluster'];
   if (clusterDoc !== undefined && clusterDoc !== null && !isRecord(clusterDoc)) {
-    throw invalidField(`${path}cluster`, `${path}cluster must be an object with name and/or labels, got ${describe(clusterDoc)}`);
+    return failCluster({
+      field: `${path}cluster`,
+      message: `${path}cluster must be an object with name and/or labels, got ${describe(clusterDoc)}`,
+    });
   }
   if (clusterDoc && !options.autoCluster) {
-    throw invalidField(`${path}cluster`, `${path}cluster is given but defaults/autoCluster is not true; no cluster would be created`);
+    return failCluster({
+      field: `${path}cluster`,
+      message: `${path}cluster is given but defaults/autoCluster is not true; no cluster would be created`,
+    });
   }
   if (ownTemplate && !options.autoCluster) {
-    throw invalidField(`${path}template`, `${path}template is given but defaults/autoCluster is not true; no cluster would be created`);
+    return failCluster({
+      field: `${path}template`,
+      message: `${path}template is given but defaults/autoCluster is not true; no cluster would be created`,
+    });
   }
 
   const osProfile = options.autoProvision ? (ownProfile ?? defaults.osProfile) : null;
   if (options.autoProvision && osProfile === null) {
-    throw invalidField(`${path}osProfile`, `autoProvision needs an OS profile for every host: set defaults/osProfile or ${path}osProfile`);
+    return fail(
+      'create-instance',
+      {
+        field: `${path}osProfile`,
+        message: `autoProvision needs an OS profile for every host: set defaults/osProfile or ${path}osProfile`,
+      },
+      { registration },
+    );
   }
   const template = options.autoCluster ? (ownTemplate ?? defaults.template) : null;
   if (options.autoCluster && template === null) {
-    throw invalidField(
-      `${path}template`,
-      `autoCluster needs a cluster template for every host: set defaults/template or ${path}template (name:version)`,
-    );
+    return failCluster({
+      field: `${path}template`,
+      message: `autoCluster needs a cluster template for every host: set defaults/template or ${path}template (name:version)`,
+    });
   }
   let cluster: HostPlan['cluster'] = null;
   if (options.autoCluster) {
     const doc = clusterDoc ?? {};
     const unknownKey = Object.keys(doc).find((k) => k !== 'name' && k !== 'labels');
     if (unknownKey !== undefined)
-      throw invalidField(`${path}cluster/${unknownKey}`, `${path}cluster/${unknownKey} is not a known field; expected name, labels`);
-    cluster = {
-      name:
-        readOptionalString(doc, 'name', `${path}cluster/`, { pattern: DNS_LABEL, expected: DNS_LABEL_FORM }) ??
-        deriveClusterName(registration.name),
-      labels: readLabels(doc['labels'], `${path}cluster/labels`),
-    };
+      return failCluster({
+        field: `${path}cluster/${unknownKey}`,
+        message: `${path}cluster/${unknownKey} is not a known field; expected name, labels`,
+      });
+    const name = checkOptionalString(doc, 'name', `${path}cluster/`, { pattern: DNS_LABEL, expected: DNS_LABEL_FORM });
+    if (!name.ok) return failCluster(name.problems[0]!);
+    const labels = checkLabels(doc['labels'], `${path}cluster/labels`);
+    if (!labels.ok) return failCluster(labels.problems[0]!);
+    cluster = { name: name.value ?? deriveClusterName(registration.name), labels: labels.value };
   }
   const nameGiven = typeof host['name'] === 'string' && host['name'] !== '';
   const clusterNameGiven = isRecord(clusterDoc) && typeof clusterDoc['name'] === 'string' && clusterDoc['name'] !== '';
-  return { index, registration, osProfile, template, cluster, nameGiven, clusterNameGiven };
+  return parsedValue({ index, registration, osProfile, template, cluster, nameGiven, clusterNameGiven });
 }
 
 /** `<host name>-cluster`, cut so it stays a DNS label. */
@@ -239,19 +245,10 @@ export function deriveClusterName(hostName: string): string {
   return `${hostName.slice(0, 63 - '-cluster'.length).replace(/-+$/, '')}-cluster`;
 }
 
-/** The step a field belongs to: the cluster's fields fail create-cluster, the OS profile create-instance. */
-function stepOfField(field: string): StepName {
-  if (/\/(template|cluster)(\/|$)/.test(field)) return 'create-cluster';
-  if (/\/osProfile$/.test(field)) return 'create-instance';
-  return 'register-host';
-}
-
 /** Finds the first earlier host with the same uuid, serial, name or cluster name. */
 function createDuplicateFinder() {
   const firstBy = new Map<string, number>();
-  return function findDuplicate(
-    plan: HostPlan & { nameGiven: boolean; clusterNameGiven: boolean },
-  ): { step: StepName; field: string; message: string } | null {
+  return function findDuplicate(plan: ParsedHostPlan): (Problem & { step: StepName }) | null {
     const keys: [string, string | null, StepName][] = [
       ['uuid', plan.registration.uuid, 'register-host'],
       ['serial', plan.registration.serial, 'register-host'],

@@ -6,6 +6,7 @@
  */
 import type { HostRegistration } from '../inventory/host.ts';
 import type { TemplateRef } from '../inventory/template.ts';
+import { reasonCodes, type StepReasonCode } from '../reasons.ts';
 
 export type StepName = 'register-host' | 'create-instance' | 'create-cluster';
 export const STEP_NAMES: readonly StepName[] = ['register-host', 'create-instance', 'create-cluster'];
@@ -19,34 +20,9 @@ export const HOST_STATUSES: readonly HostStatus[] = ['pending', 'running', 'succ
 export type JobStatus = 'pending' | 'running' | 'succeeded' | 'failed';
 export const JOB_STATUSES: readonly JobStatus[] = ['pending', 'running', 'succeeded', 'failed'];
 
-/**
- * Reasons only registration gives (the others come from reasons.ts, compatibility, or an AppError code).
- * Each code has one meaning and is never renamed or reused.
- */
-export const registrationReasonCodes = {
-  /** The host already has an instance of the same OS profile; the step succeeded without creating one. */
-  AlreadyProvisioned: 'AlreadyProvisioned',
-  /** The host is already the node of an identical cluster; the step succeeded without creating one. */
-  AlreadyInCluster: 'AlreadyInCluster',
-  /** A host with this uuid, serial or name exists with different data; the message names it. */
-  HostConflict: 'HostConflict',
-  /** The host already has an instance of another OS profile; the message names it. */
-  InstanceConflict: 'InstanceConflict',
-  /** The host is a node of another cluster, or the cluster name is taken; the message names the cluster. */
-  ClusterConflict: 'ClusterConflict',
-  /** The same uuid, serial, host name or cluster name appears twice in one request (dry run only). */
-  DuplicateInRequest: 'DuplicateInRequest',
-  /** A later step failed in atomic mode, so this step was undone; the message says what was removed or kept. */
-  Compensated: 'Compensated',
-  /** Undoing this step failed; its resource remains and earlier steps are no longer undone. */
-  CompensationFailed: 'CompensationFailed',
-  /** The step was started too many times without finishing (each start survives a crash); it is not run again. */
-  TooManyAttempts: 'TooManyAttempts',
-} as const;
-
-/** Why a step is in its status: a code (reasons.ts, registrationReasonCodes, compatibility or an error code). */
+/** Why a step is in its status: a reason code or the code of the error that failed it. */
 export interface StepReason {
-  code: string;
+  code: StepReasonCode;
   message: string;
   /** The request field at fault, for example `hosts/3/template`. */
   field?: string;
@@ -127,7 +103,7 @@ export function createHostProgress(options: Pick<RegistrationOptions, 'autoProvi
   };
 }
 
-const isCompensable = (s: StepState): boolean => s.status === 'succeeded' && s.reason?.code !== registrationReasonCodes.CompensationFailed;
+const isCompensable = (s: StepState): boolean => s.status === 'succeeded' && s.reason?.code !== reasonCodes.CompensationFailed;
 
 /**
  * Runs steps in order until one fails; in atomic mode a failure is followed by undoing the succeeded steps,
@@ -136,7 +112,7 @@ const isCompensable = (s: StepState): boolean => s.status === 'succeeded' && s.r
 export function computeNextAction(progress: HostProgress, atomic: boolean): HostAction {
   const failedAt = progress.steps.findIndex((s) => s.status === 'failed');
   if (failedAt >= 0) {
-    if (!atomic || progress.steps.some((s) => s.reason?.code === registrationReasonCodes.CompensationFailed)) return { kind: 'done' };
+    if (!atomic || progress.steps.some((s) => s.reason?.code === reasonCodes.CompensationFailed)) return { kind: 'done' };
     const undo = progress.steps.slice(0, failedAt).reverse().find(isCompensable);
     return undo ? { kind: 'compensate', step: undo.step } : { kind: 'done' };
   }
@@ -208,8 +184,8 @@ export function applyCompensation(
     step,
     (s) =>
       result.ok
-        ? { ...s, status: 'compensated', reason: { code: registrationReasonCodes.Compensated, message: result.message }, finishedAt: now }
-        : { ...s, reason: { code: registrationReasonCodes.CompensationFailed, message: result.message }, finishedAt: now },
+        ? { ...s, status: 'compensated', reason: { code: reasonCodes.Compensated, message: result.message }, finishedAt: now }
+        : { ...s, reason: { code: reasonCodes.CompensationFailed, message: result.message }, finishedAt: now },
     true,
   );
 }
@@ -224,7 +200,7 @@ export function applyRetry(progress: HostProgress, atomic: boolean): HostProgres
   const steps = progress.steps.map((s): StepState => {
     if (s.status === 'failed' || s.status === 'skipped' || s.status === 'compensated') {
       // A step stopped for too many attempts gets a fresh count, or the retry would stop it again at once.
-      const attempts = s.reason?.code === registrationReasonCodes.TooManyAttempts ? 0 : s.attempts;
+      const attempts = s.reason?.code === reasonCodes.TooManyAttempts ? 0 : s.attempts;
       return {
         ...s,
         status: 'pending',
@@ -236,7 +212,7 @@ export function applyRetry(progress: HostProgress, atomic: boolean): HostProgres
         finishedAt: null,
       };
     }
-    if (s.reason?.code === registrationReasonCodes.CompensationFailed) return { ...s, reason: null };
+    if (s.reason?.code === reasonCodes.CompensationFailed) return { ...s, reason: null };
     return s;
   });
   return { status: computeHostStatus({ steps }, atomic) === 'succeeded' ? 'succeeded' : 'pending', steps };

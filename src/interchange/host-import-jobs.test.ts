@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { HOST_CSV_COLUMNS, parseHostCsv } from './host-csv.ts';
+import { computeHostImportJobs, formatRefusedHosts, type HostImportJob } from './host-import-jobs.ts';
+
+const NO_FLAGS = { osProfile: null, template: null, autoProvision: false, autoCluster: false, atomic: false };
+
+/** The single job of a file whose rows are the given serials, one per line after `blank` empty lines. */
+function jobOf(serials: string[], blank = 0): HostImportJob {
+  const text = [HOST_CSV_COLUMNS.join(','), ...Array<string>(blank).fill(''), ...serials.map((s) => `${s},,,,,,,,,,,,`)].join('\n');
+  const { rows, errors } = parseHostCsv(text);
+  expect(errors).toEqual([]);
+  const { jobs } = computeHostImportJobs(rows, NO_FLAGS, 50_000);
+  expect(jobs).toHaveLength(1);
+  return jobs[0]!;
+}
+
+describe('formatRefusedHosts', () => {
+  it("puts each refused host on its CSV line through the host's index in the job, never through the field's text", () => {
+    const job = jobOf(['A', 'B', 'C'], 2);
+    expect(
+      formatRefusedHosts(job, [
+        { field: 'hosts/2/serial', message: 'hosts/2/serial "C" is taken', host: 2 },
+        // The index decides, even where the field would say otherwise.
+        { field: 'hosts/0/uuid', message: 'hosts/0/uuid is wrong', host: 1 },
+      ]),
+    ).toEqual(['line 6: hosts/2/serial "C" is taken', 'line 5: hosts/0/uuid is wrong']);
+  });
+
+  it('names the field when a problem carries no host or one outside the job', () => {
+    const job = jobOf(['A']);
+    expect(
+      formatRefusedHosts(job, [
+        { field: 'defaults/osProfile', message: 'is not valid' },
+        { field: 'hosts/9', message: 'hosts/9 is unknown', host: 9 },
+      ]),
+    ).toEqual(['defaults/osProfile: is not valid', 'hosts/9: hosts/9 is unknown']);
+  });
+});
