@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Store } from '../store/store.ts';
+import type { MirrorUrl } from '../domain/bootstrap/mirror-url.ts';
 import { HostEvents } from '../workflow/host-events.ts';
 import { auth } from './plugins/auth.ts';
 import { jsonBody } from './plugins/json-body.ts';
@@ -42,7 +43,7 @@ export interface BuildAppOptions extends Omit<ApiDeps, 'events'> {
   events?: HostEvents;
   logger?: FastifyServerOptions['logger'];
   /** Artifact mirror for hosts that download K3s (no embedded K3s); without it they use upstream. */
-  mirrorUrl?: string;
+  mirrorUrl?: MirrorUrl;
 }
 
 export const PROJECT_PREFIX = '/api/v1/projects/:project';

@@ -7,6 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { computeReportEffects, parseAgentReport } from '../../domain/bootstrap/agent-report.ts';
 import { computeDesiredState, type DesiredState } from '../../domain/bootstrap/desired-state.ts';
+import type { MirrorUrl } from '../../domain/bootstrap/mirror-url.ts';
 import { AppError } from '../../domain/errors.ts';
 import { parseHostRegistration, type Host, type HostRegistration } from '../../domain/inventory/host.ts';
 import type { Store } from '../../store/store.ts';
@@ -62,7 +63,7 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (
   );
 };
 
-export async function computeHostDesiredState(store: Store, host: Host, mirrorUrl: string | undefined): Promise<DesiredState> {
+export async function computeHostDesiredState(store: Store, host: Host, mirrorUrl: MirrorUrl | undefined): Promise<DesiredState> {
   const [instance, cluster] = await Promise.all([
     store.instances.findByHost(host.project, host.id),
     store.clusters.findByHost(host.project, host.id),
@@ -82,7 +83,7 @@ function fingerprint(state: DesiredState): string {
     .slice(0, 32);
 }
 
-export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEvents; mirrorUrl?: string }> = async (
+export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps & { events: HostEvents; mirrorUrl?: MirrorUrl }> = async (
   app,
   { store, events, mirrorUrl },
 ) => {

@@ -6,12 +6,17 @@ import type { BootstrapPlan, PlanFile } from '../../domain/bootstrap/bootstrap-p
 import { renderBootstrapFiles } from './k3s-config.ts';
 import { renderInstallEnv } from './install-env.ts';
 
-export interface InstallPlan extends Omit<BootstrapPlan, 'k3sConfig' | 'templateFiles' | 'install'> {
-  /** Written before the install script runs, in order; the K3s config file is last. */
-  files: PlanFile[];
-  /** Added to the agent's small fixed base environment for the install script; never a shell string. */
-  env: Record<string, string>;
-}
+/** The plan with its texts rendered; like the bootstrap plan, a union on `mode` (the conditional type distributes). */
+export type InstallPlan = Rendered<BootstrapPlan>;
+
+type Rendered<Plan> = Plan extends BootstrapPlan
+  ? Omit<Plan, 'k3sConfig' | 'templateFiles' | 'install'> & {
+      /** Written before the install script runs, in order; the K3s config file is last. */
+      files: PlanFile[];
+      /** Added to the agent's small fixed base environment for the install script; never a shell string. */
+      env: Record<string, string>;
+    }
+  : never;
 
 export function renderInstallPlan(plan: BootstrapPlan): InstallPlan {
   const { k3sConfig: _config, templateFiles: _files, install, ...rest } = plan;
