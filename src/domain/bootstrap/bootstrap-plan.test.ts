@@ -262,6 +262,34 @@ describe('computeBootstrapPlan', () => {
     );
   });
 
+  it('reports the template settings it does not apply: nodeName, unknown keys (server keys on servers only), duplicate files', () => {
+    const template = loadTemplateWith('baseline-k3s-v0.0.10.json', (spec) => {
+      spec.agentConfig = { nodeName: 'other', extra: 1 };
+      spec.serverConfig = { etcdArgs: ['x'] };
+      spec.files = [
+        { path: '/etc/a', content: 'one' },
+        { path: '/etc/a', content: 'two' },
+      ];
+      spec.preK3sCommands = [];
+    });
+    const profile = ubuntuProfile();
+    const server = computeBootstrapPlan({ ...bootstrapInput(template, profile), cluster: buildCluster(template, profile) });
+    expect(server.templateFiles).toEqual([{ path: '/etc/a', content: 'two', mode: 0o644, encoding: 'utf8' }]);
+    expect(server.warnings).toEqual([
+      'files[1] /etc/a is listed twice; the later entry wins',
+      'agentConfig.nodeName "other" is not used; the node is named after host edge-node-1',
+      'agentConfig.extra is not applied by the agent',
+      'serverConfig.etcdArgs is not applied by the agent',
+    ]);
+    const worker = computeBootstrapPlan({
+      ...bootstrapInput(template, profile),
+      cluster: buildCluster(template, profile, {}, ['worker', 'all']),
+      serverUrl: 'https://10.0.0.2:6443',
+      joinToken: 't',
+    });
+    expect(worker.warnings).not.toContain('serverConfig.etcdArgs is not applied by the agent');
+  });
+
   it('accepts the CRD spelling kubeAPIServerArg as well as the EMF spelling kubeApiServerArg', () => {
     const template = loadTemplateWith('baseline-k3s-v0.0.10.json', (spec) => {
       spec.serverConfig.kubeAPIServerArg = ['--anonymous-auth=false'];
