@@ -8,7 +8,8 @@ import {
   loadTemplateWith,
   ubuntuProfile,
 } from '../../../test/agent/support/plans.ts';
-import { computeBootstrapPlan, K3S_HOST_PATHS } from './bootstrap-plan.ts';
+import { computeBootstrapPlan } from './bootstrap-plan.ts';
+import { K3S_HOST_PATHS } from './k3s-host-paths.ts';
 import { AppError } from '../errors.ts';
 
 const v004 = loadTemplate('baseline-k3s-v0.0.4.json');

@@ -15,11 +15,9 @@ import { computeK3sConfig, type JoinSettings, type K3sConfig, type PlanFile } fr
 import { K3S_HOST_PATHS } from './k3s-host-paths.ts';
 import { PLAIN_URL, type MirrorUrl } from './mirror-url.ts';
 
-// Where these have always been imported from.
+// The agent imports these from here.
 export { K3S_HOST_PATHS } from './k3s-host-paths.ts';
-export { CLUSTER_NODE_LABEL, type K3sConfig, type PlanFile } from './k3s-config.ts';
-
-export type BootstrapMode = 'air-gapped' | 'download';
+export type { PlanFile } from './k3s-config.ts';
 
 /** How the install script is told to behave; render/bootstrap/install-env.ts turns it into INSTALL_K3S_* variables. */
 export interface InstallSettings {

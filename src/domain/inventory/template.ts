@@ -66,7 +66,8 @@ export const formatTemplateRef = (t: TemplateRef): string => `${t.name}:${t.vers
 
 /**
  * Validates a template in either form: EMF TemplateInfo JSON (controlplaneprovidertype, clusterconfiguration,
- * cluster-labels) or edge-orch's own (flavor, controlPlane, labels).
+ * cluster-labels) or edge-orch's own (flavor, controlPlane, labels). A K3s template's whole kthreesConfigSpec is
+ * checked here, so every template it accepts yields a bootstrap plan.
  */
 export function parseTemplate(doc: unknown): ClusterTemplate {
   if (!isRecord(doc)) throw new AppError('MalformedDocument', `a cluster template must be a JSON object, got ${describe(doc)}`);

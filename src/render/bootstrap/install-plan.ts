@@ -2,7 +2,8 @@
  * The plan as the agent executes it: plain data (JSON-safe) with every file's text and the install script's
  * environment rendered, so the host needs no template logic.
  */
-import type { BootstrapPlan, PlanFile } from '../../domain/bootstrap/bootstrap-plan.ts';
+import type { BootstrapPlan } from '../../domain/bootstrap/bootstrap-plan.ts';
+import type { PlanFile } from '../../domain/bootstrap/k3s-config.ts';
 import { renderBootstrapFiles } from './k3s-config.ts';
 import { renderInstallEnv } from './install-env.ts';
 
