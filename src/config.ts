@@ -3,6 +3,7 @@
  * A wrong setting stops start-up and names itself.
  */
 import { resolve } from 'node:path';
+import { parseMirrorUrl, type MirrorUrl } from './domain/bootstrap/mirror-url.ts';
 import { AppError, invalidField } from './domain/errors.ts';
 import type { StoreConfig } from './store/store-config.ts';
 
@@ -18,7 +19,7 @@ export interface ServerConfig {
    * Artifact mirror base URL for hosts that download K3s (no embedded K3s): the install script is
    * `<mirrorUrl>/k3s/install.sh`, releases `<mirrorUrl>/k3s/download/<version>/`. Unset: K3s's public URLs.
    */
-  readonly mirrorUrl?: string;
+  readonly mirrorUrl?: MirrorUrl;
 }
 
 export interface ServerConfigInput {
@@ -54,7 +55,8 @@ export function loadServerConfig(input: ServerConfigInput, env: NodeJS.ProcessEn
       field: 'logLevel',
     });
   }
-  const mirrorUrl = parseMirrorUrl(input.mirrorUrl ?? env['EDGE_ORCH_MIRROR_URL']);
+  const mirrorText = input.mirrorUrl ?? env['EDGE_ORCH_MIRROR_URL'] ?? '';
+  const mirrorUrl = mirrorText === '' ? undefined : parseMirrorUrl(mirrorText, '--mirror-url, EDGE_ORCH_MIRROR_URL');
   return deepFreeze({
     dataDir,
     store,
@@ -64,22 +66,6 @@ export function loadServerConfig(input: ServerConfigInput, env: NodeJS.ProcessEn
     defaultProject: 'default',
     ...(mirrorUrl === undefined ? {} : { mirrorUrl }),
   });
-}
-
-/** Characters the K3s install script can take unquoted in a URL (no spaces, quotes, `$`, `;`, `&`, `?`, `#`). */
-const PLAIN_URL = /^[A-Za-z0-9._~:/%+[\]-]+$/;
-
-/** The mirror URL as given (trailing slashes dropped), or undefined when unset or empty. */
-function parseMirrorUrl(text: string | undefined): string | undefined {
-  if (text === undefined || text === '') return undefined;
-  const url = URL.canParse(text) ? new URL(text) : null;
-  if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password || !PLAIN_URL.test(text)) {
-    throw invalidField(
-      'mirrorUrl',
-      `mirror URL ${JSON.stringify(text)} (--mirror-url, EDGE_ORCH_MIRROR_URL) must be an http(s) URL without credentials, query, fragment or shell characters, for example http://10.0.0.1:8080/mirror`,
-    );
-  }
-  return text.replace(/\/+$/, '');
 }
 
 function deepFreeze<T>(value: T): T {

@@ -32,8 +32,10 @@ export interface TemplateTable {
   version: string;
   flavor: string;
   kubernetes_version: string;
-  /** The whole ClusterTemplate as JSON. */
+  /** The ClusterTemplate as JSON, its control plane as imported, without `config`. */
   doc: string;
+  /** The ClusterTemplate's `config` (ControlPlaneConfig) as JSON: the control plane as parsed at import. */
+  config: string;
   created_at: string;
 }
 

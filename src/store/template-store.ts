@@ -1,20 +1,26 @@
 import { AppError, notFound } from '../domain/errors.ts';
-import { formatTemplateRef, type ClusterTemplate } from '../domain/inventory/template.ts';
+import { formatTemplateRef, type ClusterTemplate, type ControlPlaneConfig } from '../domain/inventory/template.ts';
 import { nowIso } from './create-id.ts';
 import type { Db } from './database.ts';
 import { insertOrConflict } from './store-errors.ts';
 import type { TemplateStore } from './store.ts';
 
+/** Both columns are written together by create (and by migration 0004 for rows stored before it). */
+const templateOf = (row: { doc: string; config: string }): ClusterTemplate => ({
+  ...(JSON.parse(row.doc) as Omit<ClusterTemplate, 'config'>),
+  config: JSON.parse(row.config) as ControlPlaneConfig,
+});
+
 export function createTemplateStore(db: Db): TemplateStore {
   const find: TemplateStore['find'] = async (project, ref) => {
     const row = await db
       .selectFrom('templates')
-      .select('doc')
+      .select(['doc', 'config'])
       .where('project', '=', project)
       .where('name', '=', ref.name)
       .where('version', '=', ref.version)
       .executeTakeFirst();
-    return row ? (JSON.parse(row.doc) as ClusterTemplate) : null;
+    return row ? templateOf(row) : null;
   };
   return {
     async create(project, template) {
@@ -25,6 +31,7 @@ export function createTemplateStore(db: Db): TemplateStore {
           { extra: { existing: { name: template.name, version: template.version } } },
         );
       }
+      const { config, ...doc } = template;
       await insertOrConflict(`template ${formatTemplateRef(template)}`, () =>
         db
           .insertInto('templates')
@@ -34,7 +41,8 @@ export function createTemplateStore(db: Db): TemplateStore {
             version: template.version,
             flavor: template.flavor,
             kubernetes_version: template.kubernetesVersion,
-            doc: JSON.stringify(template),
+            doc: JSON.stringify(doc),
+            config: JSON.stringify(config),
             created_at: nowIso(),
           })
           .execute(),
@@ -48,12 +56,12 @@ export function createTemplateStore(db: Db): TemplateStore {
       return template;
     },
     async list(project, filter = {}) {
-      let query = db.selectFrom('templates').select('doc').where('project', '=', project);
+      let query = db.selectFrom('templates').select(['doc', 'config']).where('project', '=', project);
       if (filter.flavor) query = query.where('flavor', '=', filter.flavor);
       if (filter.kubernetesVersion) query = query.where('kubernetes_version', '=', filter.kubernetesVersion);
       if (filter.name) query = query.where('name', '=', filter.name);
       const rows = await query.orderBy('name').orderBy('created_at').execute();
-      return rows.map((r) => JSON.parse(r.doc) as ClusterTemplate);
+      return rows.map(templateOf);
     },
     async delete(project, ref) {
       const user = await db

@@ -8,10 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { InstallResult } from '../../src/agent/run-install.ts';
 import { computeBootstrapPlan, type BootstrapInput } from '../../src/domain/bootstrap/bootstrap-plan.ts';
+import { parseMirrorUrl } from '../../src/domain/bootstrap/mirror-url.ts';
 import { AppError } from '../../src/domain/errors.ts';
-import type { ClusterTemplate } from '../../src/domain/inventory/template.ts';
+import { parseTemplate, type ClusterTemplate } from '../../src/domain/inventory/template.ts';
 import { renderInstallPlan } from '../../src/render/bootstrap/install-plan.ts';
-import { bootstrapInput, buildCluster, emtProfile, HOST, loadTemplate, ubuntuProfile } from './support/plans.ts';
+import { readFormat } from '../support/formats.ts';
+import { bootstrapInput, buildCluster, emtProfile, HOST, loadTemplate, loadTemplateWith, ubuntuProfile } from './support/plans.ts';
 import { createSandbox, valueOf, type ObservedPath, type Sandbox } from './support/sandbox.ts';
 
 const PWNED = '/tmp/pwned';
@@ -20,35 +22,34 @@ const EVIL = `'"$(touch ${PWNED})\`touch ${PWNED}\`;touch ${PWNED} && echo x\nht
 const EVIL_DIR = `/etc/evil $(touch ${PWNED});\`touch ${PWNED}\`'"\nline`;
 
 function hostileTemplate(): ClusterTemplate {
-  const template = structuredClone(loadTemplate('baseline-k3s-v0.0.4.json'));
-  const spec = (template.controlPlane as any).spec.template.spec.kthreesConfigSpec;
-  Object.assign(spec.agentConfig, {
-    kubeletArgs: [`--max-pods=250${EVIL}`],
-    kubeProxyArgs: [EVIL],
-    nodeLabels: [`role=${EVIL}`],
-    nodeTaints: [EVIL],
-    privateRegistry: EVIL,
-    nodeName: EVIL,
+  return loadTemplateWith('baseline-k3s-v0.0.4.json', (spec) => {
+    Object.assign(spec.agentConfig, {
+      kubeletArgs: [`--max-pods=250${EVIL}`],
+      kubeProxyArgs: [EVIL],
+      nodeLabels: [`role=${EVIL}`],
+      nodeTaints: [EVIL],
+      privateRegistry: EVIL,
+      nodeName: EVIL,
+    });
+    Object.assign(spec.serverConfig, {
+      kubeApiServerArg: [EVIL],
+      kubeControllerManagerArgs: [EVIL],
+      kubeSchedulerArgs: [EVIL],
+      tlsSan: [EVIL],
+      disableComponents: [EVIL],
+      clusterDomain: EVIL,
+      clusterDNS: EVIL,
+      bindAddress: '127.0.0.1',
+      advertiseAddress: EVIL,
+      systemDefaultRegistry: EVIL,
+    });
+    spec.files = [
+      { path: `${EVIL_DIR}/notes ${EVIL.replaceAll('\n', ' ')}`, content: EVIL, permissions: '0640' },
+      { path: '/etc/edge-orch-test/b64', content: Buffer.from(EVIL).toString('base64'), encoding: 'base64' },
+    ];
+    spec.preK3sCommands = [`touch ${PWNED}`, EVIL];
+    spec.postK3sCommands = [`touch ${PWNED}`];
   });
-  Object.assign(spec.serverConfig, {
-    kubeApiServerArg: [EVIL],
-    kubeControllerManagerArgs: [EVIL],
-    kubeSchedulerArgs: [EVIL],
-    tlsSan: [EVIL],
-    disableComponents: [EVIL],
-    clusterDomain: EVIL,
-    clusterDNS: EVIL,
-    bindAddress: '127.0.0.1',
-    advertiseAddress: EVIL,
-    systemDefaultRegistry: EVIL,
-  });
-  spec.files = [
-    { path: `${EVIL_DIR}/notes ${EVIL.replaceAll('\n', ' ')}`, content: EVIL, permissions: '0640' },
-    { path: '/etc/edge-orch-test/b64', content: Buffer.from(EVIL).toString('base64'), encoding: 'base64' },
-  ];
-  spec.preK3sCommands = [`touch ${PWNED}`, EVIL];
-  spec.postK3sCommands = [`touch ${PWNED}`];
-  return template;
 }
 
 function hostileInput(): BootstrapInput {
@@ -148,10 +149,8 @@ describe('hostile values', () => {
     const input = bootstrapInput(loadTemplate('baseline-k3s-v0.0.4.json'), emtProfile());
     const profile = input.osProfile;
     const embedded = profile.kubernetes!;
-    const template = { ...input.template, kubernetesVersion: `v1.32.4+k3s1$(touch ${PWNED})` };
-    expect(fieldOf(() => computeBootstrapPlan({ ...input, template, cluster: buildCluster(template, profile) }))).toBe(
-      'template/kubernetesVersion',
-    );
+    const doc = JSON.parse(readFormat('templates/baseline-k3s-v0.0.4.json'));
+    expect(fieldOf(() => parseTemplate({ ...doc, kubernetesVersion: `v1.32.4+k3s1$(touch ${PWNED})` }))).toBe('kubernetesVersion');
     for (const key of ['binaryPath', 'installScriptPath'] as const) {
       const evilProfile = { ...profile, kubernetes: { ...embedded, [key]: `/usr/local/bin/$(touch ${PWNED});\`x\`/k3s` } };
       expect(fieldOf(() => computeBootstrapPlan({ ...input, osProfile: evilProfile }))).toBe(`osProfile/kubernetes/${key}`);
@@ -166,7 +165,7 @@ describe('hostile values', () => {
       'http://m/a\nb',
     ]) {
       expect(
-        fieldOf(() => computeBootstrapPlan({ ...ubuntu, mirrorUrl })),
+        fieldOf(() => parseMirrorUrl(mirrorUrl)),
         mirrorUrl,
       ).toBe('mirrorUrl');
     }

@@ -12,7 +12,7 @@ import type { ClusterTemplate } from '../../src/domain/inventory/template.ts';
 import { renderInstallPlan, type InstallPlan } from '../../src/render/bootstrap/install-plan.ts';
 import { renderK3sConfig } from '../../src/render/bootstrap/k3s-config.ts';
 import type { StandinSources } from '../standins/standin-sources.ts';
-import { bootstrapInput, buildCluster, emtProfile, loadTemplate, ubuntuProfile } from './support/plans.ts';
+import { bootstrapInput, buildCluster, emtProfile, loadTemplate, loadTemplateWith, ubuntuProfile } from './support/plans.ts';
 import { createSandbox, MIRROR_URL, valueOf, type ObservedPath, type Sandbox } from './support/sandbox.ts';
 
 const v004 = loadTemplate('baseline-k3s-v0.0.4.json');
@@ -206,8 +206,7 @@ describe('runInstall on a host that already has K3s', () => {
 describe('runInstall when K3s does not come up', () => {
   it('fails with K3sInstallFailed after the readiness timeout, saying what the probe answered', async () => {
     // The mirror holds port 8080, so a K3s told to listen there cannot start.
-    const template = structuredClone(v004);
-    (template.controlPlane as any).spec.template.spec.kthreesConfigSpec.serverConfig.httpsListenPort = '8080';
+    const template = loadTemplateWith('baseline-k3s-v0.0.4.json', (spec) => void (spec.serverConfig.httpsListenPort = '8080'));
     const results = await sandbox.run([
       { op: 'image', source: 'emt', via: 'copy' },
       { op: 'mirror' },

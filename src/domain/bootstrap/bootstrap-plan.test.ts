@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapInput, buildCluster, emtProfile, HOST, loadTemplate, ubuntuProfile } from '../../../test/agent/support/plans.ts';
-import { computeBootstrapPlan, K3S_HOST_PATHS } from './bootstrap-plan.ts';
+import {
+  bootstrapInput,
+  buildCluster,
+  emtProfile,
+  HOST,
+  loadTemplate,
+  loadTemplateWith,
+  ubuntuProfile,
+} from '../../../test/agent/support/plans.ts';
+import { computeBootstrapPlan } from './bootstrap-plan.ts';
+import { K3S_HOST_PATHS } from './k3s-host-paths.ts';
 import { AppError } from '../errors.ts';
-import type { ClusterTemplate } from '../inventory/template.ts';
 
 const v004 = loadTemplate('baseline-k3s-v0.0.4.json');
 const v010 = loadTemplate('baseline-k3s-v0.0.10.json');
@@ -17,13 +25,6 @@ function errorOf(fn: () => unknown): AppError {
     throw error;
   }
   throw new Error('expected an AppError');
-}
-
-/** The template with its kthreesConfigSpec changed by `edit` (a deep copy; the real file is never touched). */
-function withSpec(template: ClusterTemplate, edit: (spec: Record<string, any>) => void): ClusterTemplate {
-  const copy = structuredClone(template);
-  edit((copy.controlPlane as any).spec.template.spec.kthreesConfigSpec);
-  return copy;
 }
 
 describe('computeBootstrapPlan', () => {
@@ -127,7 +128,7 @@ describe('computeBootstrapPlan', () => {
   });
 
   it('stays air-gapped on the EMT profile even when the template hard-codes airGapped: false, and says so', () => {
-    const template = withSpec(v004, (spec) => void (spec.agentConfig.airGapped = false));
+    const template = loadTemplateWith('baseline-k3s-v0.0.4.json', (spec) => void (spec.agentConfig.airGapped = false));
     const plan = computeBootstrapPlan(bootstrapInput(template, emtProfile([IMAGE])));
     expect(plan.mode).toBe('air-gapped');
     // (The tail of compatibility.ts's message is wrong for this case, "RKE2 is downloaded"; reported, not ours.)
@@ -227,13 +228,7 @@ describe('computeBootstrapPlan', () => {
     expect(plan.k3sConfig['node-taint']).toEqual(['node-role.kubernetes.io/control-plane:NoSchedule']);
   });
 
-  it('refuses mirror and server URLs that carry credentials or shell characters', () => {
-    expect(errorOf(() => computeBootstrapPlan(bootstrapInput(v004, ubuntuProfile(), { mirrorUrl: 'http://x/$(id)' }))).field).toBe(
-      'mirrorUrl',
-    );
-    expect(errorOf(() => computeBootstrapPlan(bootstrapInput(v004, ubuntuProfile(), { mirrorUrl: 'http://user:pw@x/' }))).field).toBe(
-      'mirrorUrl',
-    );
+  it('refuses server URLs that carry credentials or shell characters, and a server URL without a token', () => {
     expect(
       errorOf(() => computeBootstrapPlan(bootstrapInput(v004, ubuntuProfile(), { serverUrl: 'http://10.0.0.2:6443', joinToken: 't' })))
         .field,
@@ -250,7 +245,7 @@ describe('computeBootstrapPlan', () => {
   });
 
   it('decodes nothing itself but keeps base64 files as base64, and skips gzip files and the K3s config path with a warning', () => {
-    const template = withSpec(v010, (spec) => {
+    const template = loadTemplateWith('baseline-k3s-v0.0.10.json', (spec) => {
       spec.files = [
         { path: '/etc/a.bin', content: 'aGVsbG8=', encoding: 'base64', permissions: '0600', owner: 'nobody:nogroup' },
         { path: '/etc/b.gz', content: 'H4sI', encoding: 'gzip+base64' },
@@ -268,26 +263,36 @@ describe('computeBootstrapPlan', () => {
     );
   });
 
-  it('names the template field that cannot become K3s config', () => {
-    const badPath = withSpec(v010, (spec) => void (spec.files = [{ path: '/etc/../shadow', content: '' }]));
-    expect(
-      errorOf(() => computeBootstrapPlan({ ...bootstrapInput(badPath, ubuntuProfile()), cluster: buildCluster(badPath, ubuntuProfile()) }))
-        .field,
-    ).toBe('controlPlane/spec/template/spec/kthreesConfigSpec/files/0/path');
-    const badArgs = withSpec(v010, (spec) => void (spec.agentConfig.kubeletArgs = ['ok', 3]));
-    expect(
-      errorOf(() => computeBootstrapPlan({ ...bootstrapInput(badArgs, ubuntuProfile()), cluster: buildCluster(badArgs, ubuntuProfile()) }))
-        .field,
-    ).toBe('controlPlane/spec/template/spec/kthreesConfigSpec/agentConfig/kubeletArgs');
-    const badPort = withSpec(v010, (spec) => void (spec.serverConfig.httpsListenPort = '64k'));
-    expect(
-      errorOf(() => computeBootstrapPlan({ ...bootstrapInput(badPort, ubuntuProfile()), cluster: buildCluster(badPort, ubuntuProfile()) }))
-        .field,
-    ).toBe('controlPlane/spec/template/spec/kthreesConfigSpec/serverConfig/httpsListenPort');
+  it('reports the template settings it does not apply: nodeName, unknown keys (server keys on servers only), duplicate files', () => {
+    const template = loadTemplateWith('baseline-k3s-v0.0.10.json', (spec) => {
+      spec.agentConfig = { nodeName: 'other', extra: 1 };
+      spec.serverConfig = { etcdArgs: ['x'] };
+      spec.files = [
+        { path: '/etc/a', content: 'one' },
+        { path: '/etc/a', content: 'two' },
+      ];
+      spec.preK3sCommands = [];
+    });
+    const profile = ubuntuProfile();
+    const server = computeBootstrapPlan({ ...bootstrapInput(template, profile), cluster: buildCluster(template, profile) });
+    expect(server.templateFiles).toEqual([{ path: '/etc/a', content: 'two', mode: 0o644, encoding: 'utf8' }]);
+    expect(server.warnings).toEqual([
+      'files[1] /etc/a is listed twice; the later entry wins',
+      'agentConfig.nodeName "other" is not used; the node is named after host edge-node-1',
+      'agentConfig.extra is not applied by the agent',
+      'serverConfig.etcdArgs is not applied by the agent',
+    ]);
+    const worker = computeBootstrapPlan({
+      ...bootstrapInput(template, profile),
+      cluster: buildCluster(template, profile, {}, ['worker', 'all']),
+      serverUrl: 'https://10.0.0.2:6443',
+      joinToken: 't',
+    });
+    expect(worker.warnings).not.toContain('serverConfig.etcdArgs is not applied by the agent');
   });
 
   it('accepts the CRD spelling kubeAPIServerArg as well as the EMF spelling kubeApiServerArg', () => {
-    const template = withSpec(v010, (spec) => {
+    const template = loadTemplateWith('baseline-k3s-v0.0.10.json', (spec) => {
       spec.serverConfig.kubeAPIServerArg = ['--anonymous-auth=false'];
       delete spec.serverConfig.kubeApiServerArg;
       spec.serverConfig.httpsListenPort = '7443';

@@ -3,7 +3,7 @@
  * agent's). On an immutable OS every file an installed OS package owns stays (the embedded binary, the install
  * script, the air-gap images); on a mutable OS K3s is uninstalled fully, binary included (DESIGN.md, Deletion).
  */
-import { K3S_HOST_PATHS } from './bootstrap-plan.ts';
+import { K3S_HOST_PATHS } from './k3s-host-paths.ts';
 import type { OsType } from '../inventory/os-profile.ts';
 
 /** One path on the host as the agent saw it (lstat: symlinks are not followed). */

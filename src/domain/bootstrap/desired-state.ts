@@ -4,6 +4,7 @@
  */
 import type { BootstrapPlan } from './bootstrap-plan.ts';
 import { computeBootstrapPlan } from './bootstrap-plan.ts';
+import type { MirrorUrl } from './mirror-url.ts';
 import type { Cluster } from '../inventory/cluster.ts';
 import { isAppError } from '../errors.ts';
 import type { Host } from '../inventory/host.ts';
@@ -36,7 +37,7 @@ export interface DesiredStateInput {
   cluster: Cluster | null;
   template: ClusterTemplate | null;
   osProfile: OsProfile | null;
-  mirrorUrl?: string;
+  mirrorUrl?: MirrorUrl;
 }
 
 export function computeDesiredState({ host, instance, cluster, template, osProfile, mirrorUrl }: DesiredStateInput): DesiredState {

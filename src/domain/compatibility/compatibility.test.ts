@@ -12,20 +12,18 @@ const ALL_TEMPLATES = templateFiles().map((f) => parseTemplate(JSON.parse(readFo
 const K3S_TEMPLATES = ALL_TEMPLATES.filter((t) => t.flavor === 'k3s');
 
 /** A K3s template built in the test; `airGapped` is what it hard-codes in agentConfig, if anything. */
-const k3sTemplate = (kubernetesVersion: string, airGapped?: boolean): ClusterTemplate => ({
-  name: 'edge',
-  version: 'v1.0.0',
-  flavor: 'k3s',
-  kubernetesVersion,
-  description: null,
-  controlPlane: {
-    kind: 'KThreesControlPlaneTemplate',
-    spec: { template: { spec: { kthreesConfigSpec: airGapped === undefined ? {} : { agentConfig: { airGapped } } } } },
-  },
-  clusterNetwork: null,
-  labels: {},
-  infraProviderType: null,
-});
+const k3sTemplate = (kubernetesVersion: string, airGapped?: boolean): ClusterTemplate =>
+  parseTemplate({
+    name: 'edge',
+    version: 'v1.0.0',
+    flavor: 'k3s',
+    kubernetesVersion,
+    controlPlane: {
+      kind: 'KThreesControlPlaneTemplate',
+      spec: { template: { spec: { kthreesConfigSpec: airGapped === undefined ? {} : { agentConfig: { airGapped } } } } },
+    },
+    labels: {},
+  });
 const embedding = (version: string, flavor: 'k3s' | 'rke2' = 'k3s'): Pick<OsProfile, 'name' | 'kubernetes'> => ({
   name: 'emt-lab',
   kubernetes: { flavor, version, binaryPath: '/usr/local/bin/k3s', installScriptPath: '/opt/install.sh', airgapImages: [] },

@@ -17,7 +17,7 @@ export type Compatibility =
     }
   | { compatible: false; airGapped: false; reason: Reason };
 
-type CompatibilityTemplate = Pick<ClusterTemplate, 'name' | 'version' | 'flavor' | 'kubernetesVersion' | 'controlPlane'>;
+type CompatibilityTemplate = Pick<ClusterTemplate, 'name' | 'version' | 'flavor' | 'kubernetesVersion' | 'config'>;
 type CompatibilityProfile = Pick<OsProfile, 'name' | 'kubernetes'>;
 
 export function computeCompatibility(template: CompatibilityTemplate, profile: CompatibilityProfile): Compatibility {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFormat, templateFiles } from '../../../test/support/formats.ts';
 import { AppError } from '../errors.ts';
-import { formatTemplateRef, k3sConfigSpec, parseTemplate, parseTemplateRef, templateAirGappedSetting } from './template.ts';
+import { formatTemplateRef, parseTemplate, parseTemplateRef, templateAirGappedSetting } from './template.ts';
 
 function thrown(fn: () => unknown): AppError {
   try {
@@ -18,6 +18,39 @@ const BASELINE_K3S = (): Record<string, any> => readTemplate('templates/baseline
 const K3S_CONTROL_PLANE = {
   kind: 'KThreesControlPlaneTemplate',
   spec: { template: { spec: { kthreesConfigSpec: { version: 'v1.32.4+k3s1' } } } },
+};
+const EMPTY_K3S_CONFIG = {
+  agent: {
+    nodeName: null,
+    nodeLabels: [],
+    nodeTaints: [],
+    kubeletArgs: [],
+    kubeProxyArgs: [],
+    privateRegistry: null,
+    airGapped: null,
+    unknownKeys: [],
+  },
+  server: {
+    kubeApiServerArgs: [],
+    kubeControllerManagerArgs: [],
+    kubeSchedulerArgs: [],
+    tlsSan: [],
+    bindAddress: null,
+    httpsListenPort: null,
+    advertiseAddress: null,
+    advertisePort: null,
+    clusterCidr: null,
+    serviceCidr: null,
+    clusterDNS: null,
+    clusterDomain: null,
+    disableComponents: [],
+    disableCloudController: null,
+    systemDefaultRegistry: null,
+    unknownKeys: [],
+  },
+  files: [],
+  preK3sCommands: [],
+  postK3sCommands: [],
 };
 const OWN = { name: 'edge-k3s', version: 'v1.0.0', flavor: 'k3s', kubernetesVersion: 'v1.32.4+k3s1', controlPlane: K3S_CONTROL_PLANE };
 
@@ -78,7 +111,7 @@ describe('parseTemplate with the real EMF templates', () => {
       labels: { 'default-extension': 'baseline' },
     });
     expect(template.controlPlane['kind']).toBe('RKE2ControlPlaneTemplate');
-    expect(k3sConfigSpec(template.controlPlane)).toBeUndefined();
+    expect(template.config).toEqual({ kind: 'rke2' });
     expect(templateAirGappedSetting(template)).toBeUndefined();
   });
 });
@@ -92,6 +125,7 @@ describe('parseTemplate with edge-orch own form', () => {
       kubernetesVersion: 'v1.32.4+k3s1',
       description: null,
       controlPlane: K3S_CONTROL_PLANE,
+      config: { kind: 'k3s', k3s: EMPTY_K3S_CONFIG },
       clusterNetwork: null,
       labels: { team: 'edge' },
       infraProviderType: null,
@@ -295,15 +329,22 @@ describe('parseTemplate errors (EMF form)', () => {
 
 describe('templateAirGappedSetting', () => {
   it('is undefined when the template does not hard-code agentConfig.airGapped', () => {
-    expect(templateAirGappedSetting({ controlPlane: K3S_CONTROL_PLANE })).toBeUndefined();
+    expect(templateAirGappedSetting(parseTemplate(OWN))).toBeUndefined();
   });
 
   it('reads a hard-coded false, and ignores a value that is not a boolean', () => {
-    const withAirGapped = (airGapped: unknown) => ({
-      controlPlane: { spec: { template: { spec: { kthreesConfigSpec: { agentConfig: { airGapped } } } } } },
-    });
+    const withAirGapped = (airGapped: unknown) =>
+      parseTemplate({
+        ...OWN,
+        controlPlane: { ...K3S_CONTROL_PLANE, spec: { template: { spec: { kthreesConfigSpec: { agentConfig: { airGapped } } } } } },
+      });
     expect(templateAirGappedSetting(withAirGapped(false))).toBe(false);
     expect(templateAirGappedSetting(withAirGapped('true'))).toBeUndefined();
+  });
+
+  it('is undefined for RKE2 and for a stored template refused today', () => {
+    expect(templateAirGappedSetting({ config: { kind: 'rke2' } })).toBeUndefined();
+    expect(templateAirGappedSetting({ config: { kind: 'refused', field: 'controlPlane', detail: 'x' } })).toBeUndefined();
   });
 });
 

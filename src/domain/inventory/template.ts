@@ -2,10 +2,11 @@
  * Cluster templates: a named, versioned K3s or RKE2 configuration. The EMF TemplateInfo JSON
  * (`controlplaneprovidertype`, `clusterconfiguration`, `cluster-labels`) imports as is.
  */
-import { AppError, invalidField } from '../errors.ts';
+import { AppError, invalidField, isAppError } from '../errors.ts';
 import { describe, isRecord, readLabels, readOptionalString, readString, DNS_SUBDOMAIN, DNS_SUBDOMAIN_FORM, type Doc } from '../fields.ts';
 import { parseKubernetesVersion, type KubernetesFlavor } from '../compatibility/k8s-version.ts';
 import { parsedProblems, parsedValue, type Parsed } from '../problem.ts';
+import { parseK3sTemplateConfig, type K3sTemplateConfig } from './k3s-template-config.ts';
 
 export interface ClusterNetwork {
   pods: { cidrBlocks: string[] };
@@ -22,10 +23,22 @@ export interface ClusterTemplate {
   description: string | null;
   /** The control-plane template object as given (KThreesControlPlaneTemplate / RKE2ControlPlaneTemplate). */
   controlPlane: Doc;
+  /** What the orchestrator reads of `controlPlane`, parsed and checked at import. */
+  config: ControlPlaneConfig;
   clusterNetwork: ClusterNetwork | null;
   labels: Record<string, string>;
   infraProviderType: string | null;
 }
+
+export type ControlPlaneConfig =
+  | { kind: 'k3s'; k3s: K3sTemplateConfig }
+  /** The agent does not install RKE2; nothing of its control plane is read. */
+  | { kind: 'rke2' }
+  /**
+   * A template stored before its control plane was checked at import, which today's checks refuse: it still
+   * lists, reads, exports and deletes, but no host installs it (its bootstrap plan is refused with this field).
+   */
+  | { kind: 'refused'; field: string; detail: string };
 
 export const TEMPLATE_VERSION = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 
@@ -61,7 +74,8 @@ export const formatTemplateRef = (t: TemplateRef): string => `${t.name}:${t.vers
 
 /**
  * Validates a template in either form: EMF TemplateInfo JSON (controlplaneprovidertype, clusterconfiguration,
- * cluster-labels) or edge-orch's own (flavor, controlPlane, labels).
+ * cluster-labels) or edge-orch's own (flavor, controlPlane, labels). A K3s template's whole kthreesConfigSpec is
+ * checked here, so every template it accepts yields a bootstrap plan.
  */
 export function parseTemplate(doc: unknown): ClusterTemplate {
   if (!isRecord(doc)) throw new AppError('MalformedDocument', `a cluster template must be a JSON object, got ${describe(doc)}`);
@@ -96,13 +110,6 @@ export function parseTemplate(doc: unknown): ClusterTemplate {
       `${controlPlaneField}/kind must be ${CONTROL_PLANE_KIND[flavor]} for a ${flavor} template, got ${describe(controlPlane['kind'])}`,
     );
   }
-  const embeddedVersion = k3sConfigSpec(controlPlane)?.['version'];
-  if (embeddedVersion !== undefined && embeddedVersion !== kubernetesVersion.raw) {
-    throw invalidField(
-      `${controlPlaneField}/spec/template/spec/kthreesConfigSpec/version`,
-      `${controlPlaneField}/spec/template/spec/kthreesConfigSpec/version ${describe(embeddedVersion)} differs from kubernetesVersion ${kubernetesVersion.raw}`,
-    );
-  }
   return {
     name,
     version,
@@ -110,6 +117,7 @@ export function parseTemplate(doc: unknown): ClusterTemplate {
     kubernetesVersion: kubernetesVersion.raw,
     description: readOptionalString(doc, 'description', '') ?? null,
     controlPlane,
+    config: parseControlPlaneConfig(flavor, controlPlane, controlPlaneField, kubernetesVersion.raw),
     clusterNetwork: parseClusterNetwork(doc['clusterNetwork']),
     labels: readLabels(doc[labelsField], labelsField),
     infraProviderType: readOptionalString(doc, emf ? 'infraprovidertype' : 'infraProviderType', '') ?? null,
@@ -137,18 +145,33 @@ function parseClusterNetwork(value: unknown): ClusterNetwork | null {
 
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/;
 
-/** The kthreesConfigSpec of a K3s control-plane template, if the template has one. */
-export function k3sConfigSpec(controlPlane: Doc): Doc | undefined {
-  const spec = controlPlane['spec'];
-  const template = isRecord(spec) ? spec['template'] : undefined;
-  const inner = isRecord(template) ? template['spec'] : undefined;
-  const config = isRecord(inner) ? inner['kthreesConfigSpec'] : undefined;
-  return isRecord(config) ? config : undefined;
+function parseControlPlaneConfig(
+  flavor: KubernetesFlavor,
+  controlPlane: Doc,
+  controlPlaneField: string,
+  kubernetesVersion: string,
+): ControlPlaneConfig {
+  return flavor === 'k3s'
+    ? { kind: 'k3s', k3s: parseK3sTemplateConfig(controlPlane, controlPlaneField, kubernetesVersion) }
+    : { kind: 'rke2' };
+}
+
+/**
+ * The config of a template stored before it was parsed at import (its document is the stored ClusterTemplate,
+ * so fields are named controlPlane/…). Never throws: what today's checks refuse becomes `refused`.
+ */
+export function parseStoredControlPlaneConfig(
+  template: Pick<ClusterTemplate, 'flavor' | 'controlPlane' | 'kubernetesVersion'>,
+): ControlPlaneConfig {
+  try {
+    return parseControlPlaneConfig(template.flavor, template.controlPlane, 'controlPlane', template.kubernetesVersion);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return { kind: 'refused', field: error.field ?? 'controlPlane', detail: error.detail };
+  }
 }
 
 /** The template's own `agentConfig.airGapped`, if it hard-codes one (the orchestrator overrides it). */
-export function templateAirGappedSetting(template: Pick<ClusterTemplate, 'controlPlane'>): boolean | undefined {
-  const agentConfig = k3sConfigSpec(template.controlPlane)?.['agentConfig'];
-  const value = isRecord(agentConfig) ? agentConfig['airGapped'] : undefined;
-  return typeof value === 'boolean' ? value : undefined;
+export function templateAirGappedSetting(template: Pick<ClusterTemplate, 'config'>): boolean | undefined {
+  return template.config.kind === 'k3s' ? (template.config.k3s.agent.airGapped ?? undefined) : undefined;
 }

@@ -9,7 +9,7 @@ import {
   computeInstanceDecision,
   computeRegisterHostDecision,
 } from './registration-decisions.ts';
-import type { ClusterTemplate } from '../inventory/template.ts';
+import { parseTemplate, type ClusterTemplate } from '../inventory/template.ts';
 
 const REG = { name: 'edge-1', uuid: null, serial: 'SN1', site: 'plant', labels: { a: '1' } };
 const HOST: Host = { ...REG, id: 'h-1', project: 'p', state: 'registered', createdAt: 't', updatedAt: 't' };
@@ -25,20 +25,18 @@ const INSTANCE: Instance = {
 };
 const PROFILE = { name: 'emt', kubernetes: { flavor: 'k3s', version: 'v1.32.4+k3s1' } } as OsProfile;
 const UBUNTU = { name: 'ubuntu', kubernetes: null } as OsProfile;
-const template = (kubernetesVersion: string, airGapped?: boolean): ClusterTemplate => ({
-  name: 'baseline-k3s',
-  version: 'v0.0.4',
-  flavor: 'k3s',
-  kubernetesVersion,
-  description: null,
-  controlPlane: {
-    kind: 'KThreesControlPlaneTemplate',
-    spec: { template: { spec: { kthreesConfigSpec: airGapped === undefined ? {} : { agentConfig: { airGapped } } } } },
-  },
-  clusterNetwork: null,
-  labels: { 'default-extension': 'baseline' },
-  infraProviderType: null,
-});
+const template = (kubernetesVersion: string, airGapped?: boolean): ClusterTemplate =>
+  parseTemplate({
+    name: 'baseline-k3s',
+    version: 'v0.0.4',
+    flavor: 'k3s',
+    kubernetesVersion,
+    controlPlane: {
+      kind: 'KThreesControlPlaneTemplate',
+      spec: { template: { spec: { kthreesConfigSpec: airGapped === undefined ? {} : { agentConfig: { airGapped } } } } },
+    },
+    labels: { 'default-extension': 'baseline' },
+  });
 const PLAN = { registration: REG, cluster: { name: 'edge-1-cluster', labels: { team: 'x' } } };
 
 describe('registration decisions', () => {

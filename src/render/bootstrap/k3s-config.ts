@@ -3,7 +3,9 @@
  * install script. K3s reads its flags from this file, so nothing the template says reaches a command line.
  */
 import { stringify } from 'yaml';
-import { K3S_HOST_PATHS, type BootstrapPlan, type K3sConfig, type PlanFile } from '../../domain/bootstrap/bootstrap-plan.ts';
+import type { BootstrapPlan } from '../../domain/bootstrap/bootstrap-plan.ts';
+import type { K3sConfig, PlanFile } from '../../domain/bootstrap/k3s-config.ts';
+import { K3S_HOST_PATHS } from '../../domain/bootstrap/k3s-host-paths.ts';
 
 const HEADER = '# Written by the edge-orch agent; K3s reads it at start. Changes are overwritten by the next install.\n';
 

@@ -3,11 +3,13 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as createInventory from './0001-create-inventory.ts';
 import * as createAgentCredentials from './0002-create-agent-credentials.ts';
 import * as createRegistrationJobs from './0003-create-registration-jobs.ts';
+import * as addTemplateConfig from './0004-add-template-config.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-create-inventory': createInventory,
   '0002-create-agent-credentials': createAgentCredentials,
   '0003-create-registration-jobs': createRegistrationJobs,
+  '0004-add-template-config': addTemplateConfig,
 };
 
 export const migrationProvider: MigrationProvider = {

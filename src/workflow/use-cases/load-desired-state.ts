@@ -5,6 +5,7 @@
  */
 import type { DesiredStateT } from '../../contract/agent.schema.ts';
 import { computeDesiredState, type DesiredState } from '../../domain/bootstrap/desired-state.ts';
+import type { MirrorUrl } from '../../domain/bootstrap/mirror-url.ts';
 import type { Store } from '../../store/store.ts';
 import { fingerprint } from '../fingerprint.ts';
 import { readUntil } from '../read-until.ts';
@@ -37,7 +38,7 @@ export async function loadDesiredState(
   });
 }
 
-async function readDesiredState(store: Store, project: string, hostId: string, mirrorUrl: string | undefined): Promise<DesiredState> {
+async function readDesiredState(store: Store, project: string, hostId: string, mirrorUrl: MirrorUrl | undefined): Promise<DesiredState> {
   const host = await store.hosts.get(project, hostId);
   const [instance, cluster] = await Promise.all([store.instances.findByHost(project, hostId), store.clusters.findByHost(project, hostId)]);
   const [template, osProfile] = cluster

@@ -2,6 +2,7 @@
  * What the use-cases work with, wired once by the composition root. Each use-case declares the part it uses
  * (`Pick<UseCaseDeps, …>`), so a test gives it only that.
  */
+import type { MirrorUrl } from '../../domain/bootstrap/mirror-url.ts';
 import type { Store } from '../../store/store.ts';
 import type { HostEvents } from '../host-events.ts';
 import type { WorkSignal } from '../work-signal.ts';
@@ -13,5 +14,5 @@ export interface UseCaseDeps {
   /** Wakes registration workers when a job is queued, and requests waiting for a job when it moves. */
   work: WorkSignal;
   /** Artifact mirror for hosts that download K3s (no embedded K3s); without it they use upstream. */
-  mirrorUrl?: string;
+  mirrorUrl?: MirrorUrl;
 }

@@ -1,6 +1,7 @@
 /** Real templates and OS profiles from ../shared/formats, and the clusters and hosts that tie them together. */
 import { parse as parseYaml } from 'yaml';
 import type { BootstrapInput } from '../../../src/domain/bootstrap/bootstrap-plan.ts';
+import { parseMirrorUrl } from '../../../src/domain/bootstrap/mirror-url.ts';
 import type { Cluster, NodeRole } from '../../../src/domain/inventory/cluster.ts';
 import type { AirgapImageFile } from '../../../src/domain/inventory/image-manifest.ts';
 import { parseInfraCoreProfile, type OsProfile } from '../../../src/domain/inventory/os-profile.ts';
@@ -8,6 +9,12 @@ import { parseTemplate, type ClusterTemplate } from '../../../src/domain/invento
 import { readFormat } from '../../support/formats.ts';
 
 export const loadTemplate = (file: string): ClusterTemplate => parseTemplate(JSON.parse(readFormat(`templates/${file}`)));
+/** A shared template with its kthreesConfigSpec changed by `edit` before import (the file itself is never touched). */
+export function loadTemplateWith(file: string, edit: (spec: Record<string, any>) => void): ClusterTemplate {
+  const doc = JSON.parse(readFormat(`templates/${file}`));
+  edit(doc.clusterconfiguration.spec.template.spec.kthreesConfigSpec);
+  return parseTemplate(doc);
+}
 export const loadProfile = (file: string): OsProfile => parseInfraCoreProfile(parseYaml(readFormat(`os-profiles/${file}`)));
 
 /** The EMT profile (immutable, embeds K3s v1.32.4+k3s1), optionally declaring its air-gap image files. */
@@ -60,6 +67,18 @@ export function buildCluster(
   };
 }
 
-export function bootstrapInput(template: ClusterTemplate, osProfile: OsProfile, extra: Partial<BootstrapInput> = {}): BootstrapInput {
-  return { cluster: buildCluster(template, osProfile), template, osProfile, host: HOST, ...extra };
+/** The input for HOST as the only node of a cluster of `template` on `osProfile`; a mirror URL is parsed as at start-up. */
+export function bootstrapInput(
+  template: ClusterTemplate,
+  osProfile: OsProfile,
+  { mirrorUrl, ...extra }: Partial<Omit<BootstrapInput, 'mirrorUrl'>> & { mirrorUrl?: string } = {},
+): BootstrapInput {
+  return {
+    cluster: buildCluster(template, osProfile),
+    template,
+    osProfile,
+    host: HOST,
+    ...extra,
+    ...(mirrorUrl === undefined ? {} : { mirrorUrl: parseMirrorUrl(mirrorUrl) }),
+  };
 }
