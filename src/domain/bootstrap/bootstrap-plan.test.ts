@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { expectAppError } from '../../../test/support/expect-app-error.ts';
 import { bootstrapInput, buildCluster, emtProfile, HOST, loadTemplate, ubuntuProfile } from '../../../test/agent/support/plans.ts';
 import { computeBootstrapPlan, K3S_HOST_PATHS } from './bootstrap-plan.ts';
-import { AppError } from '../errors.ts';
 import type { ClusterTemplate } from '../inventory/template.ts';
 
 const v004 = loadTemplate('baseline-k3s-v0.0.4.json');
 const v010 = loadTemplate('baseline-k3s-v0.0.10.json');
 const rke2 = loadTemplate('baseline-rke2-v2.0.2.json');
 const IMAGE = { path: '/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst', sha256: 'a'.repeat(64) };
-
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 /** The template with its kthreesConfigSpec changed by `edit` (a deep copy; the real file is never touched). */
 function withSpec(template: ClusterTemplate, edit: (spec: Record<string, any>) => void): ClusterTemplate {
@@ -148,7 +138,7 @@ describe('computeBootstrapPlan', () => {
   });
 
   it('refuses template v0.0.10 on the EMT profile, naming both versions', () => {
-    const error = errorOf(() =>
+    const error = expectAppError(() =>
       computeBootstrapPlan({ ...bootstrapInput(v010, emtProfile()), cluster: buildCluster(v010, emtProfile(), { airGapped: false }) }),
     );
     expect(error).toMatchObject({ code: 'Incompatible', reason: 'K3sVersionMismatch' });
@@ -169,7 +159,7 @@ describe('computeBootstrapPlan', () => {
   });
 
   it('refuses RKE2 templates explicitly: the agent does not install RKE2 yet', () => {
-    const error = errorOf(() => computeBootstrapPlan(bootstrapInput(rke2, ubuntuProfile())));
+    const error = expectAppError(() => computeBootstrapPlan(bootstrapInput(rke2, ubuntuProfile())));
     expect(error.code).toBe('InvalidState');
     expect(error.detail).toBe(
       'RKE2 bootstrap by the agent is not supported yet: template baseline:v2.0.2 is RKE2 v1.30.10+rke2r1; the agent installs K3s only, so choose a K3s template for this host',
@@ -178,17 +168,17 @@ describe('computeBootstrapPlan', () => {
 
   it('refuses a host that is not a node of the cluster, and a cluster of the capi driver', () => {
     expect(
-      errorOf(() => computeBootstrapPlan({ ...bootstrapInput(v004, emtProfile()), host: { id: 'other', name: 'other' } })).detail,
+      expectAppError(() => computeBootstrapPlan({ ...bootstrapInput(v004, emtProfile()), host: { id: 'other', name: 'other' } })).detail,
     ).toBe('host other (other) is not a node of cluster store-42');
     expect(
-      errorOf(() =>
+      expectAppError(() =>
         computeBootstrapPlan({ ...bootstrapInput(v004, emtProfile()), cluster: buildCluster(v004, emtProfile(), { driver: 'capi' }) }),
       ).code,
     ).toBe('InvalidState');
   });
 
   it("refuses a template or OS profile other than the cluster's", () => {
-    const error = errorOf(() =>
+    const error = expectAppError(() =>
       computeBootstrapPlan({ ...bootstrapInput(v004, ubuntuProfile()), cluster: buildCluster(v010, ubuntuProfile()) }),
     );
     expect(error.detail).toBe('cluster store-42 uses template baseline-k3s:v0.0.10, not baseline-k3s:v0.0.4');
@@ -212,7 +202,7 @@ describe('computeBootstrapPlan', () => {
       'node-label': ['edge-orch.io/cluster=store-42'],
       'kubelet-arg': expect.any(Array),
     });
-    expect(errorOf(() => computeBootstrapPlan({ ...bootstrapInput(v004, profile), cluster })).detail).toBe(
+    expect(expectAppError(() => computeBootstrapPlan({ ...bootstrapInput(v004, profile), cluster })).detail).toBe(
       "host edge-node-1 is a worker of cluster store-42; a worker needs the URL and token of the cluster's first server",
     );
   });
@@ -228,25 +218,26 @@ describe('computeBootstrapPlan', () => {
   });
 
   it('refuses mirror and server URLs that carry credentials or shell characters', () => {
-    expect(errorOf(() => computeBootstrapPlan(bootstrapInput(v004, ubuntuProfile(), { mirrorUrl: 'http://x/$(id)' }))).field).toBe(
-      'mirrorUrl',
-    );
-    expect(errorOf(() => computeBootstrapPlan(bootstrapInput(v004, ubuntuProfile(), { mirrorUrl: 'http://user:pw@x/' }))).field).toBe(
+    expect(expectAppError(() => computeBootstrapPlan(bootstrapInput(v004, ubuntuProfile(), { mirrorUrl: 'http://x/$(id)' }))).field).toBe(
       'mirrorUrl',
     );
     expect(
-      errorOf(() => computeBootstrapPlan(bootstrapInput(v004, ubuntuProfile(), { serverUrl: 'http://10.0.0.2:6443', joinToken: 't' })))
-        .field,
+      expectAppError(() => computeBootstrapPlan(bootstrapInput(v004, ubuntuProfile(), { mirrorUrl: 'http://user:pw@x/' }))).field,
+    ).toBe('mirrorUrl');
+    expect(
+      expectAppError(() =>
+        computeBootstrapPlan(bootstrapInput(v004, ubuntuProfile(), { serverUrl: 'http://10.0.0.2:6443', joinToken: 't' })),
+      ).field,
     ).toBe('serverUrl');
-    expect(errorOf(() => computeBootstrapPlan(bootstrapInput(v004, ubuntuProfile(), { serverUrl: 'https://10.0.0.2:6443' }))).field).toBe(
-      'joinToken',
-    );
+    expect(
+      expectAppError(() => computeBootstrapPlan(bootstrapInput(v004, ubuntuProfile(), { serverUrl: 'https://10.0.0.2:6443' }))).field,
+    ).toBe('joinToken');
   });
 
   it('refuses an embedded binary path the install script could not take unquoted', () => {
     const base = emtProfile();
     const profile = { ...base, kubernetes: { ...base.kubernetes!, binaryPath: '/usr/local/bin/k 3s' } };
-    expect(errorOf(() => computeBootstrapPlan(bootstrapInput(v004, profile))).field).toBe('osProfile/kubernetes/binaryPath');
+    expect(expectAppError(() => computeBootstrapPlan(bootstrapInput(v004, profile))).field).toBe('osProfile/kubernetes/binaryPath');
   });
 
   it('decodes nothing itself but keeps base64 files as base64, and skips gzip files and the K3s config path with a warning', () => {
@@ -271,18 +262,21 @@ describe('computeBootstrapPlan', () => {
   it('names the template field that cannot become K3s config', () => {
     const badPath = withSpec(v010, (spec) => void (spec.files = [{ path: '/etc/../shadow', content: '' }]));
     expect(
-      errorOf(() => computeBootstrapPlan({ ...bootstrapInput(badPath, ubuntuProfile()), cluster: buildCluster(badPath, ubuntuProfile()) }))
-        .field,
+      expectAppError(() =>
+        computeBootstrapPlan({ ...bootstrapInput(badPath, ubuntuProfile()), cluster: buildCluster(badPath, ubuntuProfile()) }),
+      ).field,
     ).toBe('controlPlane/spec/template/spec/kthreesConfigSpec/files/0/path');
     const badArgs = withSpec(v010, (spec) => void (spec.agentConfig.kubeletArgs = ['ok', 3]));
     expect(
-      errorOf(() => computeBootstrapPlan({ ...bootstrapInput(badArgs, ubuntuProfile()), cluster: buildCluster(badArgs, ubuntuProfile()) }))
-        .field,
+      expectAppError(() =>
+        computeBootstrapPlan({ ...bootstrapInput(badArgs, ubuntuProfile()), cluster: buildCluster(badArgs, ubuntuProfile()) }),
+      ).field,
     ).toBe('controlPlane/spec/template/spec/kthreesConfigSpec/agentConfig/kubeletArgs');
     const badPort = withSpec(v010, (spec) => void (spec.serverConfig.httpsListenPort = '64k'));
     expect(
-      errorOf(() => computeBootstrapPlan({ ...bootstrapInput(badPort, ubuntuProfile()), cluster: buildCluster(badPort, ubuntuProfile()) }))
-        .field,
+      expectAppError(() =>
+        computeBootstrapPlan({ ...bootstrapInput(badPort, ubuntuProfile()), cluster: buildCluster(badPort, ubuntuProfile()) }),
+      ).field,
     ).toBe('controlPlane/spec/template/spec/kthreesConfigSpec/serverConfig/httpsListenPort');
   });
 

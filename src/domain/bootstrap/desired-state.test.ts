@@ -8,7 +8,7 @@ import type { Instance } from '../inventory/instance.ts';
 import { parseInfraCoreProfile } from '../inventory/os-profile.ts';
 import { parseTemplate } from '../inventory/template.ts';
 
-const formats = new URL('../../../test/formats/shared', import.meta.url);
+const formats = new URL('../../../test/formats/shared/', import.meta.url);
 const emt = parseInfraCoreProfile(parse(readFileSync(new URL('os-profiles/microvisor-nonrt.yaml', formats), 'utf8')));
 const v004 = parseTemplate(JSON.parse(readFileSync(new URL('templates/baseline-k3s-v0.0.4.json', formats), 'utf8')));
 const v010 = parseTemplate(JSON.parse(readFileSync(new URL('templates/baseline-k3s-v0.0.10.json', formats), 'utf8')));

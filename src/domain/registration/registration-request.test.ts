@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors.ts';
+import { expectAppError } from '../../../test/support/expect-app-error.ts';
 import { deriveClusterName, parseRegistrationRequest, requireValidHosts } from './registration-request.ts';
 
 const U1 = '4c4c4544-0044-4210-8031-c2c04f305231';
 const U2 = '5d4c4544-0044-4210-8031-c2c04f305232';
 const FULL = { autoProvision: true, autoCluster: true, osProfile: 'microvisor-nonrt', template: 'baseline-k3s:v0.0.4' };
-
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('parseRegistrationRequest', () => {
   it('applies the defaults to every host and lets a host override OS profile, template and cluster', () => {
@@ -57,7 +47,7 @@ describe('parseRegistrationRequest', () => {
   });
 
   it('refuses autoCluster without autoProvision, naming both fields', () => {
-    const error = errorOf(() =>
+    const error = expectAppError(() =>
       parseRegistrationRequest({ defaults: { autoCluster: true, template: 'baseline-k3s:v0.0.4' }, hosts: [{ uuid: U1 }] }),
     );
     expect(error.code).toBe('InvalidField');
@@ -75,7 +65,7 @@ describe('parseRegistrationRequest', () => {
     const request = parseRegistrationRequest({
       hosts: [{ uuid: U1 }, { uuid: U2 }, { serial: 'ok' }, { uuid: 'not-a-uuid' }, { serial: 'bad serial!' }],
     });
-    const error = errorOf(() => requireValidHosts(request));
+    const error = expectAppError(() => requireValidHosts(request));
     expect(error.field).toBe('hosts/3/uuid');
     expect(error.detail).toBe('hosts/3/uuid "not-a-uuid" is not a UUID; expected 8-4-4-4-12 hex digits (and 1 more problem)');
     expect((error.extra?.['errors'] as { field: string }[]).map((e) => e.field)).toEqual(['hosts/3/uuid', 'hosts/4/serial']);
@@ -136,12 +126,12 @@ describe('parseRegistrationRequest', () => {
   });
 
   it('refuses an empty host list, a non-boolean flag and a malformed default template', () => {
-    expect(errorOf(() => parseRegistrationRequest({ hosts: [] })).field).toBe('hosts');
-    expect(errorOf(() => parseRegistrationRequest({ defaults: { atomic: 'yes' }, hosts: [{ serial: 'A' }] })).field).toBe(
+    expect(expectAppError(() => parseRegistrationRequest({ hosts: [] })).field).toBe('hosts');
+    expect(expectAppError(() => parseRegistrationRequest({ defaults: { atomic: 'yes' }, hosts: [{ serial: 'A' }] })).field).toBe(
       'defaults/atomic',
     );
     expect(
-      errorOf(() =>
+      expectAppError(() =>
         parseRegistrationRequest({ defaults: { autoProvision: true, autoCluster: true, template: 'baseline' }, hosts: [{ serial: 'A' }] }),
       ).field,
     ).toBe('defaults/template');
