@@ -116,14 +116,6 @@ describe('computeBootstrapPlan', () => {
     );
   });
 
-  it('stays air-gapped on the EMT profile even when the template hard-codes airGapped: false, and says so', () => {
-    const template = withSpec(v004, (spec) => void (spec.agentConfig.airGapped = false));
-    const plan = computeBootstrapPlan(bootstrapInput(template, emtProfile([IMAGE])));
-    expect(plan.mode).toBe('air-gapped');
-    // (The tail of compatibility.ts's message is wrong for this case, "RKE2 is downloaded"; reported, not ours.)
-    expect(plan.warnings[0]).toMatch(/^template sets agentConfig\.airGapped=false; the OS profile decides airGapped=true /);
-  });
-
   it('downloads from upstream (get.k3s.io, GitHub releases) when no mirror is given', () => {
     const plan = computeBootstrapPlan(bootstrapInput(v004, ubuntuProfile()));
     expect(plan.download).toEqual({ installScriptUrl: 'https://get.k3s.io', version: 'v1.32.4+k3s1', artifactsUrl: null });
