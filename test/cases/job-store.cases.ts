@@ -13,10 +13,8 @@ import {
   type HostProgress,
   type RegistrationOptions,
 } from '../../src/domain/registration/registration-steps.ts';
-import { openStore } from '../../src/store/open-store.ts';
-import type { StoreConfig } from '../../src/store/store-config.ts';
 import type { Store } from '../../src/store/store.ts';
-import type { TestEngine } from '../support/engines.ts';
+import type { EngineName } from '../support/engine-selection.ts';
 import { expectAppError } from '../support/expect-app-error.ts';
 
 const P = 'jobs';
@@ -48,13 +46,11 @@ const progressOf = (outcome: 'running' | 'succeeded' | 'failed'): HostProgress =
   );
 };
 
-export function runJobStoreCases(engine: TestEngine): void {
-  let config: StoreConfig;
+export function runJobStoreCases({ engine, createStore }: { engine: EngineName; createStore: () => Promise<Store> }): void {
   let store: Store;
   const others: Store[] = [];
   beforeAll(async () => {
-    config = await engine.createConfig();
-    store = await openStore(config);
+    store = await createStore();
     await store.projects.ensure(P);
   });
   afterEach(async () => {
@@ -75,9 +71,9 @@ export function runJobStoreCases(engine: TestEngine): void {
     return job.id;
   }
 
-  /** Another store on the same database: another replica. */
+  /** Another store on the same database, as a replica has. */
   async function replica(): Promise<Store> {
-    const other = await openStore(config);
+    const other = await createStore();
     others.push(other);
     return other;
   }
@@ -148,16 +144,13 @@ export function runJobStoreCases(engine: TestEngine): void {
     });
 
     // SQLite has a single writer, so claims from two stores on one file never overlap in time: nothing to race.
-    it.skipIf(engine.name !== 'postgres')(
-      'gives workers on separate connections that claim at once disjoint hosts (SKIP LOCKED)',
-      async () => {
-        await jobOf(40);
-        const stores = [store, await replica(), await replica(), await replica()];
-        const claims = await Promise.all(stores.map((s, i) => s.jobs.claim({ owner: `w${i}`, limit: 8, leaseMs: LEASE })));
-        const keys = claims.flat().map((h) => h.key);
-        expect(keys).toHaveLength(32);
-        expect(new Set(keys).size).toBe(32);
-      },
-    );
+    it.skipIf(engine !== 'postgres')('gives workers on separate connections that claim at once disjoint hosts (SKIP LOCKED)', async () => {
+      await jobOf(40);
+      const stores = [store, await replica(), await replica(), await replica()];
+      const claims = await Promise.all(stores.map((s, i) => s.jobs.claim({ owner: `w${i}`, limit: 8, leaseMs: LEASE })));
+      const keys = claims.flat().map((h) => h.key);
+      expect(keys).toHaveLength(32);
+      expect(new Set(keys).size).toBe(32);
+    });
   });
 }
