@@ -1,5 +1,5 @@
 /**
- * The API suite, written once and run per engine (test/engines/*.api.test.ts). User stories through
+ * The API suite, written once and run per engine (test/api/api.test.ts). User stories through
  * app.inject(), asserting whole bodies, problem documents included (STYLE T3).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
