@@ -1,5 +1,5 @@
 /**
- * The API suite, written once and run per engine (test/engines/*.api.test.ts). User stories through
+ * The API suite, written once and run per engine (test/api/api.test.ts). User stories through
  * app.inject(), asserting whole bodies, problem documents included (STYLE T3).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,18 +133,22 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
       expect(res.json().items).toHaveLength(2);
     });
 
-    it('runs every K3s template on Ubuntu in download mode, overriding the hard-coded airGapped', async () => {
-      const res = await api.call('GET', `${A}/templates?compatibleWithOsProfile=ubuntu-22.04-lts-generic&flavor=k3s`);
-      const items = res.json().items as { compatibility: { airGapped: boolean; basis: string; override?: { code: string } } }[];
-      expect(items).toHaveLength(4);
-      for (const t of items) {
-        expect(t.compatibility).toMatchObject({
-          compatible: true,
-          airGapped: false,
-          basis: 'NoEmbeddedK3s',
-          override: { code: 'AirGappedOverridden' },
-        });
-      }
+    it('shows why the OS profile overrides a template that hard-codes airGapped', async () => {
+      const res = await api.call('GET', `${A}/templates?compatibleWithOsProfile=ubuntu-22.04-lts-generic&name=baseline-k3s`);
+      expect(res.statusCode, res.body).toBe(200);
+      const v004 = res.json().items.find((t: { version: string }) => t.version === 'v0.0.4');
+      expect(v004.compatibility).toEqual({
+        osProfile: 'ubuntu-22.04-lts-generic',
+        compatible: true,
+        airGapped: false,
+        basis: 'NoEmbeddedK3s',
+        override: {
+          code: 'AirGappedOverridden',
+          message:
+            'template sets agentConfig.airGapped=true; the OS profile decides airGapped=false (the image embeds no K3s, so it is downloaded)',
+          details: { templateValue: 'true', decided: 'false' },
+        },
+      });
     });
 
     it('answers 404 naming an unknown OS profile in the compatibility filter', async () => {

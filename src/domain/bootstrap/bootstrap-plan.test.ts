@@ -1,3 +1,4 @@
+import { expectAppError } from '../../../test/support/expect-app-error.ts';
 import { describe, expect, it } from 'vitest';
 import {
   bootstrapInput,
@@ -10,22 +11,11 @@ import {
 } from '../../../test/agent/support/plans.ts';
 import { computeBootstrapPlan } from './bootstrap-plan.ts';
 import { K3S_HOST_PATHS } from './k3s-host-paths.ts';
-import { AppError } from '../errors.ts';
 
 const v004 = loadTemplate('baseline-k3s-v0.0.4.json');
 const v010 = loadTemplate('baseline-k3s-v0.0.10.json');
 const rke2 = loadTemplate('baseline-rke2-v2.0.2.json');
 const IMAGE = { path: '/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst', sha256: 'a'.repeat(64) };
-
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('computeBootstrapPlan', () => {
   it('installs template v0.0.4 on the EMT profile air-gapped, checking the embedded binary, script and images first', () => {
@@ -127,14 +117,6 @@ describe('computeBootstrapPlan', () => {
     );
   });
 
-  it('stays air-gapped on the EMT profile even when the template hard-codes airGapped: false, and says so', () => {
-    const template = loadTemplateWith('baseline-k3s-v0.0.4.json', (spec) => void (spec.agentConfig.airGapped = false));
-    const plan = computeBootstrapPlan(bootstrapInput(template, emtProfile([IMAGE])));
-    expect(plan.mode).toBe('air-gapped');
-    // (The tail of compatibility.ts's message is wrong for this case, "RKE2 is downloaded"; reported, not ours.)
-    expect(plan.warnings[0]).toMatch(/^template sets agentConfig\.airGapped=false; the OS profile decides airGapped=true /);
-  });
-
   it('downloads from upstream (get.k3s.io, GitHub releases) when no mirror is given', () => {
     const plan = computeBootstrapPlan(bootstrapInput(v004, ubuntuProfile()));
     expect(plan.download).toEqual({ installScriptUrl: 'https://get.k3s.io', version: 'v1.32.4+k3s1', artifactsUrl: null });
@@ -149,7 +131,7 @@ describe('computeBootstrapPlan', () => {
   });
 
   it('refuses template v0.0.10 on the EMT profile, naming both versions', () => {
-    const error = errorOf(() =>
+    const error = expectAppError(() =>
       computeBootstrapPlan({ ...bootstrapInput(v010, emtProfile()), cluster: buildCluster(v010, emtProfile(), { airGapped: false }) }),
     );
     expect(error).toMatchObject({ code: 'Incompatible', reason: 'K3sVersionMismatch' });
@@ -170,7 +152,7 @@ describe('computeBootstrapPlan', () => {
   });
 
   it('refuses RKE2 templates explicitly: the agent does not install RKE2 yet', () => {
-    const error = errorOf(() => computeBootstrapPlan(bootstrapInput(rke2, ubuntuProfile())));
+    const error = expectAppError(() => computeBootstrapPlan(bootstrapInput(rke2, ubuntuProfile())));
     expect(error.code).toBe('InvalidState');
     expect(error.detail).toBe(
       'RKE2 bootstrap by the agent is not supported yet: template baseline:v2.0.2 is RKE2 v1.30.10+rke2r1; the agent installs K3s only, so choose a K3s template for this host',
@@ -179,17 +161,17 @@ describe('computeBootstrapPlan', () => {
 
   it('refuses a host that is not a node of the cluster, and a cluster of the capi driver', () => {
     expect(
-      errorOf(() => computeBootstrapPlan({ ...bootstrapInput(v004, emtProfile()), host: { id: 'other', name: 'other' } })).detail,
+      expectAppError(() => computeBootstrapPlan({ ...bootstrapInput(v004, emtProfile()), host: { id: 'other', name: 'other' } })).detail,
     ).toBe('host other (other) is not a node of cluster store-42');
     expect(
-      errorOf(() =>
+      expectAppError(() =>
         computeBootstrapPlan({ ...bootstrapInput(v004, emtProfile()), cluster: buildCluster(v004, emtProfile(), { driver: 'capi' }) }),
       ).code,
     ).toBe('InvalidState');
   });
 
   it("refuses a template or OS profile other than the cluster's", () => {
-    const error = errorOf(() =>
+    const error = expectAppError(() =>
       computeBootstrapPlan({ ...bootstrapInput(v004, ubuntuProfile()), cluster: buildCluster(v010, ubuntuProfile()) }),
     );
     expect(error.detail).toBe('cluster store-42 uses template baseline-k3s:v0.0.10, not baseline-k3s:v0.0.4');
@@ -213,7 +195,7 @@ describe('computeBootstrapPlan', () => {
       'node-label': ['edge-orch.io/cluster=store-42'],
       'kubelet-arg': expect.any(Array),
     });
-    expect(errorOf(() => computeBootstrapPlan({ ...bootstrapInput(v004, profile), cluster })).detail).toBe(
+    expect(expectAppError(() => computeBootstrapPlan({ ...bootstrapInput(v004, profile), cluster })).detail).toBe(
       "host edge-node-1 is a worker of cluster store-42; a worker needs the URL and token of the cluster's first server",
     );
   });
@@ -230,18 +212,19 @@ describe('computeBootstrapPlan', () => {
 
   it('refuses server URLs that carry credentials or shell characters, and a server URL without a token', () => {
     expect(
-      errorOf(() => computeBootstrapPlan(bootstrapInput(v004, ubuntuProfile(), { serverUrl: 'http://10.0.0.2:6443', joinToken: 't' })))
-        .field,
+      expectAppError(() =>
+        computeBootstrapPlan(bootstrapInput(v004, ubuntuProfile(), { serverUrl: 'http://10.0.0.2:6443', joinToken: 't' })),
+      ).field,
     ).toBe('serverUrl');
-    expect(errorOf(() => computeBootstrapPlan(bootstrapInput(v004, ubuntuProfile(), { serverUrl: 'https://10.0.0.2:6443' }))).field).toBe(
-      'joinToken',
-    );
+    expect(
+      expectAppError(() => computeBootstrapPlan(bootstrapInput(v004, ubuntuProfile(), { serverUrl: 'https://10.0.0.2:6443' }))).field,
+    ).toBe('joinToken');
   });
 
   it('refuses an embedded binary path the install script could not take unquoted', () => {
     const base = emtProfile();
     const profile = { ...base, kubernetes: { ...base.kubernetes!, binaryPath: '/usr/local/bin/k 3s' } };
-    expect(errorOf(() => computeBootstrapPlan(bootstrapInput(v004, profile))).field).toBe('osProfile/kubernetes/binaryPath');
+    expect(expectAppError(() => computeBootstrapPlan(bootstrapInput(v004, profile))).field).toBe('osProfile/kubernetes/binaryPath');
   });
 
   it('decodes nothing itself but keeps base64 files as base64, and skips gzip files and the K3s config path with a warning', () => {

@@ -1,16 +1,6 @@
+import { expectAppError } from '../../../test/support/expect-app-error.ts';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors.ts';
 import { parseMirrorUrl } from './mirror-url.ts';
-
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('parseMirrorUrl', () => {
   it('takes an http(s) base URL and drops trailing slashes', () => {
@@ -29,7 +19,7 @@ describe('parseMirrorUrl', () => {
     'http://m/#f',
     'not a url',
   ])('refuses %j, naming mirrorUrl', (text) => {
-    const error = errorOf(() => parseMirrorUrl(text));
+    const error = expectAppError(() => parseMirrorUrl(text));
     expect(error.field).toBe('mirrorUrl');
     expect(error.detail).toBe(
       `mirror URL ${JSON.stringify(text)} must be an http(s) URL without credentials, query, fragment or shell characters, for example http://10.0.0.1:8080/mirror`,
@@ -37,7 +27,7 @@ describe('parseMirrorUrl', () => {
   });
 
   it('says where the URL was given', () => {
-    expect(errorOf(() => parseMirrorUrl('http://m/a b', '--mirror-url')).detail).toMatch(
+    expect(expectAppError(() => parseMirrorUrl('http://m/a b', '--mirror-url')).detail).toMatch(
       /^mirror URL "http:\/\/m\/a b" \(--mirror-url\) must be/,
     );
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors.ts';
+import { expectAppError } from '../../../test/support/expect-app-error.ts';
 import {
   KUBERNETES_VERSION_FORM,
   compareKubernetesVersions,
@@ -10,17 +10,6 @@ import {
 } from './k8s-version.ts';
 
 const v = (text: string) => parseKubernetesVersion(text);
-
-/** Runs `fn` and returns the AppError it throws (fails the test when it does not throw one). */
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected an AppError, nothing was thrown');
-}
 
 describe('parseKubernetesVersion', () => {
   it('parses a K3s version into numbers, flavor, build and the exact upstream string', () => {
@@ -48,7 +37,7 @@ describe('parseKubernetesVersion', () => {
     ['v1.32.4+kubeadm1', 'an unknown distribution'],
     ['', 'an empty string'],
   ])('rejects %j (%s), naming the field and showing the expected form', (text) => {
-    const error = thrown(() => parseKubernetesVersion(text));
+    const error = expectAppError(() => parseKubernetesVersion(text));
     expect(error.code).toBe('InvalidField');
     expect(error.status).toBe(400);
     expect(error.field).toBe('kubernetesVersion');
@@ -64,13 +53,13 @@ describe('parseKubernetesVersion', () => {
     [{ version: 'v1.32.4+k3s1' }, 'an object'],
     [['v1.32.4+k3s1'], 'a list'],
   ])('rejects the non-string %j, saying what it got and what it expected', (value, got) => {
-    const error = thrown(() => parseKubernetesVersion(value));
+    const error = expectAppError(() => parseKubernetesVersion(value));
     expect(error.field).toBe('kubernetesVersion');
     expect(error.detail).toBe(`kubernetesVersion must be a string, got ${got}; expected ${KUBERNETES_VERSION_FORM}`);
   });
 
   it('names the field it was given in the error', () => {
-    const error = thrown(() => parseKubernetesVersion('1.32.4', 'metadata/kubernetes-version'));
+    const error = expectAppError(() => parseKubernetesVersion('1.32.4', 'metadata/kubernetes-version'));
     expect(error.field).toBe('metadata/kubernetes-version');
     expect(error.detail).toMatch(/^metadata\/kubernetes-version "1\.32\.4" is not a Kubernetes version; expected v<major>/);
   });

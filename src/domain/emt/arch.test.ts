@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors.ts';
+import { expectAppError } from '../../../test/support/expect-app-error.ts';
 import { parseEmtArch, toRpmArch } from './arch.ts';
 
 describe('EMT architectures', () => {
@@ -9,16 +9,7 @@ describe('EMT architectures', () => {
   });
 
   it('rejects an unknown architecture naming --arch and the accepted values', () => {
-    const error = (() => {
-      try {
-        parseEmtArch('x86_64');
-      } catch (e) {
-        return e;
-      }
-    })() as AppError;
-    expect(error).toBeInstanceOf(AppError);
-    expect(error.code).toBe('InvalidField');
-    expect(error.field).toBe('--arch');
+    const error = expectAppError(() => parseEmtArch('x86_64'), { code: 'InvalidField', field: '--arch' });
     expect(error.detail).toBe('--arch "x86_64" is not a supported architecture; expected one of amd64, arm64');
   });
 });

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AppError } from '../errors.ts';
+import { expectAppError } from '../../../test/support/expect-app-error.ts';
 import { computeK3sAddonsPackage, computeK3sPackage, computeK3sSelinuxPackage, parsePackageVersion } from './k3s-package.ts';
-
-const failure = (fn: () => unknown): AppError => {
-  try {
-    fn();
-  } catch (error) {
-    return error as AppError;
-  }
-  throw new Error('expected a failure');
-};
 
 describe('the k3s package', () => {
   it('installs the binary, the install script and the air-gap tarball at the EMT paths with their modes', () => {
@@ -35,7 +26,7 @@ describe('the k3s package', () => {
   });
 
   it('rejects a malformed version naming --version and the expected form', () => {
-    const error = failure(() => computeK3sPackage({ version: 'v1.32.4', arch: 'amd64' }));
+    const error = expectAppError(() => computeK3sPackage({ version: 'v1.32.4', arch: 'amd64' }));
     expect(error).toMatchObject({ code: 'InvalidField', field: '--version' });
     expect(error.detail).toBe(
       '--version "v1.32.4" is not a Kubernetes version; expected v<major>.<minor>.<patch>+k3s<N> or v<major>.<minor>.<patch>+rke2r<N>, for example v1.32.4+k3s1',
@@ -43,17 +34,17 @@ describe('the k3s package', () => {
   });
 
   it('rejects an RKE2 version for the k3s package', () => {
-    expect(failure(() => computeK3sPackage({ version: 'v1.30.10+rke2r1', arch: 'amd64' })).detail).toBe(
+    expect(expectAppError(() => computeK3sPackage({ version: 'v1.30.10+rke2r1', arch: 'amd64' })).detail).toBe(
       '--version v1.30.10+rke2r1 is an RKE2 version; the k3s package needs a K3s version (+k3s<N>)',
     );
   });
 
   it('rejects an unknown architecture naming --arch', () => {
-    expect(failure(() => computeK3sPackage({ version: 'v1.32.4+k3s1', arch: 'riscv64' }))).toMatchObject({ field: '--arch' });
+    expect(expectAppError(() => computeK3sPackage({ version: 'v1.32.4+k3s1', arch: 'riscv64' }))).toMatchObject({ field: '--arch' });
   });
 
   it('rejects a release that RPM cannot carry', () => {
-    expect(failure(() => computeK3sPackage({ version: 'v1.32.4+k3s1', arch: 'amd64', release: '1-2' })).field).toBe('--release');
+    expect(expectAppError(() => computeK3sPackage({ version: 'v1.32.4+k3s1', arch: 'amd64', release: '1-2' })).field).toBe('--release');
   });
 });
 
@@ -75,7 +66,7 @@ describe('package versions', () => {
   });
 
   it('rejects a version RPM cannot carry', () => {
-    expect(failure(() => parsePackageVersion('1.6-1')).detail).toContain('--version "1.6-1" is not a package version');
+    expect(expectAppError(() => parsePackageVersion('1.6-1')).detail).toContain('--version "1.6-1" is not a package version');
   });
 });
 
@@ -90,11 +81,13 @@ describe('the addon package', () => {
   });
 
   it('rejects a source that is neither an image tarball nor a chart, naming it', () => {
-    const error = failure(() => computeK3sAddonsPackage({ name: 'ingress', version: '1.0', sourceFiles: ['README.md'] }));
+    const error = expectAppError(() => computeK3sAddonsPackage({ name: 'ingress', version: '1.0', sourceFiles: ['README.md'] }));
     expect(error).toMatchObject({ field: 'sources/README.md' });
   });
 
   it('rejects a bad addon name naming --name', () => {
-    expect(failure(() => computeK3sAddonsPackage({ name: 'Ingress!', version: '1.0', sourceFiles: ['a.tar'] })).field).toBe('--name');
+    expect(expectAppError(() => computeK3sAddonsPackage({ name: 'Ingress!', version: '1.0', sourceFiles: ['a.tar'] })).field).toBe(
+      '--name',
+    );
   });
 });

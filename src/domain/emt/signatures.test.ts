@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { AppError } from '../errors.ts';
+import { expectAppError } from '../../../test/support/expect-app-error.ts';
 import { checkSources, parseSignatures } from './signatures.ts';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
 const base = { signaturesFile: 'SPECS/k3s/k3s.signatures.json', specFile: 'SPECS/k3s/k3s.spec', sourcesDir: 'sources' };
-
-const failure = (fn: () => unknown): AppError => {
-  try {
-    fn();
-  } catch (error) {
-    return error as AppError;
-  }
-  throw new Error('expected a failure');
-};
 
 describe('signatures files', () => {
   it('reads file name → sha256 in order', () => {
@@ -21,11 +12,11 @@ describe('signatures files', () => {
   });
 
   it('rejects a value that is not a sha256, naming the entry', () => {
-    expect(failure(() => parseSignatures({ Signatures: { k3s: 'abc' } }, 'f'))).toMatchObject({
+    expect(expectAppError(() => parseSignatures({ Signatures: { k3s: 'abc' } }, 'f'))).toMatchObject({
       code: 'InvalidField',
       field: 'Signatures/k3s',
     });
-    expect(failure(() => parseSignatures({ Sigs: {} }, 'f'))).toMatchObject({ field: 'Signatures' });
+    expect(expectAppError(() => parseSignatures({ Sigs: {} }, 'f'))).toMatchObject({ field: 'Signatures' });
   });
 });
 
@@ -35,7 +26,7 @@ describe('checking sources', () => {
   });
 
   it('names the file, the expected and the actual sha256 on a mismatch', () => {
-    const error = failure(() => checkSources({ ...base, signatures: { k3s: A }, specSources: ['k3s'], actual: { k3s: B } }));
+    const error = expectAppError(() => checkSources({ ...base, signatures: { k3s: A }, specSources: ['k3s'], actual: { k3s: B } }));
     expect(error.code).toBe('SourceChecksumMismatch');
     expect(error.field).toBe('sources/k3s');
     expect(error.detail).toBe(
@@ -44,13 +35,15 @@ describe('checking sources', () => {
   });
 
   it('names a missing source', () => {
-    const error = failure(() => checkSources({ ...base, signatures: { k3s: A }, specSources: ['k3s'], actual: { k3s: null } }));
+    const error = expectAppError(() => checkSources({ ...base, signatures: { k3s: A }, specSources: ['k3s'], actual: { k3s: null } }));
     expect(error).toMatchObject({ code: 'InvalidField', field: 'sources/k3s' });
     expect(error.detail).toContain('source k3s is missing from sources');
   });
 
   it('refuses a SPEC source that has no signature', () => {
-    const error = failure(() => checkSources({ ...base, signatures: { k3s: A }, specSources: ['k3s', 'install.sh'], actual: { k3s: A } }));
+    const error = expectAppError(() =>
+      checkSources({ ...base, signatures: { k3s: A }, specSources: ['k3s', 'install.sh'], actual: { k3s: A } }),
+    );
     expect(error.detail).toContain('names source install.sh, but SPECS/k3s/k3s.signatures.json has no sha256 for it');
   });
 });

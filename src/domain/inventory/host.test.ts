@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors.ts';
+import { expectAppError } from '../../../test/support/expect-app-error.ts';
 import { DNS_LABEL } from '../fields.ts';
 import { checkHostRegistration, deriveHostName, parseHostRegistration, parseHostUpdate } from './host.ts';
-
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected an AppError, nothing was thrown');
-}
 
 const UUID = '4c4c4544-0051-3010-8057-b4c04f4e4d32';
 
@@ -86,7 +76,7 @@ describe('parseHostRegistration', () => {
   });
 
   it('requires a uuid or a serial, naming uuid and saying that both are empty', () => {
-    const error = thrown(() => parseHostRegistration({ name: 'edge-1' }));
+    const error = expectAppError(() => parseHostRegistration({ name: 'edge-1' }));
     expect(error.code).toBe('InvalidField');
     expect(error.field).toBe('uuid');
     expect(error.detail).toBe('a host needs a uuid or a serial (or both); uuid and serial are both empty');
@@ -99,13 +89,13 @@ describe('parseHostRegistration', () => {
     ['{4c4c4544-0051-3010-8057-b4c04f4e4d32}'],
     ['zc4c4544-0051-3010-8057-b4c04f4e4d32'],
   ])('rejects the uuid %j, showing it as given and the expected form', (uuid) => {
-    const error = thrown(() => parseHostRegistration({ uuid }, '/hosts/3/'));
+    const error = expectAppError(() => parseHostRegistration({ uuid }, '/hosts/3/'));
     expect(error.field).toBe('/hosts/3/uuid');
     expect(error.detail).toBe(`/hosts/3/uuid ${JSON.stringify(uuid)} is not a UUID; expected 8-4-4-4-12 hex digits`);
   });
 
   it('rejects a uuid that is not a string', () => {
-    const error = thrown(() => parseHostRegistration({ uuid: 42 }));
+    const error = expectAppError(() => parseHostRegistration({ uuid: 42 }));
     expect(error.field).toBe('uuid');
     expect(error.detail).toBe('uuid must be a non-empty string, got number 42');
   });
@@ -113,7 +103,7 @@ describe('parseHostRegistration', () => {
   it.each([['has space'], ['-leading-dash'], ['S'.repeat(65)], ['sn/1']])(
     'rejects the serial %j, naming serial and the allowed characters',
     (serial) => {
-      const error = thrown(() => parseHostRegistration({ serial }, '/hosts/3/'));
+      const error = expectAppError(() => parseHostRegistration({ serial }, '/hosts/3/'));
       expect(error.field).toBe('/hosts/3/serial');
       expect(error.detail).toBe(
         `/hosts/3/serial ${JSON.stringify(serial)} is not valid; expected letters, digits, ".", "_", "-", at most 64 characters`,
@@ -122,7 +112,7 @@ describe('parseHostRegistration', () => {
   );
 
   it('rejects a serial that is not a string', () => {
-    const error = thrown(() => parseHostRegistration({ serial: 123456 }));
+    const error = expectAppError(() => parseHostRegistration({ serial: 123456 }));
     expect(error.field).toBe('serial');
     expect(error.detail).toBe(
       'serial must be a non-empty string (letters, digits, ".", "_", "-", at most 64 characters), got number 123456',
@@ -132,7 +122,7 @@ describe('parseHostRegistration', () => {
   it.each([['Edge-1'], ['edge_1'], ['-edge'], ['edge-'], ['edge.1'], ['e'.repeat(64)]])(
     'rejects the name %j, naming name and the DNS-label form',
     (name) => {
-      const error = thrown(() => parseHostRegistration({ serial: 'SN1', name }, '/hosts/3/'));
+      const error = expectAppError(() => parseHostRegistration({ serial: 'SN1', name }, '/hosts/3/'));
       expect(error.field).toBe('/hosts/3/name');
       expect(error.detail).toBe(
         `/hosts/3/name ${JSON.stringify(name)} is not valid; expected a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters`,
@@ -141,36 +131,36 @@ describe('parseHostRegistration', () => {
   );
 
   it('rejects a site with characters outside the allowed set', () => {
-    const error = thrown(() => parseHostRegistration({ serial: 'SN1', site: 'plant#7' }));
+    const error = expectAppError(() => parseHostRegistration({ serial: 'SN1', site: 'plant#7' }));
     expect(error.field).toBe('site');
     expect(error.detail).toBe('site "plant#7" is not valid; expected letters, digits, spaces, ".", "_", "-", at most 63 characters');
   });
 
   it('rejects labels that are not an object, naming labels', () => {
-    const error = thrown(() => parseHostRegistration({ serial: 'SN1', labels: ['a=b'] }, '/hosts/3/'));
+    const error = expectAppError(() => parseHostRegistration({ serial: 'SN1', labels: ['a=b'] }, '/hosts/3/'));
     expect(error.field).toBe('/hosts/3/labels');
     expect(error.detail).toBe('/hosts/3/labels must be an object of string labels, got a list');
   });
 
   it('rejects a bad label key, naming the label', () => {
-    const error = thrown(() => parseHostRegistration({ serial: 'SN1', labels: { 'bad key': 'x' } }, '/hosts/3/'));
+    const error = expectAppError(() => parseHostRegistration({ serial: 'SN1', labels: { 'bad key': 'x' } }, '/hosts/3/'));
     expect(error.field).toBe('/hosts/3/labels/bad key');
     expect(error.detail).toMatch(/^label key "bad key" is not valid; expected \[prefix\/\]name of letters, digits/);
   });
 
   it('rejects a label value that is not a short string, naming the label', () => {
     for (const value of [5, 'has space', 'v'.repeat(64)]) {
-      const error = thrown(() => parseHostRegistration({ serial: 'SN1', labels: { zone: value } }));
+      const error = expectAppError(() => parseHostRegistration({ serial: 'SN1', labels: { zone: value } }));
       expect(error.field).toBe('labels/zone');
       expect(error.detail).toMatch(/^label "zone" has value .*; expected a string of at most 63 letters, digits/);
     }
   });
 
   it('rejects a value that is not an object, naming the row without a trailing slash', () => {
-    const error = thrown(() => parseHostRegistration(null, '/hosts/3/'));
+    const error = expectAppError(() => parseHostRegistration(null, '/hosts/3/'));
     expect(error.field).toBe('/hosts/3');
     expect(error.detail).toBe('a host must be an object with uuid and/or serial, got null');
-    expect(thrown(() => parseHostRegistration('SN1')).field).toBe('/');
+    expect(expectAppError(() => parseHostRegistration('SN1')).field).toBe('/');
   });
 });
 
@@ -226,16 +216,16 @@ describe('parseHostUpdate', () => {
   });
 
   it('refuses a name that is not a DNS label, naming the field', () => {
-    const error = thrown(() => parseHostUpdate({ name: 'Edge_2' }));
+    const error = expectAppError(() => parseHostUpdate({ name: 'Edge_2' }));
     expect(error.field).toBe('name');
     expect(error.detail).toBe(
       'name "Edge_2" is not valid; expected a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters',
     );
-    expect(thrown(() => parseHostUpdate({ name: '' })).field).toBe('name');
+    expect(expectAppError(() => parseHostUpdate({ name: '' })).field).toBe('name');
   });
 
   it('refuses a malformed site or label, naming the field', () => {
-    expect(thrown(() => parseHostUpdate({ site: '#7' })).field).toBe('site');
-    expect(thrown(() => parseHostUpdate({ labels: { rack: 12 } })).field).toBe('labels/rack');
+    expect(expectAppError(() => parseHostUpdate({ site: '#7' })).field).toBe('site');
+    expect(expectAppError(() => parseHostUpdate({ labels: { rack: 12 } })).field).toBe('labels/rack');
   });
 });

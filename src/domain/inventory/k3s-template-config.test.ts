@@ -1,20 +1,10 @@
+import { expectAppError } from '../../../test/support/expect-app-error.ts';
 import { describe, expect, it } from 'vitest';
 import { bootstrapInput, emtProfile, ubuntuProfile } from '../../../test/agent/support/plans.ts';
 import { readFormat, templateFiles } from '../../../test/support/formats.ts';
 import { BROKEN_TEMPLATES, ODD_TEMPLATES, templateVariant } from '../../../test/support/template-variants.ts';
 import { computeBootstrapPlan } from '../bootstrap/bootstrap-plan.ts';
-import { AppError } from '../errors.ts';
 import { parseStoredControlPlaneConfig, parseTemplate, type ClusterTemplate } from './template.ts';
-
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected an AppError, nothing was thrown');
-}
 
 const k3sOf = (template: ClusterTemplate) => {
   if (template.config.kind !== 'k3s') throw new Error(`expected a K3s config, got ${template.config.kind}`);
@@ -70,7 +60,7 @@ describe('the K3s config parsed at import', () => {
   });
 
   it.each(BROKEN_TEMPLATES)('refuses $what, naming the EMF field', ({ edit, field, detail }) => {
-    const error = thrown(() => parseTemplate(templateVariant(edit)));
+    const error = expectAppError(() => parseTemplate(templateVariant(edit)));
     expect(error).toMatchObject({ code: 'InvalidField', status: 400, field, detail });
   });
 
@@ -83,7 +73,9 @@ describe('the K3s config parsed at import', () => {
       kubernetesVersion: doc['kubernetesVersion'],
       controlPlane: doc['clusterconfiguration'],
     };
-    expect(thrown(() => parseTemplate(own)).field).toBe('controlPlane/spec/template/spec/kthreesConfigSpec/agentConfig/kubeletArgs');
+    expect(expectAppError(() => parseTemplate(own)).field).toBe(
+      'controlPlane/spec/template/spec/kthreesConfigSpec/agentConfig/kubeletArgs',
+    );
   });
 });
 
@@ -125,7 +117,7 @@ describe('computeBootstrapPlan for every template import accepts', () => {
 
   it.each(ACCEPTED.filter(([, t]) => t.flavor === 'rke2'))('refuses %s only because the agent does not install RKE2', (_, template) => {
     for (const profile of [emtFor(template), ubuntuProfile()]) {
-      expect(thrown(() => computeBootstrapPlan(bootstrapInput(template, profile))).detail).toMatch(
+      expect(expectAppError(() => computeBootstrapPlan(bootstrapInput(template, profile))).detail).toMatch(
         /^RKE2 bootstrap by the agent is not supported yet/,
       );
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { expectAppError } from '../../../test/support/expect-app-error.ts';
 import { parse as parseYaml } from 'yaml';
 import { osProfileFiles, readFormat } from '../../../test/support/formats.ts';
-import { AppError } from '../errors.ts';
 import type { ImageManifest } from './image-manifest.ts';
 import {
   EMT_K3S_PATHS,
@@ -11,16 +11,6 @@ import {
   parseOsProfileDocument,
   type OsProfile,
 } from './os-profile.ts';
-
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected an AppError, nothing was thrown');
-}
 
 const MICROVISOR_TEXT = readFormat('os-profiles/microvisor-nonrt.yaml');
 const UBUNTU_TEXT = readFormat('os-profiles/ubuntu-22.04-lts-generic.yaml');
@@ -88,7 +78,7 @@ describe('parseInfraCoreProfile (infra-core OS-profile YAML, real files)', () =>
   it('rejects a malformed metadata/kubernetes-version, naming the YAML field and the expected form', () => {
     const doc = microvisorYaml();
     doc['metadata']['kubernetes-version'] = 'v1.32.4';
-    const error = thrown(() => parseInfraCoreProfile(doc));
+    const error = expectAppError(() => parseInfraCoreProfile(doc));
     expect(error.code).toBe('InvalidField');
     expect(error.field).toBe('metadata/kubernetes-version');
     expect(error.detail).toMatch(
@@ -99,7 +89,7 @@ describe('parseInfraCoreProfile (infra-core OS-profile YAML, real files)', () =>
   it('rejects an unknown spec/type, listing the two accepted values', () => {
     const doc = microvisorYaml();
     doc['spec']['type'] = 'OS_TYPE_UNSPECIFIED';
-    const error = thrown(() => parseInfraCoreProfile(doc));
+    const error = expectAppError(() => parseInfraCoreProfile(doc));
     expect(error.field).toBe('spec/type');
     expect(error.detail).toBe('spec/type must be OS_TYPE_IMMUTABLE or OS_TYPE_MUTABLE, got "OS_TYPE_UNSPECIFIED"');
   });
@@ -107,7 +97,7 @@ describe('parseInfraCoreProfile (infra-core OS-profile YAML, real files)', () =>
   it('names spec/profileName, not the internal field, and shows the bad value as given', () => {
     const doc = microvisorYaml();
     doc['spec']['profileName'] = 'my_name';
-    const error = thrown(() => parseInfraCoreProfile(doc));
+    const error = expectAppError(() => parseInfraCoreProfile(doc));
     expect(error.field).toBe('spec/profileName');
     expect(error.detail).toMatch(/^spec\/profileName "my_name" is not valid; expected lowercase letters, digits, "-" and "\."/);
   });
@@ -120,7 +110,7 @@ describe('parseInfraCoreProfile (infra-core OS-profile YAML, real files)', () =>
   ])('rejects a bad spec/%s, naming the YAML field', (key, value, detail) => {
     const doc = microvisorYaml();
     doc['spec'][key] = value;
-    const error = thrown(() => parseInfraCoreProfile(doc));
+    const error = expectAppError(() => parseInfraCoreProfile(doc));
     expect(error.field).toBe(`spec/${key}`);
     expect(error.detail).toBe(detail);
   });
@@ -132,13 +122,13 @@ describe('parseInfraCoreProfile (infra-core OS-profile YAML, real files)', () =>
   });
 
   it('rejects a document without spec, naming spec', () => {
-    const error = thrown(() => parseInfraCoreProfile({ appVersion: 'apps/v1' }));
+    const error = expectAppError(() => parseInfraCoreProfile({ appVersion: 'apps/v1' }));
     expect(error.field).toBe('spec');
     expect(error.detail).toBe('spec must be an object, got nothing');
   });
 
   it('rejects a document that is not a mapping as MalformedDocument', () => {
-    const error = thrown(() => parseInfraCoreProfile(['a']));
+    const error = expectAppError(() => parseInfraCoreProfile(['a']));
     expect(error.code).toBe('MalformedDocument');
     expect(error.detail).toBe('the OS profile YAML must be a mapping, got a list');
   });
@@ -292,7 +282,7 @@ describe('parseImageManifestProfile (edge-orch manifest.json)', () => {
       'kubernetes/package/release must be a non-empty string, got nothing',
     ],
   ])('names the manifest field %s in the error', (field, patch, detail) => {
-    const error = thrown(() => parseImageManifestProfile(manifest(patch)));
+    const error = expectAppError(() => parseImageManifestProfile(manifest(patch)));
     expect(error.code).toBe('InvalidField');
     expect(error.field).toBe(field);
     if (typeof detail === 'string') expect(error.detail).toBe(detail);
@@ -300,7 +290,7 @@ describe('parseImageManifestProfile (edge-orch manifest.json)', () => {
   });
 
   it('rejects a manifest that is not a JSON object as MalformedDocument', () => {
-    const error = thrown(() => parseImageManifestProfile([MANIFEST]));
+    const error = expectAppError(() => parseImageManifestProfile([MANIFEST]));
     expect(error.code).toBe('MalformedDocument');
     expect(error.detail).toBe('the image manifest must be a JSON object, got a list');
   });
@@ -336,20 +326,20 @@ describe('parseOsProfile (edge-orch own form)', () => {
   });
 
   it('rejects an osType other than immutable or mutable', () => {
-    const error = thrown(() => parseOsProfile({ ...OWN, osType: 'OS_TYPE_IMMUTABLE' }));
+    const error = expectAppError(() => parseOsProfile({ ...OWN, osType: 'OS_TYPE_IMMUTABLE' }));
     expect(error.field).toBe('osType');
     expect(error.detail).toBe('osType must be "immutable" or "mutable", got "OS_TYPE_IMMUTABLE"');
   });
 
   it('prefixes error fields with the given path', () => {
-    const error = thrown(() => parseOsProfile({ ...OWN, packages: [{ Name: 'a', Architecture: 'x86_64' }] }, '/profiles/2'));
+    const error = expectAppError(() => parseOsProfile({ ...OWN, packages: [{ Name: 'a', Architecture: 'x86_64' }] }, '/profiles/2'));
     expect(error.field).toBe('/profiles/2/packages/0/Version');
     expect(error.detail).toBe('/profiles/2/packages/0/Version must be a non-empty string, got nothing');
   });
 
   it('rejects a value that is not an object, naming the path', () => {
-    expect(thrown(() => parseOsProfile(5, '/profiles/2')).field).toBe('/profiles/2');
-    expect(thrown(() => parseOsProfile(5)).detail).toBe('the OS profile must be an object, got number 5');
+    expect(expectAppError(() => parseOsProfile(5, '/profiles/2')).field).toBe('/profiles/2');
+    expect(expectAppError(() => parseOsProfile(5)).detail).toBe('the OS profile must be an object, got number 5');
   });
 });
 
@@ -377,13 +367,13 @@ describe('parseOsProfileDocument (any supported file, as text)', () => {
   });
 
   it('rejects text that is neither JSON nor YAML as MalformedDocument', () => {
-    const error = thrown(() => parseOsProfileDocument('{ "image": '));
+    const error = expectAppError(() => parseOsProfileDocument('{ "image": '));
     expect(error.code).toBe('MalformedDocument');
     expect(error.detail).toMatch(/^the OS profile file is neither JSON nor YAML: /);
   });
 
   it('rejects a document of an unknown format, listing the known ones', () => {
-    const error = thrown(() => parseOsProfileDocument('kind: Something\n'));
+    const error = expectAppError(() => parseOsProfileDocument('kind: Something\n'));
     expect(error.code).toBe('MalformedDocument');
     expect(error.detail).toContain(
       'expected an image manifest.json ("Repo" and "image"), an infra-core OS profile YAML ("appVersion" and "spec"), or an edge-orch OS profile ("osType")',

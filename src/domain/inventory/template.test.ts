@@ -1,17 +1,7 @@
+import { expectAppError } from '../../../test/support/expect-app-error.ts';
 import { describe, expect, it } from 'vitest';
 import { readFormat, templateFiles } from '../../../test/support/formats.ts';
-import { AppError } from '../errors.ts';
 import { formatTemplateRef, parseTemplate, parseTemplateRef, templateAirGappedSetting } from './template.ts';
-
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected an AppError, nothing was thrown');
-}
 
 const readTemplate = (file: string): Record<string, any> => JSON.parse(readFormat(file));
 const BASELINE_K3S = (): Record<string, any> => readTemplate('templates/baseline-k3s-v0.0.4.json');
@@ -133,13 +123,13 @@ describe('parseTemplate with edge-orch own form', () => {
   });
 
   it('rejects a flavor other than k3s or rke2, naming flavor', () => {
-    const error = thrown(() => parseTemplate({ ...OWN, flavor: 'kubeadm' }));
+    const error = expectAppError(() => parseTemplate({ ...OWN, flavor: 'kubeadm' }));
     expect(error.field).toBe('flavor');
     expect(error.detail).toBe('flavor must be "k3s" or "rke2", got "kubeadm"');
   });
 
   it('rejects a missing controlPlane, naming controlPlane and the expected kind', () => {
-    const error = thrown(() => parseTemplate({ ...OWN, controlPlane: undefined }));
+    const error = expectAppError(() => parseTemplate({ ...OWN, controlPlane: undefined }));
     expect(error.field).toBe('controlPlane');
     expect(error.detail).toBe('controlPlane must be a KThreesControlPlaneTemplate object, got nothing');
   });
@@ -296,7 +286,7 @@ describe('parseTemplate errors (EMF form)', () => {
   it.each(cases)('names %s when it is %s', (field, _what, change, detail) => {
     const doc = BASELINE_K3S();
     change(doc);
-    const error = thrown(() => parseTemplate(doc));
+    const error = expectAppError(() => parseTemplate(doc));
     expect(error.code).toBe('InvalidField');
     expect(error.status).toBe(400);
     expect(error.field).toBe(field);
@@ -307,7 +297,7 @@ describe('parseTemplate errors (EMF form)', () => {
   it('rejects an RKE2 template whose clusterconfiguration is a K3s one', () => {
     const doc = readTemplate('templates/baseline-rke2-v2.0.2.json');
     doc['clusterconfiguration']['kind'] = 'KThreesControlPlaneTemplate';
-    const error = thrown(() => parseTemplate(doc));
+    const error = expectAppError(() => parseTemplate(doc));
     expect(error.field).toBe('clusterconfiguration/kind');
     expect(error.detail).toBe(
       'clusterconfiguration/kind must be RKE2ControlPlaneTemplate for a rke2 template, got string "KThreesControlPlaneTemplate"',
@@ -321,7 +311,7 @@ describe('parseTemplate errors (EMF form)', () => {
   });
 
   it('rejects a document that is not an object as MalformedDocument', () => {
-    const error = thrown(() => parseTemplate('baseline-k3s'));
+    const error = expectAppError(() => parseTemplate('baseline-k3s'));
     expect(error.code).toBe('MalformedDocument');
     expect(error.detail).toBe('a cluster template must be a JSON object, got string "baseline-k3s"');
   });
@@ -364,7 +354,7 @@ describe('parseTemplateRef', () => {
   it.each(['baseline-k3s', 'baseline-k3s:0.0.4', 'Baseline:v0.0.4', ':v0.0.4', 'baseline-k3s:v0.0.4:extra', 'baseline-k3s:v0.0'])(
     'rejects %j, naming the field and the expected form',
     (text) => {
-      const error = thrown(() => parseTemplateRef(text, 'K8sClusterTemplate'));
+      const error = expectAppError(() => parseTemplateRef(text, 'K8sClusterTemplate'));
       expect(error.field).toBe('K8sClusterTemplate');
       expect(error.detail).toBe(
         `K8sClusterTemplate ${JSON.stringify(text)} is not a template reference; expected name:version, for example baseline-k3s:v0.0.4`,
@@ -373,7 +363,7 @@ describe('parseTemplateRef', () => {
   );
 
   it('rejects a non-string, saying what it got', () => {
-    expect(thrown(() => parseTemplateRef(undefined)).detail).toBe(
+    expect(expectAppError(() => parseTemplateRef(undefined)).detail).toBe(
       'template must be a string, got nothing; expected name:version, for example baseline-k3s:v0.0.4',
     );
   });

@@ -1,5 +1,5 @@
+import { expectAppError } from '../../../test/support/expect-app-error.ts';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors.ts';
 import { collectHostPlans, deriveClusterName, parseRegistrationRequest, type RegistrationRequest } from './registration-request.ts';
 
 const U1 = '4c4c4544-0044-4210-8031-c2c04f305231';
@@ -10,16 +10,6 @@ function plansOf(request: RegistrationRequest) {
   const collected = collectHostPlans(request);
   if (!collected.ok) throw new Error(`expected every host to be valid: ${collected.problems.map((p) => p.message).join('; ')}`);
   return collected.value;
-}
-
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
 }
 
 describe('parseRegistrationRequest', () => {
@@ -63,7 +53,7 @@ describe('parseRegistrationRequest', () => {
   });
 
   it('refuses autoCluster without autoProvision, naming both fields', () => {
-    const error = errorOf(() =>
+    const error = expectAppError(() =>
       parseRegistrationRequest({ defaults: { autoCluster: true, template: 'baseline-k3s:v0.0.4' }, hosts: [{ uuid: U1 }] }),
     );
     expect(error.code).toBe('InvalidField');
@@ -178,12 +168,12 @@ describe('parseRegistrationRequest', () => {
   });
 
   it('refuses an empty host list, a non-boolean flag and a malformed default template', () => {
-    expect(errorOf(() => parseRegistrationRequest({ hosts: [] })).field).toBe('hosts');
-    expect(errorOf(() => parseRegistrationRequest({ defaults: { atomic: 'yes' }, hosts: [{ serial: 'A' }] })).field).toBe(
+    expect(expectAppError(() => parseRegistrationRequest({ hosts: [] })).field).toBe('hosts');
+    expect(expectAppError(() => parseRegistrationRequest({ defaults: { atomic: 'yes' }, hosts: [{ serial: 'A' }] })).field).toBe(
       'defaults/atomic',
     );
     expect(
-      errorOf(() =>
+      expectAppError(() =>
         parseRegistrationRequest({ defaults: { autoProvision: true, autoCluster: true, template: 'baseline' }, hosts: [{ serial: 'A' }] }),
       ).field,
     ).toBe('defaults/template');

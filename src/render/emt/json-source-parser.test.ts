@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../domain/errors.ts';
+import { expectAppError } from '../../../test/support/expect-app-error.ts';
 import { parseJsonSource, toJsonValue } from './json-source-parser.ts';
 
 describe('JSON with offsets', () => {
@@ -25,14 +25,6 @@ describe('JSON with offsets', () => {
     ['{} x', 'f.json is not JSON: expected the end of the document, found "x" at line 1 column 4 (position 3)'],
     ['"abc', 'f.json is not JSON: unterminated string, found "\\"" at line 1 column 1 (position 0)'],
   ])('names the file, line and column of a syntax error in %j', (text, message) => {
-    let error: unknown;
-    try {
-      parseJsonSource(text, 'f.json');
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe('MalformedDocument');
-    expect((error as AppError).detail).toBe(message);
+    expectAppError(() => parseJsonSource(text, 'f.json'), { code: 'MalformedDocument', detail: message });
   });
 });
