@@ -24,6 +24,11 @@ describe('lint configuration', () => {
     expect(ids).toEqual(['import-x/no-restricted-paths']);
   });
 
+  it('keeps the shared Node I/O layer below the agent and the image side', async () => {
+    const ids = await ruleIdsFor('src/system/upward.ts', "import { runAgent } from '../agent/agent.ts';\nexport const r = runAgent;\n");
+    expect(ids).toEqual(['import-x/no-restricted-paths']);
+  });
+
   it('refuses the agent importing the server side', async () => {
     const ids = await ruleIdsFor('src/agent/upward.ts', "import { buildApp } from '../api/app.ts';\nexport const b = buildApp;\n");
     expect(ids).toEqual(['import-x/no-restricted-paths']);
