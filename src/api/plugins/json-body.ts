@@ -10,24 +10,44 @@ import { AppError, invalidField } from '../../domain/errors.ts';
 
 type Finding = { kind: 'forbidden'; path: string; what: string } | { kind: 'too-deep'; path: string };
 
+/** A value still to look at; its path is spelled out only when something is found (bodies can be large). */
+interface Visit {
+  value: unknown;
+  depth: number;
+  key: string;
+  parent: Visit | null;
+}
+
+function pathOf(visit: Visit): string {
+  const keys: string[] = [];
+  for (let v: Visit | null = visit; v; v = v.parent) keys.push(v.key);
+  return keys.reverse().join('/');
+}
+
 /** The first value past `maxDepth` or forbidden, walked depth-first with an explicit stack; null when none. */
 export function findForbidden(root: unknown, maxDepth: number): Finding | null {
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: 'body', depth: 0 }];
+  const stack: Visit[] = [{ value: root, depth: 0, key: 'body', parent: null }];
   while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
+    const visit = stack.pop()!;
+    const { value, depth } = visit;
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) return { kind: 'forbidden', path, what: 'contains a NUL character' };
+      if (value.includes('\u0000')) return { kind: 'forbidden', path: pathOf(visit), what: 'contains a NUL character' };
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
-    if (depth >= maxDepth) return { kind: 'too-deep', path };
-    const entries = Array.isArray(value) ? value.map((inner, i) => [String(i), inner] as const) : Object.entries(value);
-    // Pushed in reverse so the first key is looked at first, as a reader would.
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [key, inner] = entries[i]!;
+    if (depth >= maxDepth) return { kind: 'too-deep', path: pathOf(visit) };
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], depth: depth + 1, key: String(i), parent: visit });
+      continue;
+    }
+    const keys = Object.keys(value);
+    for (const key of keys) {
       if (key === '__proto__' || key.includes('\u0000'))
-        return { kind: 'forbidden', path: `${path}/${key.replaceAll('\u0000', '\\u0000')}`, what: 'is not an allowed key' };
-      stack.push({ value: inner, path: `${path}/${key}`, depth: depth + 1 });
+        return { kind: 'forbidden', path: `${pathOf(visit)}/${key.replaceAll('\u0000', '\\u0000')}`, what: 'is not an allowed key' };
+    }
+    // Pushed in reverse so the first key is looked at first, as a reader would.
+    for (let i = keys.length - 1; i >= 0; i--) {
+      stack.push({ value: (value as Record<string, unknown>)[keys[i]!], depth: depth + 1, key: keys[i]!, parent: visit });
     }
   }
   return null;
