@@ -64,8 +64,12 @@ try {
   const b = summarize(busy);
   console.log(`GET of one host page (SQLite, node ${process.version}) while a ${HOSTS}-host dry run took ${dryRunSeconds.toFixed(1)} s`);
   console.log('server               GETs  median (ms)  max (ms)');
-  console.log(`idle (baseline)     ${String(idle.length).padStart(5)}  ${a.median.toFixed(1).padStart(11)}  ${a.max.toFixed(1).padStart(8)}`);
-  console.log(`during the dry run  ${String(busy.length).padStart(5)}  ${b.median.toFixed(1).padStart(11)}  ${b.max.toFixed(1).padStart(8)}`);
+  console.log(
+    `idle (baseline)     ${String(idle.length).padStart(5)}  ${a.median.toFixed(1).padStart(11)}  ${a.max.toFixed(1).padStart(8)}`,
+  );
+  console.log(
+    `during the dry run  ${String(busy.length).padStart(5)}  ${b.median.toFixed(1).padStart(11)}  ${b.max.toFixed(1).padStart(8)}`,
+  );
   console.log(`longest stall: ${b.max.toFixed(0)} ms (idle max ${a.max.toFixed(0)} ms)`);
 } finally {
   await server.close();

@@ -3,24 +3,33 @@
  * move the cursor or retitle the operator's terminal: everything the CLI prints passes through here first.
  */
 
-/** C0 controls but tab and newline, DEL, and the C1 controls (0x9b is an 8-bit CSI). */
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-/** The same, tab and newline included: a table cell is one line. */
-const CONTROL_CHARACTERS_IN_CELL = /[\u0000-\u001f\u007f-\u009f]/g;
-/** What JSON.stringify leaves raw: DEL and the C1 controls. */
-const RAW_IN_JSON = /[\u007f-\u009f]/g;
+/** C0 controls, DEL, and the C1 controls (0x9b is an 8-bit CSI). */
+const isControl = (code: number): boolean => code < 0x20 || (code >= 0x7f && code <= 0x9f);
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+
+function keepOnly(text: string, keep: (code: number) => boolean): string {
+  let out = '';
+  for (const char of text) if (keep(char.charCodeAt(0))) out += char;
+  return out;
+}
 
 /** Removes control characters, keeping tabs and line breaks. */
 export function stripControlCharacters(text: string): string {
-  return text.replace(CONTROL_CHARACTERS, '');
+  return keepOnly(text, (code) => !isControl(code) || code === TAB || code === NEWLINE);
 }
 
 /** One table cell: every control character removed. */
 export function stripControlCharactersInCell(text: string): string {
-  return text.replace(CONTROL_CHARACTERS_IN_CELL, '');
+  return keepOnly(text, (code) => !isControl(code));
 }
 
-/** JSON text with DEL and C1 controls written as \u escapes: the same data, nothing a terminal acts on. */
+/** JSON text with DEL and the C1 controls (which JSON.stringify leaves raw) as \u escapes: same data, nothing a terminal acts on. */
 export function escapeControlCharactersInJson(json: string): string {
-  return json.replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  let out = '';
+  for (const char of json) {
+    const code = char.charCodeAt(0);
+    out += code >= 0x7f && code <= 0x9f ? `\\u${code.toString(16).padStart(4, '0')}` : char;
+  }
+  return out;
 }
