@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
+import { invalidField } from './domain/errors.ts';
 import type { ServerConfig } from './config.ts';
 import { openStore } from './store/open-store.ts';
 import { HostEvents } from './workflow/host-events.ts';
@@ -43,9 +44,17 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
     logger: { level: config.logLevel },
     ...(config.mirrorUrl === undefined ? {} : { mirrorUrl: config.mirrorUrl }),
   });
+  // Listen before the worker starts: a server that cannot listen (port in use) stops whole, so `serve` exits.
+  let url: string;
+  try {
+    url = await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    await store.close();
+    throw listenError(error, config);
+  }
   const engine = createRegistrationEngine({ store, log: app.log, ...options.registration, events, work });
   await engine.start();
-  const url = await app.listen({ host: config.host, port: config.port });
   return {
     app,
     store,
@@ -57,6 +66,17 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
       await store.close();
     },
   };
+}
+
+/** The address in use or not allowed, named as the setting to change; other failures as they are. */
+function listenError(error: unknown, config: ServerConfig): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const where = `${config.host}:${config.port}`;
+  if (code === 'EADDRINUSE') return invalidField('port', `${where} is already in use; stop what listens there or choose another --port`);
+  if (code === 'EACCES')
+    return invalidField('port', `listening on ${where} is not permitted; choose a port above 1023 or run with the right privileges`);
+  if (code === 'EADDRNOTAVAIL') return invalidField('host', `${config.host} is not an address of this machine; choose another --host`);
+  return error;
 }
 
 /** On first start (no token in the default project) creates an admin token and writes it to a 0600 file. */

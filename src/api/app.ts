@@ -1,6 +1,7 @@
 /**
  * buildApp: the HTTP API as a Fastify instance that never listens by itself (tests use inject, main listens).
- * Project routes live under /api/v1/projects/:project; the OpenAPI 3.1 document is generated from them.
+ * Project routes live under /api/v1/projects/:project; the OpenAPI 3.1 document is generated from them and
+ * names the permission each route needs (`x-permission`). Every door has a limit (see limits.ts).
  */
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -9,10 +10,14 @@ import { AGENT_PREFIX, OPENAPI_PATH, PROJECT_PREFIX } from '../contract/paths.ts
 import { HostEvents } from '../workflow/host-events.ts';
 import type { UseCaseDeps } from '../workflow/use-cases/use-case-deps.ts';
 import { WorkSignal } from '../workflow/work-signal.ts';
+import { DEFAULT_LIMITS, type ApiLimits } from './limits.ts';
 import { auth } from './plugins/auth.ts';
 import { jsonBody } from './plugins/json-body.ts';
+import { rateLimits } from './plugins/rate-limits.ts';
 import { agentRoutes, enrollmentTokenRoutes } from './routes/agent.routes.ts';
-import { problemDetails } from './plugins/problem-details.ts';
+import { answerClientError, answerProblem, problemDetails } from './plugins/problem-details.ts';
+import { describePermission } from './route-permission.ts';
+import { createSchemaValidators } from './schema-validators.ts';
 import { clusterRoutes } from './routes/clusters.routes.ts';
 import { hostRoutes } from './routes/hosts.routes.ts';
 import { instanceRoutes } from './routes/instances.routes.ts';
@@ -32,6 +37,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     routeCatalog: RouteEntry[];
   }
+  interface FastifyContextConfig {
+    /** `bulk` routes take bodies up to ApiLimits.bulkBodyBytes (routes that need no credential take less). */
+    body?: 'bulk';
+  }
 }
 
 /** What every route group is given: the use-cases' dependencies. */
@@ -43,6 +52,8 @@ export interface BuildAppOptions extends Omit<ApiDeps, 'events' | 'work'> {
   /** Shared with the registration worker, which it wakes; a new one by default (no worker in this process). */
   work?: WorkSignal;
   logger?: FastifyServerOptions['logger'];
+  /** Tests shorten timeouts and windows; the defaults are what `serve` runs with. */
+  limits?: Partial<ApiLimits>;
 }
 
 /** Secrets that must never reach a log line. */
@@ -54,12 +65,19 @@ export async function buildApp({
   work = new WorkSignal(),
   logger = false,
   mirrorUrl,
+  limits: limitOverrides = {},
 }: BuildAppOptions): Promise<FastifyInstance> {
+  const limits: ApiLimits = { ...DEFAULT_LIMITS, ...limitOverrides };
   const app = Fastify({
     logger: logger === false ? false : { ...(typeof logger === 'object' ? logger : {}), redact: REDACTED_PATHS },
-    bodyLimit: 32 * 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
+    bodyLimit: limits.bodyBytes,
+    requestTimeout: limits.requestTimeoutMs,
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: limits.timeoutCheckIntervalMs },
+    frameworkErrors: answerProblem,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.server.maxConnections = limits.maxConnections;
+  app.setValidatorCompiler(createSchemaValidators());
 
   const routeCatalog: RouteEntry[] = [];
   app.decorate('routeCatalog', routeCatalog);
@@ -68,8 +86,13 @@ export async function buildApp({
       if (method !== 'HEAD') routeCatalog.push({ method, url: route.url, permission: String(route.config?.permission) });
     }
   });
+  app.addHook('onRoute', function limitBody(route) {
+    if (route.bodyLimit !== undefined) return;
+    if (route.config?.permission === 'public') route.bodyLimit = limits.publicBodyBytes;
+    else if (route.config?.body === 'bulk') route.bodyLimit = limits.bulkBodyBytes;
+  });
   await app.register(problemDetails);
-  await app.register(jsonBody);
+  await app.register(jsonBody, { maxDepth: limits.jsonDepth });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -81,7 +104,12 @@ export async function buildApp({
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    transform: function describeRoutePermission({ schema, url, route }) {
+      return { schema: describePermission(schema, route.config?.permission), url };
+    },
   });
+  // Before auth: an address refused for failed authentications is refused before its token is looked up.
+  await app.register(rateLimits, limits);
   await app.register(auth, { tokens: store.tokens });
 
   app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));

@@ -7,6 +7,7 @@ import { isAppError } from '../domain/errors.ts';
 import { createApiClient, type ApiClient } from './api-client.ts';
 import { readCliConfig } from './cli-config.ts';
 import { parseOutputFormat, type OutputFormat } from './output/output.ts';
+import { stripControlCharacters } from './output/terminal-text.ts';
 
 export interface CommandContext {
   format: OutputFormat;
@@ -34,16 +35,16 @@ export function commandContext(command: Command): CommandContext {
           ...(flags.token ? { token: flags.token } : {}),
         }),
       )),
-    print: (text) => process.stdout.write(`${text}\n`),
+    print: (text) => process.stdout.write(`${stripControlCharacters(text)}\n`),
   };
 }
 
 /** Prints an error as `error: <detail> (field: <field>)`; unexpected errors print their message only. */
 export function reportError(error: unknown): void {
   if (isAppError(error)) {
-    process.stderr.write(`error: ${error.detail}${error.field ? ` (field: ${error.field})` : ''}\n`);
+    process.stderr.write(stripControlCharacters(`error: ${error.detail}${error.field ? ` (field: ${error.field})` : ''}\n`));
   } else {
-    process.stderr.write(`error: ${(error as Error)?.message ?? String(error)}\n`);
+    process.stderr.write(stripControlCharacters(`error: ${(error as Error)?.message ?? String(error)}\n`));
   }
 }
 

@@ -31,6 +31,18 @@ export const errorCatalog = {
   PayloadTooLarge: { status: 413, title: 'Request body too large' },
   /** The body's media type is not one the route accepts. */
   UnsupportedMediaType: { status: 415, title: 'Unsupported media type' },
+  /** The HTTP request itself cannot be read: bad URL encoding, a bad Content-Length, a request line or header that is not HTTP. */
+  MalformedRequest: { status: 400, title: 'The HTTP request cannot be parsed' },
+  /** The client took too long to send the request's headers or body; the connection is closed. */
+  RequestTimeout: { status: 408, title: 'Request not received in time' },
+  /** A path segment (an id or name in the URL) is longer than the server accepts. */
+  UriTooLong: { status: 414, title: 'Request URL too long' },
+  /** The request's headers (the URL included) are larger than the server accepts. */
+  HeaderFieldsTooLarge: { status: 431, title: 'Request headers too large' },
+  /** This client address sent too many requests of this kind (enrollments, failed authentications); retry after `Retry-After` seconds. */
+  TooManyRequests: { status: 429, title: 'Too many requests' },
+  /** The server's storage (database disk or volume) is full; nothing was written. */
+  StorageFull: { status: 507, title: 'Server storage is full' },
   /** An unexpected failure inside the server; details are in the server log, never in the answer. */
   Internal: { status: 500, title: 'Internal error' },
   /** A K3s artifact on the host (binary version, air-gap image checksum, install script) differs from what the OS profile declares. */

@@ -3,6 +3,7 @@
  * inventory as it is now) without writing anything, not even a job. Reports, per host, the step that would fail
  * and why; the CSV importer's --dry-run shows exactly this.
  */
+import { setImmediate } from 'node:timers/promises';
 import type { RegistrationRequest } from '../domain/registration/registration-request.ts';
 import { computeStepNames, type HostPlan, type StepName, type StepReason } from '../domain/registration/registration-steps.ts';
 import type { Store } from '../store/store.ts';
@@ -38,6 +39,12 @@ export interface RegistrationCheck {
 
 /** Hosts checked at once (PostgreSQL serves them in parallel; SQLite one by one anyway). */
 const PARALLEL = 8;
+
+/**
+ * Longest run of checks without letting other requests in. SQLite's driver is synchronous, so a dry run that
+ * never yields would hold every other request until it ends (seconds for tens of thousands of hosts).
+ */
+const MAX_SLICE_MS = 20;
 
 export async function checkRegistration(store: Store, project: string, request: RegistrationRequest): Promise<RegistrationCheck> {
   const refs = createReferenceCache();
@@ -101,10 +108,15 @@ export async function checkRegistration(store: Store, project: string, request: 
 
   const hosts: CheckedHost[] = new Array(request.plans.length);
   let next = 0;
+  let sliceStarted = performance.now();
   async function worker(): Promise<void> {
     while (next < hosts.length) {
       const index = next++;
       hosts[index] = await checkHost(index);
+      if (performance.now() - sliceStarted > MAX_SLICE_MS) {
+        await setImmediate();
+        sliceStarted = performance.now();
+      }
     }
   }
   await Promise.all(Array.from({ length: Math.min(PARALLEL, hosts.length) }, worker));

@@ -73,7 +73,7 @@ export const registrationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app
   app.post(
     '/registrations',
     {
-      config: { permission: 'hosts:write' },
+      config: { permission: 'hosts:write', body: 'bulk' },
       schema: {
         tags: ['registrations'],
         summary: 'Register hosts, optionally with an instance and a single-node cluster each (a job); dryRun checks only',

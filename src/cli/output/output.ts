@@ -4,6 +4,7 @@
 import Table from 'cli-table3';
 import { stringify } from 'yaml';
 import { invalidField } from '../../domain/errors.ts';
+import { escapeControlCharactersInJson, stripControlCharactersInCell } from './terminal-text.ts';
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 
@@ -44,7 +45,7 @@ export function renderTable<T>(rows: T[], columns: Column<T>[]): string {
     table.push(
       columns.map((c) => {
         const v = c.value(row);
-        return v === null || v === undefined || v === '' ? '-' : String(v);
+        return v === null || v === undefined || v === '' ? '-' : stripControlCharactersInCell(String(v));
       }),
     );
   return table
@@ -56,7 +57,7 @@ export function renderTable<T>(rows: T[], columns: Column<T>[]): string {
 
 /** Prints `data` in the chosen format; for tables, `rows` and `columns` say what to show. */
 export function renderOutput<T>(format: OutputFormat, data: unknown, rows: T[], columns: Column<T>[]): string {
-  if (format === 'json') return JSON.stringify(data, null, 2);
+  if (format === 'json') return escapeControlCharactersInJson(JSON.stringify(data, null, 2));
   if (format === 'yaml') return stringify(data).trimEnd();
   return rows.length === 0 ? 'No resources found.' : renderTable(rows, columns);
 }
