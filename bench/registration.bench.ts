@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HOST_CSV_COLUMNS } from '../src/interchange/host-csv.ts';
+import { HOST_CSV_COLUMNS } from '../src/interchange/host-csv-format.ts';
 import { FORMATS_DIR, osProfileFiles, templateFiles } from '../test/support/formats.ts';
 import { createDatabase, startPostgres, type RunningPostgres } from '../test/support/postgres.ts';
 

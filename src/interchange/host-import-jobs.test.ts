@@ -1,22 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { HOST_CSV_COLUMNS, parseHostCsv } from './host-csv.ts';
+import { parseHostCsv } from './host-csv.ts';
+import { HOST_CSV_COLUMNS } from './host-csv-format.ts';
 import { computeHostImportJobs, formatRefusedHosts, type HostImportJob } from './host-import-jobs.ts';
 
-const NO_FLAGS = { osProfile: null, template: null, autoProvision: false, autoCluster: false, atomic: false };
+const NO_FLAGS = { osProfile: null, template: null, autoProvision: false, autoCluster: false, atomic: false, profiles: [] };
 
 /** The single job of a file whose rows are the given serials, one per line after `blank` empty lines. */
-function jobOf(serials: string[], blank = 0): HostImportJob {
+async function jobOf(serials: string[], blank = 0): Promise<HostImportJob> {
   const text = [HOST_CSV_COLUMNS.join(','), ...Array<string>(blank).fill(''), ...serials.map((s) => `${s},,,,,,,,,,,,`)].join('\n');
-  const { rows, errors } = parseHostCsv(text);
+  const { rows, errors } = await parseHostCsv(text);
   expect(errors).toEqual([]);
   const { jobs } = computeHostImportJobs(rows, NO_FLAGS, 50_000);
   expect(jobs).toHaveLength(1);
   return jobs[0]!;
 }
 
-describe('formatRefusedHosts', () => {
-  it("puts each refused host on its CSV line through the host's index in the job, never through the field's text", () => {
-    const job = jobOf(['A', 'B', 'C'], 2);
+describe('formatRefusedHosts', async () => {
+  it("puts each refused host on its CSV line through the host's index in the job, never through the field's text", async () => {
+    const job = await jobOf(['A', 'B', 'C'], 2);
     expect(
       formatRefusedHosts(job, [
         { field: 'hosts/2/serial', message: 'hosts/2/serial "C" is taken', host: 2 },
@@ -26,8 +27,8 @@ describe('formatRefusedHosts', () => {
     ).toEqual(['line 6: hosts/2/serial "C" is taken', 'line 5: hosts/0/uuid is wrong']);
   });
 
-  it('names the field when a problem carries no host or one outside the job', () => {
-    const job = jobOf(['A']);
+  it('names the field when a problem carries no host or one outside the job', async () => {
+    const job = await jobOf(['A']);
     expect(
       formatRefusedHosts(job, [
         { field: 'defaults/osProfile', message: 'is not valid' },

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServerConfig } from '../../src/config.ts';
-import { HOST_CSV_COLUMNS } from '../../src/interchange/host-csv.ts';
+import { HOST_CSV_COLUMNS } from '../../src/interchange/host-csv-format.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { createEdgeOrchCli, type CliResult, type EdgeOrchCli } from '../support/edge-orch-cli.ts';
-import { FORMATS_DIR, osProfileFiles, templateFiles } from '../support/formats.ts';
+import { FORMATS_DIR, osProfileFiles, readFormat, templateFiles } from '../support/formats.ts';
 
 const HEADER = HOST_CSV_COLUMNS.join(',');
 const MISMATCH =
@@ -19,6 +19,11 @@ const MISMATCH =
 
 type Cells = Partial<Record<(typeof HOST_CSV_COLUMNS)[number], string>>;
 const csvLine = (cells: Cells): string => HOST_CSV_COLUMNS.map((c) => cells[c] ?? '').join(',');
+
+/** orch-cli's test data and help, and the EMF documentation's samples, as their sources have them (README.md there). */
+const ORCH_CLI_DIR = join(import.meta.dirname, '../formats/orch-cli');
+/** The EMT display names the samples use, each imported as its own OS profile (infra-core's spec.name). */
+const SAMPLE_EMT_VERSIONS = ['20250504', '20250617', '20250717', '20250808', '20251204'];
 
 /**
  * Row i of the mixed file: templates and profiles vary, every tenth row (i % 10 = 3) asks for K3s v1.33.5 on
@@ -42,9 +47,9 @@ function mixedRow(i: number): Cells {
     case 4:
       return { ...base, OSProfile: 'ubuntu-22.04-lts-generic', K8sClusterTemplate: 'baseline:v2.0.2', K8sEnable: 'true' };
     case 5:
-      return { ...base, K8sClusterTemplate: 'baseline:v2.0.2' };
+      return { ...base, OSProfile: 'microvisor-nonrt', K8sClusterTemplate: 'baseline:v2.0.2' };
     case 6:
-      return base;
+      return { ...base, OSProfile: 'Edge Microvisor Toolkit 3.0.20260602' };
     case 7:
       return { ...base, K8sEnable: 'false' };
     case 8:
@@ -76,6 +81,10 @@ describe('edge-orch host import', () => {
   }
 
   const DEFAULTS = ['--os-profile', 'microvisor-nonrt', '--template', 'baseline-k3s:v0.0.4', '--auto-cluster'];
+  /** The mixed file names each row's OS profile (--os-profile would replace them all, as orch-cli's does). */
+  const MIXED_FLAGS = ['--template', 'baseline-k3s:v0.0.4', '--auto-cluster'];
+  const ORCH_CLI_SERIAL_NOTE =
+    'orch-cli refuses these serial numbers (it takes 5 to 20 letters and digits); edge-orch accepts letters, digits, ".", "_" and "-", up to 64 characters';
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'edge-orch-import-'));
@@ -97,7 +106,7 @@ describe('edge-orch host import', () => {
       })),
     );
     const { code, stdout, stderr } = await cli('host', 'import', file, '--auto-provision', ...DEFAULTS);
-    expect(stderr).toMatch(/^registration job \S+: 12 hosts \(register, provision, cluster\)\n/);
+    expect(stderr).toMatch(/^registration job \S+: 12 hosts \(register, provision, cluster\)$/m);
     expect(stderr).toContain('registering: 12/12 done, 12 succeeded, 0 failed');
     expect(code).toBe(0);
     expect(
@@ -130,6 +139,7 @@ describe('edge-orch host import', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.split('\n')).toEqual([
+      `note: ${file}: lines 2, 3, 5 and 6 (Serial): ${ORCH_CLI_SERIAL_NOTE}`,
       `${file}: line 2, column UUID: "abc" is not a UUID (expected 8-4-4-4-12 hex digits)`,
       expect.stringMatching(new RegExp(`^${file}: line 3, column Site: "two\\\\nlines" is not valid`)),
       `${file}: line 5, column Serial: Serial BAD-1 is also on line 2; each host may appear once`,
@@ -146,10 +156,18 @@ describe('edge-orch host import', () => {
       Array.from({ length: 1000 }, (_, i) => mixedRow(i)),
     );
     const before = await hostSerials();
-    const { code, stdout, stderr } = await cli('host', 'import', file, ...DEFAULTS, '--dry-run');
-    expect(stderr).toBe(
-      'note: Secure is checked for syntax only: edge-orch does not use the EMF columns Secure, RemoteUser, LVMSize, CloudInitMeta (it has no secure boot, remote user, LVM or cloud-init settings)\n',
-    );
+    const { code, stdout, stderr } = await cli('host', 'import', file, ...MIXED_FLAGS, '--dry-run');
+    expect(stderr.split('\n')).toEqual([
+      'note: Secure is checked for syntax only: edge-orch does not use the EMF columns Secure, RemoteUser, LVMSize, CloudInitMeta (it has no secure boot, remote user, LVM or cloud-init settings)',
+      `note: ${file}: lines 2, 3, 4, 5, 6 and 995 more rows (Serial): ${ORCH_CLI_SERIAL_NOTE}`,
+      expect.stringMatching(
+        new RegExp(`^note: ${file}: lines 2, 3, 4, 5, 6 and 995 more rows \\(Site\\): Site is kept as the host's site;`),
+      ),
+      expect.stringMatching(
+        new RegExp(`^note: ${file}: lines 2, 3, 5, 6, 7 and 695 more rows \\(K8sConfig\\): the cluster has no name: in K8sConfig`),
+      ),
+      '',
+    ]);
     expect(code).toBe(1);
     const lines = stdout.trim().split('\n');
     expect(lines.at(-1)).toBe('dry run: 1000 rows checked, 900 would succeed, 100 would fail; nothing was written');
@@ -162,9 +180,10 @@ describe('edge-orch host import', () => {
     expect(existsSync(join(dir, 'mixed.failed.csv'))).toBe(false);
   });
 
+  // 1,100 hosts registered, provisioned and clustered by a real server: the slowest case of the suite.
   it('imports the mixed file, writes exactly the incompatible rows back, and the fixed file imports', async () => {
     const file = join(dir, 'mixed.csv');
-    const { code, stdout, stderr } = await cli('host', 'import', file, ...DEFAULTS, '-o', 'json');
+    const { code, stdout, stderr } = await cli('host', 'import', file, ...MIXED_FLAGS, '-o', 'json');
     expect(code).toBe(1);
     expect(stderr).toMatch(
       /registration job \S+: 800 hosts \(register, provision, cluster\)\nregistration job \S+: 100 hosts \(register, provision\)\nregistration job \S+: 100 hosts \(register only\)\n/,
@@ -203,5 +222,116 @@ describe('edge-orch host import', () => {
       failedRowsFile: null,
     });
     expect((await hostSerials()).filter((s) => s.startsWith('MIX-'))).toHaveLength(1000);
+  }, 60_000);
+
+  describe("orch-cli's and the EMF documentation's samples", () => {
+    beforeAll(async () => {
+      const emt = readFormat('os-profiles/microvisor-nonrt.yaml');
+      for (const version of SAMPLE_EMT_VERSIONS) {
+        const file = join(dir, `emt-${version}.yaml`);
+        writeFileSync(
+          file,
+          emt
+            .replace(/^ {2}name: .*$/m, `  name: Edge Microvisor Toolkit 3.0.${version}`)
+            .replace(/^ {2}profileName: .*$/m, `  profileName: emt-${version}`),
+        );
+        expect((await cli('osprofile', 'import', file)).code).toBe(0);
+      }
+      // The template the EMF documentation's provisioning sample names.
+      const baseline = JSON.parse(readFormat('templates/baseline-rke2-v2.0.2.json')) as Record<string, unknown>;
+      const file = join(dir, 'baseline-v1.0.0.json');
+      writeFileSync(file, JSON.stringify({ ...baseline, version: 'v1.0.0' }));
+      expect((await cli('template', 'import', file)).code).toBe(0);
+    });
+
+    const sample = (name: string): string => join(ORCH_CLI_DIR, name);
+    const dryRun = async (file: string, ...flags: string[]): Promise<CliResult> => cli('host', 'import', file, '--dry-run', ...flags);
+
+    it.each([
+      ['minimal.csv', 1, []],
+      ['help-onboarding.csv', 3, []],
+      ['emf-o11y-nio.csv', 1, []],
+      ['emf-vpro-template.csv', 2, []],
+      // Its resource id os-7d650dd1 belongs to the orchestrator that made it; the flag replaces it, as orch-cli's does.
+      ['emf-registration-provisioning.csv', 3, ['--os-profile', 'Edge Microvisor Toolkit 3.0.20250808']],
+    ] as const)('would import every row of %s, whose data orch-cli accepts', async (name, rows, flags) => {
+      const { code, stdout } = await dryRun(sample(name), ...flags);
+      expect(stdout.trim()).toBe(`dry run: ${rows} rows checked, ${rows} would succeed, 0 would fail; nothing was written`);
+      expect(code).toBe(0);
+    });
+
+    const refused = async (name: string): Promise<string[]> => {
+      const { code, stdout, stderr } = await dryRun(sample(name));
+      expect({ name, code, stdout }).toEqual({ name, code: 2, stdout: '' });
+      return stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('note: '));
+    };
+
+    it("refuses the help sample's row whose K8sConfig landed in the Error column, as orch-cli refuses it", async () => {
+      const help = sample('help-provisioning.csv');
+      expect(await refused('help-provisioning.csv')).toEqual([
+        `${help}: line 6, column Error - do not fill: is filled ("role:all;name:mycluster;labels:key1=val1&key2=val2") but is only for the failures a tool writes back; orch-cli refuses such a row too. It looks like a K8sConfig one column too far to the right: remove one comma before it`,
+        `error: 1 problem in ${help}; nothing was sent to the server`,
+      ]);
+    });
+
+    it("refuses the documentation's rows whose LVMSize landed in Metadata, as orch-cli refuses them", async () => {
+      const example = sample('emf-registration-example.csv');
+      expect(await refused('emf-registration-example.csv')).toEqual([
+        ...[2, 3, 4].map(
+          (line) =>
+            `${example}: line ${line}, column Metadata: "500" in "500" is not key=value (expected key=value pairs joined by &, for example zone=a&rack=7)`,
+        ),
+        `error: 3 problems in ${example}; nothing was sent to the server`,
+      ]);
+    });
+
+    it("refuses an OSProfile that is another orchestrator's resource id, naming the closest profiles", async () => {
+      const provisioning = sample('emf-registration-provisioning.csv');
+      expect(await refused('emf-registration-provisioning.csv')).toEqual([
+        ...[2, 4].map((line) =>
+          expect.stringMatching(
+            new RegExp(
+              `^${provisioning}: line ${line}, column OSProfile: no OS profile has the name, display name or resource id "os-7d650dd1" \\(a resource id`,
+            ),
+          ),
+        ),
+        `error: 2 problems in ${provisioning}; nothing was sent to the server`,
+      ]);
+    });
+
+    it("imports orch-cli's help sample once its shifted K8sConfig is moved back into its column", async () => {
+      const file = join(dir, 'help-fixed.csv');
+      writeFileSync(file, readFileSync(sample('help-provisioning.csv'), 'utf8').replace(',,role:all;', ',role:all;'));
+      const { code, stdout } = await dryRun(file);
+      expect(code).toBe(0);
+      expect(stdout.trim()).toBe('dry run: 5 rows checked, 5 would succeed, 0 would fail; nothing was written');
+    });
+
+    it("imports orch-cli's mock.csv: the OS profile by display name, the cluster with its name and labels", async () => {
+      const file = join(dir, 'mock.csv');
+      writeFileSync(file, readFileSync(sample('mock.csv')));
+      const { code, stdout } = await cli('host', 'import', file, '-o', 'json');
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({
+        totals: { hosts: 1, succeeded: 1, failed: 0 },
+        steps: [
+          { step: 'register-host', succeeded: 1 },
+          { step: 'create-instance', succeeded: 1 },
+          { step: 'create-cluster', succeeded: 1 },
+        ],
+      });
+      const token = readFileSync(server.adminTokenFile!, 'utf8').trim();
+      const response = await fetch(`${server.url}/api/v1/projects/default/clusters/mycluster`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { labels: Record<string, string> }).labels).toMatchObject({
+        'sample-label': 'samplevalue',
+        'sample-label2': 'samplevalue2',
+      });
+    });
   });
 });

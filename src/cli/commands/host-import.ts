@@ -4,20 +4,22 @@
  * and the rows that failed are written back to a CSV whose last column says which step failed and why.
  * Exit codes: 0 every row succeeded (or would), 1 some row failed (or would), 2 the file or flags are wrong.
  */
-import { writeFileSync } from 'node:fs';
+import { createReadStream, writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { Static } from 'typebox';
 import { AppError, isAppError } from '../../domain/errors.ts';
+import { readHostCsv, writeFailedRowsCsv, type HostCsv, type HostCsvFailure } from '../../interchange/host-csv.ts';
 import {
   formatHostCsvError,
-  parseHostCsv,
+  formatHostCsvNote,
   UNUSED_COLUMNS,
-  writeFailedRowsCsv,
-  type HostCsvFailure,
+  type HostCsvError,
+  type HostCsvNote,
   type HostCsvRow,
-} from '../../interchange/host-csv.ts';
+} from '../../interchange/host-csv-format.ts';
 import { computeHostImportJobs, formatRefusedHosts, type HostImportJob, type RefusedHost } from '../../interchange/host-import-jobs.ts';
+import { resolveOsProfileRef, type OsProfileRefTarget } from '../../interchange/os-profile-ref.ts';
 import { MAX_REGISTRATION_HOSTS } from '../../domain/registration/registration-request.ts';
 import type { StepName } from '../../domain/registration/registration-steps.ts';
 import { parseTemplateRef, type TemplateRef } from '../../domain/inventory/template.ts';
@@ -26,7 +28,6 @@ import type { ApiClient } from '../api-client.ts';
 import { commandContext, reportError, runAction, type CommandContext } from '../command-context.ts';
 import { renderOutput, renderTable, type Column } from '../output/output.ts';
 import { STEP_SUMMARY_COLUMNS, summarizeSteps, type RegistrationJobView as Job } from '../output/registration-views.ts';
-import { readTextFile } from './osprofile.ts';
 
 type Check = Static<typeof RegistrationCheck>;
 type HostPage = Static<typeof RegistrationHostList>;
@@ -63,7 +64,7 @@ const CHECK_COLUMNS: Column<CheckedRow>[] = [
   { header: 'REASON', value: (r) => (r.reason ? `${r.reason.code}: ${r.reason.message}` : null) },
 ];
 
-/** `<FILE without .csv>.failed.csv`. */
+/** `hosts.csv` → `hosts.failed.csv`: the file's name with `.failed.csv` in place of `.csv`, beside it. */
 export const defaultFailedOut = (file: string): string => `${file.replace(/\.csv$/i, '')}.failed.csv`;
 
 export function registerHostImportCommand(host: Command): void {
@@ -72,20 +73,23 @@ export function registerHostImportCommand(host: Command): void {
     .description(
       'Register the hosts of an EMF bulk-import CSV (Serial,UUID,OSProfile,…,K8sEnable,K8sClusterTemplate,K8sConfig,Error - do not fill)',
     )
-    .option('--os-profile <name>', 'OS profile for provisioned rows whose OSProfile is empty')
+    .option(
+      '--os-profile <name>',
+      "OS profile of every provisioned row, replacing the rows' OSProfile as orch-cli's flag does (a name, display name or resource id)",
+    )
     .option('--template <name:version>', 'cluster template for rows with a cluster whose K8sClusterTemplate is empty')
     .option('--auto-provision', 'provision every row (rows naming an OSProfile or getting a cluster always are)')
     .option('--auto-cluster', 'give rows whose K8sEnable is empty a single-node cluster (K8sEnable true/false decides per row)')
     .option('--atomic', "undo a host's completed steps when a later step fails")
     .option('--dry-run', 'check every row on the server (inventory, profiles, templates, compatibility) without writing anything')
-    .option('--failed-out <path>', 'where to write the failed rows (default: <file>.failed.csv)')
+    .option('--failed-out <path>', 'where to write the failed rows (default: beside the file, hosts.csv → hosts.failed.csv)')
     .action(
       runAction(async function importAction(this: Command, file: string) {
         const ctx = commandContext(this);
         const flags = this.opts<ImportFlags>();
-        const planned = planImport(file, flags);
-        if (!planned) return;
         const client = ctx.client();
+        const planned = await planImport(file, flags, client);
+        if (!planned) return;
         try {
           if (flags.dryRun) await dryRun(ctx, client, planned.jobs);
           else await runJobs(ctx, client, planned.jobs, planned.rows, flags.failedOut ?? defaultFailedOut(file));
@@ -98,12 +102,28 @@ export function registerHostImportCommand(host: Command): void {
     );
 }
 
-/** Reads and checks the file and flags; prints every problem and sets exit code 2 when there are any. */
-function planImport(file: string, flags: ImportFlags): { rows: HostCsvRow[]; jobs: HostImportJob[] } | null {
+/**
+ * Reads and checks the file and flags, then resolves the rows' OS profiles against the project's; prints every
+ * problem (up to the listing bound) and every note, and sets exit code 2 when there are problems.
+ */
+async function planImport(
+  file: string,
+  flags: ImportFlags,
+  client: ApiClient,
+): Promise<{ rows: HostCsvRow[]; jobs: HostImportJob[] } | null> {
   const fail = (problems: string[]): null => {
     for (const p of problems) process.stderr.write(`${p}\n`);
     process.exitCode = 2;
     return null;
+  };
+  const failRows = (errors: readonly HostCsvError[], count: number): null =>
+    fail([
+      ...errors.map((e) => `${file}: ${formatHostCsvError(e)}`),
+      ...(count > errors.length ? [`${file}: … and ${count - errors.length} more problems, not listed`] : []),
+      `error: ${count} problem${count > 1 ? 's' : ''} in ${file}; nothing was sent to the server`,
+    ]);
+  const printNotes = (notes: readonly HostCsvNote[]): void => {
+    for (const note of notes) process.stderr.write(`note: ${file}: ${formatHostCsvNote(note)}\n`);
   };
   let template: TemplateRef | null;
   try {
@@ -112,37 +132,48 @@ function planImport(file: string, flags: ImportFlags): { rows: HostCsvRow[]; job
     if (!isAppError(error)) throw error;
     return fail([`error: ${error.detail}`]);
   }
-  let text: string;
+  let csv: HostCsv;
   try {
-    text = readTextFile(file);
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    return fail([`error: ${error.detail}`]);
+    csv = await readHostCsv(createReadStream(file));
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === undefined) throw cause;
+    return fail([`error: cannot read ${file}: ${code}`]);
   }
-  const csv = parseHostCsv(text);
   if (csv.unusedColumnsFilled.length > 0) {
     process.stderr.write(
       `note: ${csv.unusedColumnsFilled.join(', ')} ${csv.unusedColumnsFilled.length > 1 ? 'are' : 'is'} checked for syntax only: ` +
         `edge-orch does not use the EMF columns ${UNUSED_COLUMNS.join(', ')} (it has no secure boot, remote user, LVM or cloud-init settings)\n`,
     );
   }
+  printNotes(csv.notes);
+  if (csv.errorCount > 0) return failRows(csv.errors, csv.errorCount);
+  const needsProfiles = flags.osProfile !== undefined || csv.rows.some((r) => r.osProfile !== null);
+  const profiles = needsProfiles ? await listOsProfiles(client) : [];
+  let osProfile: OsProfileRefTarget | null = null;
+  if (flags.osProfile !== undefined) {
+    const resolved = resolveOsProfileRef(flags.osProfile, profiles);
+    if (!resolved.ok) return fail(resolved.problems.map((p) => `error: --os-profile: ${p}`));
+    osProfile = resolved.value;
+  }
   const options = {
-    osProfile: flags.osProfile ?? null,
+    osProfile,
     template,
     autoProvision: flags.autoProvision === true,
     autoCluster: flags.autoCluster === true,
     atomic: flags.atomic === true,
+    profiles,
   };
-  const planned =
-    csv.errors.length > 0 ? { jobs: [], errors: csv.errors } : computeHostImportJobs(csv.rows, options, MAX_REGISTRATION_HOSTS);
-  const { errors } = planned;
-  if (errors.length > 0) {
-    return fail([
-      ...errors.map((e) => `${file}: ${formatHostCsvError(e)}`),
-      `error: ${errors.length} problem${errors.length > 1 ? 's' : ''} in ${file}; nothing was sent to the server`,
-    ]);
-  }
+  const planned = computeHostImportJobs(csv.rows, options, MAX_REGISTRATION_HOSTS);
+  printNotes(planned.notes);
+  if (planned.errorCount > 0) return failRows(planned.errors, planned.errorCount);
   return { rows: csv.rows, jobs: planned.jobs };
+}
+
+/** The project's OS profiles as the API lists them; displayName, resourceId and securityFeature when it has them. */
+async function listOsProfiles(client: ApiClient): Promise<OsProfileRefTarget[]> {
+  const { items } = await client.get<{ items: OsProfileRefTarget[] }>(client.projectPath('/osprofiles'));
+  return items;
 }
 
 const registrationsPath = (client: ApiClient, suffix = ''): string => client.projectPath(`/registrations${suffix}`);
