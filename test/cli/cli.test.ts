@@ -142,14 +142,14 @@ describe('edge-orch CLI', () => {
       JSON.stringify({
         name: 'x',
         version: 'v1.0.0',
-        kubernetesVersion: 'v1.32.4',
+        kubernetesVersion: 'v1.32',
         controlplaneprovidertype: 'k3s',
         clusterconfiguration: {},
       }),
     );
     const { code, stderr } = await cli('template', 'import', bad);
     expect(code).toBe(1);
-    expect(stderr).toContain('kubernetesVersion "v1.32.4" is not a Kubernetes version; expected v<major>.<minor>.<patch>+k3s<N>');
+    expect(stderr).toContain('kubernetesVersion "v1.32" is not a Kubernetes version; expected v<major>.<minor>.<patch>+k3s<N>');
     const missing = await cli('osprofile', 'import', join(dir, 'nope.yaml'), join(FORMATS_DIR, 'os-profiles/microvisor-nonrt.yaml'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`${join(dir, 'nope.yaml')}: error: cannot read ${join(dir, 'nope.yaml')}: ENOENT (field: file)\n`);
