@@ -12,10 +12,19 @@ export const EmbeddedKubernetesSchema = Type.Object({
   package: Type.Optional(Type.Object({ name: Type.String(), version: Type.String(), release: Type.String() })),
 });
 
+const SecurityFeature = Type.Union([
+  Type.Literal('SECURITY_FEATURE_UNSPECIFIED'),
+  Type.Literal('SECURITY_FEATURE_NONE'),
+  Type.Literal('SECURITY_FEATURE_SECURE_BOOT_AND_FULL_DISK_ENCRYPTION'),
+]);
+
 export const OsProfileSchema = Type.Object({
   name: Type.String(),
-  displayName: Type.String(),
-  version: Type.String(),
+  displayName: Type.String({ description: "Human name (infra-core's spec.name), as EMF's bulk-import CSV names a profile" }),
+  version: Type.String({ description: 'Image version; name and version identify a profile' }),
+  resourceId: Type.Union([Type.String(), Type.Null()], {
+    description: "EMF's OS resource id (os-1a2b3c4d): kept from the document, or assigned when it is stored",
+  }),
   osType: Type.Union([Type.Literal('immutable'), Type.Literal('mutable')]),
   architecture: Type.String(),
   imageUrl: Type.Union([Type.String(), Type.Null()]),
@@ -24,6 +33,12 @@ export const OsProfileSchema = Type.Object({
   packages: Type.Array(Type.Object({ Name: Type.String(), Version: Type.String(), Architecture: Type.String() })),
   kubernetes: Type.Union([EmbeddedKubernetesSchema, Type.Null()]),
   source: Type.Union([Type.Literal('manifest'), Type.Literal('infra-core'), Type.Literal('api')]),
+  securityFeature: Type.Union([SecurityFeature, Type.Null()]),
+  provider: Type.Union([Type.String(), Type.Null()]),
+  platformBundle: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  unusedFields: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'Fields of the imported document edge-orch does not read (osPackageManifestURL, metadata, …)',
+  }),
 });
 
 /** Create: the same fields; optional ones may be left out. Deep rules are checked by parseOsProfile. */
@@ -39,6 +54,11 @@ export const OsProfileCreate = Type.Object(
     description: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     packages: Type.Optional(Type.Array(Type.Unknown())),
     kubernetes: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
+    resourceId: Type.Optional(Type.String()),
+    securityFeature: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    provider: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    platformBundle: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
+    unusedFields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
   { additionalProperties: false },
 );
@@ -49,10 +69,15 @@ export const OsProfileImport = Type.Object(
       description: 'The file as text: image manifest.json, infra-core OS profile YAML, or edge-orch JSON',
       maxLength: 10_000_000,
     }),
-    name: Type.Optional(Type.String({ description: 'Profile name, overriding the one in the document' })),
+    name: Type.Optional(Type.String({ description: 'Profile name, overriding the one in the document (every format)' })),
   },
   { additionalProperties: false },
 );
 
 export const OsProfileParams = Type.Object({ project: Type.String(), name: Type.String() });
+export const OsProfileVersionParams = Type.Object({ project: Type.String(), name: Type.String(), version: Type.String() });
+export const OsProfileListQuery = Type.Object(
+  { name: Type.Optional(Type.String({ description: 'Only the versions of this profile name' })) },
+  { additionalProperties: false },
+);
 export const OsProfileList = Type.Object({ items: Type.Array(OsProfileSchema) });

@@ -10,14 +10,27 @@ export const TemplateSchema = Type.Object({
   flavor: Type.Union([Type.Literal('k3s'), Type.Literal('rke2')]),
   kubernetesVersion: Type.String(),
   description: Type.Union([Type.String(), Type.Null()]),
-  controlPlane: Type.Record(Type.String(), Type.Unknown()),
+  controlPlane: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
   clusterNetwork: Type.Union([Type.Object({ pods: Cidrs, services: Cidrs }), Type.Null()]),
   labels: Labels,
   infraProviderType: Type.Union([Type.String(), Type.Null()]),
+  unusedFields: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'Fields of the imported document edge-orch does not read, given back by the TemplateInfo export',
+  }),
+});
+
+/** cluster-manager's TemplateInfo (api/openapi/openapi.yaml), as POST /v2/templates takes it. */
+export const TemplateInfoSchema = Type.Record(Type.String(), Type.Unknown(), {
+  description:
+    "The template as cluster-manager's TemplateInfo: name, version, kubernetesVersion, description, controlplaneprovidertype, infraprovidertype, clusterconfiguration, clusterNetwork, cluster-labels, and the imported fields edge-orch does not read",
 });
 
 export const CompatibilitySchema = Type.Object({
   osProfile: Type.String(),
+  osProfileVersion: Type.String(),
+  kubernetesVersion: Type.Optional(
+    Type.String({ description: 'The exact build installed (the embedded one for a template naming vX.Y.Z)' }),
+  ),
   compatible: Type.Boolean(),
   airGapped: Type.Boolean(),
   basis: Type.Optional(Type.String()),
@@ -41,7 +54,12 @@ export const TemplateListQuery = Type.Object(
     flavor: Type.Optional(Type.Union([Type.Literal('k3s'), Type.Literal('rke2')])),
     kubernetesVersion: Type.Optional(Type.String()),
     name: Type.Optional(Type.String()),
-    compatibleWithOsProfile: Type.Optional(Type.String({ description: 'Only templates that can run on this OS profile' })),
+    compatibleWithOsProfile: Type.Optional(
+      Type.String({
+        description:
+          'Only templates that can run on this OS profile: name:version, or a name alone for every version of it (each answer names the version)',
+      }),
+    ),
     explain: Type.Optional(
       Type.Boolean({ description: 'With compatibleWithOsProfile: also return excluded templates with their reasons' }),
     ),
@@ -52,7 +70,16 @@ export const TemplateListQuery = Type.Object(
 export const TemplateList = Type.Object({
   items: Type.Array(TemplateView),
   excluded: Type.Optional(
-    Type.Array(Type.Object({ name: Type.String(), version: Type.String(), kubernetesVersion: Type.String(), reason: ReasonSchema })),
+    Type.Array(
+      Type.Object({
+        name: Type.String(),
+        version: Type.String(),
+        kubernetesVersion: Type.String(),
+        osProfile: Type.String(),
+        osProfileVersion: Type.String(),
+        reason: ReasonSchema,
+      }),
+    ),
   ),
 });
 

@@ -8,6 +8,8 @@ import type { ErrorCode } from './errors.ts';
 export const reasonCodes = {
   /** The template asks for a K3s version other than the one the OS profile embeds. */
   K3sVersionMismatch: 'K3sVersionMismatch',
+  /** The template names Kubernetes vX.Y.Z without a K3s build, and the OS profile embeds no K3s to decide it. */
+  K3sBuildUnpinned: 'K3sBuildUnpinned',
   /** The template's flavor cannot run on the OS profile's architecture or type (reserved). */
   UnsupportedPlatform: 'UnsupportedPlatform',
   /** The template hard-codes agentConfig.airGapped; the orchestrator decided otherwise from the OS profile. */

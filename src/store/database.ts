@@ -18,9 +18,13 @@ export interface ApiTokenTable {
   created_at: string;
 }
 
-export interface OsProfileTable {
+/** One version of an OS profile (migration 0005): name and version identify it. */
+export interface OsProfileVersionTable {
   project: string;
   name: string;
+  version: string;
+  /** EMF's OS resource id, unique in the project. */
+  resource_id: string;
   /** The whole OsProfile as JSON. */
   doc: string;
   created_at: string;
@@ -58,6 +62,8 @@ export interface InstanceTable {
   project: string;
   host_id: string;
   os_profile: string;
+  /** The exact version of os_profile, resolved when the instance was created. */
+  os_profile_version: string;
   observed_os_profile: string | null;
   created_at: string;
   updated_at: string;
@@ -138,7 +144,7 @@ export interface RegistrationHostTable {
 export interface Database {
   projects: ProjectTable;
   api_tokens: ApiTokenTable;
-  os_profiles: OsProfileTable;
+  os_profile_versions: OsProfileVersionTable;
   templates: TemplateTable;
   hosts: HostTable;
   instances: InstanceTable;

@@ -1,5 +1,7 @@
 import { AppError, notFound } from '../domain/errors.ts';
 import { computeInstanceState, type Instance } from '../domain/inventory/instance.ts';
+import { formatOsProfileRef } from '../domain/inventory/os-profile.ts';
+import { createOsProfileStore } from './os-profile-store.ts';
 import { createId, nowIso } from './create-id.ts';
 import type { Db, InstanceTable } from './database.ts';
 import { insertOrConflict } from './store-errors.ts';
@@ -11,6 +13,7 @@ const toInstance = (row: InstanceTable): Instance => ({
   project: row.project,
   hostId: row.host_id,
   osProfile: row.os_profile,
+  osProfileVersion: row.os_profile_version,
   observedOsProfile: row.observed_os_profile,
   state: computeInstanceState(row.os_profile, row.observed_os_profile),
   createdAt: row.created_at,
@@ -18,6 +21,7 @@ const toInstance = (row: InstanceTable): Instance => ({
 });
 
 export function createInstanceStore(db: Db): InstanceStore {
+  const osProfiles = createOsProfileStore(db);
   async function get(project: string, id: string): Promise<Instance> {
     const row = await db.selectFrom('instances').selectAll().where('project', '=', project).where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('instance', id);
@@ -36,24 +40,24 @@ export function createInstanceStore(db: Db): InstanceStore {
     async create(project, { hostId, osProfile }) {
       const existing = await findByHost(project, hostId);
       if (existing)
-        throw new AppError('AlreadyExists', `host ${hostId} already has instance ${existing.id} (OS profile ${existing.osProfile})`, {
-          extra: { existing: { id: existing.id } },
-        });
+        throw new AppError(
+          'AlreadyExists',
+          `host ${hostId} already has instance ${existing.id} (OS profile ${existing.osProfile}:${existing.osProfileVersion})`,
+          {
+            extra: { existing: { id: existing.id } },
+          },
+        );
       const host = await db.selectFrom('hosts').select('id').where('project', '=', project).where('id', '=', hostId).executeTakeFirst();
       if (!host) throw notFound('host', hostId);
-      const profile = await db
-        .selectFrom('os_profiles')
-        .select('name')
-        .where('project', '=', project)
-        .where('name', '=', osProfile)
-        .executeTakeFirst();
-      if (!profile) throw notFound('OS profile', osProfile);
+      const profile = await osProfiles.find(project, osProfile);
+      if (!profile) throw notFound('OS profile', formatOsProfileRef(osProfile));
       const now = nowIso();
       const row: InstanceTable = {
         id: createId(),
         project,
         host_id: hostId,
-        os_profile: osProfile,
+        os_profile: profile.name,
+        os_profile_version: profile.version,
         observed_os_profile: null,
         created_at: now,
         updated_at: now,

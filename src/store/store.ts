@@ -6,7 +6,7 @@
 import type { Cluster, ClusterNode } from '../domain/inventory/cluster.ts';
 import type { Host, HostRegistration, HostState } from '../domain/inventory/host.ts';
 import type { Instance } from '../domain/inventory/instance.ts';
-import type { OsProfile } from '../domain/inventory/os-profile.ts';
+import type { OsProfile, OsProfileRef } from '../domain/inventory/os-profile.ts';
 import type { ClusterTemplate, TemplateRef } from '../domain/inventory/template.ts';
 import type { Role } from '../domain/roles.ts';
 import type { AgentStore } from './agent-store.ts';
@@ -47,13 +47,18 @@ export interface TokenStore {
 }
 
 export interface OsProfileStore {
-  /** AlreadyExists (naming the profile) when the name is taken in the project. */
+  /**
+   * AlreadyExists (naming the profile) when the name and version are taken in the project; assigns a resource id
+   * when the profile has none (AlreadyExists when the one it has is taken).
+   */
   create(project: string, profile: OsProfile): Promise<OsProfile>;
-  get(project: string, name: string): Promise<OsProfile>;
-  find(project: string, name: string): Promise<OsProfile | null>;
-  list(project: string): Promise<OsProfile[]>;
-  /** InUse when an instance or cluster refers to it. */
-  delete(project: string, name: string): Promise<void>;
+  /** A reference without a version is the latest version of the name. */
+  get(project: string, ref: OsProfileRef): Promise<OsProfile>;
+  find(project: string, ref: OsProfileRef): Promise<OsProfile | null>;
+  /** By name, the latest version first. */
+  list(project: string, filter?: { name?: string | undefined }): Promise<OsProfile[]>;
+  /** InUse when an instance records this version, or a cluster names the profile and this is its last version. */
+  delete(project: string, ref: { name: string; version: string }): Promise<void>;
 }
 
 export interface TemplateFilter {
@@ -98,7 +103,8 @@ export interface HostStore {
 
 export interface InstanceStore {
   /** AlreadyExists when the host already has an instance. */
-  create(project: string, input: { hostId: string; osProfile: string }): Promise<Instance>;
+  /** Records the exact version: the reference's, or the latest of its name. */
+  create(project: string, input: { hostId: string; osProfile: OsProfileRef }): Promise<Instance>;
   get(project: string, id: string): Promise<Instance>;
   findByHost(project: string, hostId: string): Promise<Instance | null>;
   list(project: string, page?: PageRequest): Promise<Page<Instance>>;

@@ -5,11 +5,14 @@ import type { Db } from './database.ts';
 import { insertOrConflict } from './store-errors.ts';
 import type { TemplateStore } from './store.ts';
 
-/** Both columns are written together by create (and by migration 0004 for rows stored before it). */
-const templateOf = (row: { doc: string; config: string }): ClusterTemplate => ({
-  ...(JSON.parse(row.doc) as Omit<ClusterTemplate, 'config'>),
-  config: JSON.parse(row.config) as ControlPlaneConfig,
-});
+/**
+ * Both columns are written together by create (and by migration 0004 for rows stored before it). Rows stored
+ * before templates kept their unused fields have none.
+ */
+const templateOf = (row: { doc: string; config: string }): ClusterTemplate => {
+  const doc = JSON.parse(row.doc) as Omit<ClusterTemplate, 'config' | 'unusedFields'> & { unusedFields?: ClusterTemplate['unusedFields'] };
+  return { ...doc, unusedFields: doc.unusedFields ?? {}, config: JSON.parse(row.config) as ControlPlaneConfig };
+};
 
 export function createTemplateStore(db: Db): TemplateStore {
   const find: TemplateStore['find'] = async (project, ref) => {

@@ -39,7 +39,17 @@ describe.each(engines)('template import on $name', ({ createStore }) => {
       clusterNetwork: doc.clusterNetwork,
       labels: {},
       infraProviderType: 'intel',
+      unusedFields: {},
     });
     expect(created.json()).toEqual(res.json());
+  });
+
+  it("exports a template version as cluster-manager's TemplateInfo, the document that was imported", async () => {
+    const doc = JSON.parse(readFormat('templates/baseline-k3s-v0.0.4.json'));
+    expect((await api.call('POST', `${A}/templates`, { body: { ...doc, owner: 'team-a' } })).statusCode).toBe(201);
+    const res = await api.call('GET', `${A}/templates/baseline-k3s/versions/v0.0.4/templateinfo`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ ...doc, owner: 'team-a' });
+    expect((await api.call('GET', `${A}/templates/baseline-k3s/versions/v9.9.9/templateinfo`)).statusCode).toBe(404);
   });
 });

@@ -47,6 +47,19 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
           airgapImages: [],
         },
         source: 'infra-core',
+        resourceId: expect.stringMatching(/^os-[0-9a-f]{8}$/),
+        securityFeature: 'SECURITY_FEATURE_SECURE_BOOT_AND_FULL_DISK_ENCRYPTION',
+        provider: 'OS_PROVIDER_KIND_INFRA',
+        platformBundle: null,
+        unusedFields: {
+          appVersion: 'apps/v1',
+          metadata: { release: '0.0.0-dev' },
+          spec: {
+            osPackageManifestURL: 'files-edge-orch/repository/microvisor/non_rt/edge-readonly-3.0.20260602.2200_pkg_manifest.json',
+            osExistingCvesURL: 'files-edge-orch/microvisor/iso/EdgeMicrovisorToolkit-25.06.2_cve.json',
+            osFixedCvesURL: 'files-edge-orch/microvisor/iso/EdgeMicrovisorToolkit-25.06.2_fixed_cves.json',
+          },
+        },
       });
     });
 
@@ -139,6 +152,8 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
       const v004 = res.json().items.find((t: { version: string }) => t.version === 'v0.0.4');
       expect(v004.compatibility).toEqual({
         osProfile: 'ubuntu-22.04-lts-generic',
+        osProfileVersion: '22.04.5',
+        kubernetesVersion: 'v1.32.4+k3s1',
         compatible: true,
         airGapped: false,
         basis: 'NoEmbeddedK3s',

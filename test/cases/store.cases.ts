@@ -153,7 +153,7 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
     it('refuses to delete a cluster node; once free, deletes the host with its instance and credential', async () => {
       const p = await inventory('hosts-delete');
       const host = await store.hosts.register(p, registration('edge-1'));
-      await store.instances.create(p, { hostId: host.id, osProfile: EMT.name });
+      await store.instances.create(p, { hostId: host.id, osProfile: { name: EMT.name } });
       await store.agents.setHostCredential(p, host.id, 'hash-delete');
       await store.clusters.create(p, newCluster('c1', [host.id]));
       await expectAppError(store.hosts.delete(p, host.id), { code: 'InUse', extra: { usedBy: { cluster: 'c1' } } });
@@ -169,17 +169,17 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
     it('gives a host one instance, which needs the host and the OS profile', async () => {
       const p = await inventory('instances-create');
       const host = await store.hosts.register(p, registration('edge-1'));
-      await expectAppError(store.instances.create(p, { hostId: 'missing', osProfile: EMT.name }), {
+      await expectAppError(store.instances.create(p, { hostId: 'missing', osProfile: { name: EMT.name } }), {
         code: 'NotFound',
         extra: { resource: 'host' },
       });
-      await expectAppError(store.instances.create(p, { hostId: host.id, osProfile: 'missing' }), {
+      await expectAppError(store.instances.create(p, { hostId: host.id, osProfile: { name: 'missing' } }), {
         code: 'NotFound',
         extra: { resource: 'OS profile' },
       });
-      const instance = await store.instances.create(p, { hostId: host.id, osProfile: EMT.name });
+      const instance = await store.instances.create(p, { hostId: host.id, osProfile: { name: EMT.name } });
       expect(instance).toMatchObject({ hostId: host.id, osProfile: EMT.name, observedOsProfile: null, state: 'provisioning' });
-      await expectAppError(store.instances.create(p, { hostId: host.id, osProfile: UBUNTU.name }), {
+      await expectAppError(store.instances.create(p, { hostId: host.id, osProfile: { name: UBUNTU.name } }), {
         code: 'AlreadyExists',
         extra: { existing: { id: instance.id } },
       });
@@ -188,7 +188,7 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
     it('computes the state from the observed OS profile, and deletes once', async () => {
       const p = await inventory('instances-observed');
       const host = await store.hosts.register(p, registration('edge-1'));
-      const instance = await store.instances.create(p, { hostId: host.id, osProfile: EMT.name });
+      const instance = await store.instances.create(p, { hostId: host.id, osProfile: { name: EMT.name } });
       expect((await store.instances.setObserved(p, instance.id, EMT.name)).state).toBe('running');
       expect((await store.instances.setObserved(p, instance.id, UBUNTU.name)).state).toBe('error');
       expect((await store.instances.list(p)).items.map((i) => i.id)).toEqual([instance.id]);
@@ -312,16 +312,42 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
     it('lists profiles by name, and refuses to delete one an instance or a cluster uses', async () => {
       const p = await inventory('profiles-in-use');
       expect((await store.osProfiles.list(p)).map((o) => o.name)).toEqual([EMT.name, UBUNTU.name]);
-      expect(await store.osProfiles.get(p, EMT.name)).toEqual(EMT);
+      const stored = await store.osProfiles.get(p, { name: EMT.name });
+      expect(stored).toEqual({ ...EMT, resourceId: expect.stringMatching(/^os-[0-9a-f]{8}$/) });
       const host = await store.hosts.register(p, registration('edge-1'));
-      const instance = await store.instances.create(p, { hostId: host.id, osProfile: EMT.name });
+      const instance = await store.instances.create(p, { hostId: host.id, osProfile: { name: EMT.name } });
+      expect(instance.osProfileVersion).toBe(EMT.version);
       await store.clusters.create(p, newCluster('c1', [host.id], { osProfile: UBUNTU.name }));
-      await expectAppError(store.osProfiles.delete(p, EMT.name), { code: 'InUse', extra: { usedBy: { instance: instance.id } } });
-      await expectAppError(store.osProfiles.delete(p, UBUNTU.name), { code: 'InUse', extra: { usedBy: { cluster: 'c1' } } });
+      const emt = { name: EMT.name, version: EMT.version };
+      const ubuntu = { name: UBUNTU.name, version: UBUNTU.version };
+      await expectAppError(store.osProfiles.delete(p, emt), { code: 'InUse', extra: { usedBy: { instance: instance.id } } });
+      await expectAppError(store.osProfiles.delete(p, ubuntu), { code: 'InUse', extra: { usedBy: { cluster: 'c1' } } });
       await store.clusters.delete(p, 'c1');
-      await store.osProfiles.delete(p, UBUNTU.name);
-      await expectAppError(store.osProfiles.get(p, UBUNTU.name), { code: 'NotFound', detail: `OS profile "${UBUNTU.name}" not found` });
-      await expectAppError(store.osProfiles.delete(p, UBUNTU.name), { code: 'NotFound' });
+      await store.osProfiles.delete(p, ubuntu);
+      await expectAppError(store.osProfiles.get(p, { name: UBUNTU.name }), {
+        code: 'NotFound',
+        detail: `OS profile "${UBUNTU.name}" not found`,
+      });
+      await expectAppError(store.osProfiles.delete(p, ubuntu), { code: 'NotFound' });
+    });
+
+    it('keeps versions of a profile side by side: a name alone is the latest, an instance records the exact one', async () => {
+      const p = await inventory('profiles-versions');
+      const next = { ...EMT, version: '9.0.1', kubernetes: { ...EMT.kubernetes!, version: 'v1.33.5+k3s1' }, resourceId: null };
+      const created = await store.osProfiles.create(p, next);
+      await expectAppError(store.osProfiles.create(p, next), {
+        code: 'AlreadyExists',
+        extra: { existing: { name: EMT.name, version: '9.0.1' } },
+      });
+      expect((await store.osProfiles.list(p, { name: EMT.name })).map((o) => o.version)).toEqual(['9.0.1', EMT.version]);
+      expect(await store.osProfiles.get(p, { name: EMT.name })).toEqual(created);
+      expect((await store.osProfiles.get(p, { name: EMT.name, version: EMT.version })).kubernetes?.version).toBe(EMT.kubernetes!.version);
+      const host = await store.hosts.register(p, registration('edge-1'));
+      const instance = await store.instances.create(p, { hostId: host.id, osProfile: { name: EMT.name, version: EMT.version } });
+      expect(instance).toMatchObject({ osProfile: EMT.name, osProfileVersion: EMT.version });
+      await store.osProfiles.delete(p, { name: EMT.name, version: '9.0.1' });
+      const taken = (await store.osProfiles.get(p, { name: EMT.name })).resourceId;
+      await expectAppError(store.osProfiles.create(p, { ...next, version: '9.0.2', resourceId: taken }), { code: 'AlreadyExists' });
     });
 
     it('names a missing template version as name:version', async () => {
@@ -367,7 +393,7 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
       const thrown = await store
         .transaction(async (tx) => {
           const host = await tx.hosts.register(p, registration('edge-1'));
-          await tx.instances.create(p, { hostId: host.id, osProfile: EMT.name });
+          await tx.instances.create(p, { hostId: host.id, osProfile: { name: EMT.name } });
           // A transaction inside one joins it, so its writes roll back too.
           await tx.transaction((inner) => inner.hosts.register(p, registration('edge-2')));
           throw boom;

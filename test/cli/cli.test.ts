@@ -44,9 +44,11 @@ describe('edge-orch CLI', () => {
     const { code, stdout } = await cli('template', 'list', '--compatible-with', 'microvisor-nonrt', '--explain');
     expect(code).toBe(0);
     const [compatible, excluded] = stdout.split('Excluded');
-    expect(compatible).toMatch(/baseline-k3s\s+v0\.0\.4\s+k3s\s+v1\.32\.4\+k3s1\s+air-gapped/);
+    expect(compatible).toMatch(/baseline-k3s\s+v0\.0\.4\s+k3s\s+v1\.32\.4\+k3s1\s+microvisor-nonrt:3\.0\.20260602\.2200\s+air-gapped/);
     expect(compatible).not.toContain('v0.0.10');
-    expect(excluded).toMatch(/baseline-k3s\s+v0\.0\.10\s+v1\.33\.5\+k3s1\s+K3sVersionMismatch: .*v1\.33\.5\+k3s1.*v1\.32\.4\+k3s1/);
+    expect(excluded).toMatch(
+      /baseline-k3s\s+v0\.0\.10\s+v1\.33\.5\+k3s1\s+microvisor-nonrt:3\.0\.20260602\.2200\s+K3sVersionMismatch: .*v1\.33\.5\+k3s1.*v1\.32\.4\+k3s1/,
+    );
   });
 
   it('prints JSON and YAML that parse to the API objects', async () => {
@@ -142,14 +144,14 @@ describe('edge-orch CLI', () => {
       JSON.stringify({
         name: 'x',
         version: 'v1.0.0',
-        kubernetesVersion: 'v1.32.4',
+        kubernetesVersion: 'v1.32',
         controlplaneprovidertype: 'k3s',
         clusterconfiguration: {},
       }),
     );
     const { code, stderr } = await cli('template', 'import', bad);
     expect(code).toBe(1);
-    expect(stderr).toContain('kubernetesVersion "v1.32.4" is not a Kubernetes version; expected v<major>.<minor>.<patch>+k3s<N>');
+    expect(stderr).toContain('kubernetesVersion "v1.32" is not a Kubernetes version; expected v<major>.<minor>.<patch>+k3s<N>');
     const missing = await cli('osprofile', 'import', join(dir, 'nope.yaml'), join(FORMATS_DIR, 'os-profiles/microvisor-nonrt.yaml'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`${join(dir, 'nope.yaml')}: error: cannot read ${join(dir, 'nope.yaml')}: ENOENT (field: file)\n`);

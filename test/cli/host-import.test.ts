@@ -15,7 +15,7 @@ import { FORMATS_DIR, osProfileFiles, readFormat, templateFiles } from '../suppo
 
 const HEADER = HOST_CSV_COLUMNS.join(',');
 const MISMATCH =
-  'create-cluster: template baseline-k3s:v0.0.10 needs K3s v1.33.5+k3s1 but OS profile microvisor-nonrt embeds K3s v1.32.4+k3s1';
+  'create-cluster: template baseline-k3s:v0.0.10 needs K3s v1.33.5+k3s1 but OS profile microvisor-nonrt:3.0.20260602.2200 embeds K3s v1.32.4+k3s1';
 
 type Cells = Partial<Record<(typeof HOST_CSV_COLUMNS)[number], string>>;
 const csvLine = (cells: Cells): string => HOST_CSV_COLUMNS.map((c) => cells[c] ?? '').join(',');
@@ -174,7 +174,7 @@ describe('edge-orch host import', () => {
     const failing = lines.slice(1, -1);
     expect(failing).toHaveLength(100);
     expect(failing[0]).toMatch(
-      /^5\s+MIX-0003\s+-\s+create-cluster\s+K3sVersionMismatch: template baseline-k3s:v0\.0\.10 needs K3s v1\.33\.5\+k3s1 but OS profile microvisor-nonrt embeds K3s v1\.32\.4\+k3s1$/,
+      /^5\s+MIX-0003\s+-\s+create-cluster\s+K3sVersionMismatch: template baseline-k3s:v0\.0\.10 needs K3s v1\.33\.5\+k3s1 but OS profile microvisor-nonrt:3\.0\.20260602\.2200 embeds K3s v1\.32\.4\+k3s1$/,
     );
     expect(await hostSerials()).toEqual(before);
     expect(existsSync(join(dir, 'mixed.failed.csv'))).toBe(false);

@@ -174,7 +174,7 @@ describe.each(engines)('registration jobs on $name', ({ createStore }) => {
     const [register, instance] = bad.steps;
     expect(instance!.reason).toEqual({
       code: 'Compensated',
-      message: `deleted instance ${instance!.resourceId} (OS profile ${EMT}), created by this job`,
+      message: `deleted instance ${instance!.resourceId} (OS profile ${EMT}:3.0.20260602.2200), created by this job`,
     });
     expect(register!.reason).toEqual({
       code: 'Compensated',

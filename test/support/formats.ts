@@ -17,3 +17,8 @@ export const templateFiles = (): string[] =>
     .map((f) => `templates/${f}`);
 
 export const osProfileFiles = (): string[] => readdirSync(join(FORMATS_DIR, 'os-profiles')).map((f) => `os-profiles/${f}`);
+
+/** Files taken from open-edge-platform/cluster-manager (default templates, the TemplateInfo schema); see the README there. */
+export const CLUSTER_MANAGER_DIR = resolve(import.meta.dirname, '../formats/cluster-manager');
+export const readClusterManagerFile = (file: string): string => readFileSync(join(CLUSTER_MANAGER_DIR, file), 'utf8');
+export const clusterManagerTemplateFiles = (): string[] => readdirSync(CLUSTER_MANAGER_DIR).filter((f) => f.endsWith('-k3s.json'));

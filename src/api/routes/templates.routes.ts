@@ -1,10 +1,17 @@
 /** Cluster templates: create/import, get, list (filtered by compatibility with an OS profile), delete. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { parseTemplate } from '../../domain/inventory/template.ts';
+import { formatTemplateInfo, parseTemplate } from '../../domain/inventory/template.ts';
 import { listTemplates } from '../../workflow/use-cases/list-templates.ts';
 import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
-import { TemplateCreate, TemplateList, TemplateListQuery, TemplateParams, TemplateSchema } from '../../contract/template.schema.ts';
+import {
+  TemplateCreate,
+  TemplateInfoSchema,
+  TemplateList,
+  TemplateListQuery,
+  TemplateParams,
+  TemplateSchema,
+} from '../../contract/template.schema.ts';
 import type { ApiDeps } from '../app.ts';
 
 export const templateRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
@@ -54,6 +61,20 @@ export const templateRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, de
       },
     },
     async (request) => store.templates.get(request.params.project, request.params),
+  );
+
+  app.get(
+    '/templates/:name/versions/:version/templateinfo',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['templates'],
+        summary: "Export a template version as cluster-manager's TemplateInfo (what POST /v2/templates takes)",
+        params: TemplateParams,
+        response: { 200: TemplateInfoSchema, ...problemResponses(404) },
+      },
+    },
+    async (request) => formatTemplateInfo(await store.templates.get(request.params.project, request.params)),
   );
 
   app.delete(

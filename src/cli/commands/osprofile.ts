@@ -1,8 +1,8 @@
-/** `edge-orch osprofile import|list|get|delete`. */
+/** `edge-orch osprofile import|list|get|delete`; a profile is a name and a version. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '../../domain/errors.ts';
-import type { OsProfile } from '../../domain/inventory/os-profile.ts';
+import { parseOsProfileRef, type OsProfile } from '../../domain/inventory/os-profile.ts';
 import { commandContext, runAction } from '../command-context.ts';
 import { importEachFile } from '../import-files.ts';
 import { renderOutput, type Column } from '../output/output.ts';
@@ -14,7 +14,14 @@ const COLUMNS: Column<OsProfile>[] = [
   { header: 'ARCH', value: (p) => p.architecture },
   { header: 'EMBEDDED K8S', value: (p) => (p.kubernetes ? p.kubernetes.version : 'none') },
   { header: 'SOURCE', value: (p) => p.source },
+  { header: 'RESOURCE ID', value: (p) => p.resourceId },
 ];
+
+/** The API path of a reference: name:version is that version, a name alone its latest (or only, for delete). */
+const profilePath = (ref: string): string => {
+  const { name, version } = parseOsProfileRef(ref, 'osprofile');
+  return `/osprofiles/${encodeURIComponent(name)}${version === undefined ? '' : `/versions/${encodeURIComponent(version)}`}`;
+};
 
 export function readTextFile(file: string): string {
   try {
@@ -33,9 +40,9 @@ export function registerOsProfileCommands(program: Command): void {
   osprofile
     .command('import <files...>')
     .description(
-      'Import image manifest.json files (edge-orch emt compose) or infra-core OS profile YAMLs; each file is reported, failures do not stop the rest',
+      'Import image manifest.json files (edge-orch emt compose) or infra-core OS profile YAMLs, each as a version of its profile; each file is reported, failures do not stop the rest',
     )
-    .option('--name <name>', 'profile name, overriding the one in the file (one file only)')
+    .option('--name <name>', 'profile name, overriding the one in the file, whatever its format (one file only)')
     .action(
       runAction(async function importAction(this: Command, files: string[]) {
         const ctx = commandContext(this);
@@ -58,38 +65,38 @@ export function registerOsProfileCommands(program: Command): void {
     );
 
   osprofile
-    .command('list')
-    .description('List OS profiles')
+    .command('list [name]')
+    .description('List OS profiles, every version (the latest first); with a name, only its versions')
     .action(
-      runAction(async function listAction(this: Command) {
+      runAction(async function listAction(this: Command, name?: string) {
         const ctx = commandContext(this);
         const client = ctx.client();
-        const { items } = await client.get<{ items: OsProfile[] }>(client.projectPath('/osprofiles'));
+        const { items } = await client.get<{ items: OsProfile[] }>(client.projectPath('/osprofiles'), { name });
         ctx.print(renderOutput(ctx.format, items, items, COLUMNS));
       }),
     );
 
   osprofile
-    .command('get <name>')
-    .description('Show an OS profile')
+    .command('get <ref>')
+    .description('Show an OS profile version (name:version, or a name for its latest version)')
     .action(
-      runAction(async function getAction(this: Command, name: string) {
+      runAction(async function getAction(this: Command, ref: string) {
         const ctx = commandContext(this);
         const client = ctx.client();
-        const profile = await client.get<OsProfile>(client.projectPath(`/osprofiles/${encodeURIComponent(name)}`));
+        const profile = await client.get<OsProfile>(client.projectPath(profilePath(ref)));
         ctx.print(renderOutput(ctx.format, profile, [profile], COLUMNS));
       }),
     );
 
   osprofile
-    .command('delete <name>')
-    .description('Delete an OS profile (refused while in use)')
+    .command('delete <ref>')
+    .description('Delete an OS profile version (name:version, or a name with a single version; refused while in use)')
     .action(
-      runAction(async function deleteAction(this: Command, name: string) {
+      runAction(async function deleteAction(this: Command, ref: string) {
         const ctx = commandContext(this);
         const client = ctx.client();
-        await client.delete(client.projectPath(`/osprofiles/${encodeURIComponent(name)}`));
-        ctx.print(`osprofile ${name} deleted`);
+        await client.delete(client.projectPath(profilePath(ref)));
+        ctx.print(`osprofile ${ref} deleted`);
       }),
     );
 }

@@ -1,4 +1,4 @@
-/** `edge-orch template import|list|get|delete`. */
+/** `edge-orch template import|list|get|export|delete`. */
 import type { Command } from 'commander';
 import { isAppError } from '../../domain/errors.ts';
 import { parseTemplateRef, type ClusterTemplate } from '../../domain/inventory/template.ts';
@@ -9,12 +9,14 @@ import { importEachFile } from '../import-files.ts';
 import { readTextFile } from './osprofile.ts';
 
 interface TemplateView extends ClusterTemplate {
-  compatibility?: { airGapped: boolean; basis?: string; override?: Reason };
+  compatibility?: { osProfile: string; osProfileVersion: string; airGapped: boolean; basis?: string; override?: Reason };
 }
 interface Excluded {
   name: string;
   version: string;
   kubernetesVersion: string;
+  osProfile: string;
+  osProfileVersion: string;
   reason: Reason;
 }
 
@@ -26,6 +28,7 @@ const COLUMNS: Column<TemplateView>[] = [
 ];
 const COMPATIBLE_COLUMNS: Column<TemplateView>[] = [
   ...COLUMNS,
+  { header: 'OS PROFILE', value: (t) => t.compatibility && `${t.compatibility.osProfile}:${t.compatibility.osProfileVersion}` },
   { header: 'MODE', value: (t) => (t.compatibility?.airGapped ? 'air-gapped' : 'download') },
   { header: 'NOTE', value: (t) => t.compatibility?.override?.message },
 ];
@@ -33,6 +36,7 @@ const EXCLUDED_COLUMNS: Column<Excluded>[] = [
   { header: 'NAME', value: (t) => t.name },
   { header: 'VERSION', value: (t) => t.version },
   { header: 'KUBERNETES', value: (t) => t.kubernetesVersion },
+  { header: 'OS PROFILE', value: (t) => `${t.osProfile}:${t.osProfileVersion}` },
   { header: 'REASON', value: (t) => `${t.reason.code}: ${t.reason.message}` },
 ];
 
@@ -69,7 +73,10 @@ export function registerTemplateCommands(program: Command): void {
     .description('List templates; --compatible-with shows only those that can run on an OS profile')
     .option('--flavor <flavor>', 'k3s or rke2')
     .option('--kubernetes-version <version>', 'exact version, for example v1.32.4+k3s1')
-    .option('--compatible-with <osprofile>', 'only templates compatible with this OS profile')
+    .option(
+      '--compatible-with <osprofile>',
+      'only templates compatible with this OS profile (name:version, or a name for each of its versions)',
+    )
     .option('--explain', 'with --compatible-with: also list the excluded templates and why')
     .action(
       runAction(async function listAction(this: Command) {
@@ -108,6 +115,23 @@ export function registerTemplateCommands(program: Command): void {
           client.projectPath(`/templates/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`),
         );
         ctx.print(renderOutput(ctx.format, found, [found], COLUMNS));
+      }),
+    );
+
+  template
+    .command('export <ref>')
+    .description(
+      "Print a template version (name:version) as cluster-manager's TemplateInfo JSON, which cluster-manager and edge-orch import",
+    )
+    .action(
+      runAction(async function exportAction(this: Command, ref: string) {
+        const ctx = commandContext(this);
+        const { name, version } = parseTemplateRef(ref, 'template');
+        const client = ctx.client();
+        const info = await client.get<Record<string, unknown>>(
+          client.projectPath(`/templates/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/templateinfo`),
+        );
+        ctx.print(JSON.stringify(info, null, 2));
       }),
     );
 

@@ -21,6 +21,7 @@ const instance = (observed: string | null): Instance => ({
   project: 'p',
   hostId: 'h1',
   osProfile: 'emt',
+  osProfileVersion: '1.0',
   observedOsProfile: observed,
   state: 'provisioning',
   createdAt: '',

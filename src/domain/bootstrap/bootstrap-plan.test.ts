@@ -136,7 +136,7 @@ describe('computeBootstrapPlan', () => {
     );
     expect(error).toMatchObject({ code: 'Incompatible', reason: 'K3sVersionMismatch' });
     expect(error.detail).toBe(
-      'template baseline-k3s:v0.0.10 needs K3s v1.33.5+k3s1 but OS profile microvisor-nonrt embeds K3s v1.32.4+k3s1',
+      'template baseline-k3s:v0.0.10 needs K3s v1.33.5+k3s1 but OS profile microvisor-nonrt:3.0.20260602.2200 embeds K3s v1.32.4+k3s1',
     );
   });
 

@@ -113,7 +113,6 @@ export function computeBootstrapPlan(input: BootstrapInput): BootstrapPlan {
       { field: template.config.field },
     );
   }
-  const version = template.kubernetesVersion;
   const compatibility = computeCompatibility(template, osProfile);
   if (!compatibility.compatible) {
     throw new AppError('Incompatible', compatibility.reason.message, {
@@ -121,6 +120,7 @@ export function computeBootstrapPlan(input: BootstrapInput): BootstrapPlan {
       extra: { details: compatibility.reason.details ?? {} },
     });
   }
+  const version = compatibility.kubernetesVersion;
   const warnings: string[] = [];
   if (compatibility.override) warnings.push(compatibility.override.message);
   if (cluster.airGapped !== compatibility.airGapped) {

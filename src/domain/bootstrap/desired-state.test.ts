@@ -30,6 +30,7 @@ const instance = (observed: string | null): Instance => ({
   project: 'p',
   hostId: 'h1',
   osProfile: 'microvisor-nonrt',
+  osProfileVersion: '1.0',
   observedOsProfile: observed,
   state: 'running',
   createdAt: '',

@@ -24,8 +24,9 @@ const k3sTemplate = (kubernetesVersion: string, airGapped?: boolean): ClusterTem
     },
     labels: {},
   });
-const embedding = (version: string, flavor: 'k3s' | 'rke2' = 'k3s'): Pick<OsProfile, 'name' | 'kubernetes'> => ({
+const embedding = (version: string, flavor: 'k3s' | 'rke2' = 'k3s'): Pick<OsProfile, 'name' | 'version' | 'kubernetes'> => ({
   name: 'emt-lab',
+  version: '1.0',
   kubernetes: { flavor, version, binaryPath: '/usr/local/bin/k3s', installScriptPath: '/opt/install.sh', airgapImages: [] },
 });
 
@@ -35,6 +36,7 @@ describe('computeCompatibility with the real templates and OS profiles', () => {
       compatible: true,
       airGapped: true,
       basis: 'EmbeddedVersion',
+      kubernetesVersion: 'v1.32.4+k3s1',
     });
   });
 
@@ -45,8 +47,14 @@ describe('computeCompatibility with the real templates and OS profiles', () => {
       airGapped: false,
       reason: {
         code: 'K3sVersionMismatch',
-        message: 'template baseline-k3s:v0.0.10 needs K3s v1.33.5+k3s1 but OS profile microvisor-nonrt embeds K3s v1.32.4+k3s1',
-        details: { templateVersion: 'v1.33.5+k3s1', embeddedVersion: 'v1.32.4+k3s1', osProfile: 'microvisor-nonrt' },
+        message:
+          'template baseline-k3s:v0.0.10 needs K3s v1.33.5+k3s1 but OS profile microvisor-nonrt:3.0.20260602.2200 embeds K3s v1.32.4+k3s1',
+        details: {
+          templateVersion: 'v1.33.5+k3s1',
+          embeddedVersion: 'v1.32.4+k3s1',
+          osProfile: 'microvisor-nonrt',
+          osProfileVersion: '3.0.20260602.2200',
+        },
       },
     });
   });
@@ -67,6 +75,7 @@ describe('computeCompatibility with the real templates and OS profiles', () => {
       compatible: true,
       airGapped: false,
       basis: 'Rke2Download',
+      kubernetesVersion: 'v1.30.10+rke2r1',
     });
   });
 
@@ -86,6 +95,7 @@ describe('computeCompatibility with the real templates and OS profiles', () => {
         compatible: true,
         airGapped: false,
         basis: 'NoEmbeddedK3s',
+        kubernetesVersion: t.kubernetesVersion,
         override: {
           code: 'AirGappedOverridden',
           message:
@@ -103,6 +113,7 @@ describe('computeCompatibility rules', () => {
       compatible: true,
       airGapped: true,
       basis: 'EmbeddedVersion',
+      kubernetesVersion: 'v1.32.4+k3s1',
     });
   });
 
@@ -117,8 +128,8 @@ describe('computeCompatibility rules', () => {
       airGapped: false,
       reason: {
         code: 'K3sVersionMismatch',
-        message: `template edge:v1.0.0 needs K3s ${version} but OS profile emt-lab embeds K3s v1.32.4+k3s1`,
-        details: { templateVersion: version, embeddedVersion: 'v1.32.4+k3s1', osProfile: 'emt-lab' },
+        message: `template edge:v1.0.0 needs K3s ${version} but OS profile emt-lab:1.0 embeds K3s v1.32.4+k3s1`,
+        details: { templateVersion: version, embeddedVersion: 'v1.32.4+k3s1', osProfile: 'emt-lab', osProfileVersion: '1.0' },
       },
     });
   });
@@ -128,19 +139,23 @@ describe('computeCompatibility rules', () => {
       compatible: true,
       airGapped: false,
       basis: 'NoEmbeddedK3s',
+      kubernetesVersion: 'v1.32.4+k3s1',
     });
   });
 
   it('records no override when the template does not hard-code airGapped', () => {
-    expect(computeCompatibility(k3sTemplate('v1.33.5+k3s1'), { name: 'ubuntu', kubernetes: null })).toEqual({
+    expect(computeCompatibility(k3sTemplate('v1.33.5+k3s1'), { name: 'ubuntu', version: '22.04', kubernetes: null })).toEqual({
       compatible: true,
       airGapped: false,
       basis: 'NoEmbeddedK3s',
+      kubernetesVersion: 'v1.33.5+k3s1',
     });
   });
 
   it('records no override when the hard-coded airGapped agrees with the decision', () => {
-    expect(computeCompatibility(k3sTemplate('v1.33.5+k3s1', false), { name: 'ubuntu', kubernetes: null })).not.toHaveProperty('override');
+    expect(
+      computeCompatibility(k3sTemplate('v1.33.5+k3s1', false), { name: 'ubuntu', version: '22.04', kubernetes: null }),
+    ).not.toHaveProperty('override');
   });
 
   it('overrides a template that hard-codes airGapped: false on an image embedding its version', () => {
@@ -148,6 +163,7 @@ describe('computeCompatibility rules', () => {
       compatible: true,
       airGapped: true,
       basis: 'EmbeddedVersion',
+      kubernetesVersion: 'v1.32.4+k3s1',
       override: {
         code: 'AirGappedOverridden',
         message:
@@ -161,5 +177,32 @@ describe('computeCompatibility rules', () => {
     const result = computeCompatibility(k3sTemplate('v1.33.5+k3s1', true), embedding('v1.32.4+k3s1'));
     expect(result.compatible).toBe(false);
     expect(result.airGapped).toBe(false);
+  });
+});
+
+describe('computeCompatibility with a template naming Kubernetes without a K3s build', () => {
+  it('runs air-gapped on an image embedding a K3s build of that version, installing the embedded build', () => {
+    expect(computeCompatibility(k3sTemplate('v1.32.4'), embedding('v1.32.4+k3s1'))).toEqual({
+      compatible: true,
+      airGapped: true,
+      basis: 'EmbeddedVersion',
+      kubernetesVersion: 'v1.32.4+k3s1',
+    });
+  });
+
+  it('refuses an image embedding another version', () => {
+    expect(computeCompatibility(k3sTemplate('v1.33.5'), embedding('v1.32.4+k3s1'))).toMatchObject({
+      compatible: false,
+      reason: { code: 'K3sVersionMismatch' },
+    });
+  });
+
+  it('refuses an image that embeds no K3s, saying the build cannot be decided', () => {
+    const result = computeCompatibility(k3sTemplate('v1.32.4'), { name: 'ubuntu', version: '22.04', kubernetes: null });
+    expect(result).toMatchObject({ compatible: false, reason: { code: 'K3sBuildUnpinned' } });
+    if (!result.compatible)
+      expect(result.reason.message).toBe(
+        'template edge:v1.0.0 names Kubernetes v1.32.4 without a K3s build (+k3sN) and OS profile ubuntu:22.04 embeds no K3s to decide it; edge-orch downloads exact builds only',
+      );
   });
 });

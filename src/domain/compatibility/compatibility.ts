@@ -2,9 +2,10 @@
  * The heart of edge-orch: can template T run on OS profile P, and is it air-gapped? (DESIGN.md, Compatibility)
  * Every "no" carries a machine-readable reason; `airGapped` is decided here from P, never from T.
  */
-import type { OsProfile } from '../inventory/os-profile.ts';
+import { formatOsProfileRef, type OsProfile } from '../inventory/os-profile.ts';
 import type { Reason } from '../reasons.ts';
-import { templateAirGappedSetting, type ClusterTemplate } from '../inventory/template.ts';
+import { BARE_KUBERNETES_VERSION, templateAirGappedSetting, type ClusterTemplate } from '../inventory/template.ts';
+import { tryParseKubernetesVersion } from './k8s-version.ts';
 
 export type Compatibility =
   | {
@@ -12,33 +13,54 @@ export type Compatibility =
       airGapped: boolean;
       /** Why this mode: EmbeddedVersion (air-gapped), NoEmbeddedK3s or Rke2Download (download at install). */
       basis: 'EmbeddedVersion' | 'NoEmbeddedK3s' | 'Rke2Download';
+      /**
+       * The exact build installed: the template's version, or the image's embedded K3s when the template names
+       * only vX.Y.Z (cluster-manager lets the flavor decide the build).
+       */
+      kubernetesVersion: string;
       /** Set when the template hard-codes agentConfig.airGapped to a value the orchestrator overrides. */
       override?: Reason;
     }
   | { compatible: false; airGapped: false; reason: Reason };
 
 type CompatibilityTemplate = Pick<ClusterTemplate, 'name' | 'version' | 'flavor' | 'kubernetesVersion' | 'config'>;
-type CompatibilityProfile = Pick<OsProfile, 'name' | 'kubernetes'>;
+type CompatibilityProfile = Pick<OsProfile, 'name' | 'version' | 'kubernetes'>;
 
 export function computeCompatibility(template: CompatibilityTemplate, profile: CompatibilityProfile): Compatibility {
-  if (template.flavor === 'rke2') return withOverride(template, { compatible: true, airGapped: false, basis: 'Rke2Download' });
+  const requested = template.kubernetesVersion;
+  if (template.flavor === 'rke2') {
+    return withOverride(template, { compatible: true, airGapped: false, basis: 'Rke2Download', kubernetesVersion: requested });
+  }
   const embedded = profile.kubernetes;
+  const unpinned = BARE_KUBERNETES_VERSION.test(requested);
+  const profileRef = formatOsProfileRef(profile);
   if (!embedded || embedded.flavor !== 'k3s') {
-    return withOverride(template, { compatible: true, airGapped: false, basis: 'NoEmbeddedK3s' });
+    if (unpinned) {
+      return incompatible({
+        code: 'K3sBuildUnpinned',
+        message: `template ${template.name}:${template.version} names Kubernetes ${requested} without a K3s build (+k3sN) and OS profile ${profileRef} embeds no K3s to decide it; edge-orch downloads exact builds only`,
+        details: { templateVersion: requested, osProfile: profile.name, osProfileVersion: profile.version },
+      });
+    }
+    return withOverride(template, { compatible: true, airGapped: false, basis: 'NoEmbeddedK3s', kubernetesVersion: requested });
   }
-  if (embedded.version === template.kubernetesVersion) {
-    return withOverride(template, { compatible: true, airGapped: true, basis: 'EmbeddedVersion' });
+  if (embedded.version === requested || (unpinned && samePatch(embedded.version, requested))) {
+    return withOverride(template, { compatible: true, airGapped: true, basis: 'EmbeddedVersion', kubernetesVersion: embedded.version });
   }
-  return {
-    compatible: false,
-    airGapped: false,
-    reason: {
-      code: 'K3sVersionMismatch',
-      message: `template ${template.name}:${template.version} needs K3s ${template.kubernetesVersion} but OS profile ${profile.name} embeds K3s ${embedded.version}`,
-      details: { templateVersion: template.kubernetesVersion, embeddedVersion: embedded.version, osProfile: profile.name },
-    },
-  };
+  return incompatible({
+    code: 'K3sVersionMismatch',
+    message: `template ${template.name}:${template.version} needs K3s ${requested} but OS profile ${profileRef} embeds K3s ${embedded.version}`,
+    details: { templateVersion: requested, embeddedVersion: embedded.version, osProfile: profile.name, osProfileVersion: profile.version },
+  });
 }
+
+const incompatible = (reason: Reason): Compatibility => ({ compatible: false, airGapped: false, reason });
+
+/** v1.32.4+k3s1 is a build of v1.32.4. */
+const samePatch = (build: string, bare: string): boolean => {
+  const parsed = tryParseKubernetesVersion(build);
+  return parsed !== null && `v${parsed.major}.${parsed.minor}.${parsed.patch}` === bare;
+};
 
 function withOverride(template: CompatibilityTemplate, result: Extract<Compatibility, { compatible: true }>): Compatibility {
   const hardCoded = templateAirGappedSetting(template);

@@ -10,6 +10,8 @@ export interface Instance {
   hostId: string;
   /** Name of the desired OS profile. */
   osProfile: string;
+  /** Its exact version, resolved when the instance was created (a reference without one takes the latest). */
+  osProfileVersion: string;
   /** Name of the OS profile the agent reported, once it has. */
   observedOsProfile: string | null;
   state: InstanceState;

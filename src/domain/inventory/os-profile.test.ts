@@ -9,6 +9,9 @@ import {
   parseInfraCoreProfile,
   parseOsProfile,
   parseOsProfileDocument,
+  parseOsProfileRef,
+  formatOsProfileRef,
+  compareOsProfileVersions,
   type OsProfile,
 } from './os-profile.ts';
 
@@ -34,6 +37,19 @@ const MICROVISOR: OsProfile = {
     airgapImages: [],
   },
   source: 'infra-core',
+  resourceId: null,
+  securityFeature: 'SECURITY_FEATURE_SECURE_BOOT_AND_FULL_DISK_ENCRYPTION',
+  provider: 'OS_PROVIDER_KIND_INFRA',
+  platformBundle: null,
+  unusedFields: {
+    appVersion: 'apps/v1',
+    metadata: { release: '0.0.0-dev' },
+    spec: {
+      osPackageManifestURL: 'files-edge-orch/repository/microvisor/non_rt/edge-readonly-3.0.20260602.2200_pkg_manifest.json',
+      osExistingCvesURL: 'files-edge-orch/microvisor/iso/EdgeMicrovisorToolkit-25.06.2_cve.json',
+      osFixedCvesURL: 'files-edge-orch/microvisor/iso/EdgeMicrovisorToolkit-25.06.2_fixed_cves.json',
+    },
+  },
 };
 
 const UBUNTU: OsProfile = {
@@ -48,6 +64,19 @@ const UBUNTU: OsProfile = {
   packages: [],
   kubernetes: null,
   source: 'infra-core',
+  resourceId: null,
+  securityFeature: 'SECURITY_FEATURE_SECURE_BOOT_AND_FULL_DISK_ENCRYPTION',
+  provider: 'OS_PROVIDER_KIND_INFRA',
+  platformBundle: null,
+  unusedFields: {
+    appVersion: 'apps/v1',
+    metadata: { release: '0.0.0-dev', version: '0.2.0' },
+    spec: {
+      osPackageManifestURL: '',
+      osExistingCvesURL: 'https://security-metadata.canonical.com/oval/com.ubuntu.jammy.cve.oval.xml.bz2',
+      osFixedCvesURL: 'https://security-metadata.canonical.com/oval/com.ubuntu.jammy.usn.oval.xml.bz2',
+    },
+  },
 };
 
 describe('parseInfraCoreProfile (infra-core OS-profile YAML, real files)', () => {
@@ -105,14 +134,17 @@ describe('parseInfraCoreProfile (infra-core OS-profile YAML, real files)', () =>
   it.each([
     ['osImageSha256', 'not-a-sha', 'spec/osImageSha256 "not-a-sha" is not valid; expected 64 lowercase hex digits'],
     ['architecture', undefined, 'spec/architecture must be a non-empty string, got nothing'],
-    ['osImageVersion', [], 'spec/osImageVersion must be a non-empty string, got a list'],
+    ['osImageVersion', [], /^spec\/osImageVersion must be a non-empty string \(letters, digits.*\), got a list$/],
+    ['osImageVersion', '3.0:1', /^spec\/osImageVersion "3\.0:1" is not valid; expected letters, digits/],
+    ['securityFeature', 'SECURE', /^spec\/securityFeature must be one of SECURITY_FEATURE_UNSPECIFIED, SECURITY_FEATURE_NONE, /],
     ['name', 7, 'spec/name must be a non-empty string, got number 7'],
   ])('rejects a bad spec/%s, naming the YAML field', (key, value, detail) => {
     const doc = microvisorYaml();
     doc['spec'][key] = value;
     const error = expectAppError(() => parseInfraCoreProfile(doc));
     expect(error.field).toBe(`spec/${key}`);
-    expect(error.detail).toBe(detail);
+    if (typeof detail === 'string') expect(error.detail).toBe(detail);
+    else expect(error.detail).toMatch(detail);
   });
 
   it('reads an unquoted numeric osImageVersion as the version text', () => {
@@ -190,6 +222,11 @@ const EMT_K3S: OsProfile = {
   ],
   kubernetes: MANIFEST.kubernetes,
   source: 'manifest',
+  resourceId: null,
+  securityFeature: null,
+  provider: null,
+  platformBundle: null,
+  unusedFields: {},
 };
 
 /** A copy of the manifest with some top-level sections replaced. */
@@ -223,8 +260,12 @@ describe('parseImageManifestProfile (edge-orch manifest.json)', () => {
   });
 
   it.each([
-    ['image/version', { image: { ...MANIFEST.image, version: 3 } }, 'image/version must be a non-empty string, got number 3'],
-    ['image/version', { image: { ...MANIFEST.image, version: undefined } }, 'image/version must be a non-empty string, got nothing'],
+    ['image/version', { image: { ...MANIFEST.image, version: 3 } }, /^image\/version must be a non-empty string \(.*\), got number 3$/],
+    [
+      'image/version',
+      { image: { ...MANIFEST.image, version: undefined } },
+      /^image\/version must be a non-empty string \(.*\), got nothing$/,
+    ],
     [
       'image/name',
       { image: { ...MANIFEST.image, name: 'image name' } },
@@ -241,7 +282,7 @@ describe('parseImageManifestProfile (edge-orch manifest.json)', () => {
       { image: { ...MANIFEST.image, imageSha256: 'ABC' } },
       'image/imageSha256 "ABC" is not valid; expected 64 lowercase hex digits',
     ],
-    ['image', { image: undefined }, 'image must be an object, got nothing'],
+    ['image', { image: 'emt' }, 'image must be an object, got string "emt"'],
     ['Repo', { Repo: { Name: 'k3s' } }, 'Repo must be a list, got an object'],
     ['Repo/0', { Repo: ['k3s'] }, 'Repo/0 must be an object with Name, Version, Architecture'],
     ['Repo/0/Name', { Repo: [{ Version: '1', Architecture: 'x86_64' }] }, 'Repo/0/Name must be a non-empty string, got nothing'],
@@ -318,6 +359,11 @@ describe('parseOsProfile (edge-orch own form)', () => {
         airgapImages: [],
       },
       source: 'api',
+      resourceId: null,
+      securityFeature: null,
+      provider: null,
+      platformBundle: null,
+      unusedFields: {},
     });
   });
 
@@ -378,5 +424,41 @@ describe('parseOsProfileDocument (any supported file, as text)', () => {
     expect(error.detail).toContain(
       'expected an image manifest.json ("Repo" and "image"), an infra-core OS profile YAML ("appVersion" and "spec"), or an edge-orch OS profile ("osType")',
     );
+  });
+});
+
+describe('OS profile versions and references', () => {
+  it('reads name alone as the latest version and name:version as that version', () => {
+    expect(parseOsProfileRef('microvisor-nonrt')).toEqual({ name: 'microvisor-nonrt' });
+    expect(parseOsProfileRef('microvisor-nonrt:3.0.20260602.2200')).toEqual({ name: 'microvisor-nonrt', version: '3.0.20260602.2200' });
+    expect(formatOsProfileRef({ name: 'microvisor-nonrt', version: '3.0.20260602.2200' })).toBe('microvisor-nonrt:3.0.20260602.2200');
+  });
+
+  it.each(['Microvisor', 'microvisor-nonrt:', 'a:b:c', ':3.0'])('refuses %j as a reference, naming the field and the form', (text) => {
+    const error = expectAppError(() => parseOsProfileRef(text, 'defaults/osProfile'));
+    expect(error.field).toBe('defaults/osProfile');
+    expect(error.detail).toMatch(/is not an OS profile reference; expected name or name:version/);
+  });
+
+  it('orders image versions part by part, numbers by value', () => {
+    const versions = ['3.0.20260602.2200', '3.0.20250504', '3.0.20260602', '3.0.9', '3.1'];
+    expect(versions.sort(compareOsProfileVersions)).toEqual(['3.0.9', '3.0.20250504', '3.0.20260602', '3.0.20260602.2200', '3.1']);
+  });
+
+  it('applies the name override to the infra-core format too', () => {
+    expect(parseOsProfileDocument(MICROVISOR_TEXT, { name: 'emt-lab' }).name).toBe('emt-lab');
+  });
+
+  it('keeps an EMF resource id given in the document', () => {
+    const doc = microvisorYaml();
+    doc['spec']['resourceId'] = 'os-7d650dd1';
+    expect(parseInfraCoreProfile(doc).resourceId).toBe('os-7d650dd1');
+  });
+
+  it('refuses a plain EMT package manifest, naming the image manifest edge-orch needs and the command that writes it', () => {
+    const error = expectAppError(() => parseOsProfileDocument(JSON.stringify({ Repo: MANIFEST.Repo })));
+    expect(error.field).toBe('image');
+    expect(error.detail).toMatch(/plain EMT package manifest/);
+    expect(error.detail).toContain('`edge-orch emt compose`');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * OS profiles: what an image is, and which Kubernetes (if any) it embeds. Imported from edge-orch's image
- * manifest.json, from the infra-core OS-profile YAML, or created directly.
+ * manifest.json, from the infra-core OS-profile YAML, or created directly. A profile is a name and a version:
+ * like EMF's OS resources (one per image version), several versions of a name live side by side.
  */
 import { parse as parseYaml } from 'yaml';
 import { AppError, invalidField } from '../errors.ts';
@@ -18,16 +19,23 @@ import {
   type Doc,
 } from '../fields.ts';
 import type { EmbeddedKubernetes, ImagePackage } from './image-manifest.ts';
+import { parsedProblems, parsedValue, type Parsed } from '../problem.ts';
 import { parseKubernetesVersion } from '../compatibility/k8s-version.ts';
 
 export type OsType = 'immutable' | 'mutable';
 
 export interface OsProfile {
-  /** Unique in a project; a DNS label (infra-core's profileName). */
+  /** A DNS subdomain (infra-core's profileName); with `version`, unique in a project. */
   name: string;
-  /** Human name, for example "Edge Microvisor Toolkit 3.0.20260602". */
+  /** Human name, for example "Edge Microvisor Toolkit 3.0.20260602" (infra-core's spec.name). */
   displayName: string;
+  /** The image version (infra-core's osImageVersion), for example 3.0.20260602.2200. */
   version: string;
+  /**
+   * EMF's OS resource id (os-1a2b3c4d): kept when the document carries one, so files that name it resolve;
+   * otherwise the store assigns one.
+   */
+  resourceId: string | null;
   osType: OsType;
   architecture: string;
   imageUrl: string | null;
@@ -38,6 +46,73 @@ export interface OsProfile {
   kubernetes: EmbeddedKubernetes | null;
   /** Where the profile came from: manifest, infra-core, api. */
   source: 'manifest' | 'infra-core' | 'api';
+  /** infra-core's SECURITY_FEATURE_…; null when the document does not say. */
+  securityFeature: SecurityFeature | null;
+  /** infra-core's OS_PROVIDER_KIND_…, kept as given. */
+  provider: string | null;
+  /** infra-core's platformBundle (installerScript, cloudInitScript), kept as given. */
+  platformBundle: Doc | null;
+  /** Fields of the imported document edge-orch does not read (osPackageManifestURL, metadata, …), given back as they were. */
+  unusedFields: Doc;
+}
+
+/** infra-core inventory/api/os/v1/os.proto SecurityFeature. */
+export const SECURITY_FEATURES = [
+  'SECURITY_FEATURE_UNSPECIFIED',
+  'SECURITY_FEATURE_NONE',
+  'SECURITY_FEATURE_SECURE_BOOT_AND_FULL_DISK_ENCRYPTION',
+] as const;
+export type SecurityFeature = (typeof SECURITY_FEATURES)[number];
+
+/** An image version: letters, digits, ".", "_", "+" and "-" (no ":", which separates it in a reference). */
+export const OS_PROFILE_VERSION = /^[0-9A-Za-z][0-9A-Za-z._+-]{0,127}$/;
+const OS_PROFILE_VERSION_FORM = 'letters, digits, ".", "_", "+" and "-", at most 128 characters, for example 3.0.20260602.2200';
+const RESOURCE_ID = /^os-[0-9a-f]{8}$/;
+
+/** A reference to an OS profile as users write it: `name` (the latest version) or `name:version`. */
+export interface OsProfileRef {
+  name: string;
+  /** Absent: the latest version (highest by compareOsProfileVersions) at the time the reference is resolved. */
+  version?: string | undefined;
+}
+
+export function checkOsProfileRef(text: unknown): Parsed<OsProfileRef, string> {
+  const m = typeof text === 'string' ? /^([^:]+?)(?::([^:]+))?$/.exec(text.trim()) : null;
+  if (!m || !DNS_SUBDOMAIN.test(m[1]!) || (m[2] !== undefined && !OS_PROFILE_VERSION.test(m[2]))) {
+    const given =
+      typeof text === 'string' ? `${JSON.stringify(text)} is not an OS profile reference` : `must be a string, got ${describe(text)}`;
+    return parsedProblems(`${given}; expected name or name:version, for example microvisor-nonrt:3.0.20260602.2200`);
+  }
+  return parsedValue(m[2] === undefined ? { name: m[1]! } : { name: m[1]!, version: m[2] });
+}
+
+export function parseOsProfileRef(text: unknown, field = 'osProfile'): OsProfileRef {
+  const checked = checkOsProfileRef(text);
+  if (!checked.ok) throw invalidField(field, `${field} ${checked.problems.join('; ')}`);
+  return checked.value;
+}
+
+/** A reference as a pattern, for readers that check a field's form (registration requests). */
+export const OS_PROFILE_REF = new RegExp(`^(?:${DNS_SUBDOMAIN.source.slice(1, -1)})(?::${OS_PROFILE_VERSION.source.slice(1, -1)})?$`);
+export const OS_PROFILE_REF_FORM = 'an OS profile name, or name:version for one version, for example microvisor-nonrt:3.0.20260602.2200';
+
+export const formatOsProfileRef = (ref: OsProfileRef): string => (ref.version ? `${ref.name}:${ref.version}` : ref.name);
+
+/**
+ * Orders image versions: dot-, dash- or plus-separated parts, numeric parts by value, others as text
+ * (3.0.20250504 < 3.0.20260602.2200, 22.04 < 24.04). The latest version of a name is the highest.
+ */
+export function compareOsProfileVersions(a: string, b: string): number {
+  const pa = a.split(/[.+_-]/);
+  const pb = b.split(/[.+_-]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i];
+    const y = pb[i];
+    if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
+    const order = /^\d+$/.test(x) && /^\d+$/.test(y) ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0;
+    if (order !== 0) return Math.sign(order);
+  }
+  return 0;
 }
 
 /** Where EMT's K3s RPM installs things (and where the CAPI K3s provider looks in air-gapped mode). */
@@ -58,10 +133,18 @@ export function parseOsProfile(value: unknown, path = ''): OsProfile {
     throw invalidField(`${p}osType`, `${p}osType must be "immutable" or "mutable", got ${JSON.stringify(osType)}`);
   }
   const kubernetes = readOptionalRecord(value, 'kubernetes', p);
+  const securityFeature = readOptionalString(value, 'securityFeature', p) ?? null;
+  if (securityFeature !== null && !SECURITY_FEATURES.includes(securityFeature as SecurityFeature)) {
+    throw invalidField(
+      `${p}securityFeature`,
+      `${p}securityFeature must be one of ${SECURITY_FEATURES.join(', ')}, got ${JSON.stringify(securityFeature)}`,
+    );
+  }
   return {
     name: readString(value, 'name', p, { pattern: DNS_SUBDOMAIN, expected: DNS_SUBDOMAIN_FORM }),
     displayName: readOptionalString(value, 'displayName', p) ?? String(value['name']),
-    version: readString(value, 'version', p),
+    version: readString(value, 'version', p, { pattern: OS_PROFILE_VERSION, expected: OS_PROFILE_VERSION_FORM }),
+    resourceId: readOptionalString(value, 'resourceId', p, { pattern: RESOURCE_ID, expected: 'os- and 8 lowercase hex digits' }) ?? null,
     osType,
     architecture: readString(value, 'architecture', p),
     imageUrl: readOptionalString(value, 'imageUrl', p) ?? null,
@@ -70,6 +153,10 @@ export function parseOsProfile(value: unknown, path = ''): OsProfile {
     packages: readList(value, 'packages', p).map((row, i) => parsePackageRow(row, `${p}packages/${i}/`)),
     kubernetes: kubernetes ? parseEmbeddedKubernetes(kubernetes, `${p}kubernetes/`) : null,
     source: (['manifest', 'infra-core', 'api'] as const).find((s) => s === value['source']) ?? 'api',
+    securityFeature: securityFeature as SecurityFeature | null,
+    provider: readOptionalString(value, 'provider', p) ?? null,
+    platformBundle: readOptionalRecord(value, 'platformBundle', p) ?? null,
+    unusedFields: readOptionalRecord(value, 'unusedFields', p) ?? {},
   };
 }
 
@@ -113,9 +200,20 @@ function parsePackageRow(row: unknown, p: string): OsProfile['packages'][number]
   return { Name: readString(row, 'Name', p), Version: readString(row, 'Version', p), Architecture: readString(row, 'Architecture', p) };
 }
 
-/** Imports edge-orch's image manifest.json (see image-manifest.ts). */
+/**
+ * Imports edge-orch's image manifest.json (see image-manifest.ts). A plain EMT package manifest (`Repo` only) is
+ * refused: it names neither the image (name, version, type, architecture) nor the Kubernetes it embeds, and
+ * reading it as "embeds none" would send a K3s image's hosts to download K3s.
+ */
 export function parseImageManifestProfile(doc: unknown, { name }: { name?: string } = {}): OsProfile {
   if (!isRecord(doc)) throw new AppError('MalformedDocument', `the image manifest must be a JSON object, got ${describe(doc)}`);
+  if (doc['image'] === undefined) {
+    throw invalidField(
+      'image',
+      'this is a plain EMT package manifest ("Repo" only): it does not say which image it describes nor which Kubernetes the image embeds. ' +
+        'Import the image manifest.json that `edge-orch emt compose` writes next to the image (build/<image>/manifest.json), which adds "image" and "kubernetes"',
+    );
+  }
   const image = readRecord(doc, 'image', '');
   return withSourceFields(MANIFEST_FIELDS, () =>
     parseOsProfile({
@@ -130,6 +228,7 @@ export function parseImageManifestProfile(doc: unknown, { name }: { name?: strin
       packages: readList(doc, 'Repo', ''),
       kubernetes: doc['kubernetes'] ?? null,
       source: 'manifest',
+      unusedFields: Object.fromEntries(Object.entries(doc).filter(([key]) => !['Repo', 'image', 'kubernetes'].includes(key))),
     }),
   );
 }
@@ -149,7 +248,7 @@ const MANIFEST_FIELDS: Record<string, string> = {
  * Imports the infra-core OS-profile YAML (open-edge-platform/infra-core os-profiles/*.yaml).
  * `metadata.kubernetes-version` names the K3s the image embeds, at EMT's standard paths.
  */
-export function parseInfraCoreProfile(doc: unknown): OsProfile {
+export function parseInfraCoreProfile(doc: unknown, { name }: { name?: string } = {}): OsProfile {
   if (!isRecord(doc)) throw new AppError('MalformedDocument', `the OS profile YAML must be a mapping, got ${describe(doc)}`);
   const spec = readRecord(doc, 'spec', '');
   const metadata = readOptionalRecord(doc, 'metadata', '') ?? {};
@@ -159,7 +258,7 @@ export function parseInfraCoreProfile(doc: unknown): OsProfile {
   const k8sVersion = metadata['kubernetes-version'];
   return withSourceFields(INFRA_CORE_FIELDS, () =>
     parseOsProfile({
-      name: spec['profileName'],
+      name: name ?? spec['profileName'],
       displayName: spec['name'],
       // YAML reads an unquoted 3.0 as a number; a version is text.
       version: typeof spec['osImageVersion'] === 'number' ? String(spec['osImageVersion']) : spec['osImageVersion'],
@@ -171,8 +270,36 @@ export function parseInfraCoreProfile(doc: unknown): OsProfile {
       packages: [],
       kubernetes: k8sVersion === undefined || k8sVersion === null || k8sVersion === '' ? null : { version: k8sVersion },
       source: 'infra-core',
+      resourceId: spec['resourceId'],
+      securityFeature: spec['securityFeature'],
+      provider: spec['provider'],
+      platformBundle: spec['platformBundle'],
+      unusedFields: infraCoreUnusedFields(doc, spec, metadata),
     }),
   );
+}
+
+const INFRA_CORE_SPEC_READ = [
+  'profileName',
+  'name',
+  'type',
+  'osImageVersion',
+  'architecture',
+  'osImageUrl',
+  'osImageSha256',
+  'description',
+  'resourceId',
+  'securityFeature',
+  'provider',
+  'platformBundle',
+];
+
+/** What edge-orch does not read of an infra-core profile, in the document's own shape (appVersion, metadata, spec). */
+function infraCoreUnusedFields(doc: Doc, spec: Doc, metadata: Doc): Doc {
+  const unusedSpec = Object.fromEntries(Object.entries(spec).filter(([key]) => !INFRA_CORE_SPEC_READ.includes(key)));
+  const unusedMetadata = Object.fromEntries(Object.entries(metadata).filter(([key]) => key !== 'kubernetes-version'));
+  const rest = Object.fromEntries(Object.entries(doc).filter(([key]) => !['spec', 'metadata'].includes(key)));
+  return { ...rest, metadata: unusedMetadata, spec: unusedSpec };
 }
 
 /** Our field → the infra-core YAML field it came from, so errors name what the user sees in the file. */
@@ -184,6 +311,10 @@ const INFRA_CORE_FIELDS: Record<string, string> = {
   imageUrl: 'spec/osImageUrl',
   imageSha256: 'spec/osImageSha256',
   description: 'spec/description',
+  resourceId: 'spec/resourceId',
+  securityFeature: 'spec/securityFeature',
+  provider: 'spec/provider',
+  platformBundle: 'spec/platformBundle',
   'kubernetes/version': 'metadata/kubernetes-version',
 };
 
@@ -221,8 +352,9 @@ export function parseOsProfileDocument(text: string, { name }: { name?: string }
       cause,
     });
   }
-  if (isRecord(doc) && 'Repo' in doc) return parseImageManifestProfile(doc, name ? { name } : {});
-  if (isRecord(doc) && 'spec' in doc && 'appVersion' in doc) return parseInfraCoreProfile(doc);
+  const named = name ? { name } : {};
+  if (isRecord(doc) && 'Repo' in doc) return parseImageManifestProfile(doc, named);
+  if (isRecord(doc) && 'spec' in doc && 'appVersion' in doc) return parseInfraCoreProfile(doc, named);
   if (isRecord(doc) && 'osType' in doc) return parseOsProfile(name ? { ...doc, name } : doc);
   throw new AppError(
     'MalformedDocument',

@@ -100,7 +100,7 @@ describe('parseTemplate with the real EMF templates', () => {
       kubernetesVersion: 'v1.30.10+rke2r1',
       labels: { 'default-extension': 'baseline' },
     });
-    expect(template.controlPlane['kind']).toBe('RKE2ControlPlaneTemplate');
+    expect(template.controlPlane?.['kind']).toBe('RKE2ControlPlaneTemplate');
     expect(template.config).toEqual({ kind: 'rke2' });
     expect(templateAirGappedSetting(template)).toBeUndefined();
   });
@@ -119,19 +119,30 @@ describe('parseTemplate with edge-orch own form', () => {
       clusterNetwork: null,
       labels: { team: 'edge' },
       infraProviderType: null,
+      unusedFields: {},
     });
   });
 
   it('rejects a flavor other than k3s or rke2, naming flavor', () => {
-    const error = expectAppError(() => parseTemplate({ ...OWN, flavor: 'kubeadm' }));
+    const error = expectAppError(() => parseTemplate({ ...OWN, flavor: 'talos' }));
     expect(error.field).toBe('flavor');
-    expect(error.detail).toBe('flavor must be "k3s" or "rke2", got "kubeadm"');
+    expect(error.detail).toBe('flavor must be "k3s" or "rke2", got "talos"');
   });
 
-  it('rejects a missing controlPlane, naming controlPlane and the expected kind', () => {
-    const error = expectAppError(() => parseTemplate({ ...OWN, controlPlane: undefined }));
+  it('accepts a template without a control plane, as cluster-manager does', () => {
+    expect(parseTemplate({ ...OWN, controlPlane: undefined })).toMatchObject({ controlPlane: null, config: { kind: 'k3s' } });
+  });
+
+  it('rejects a control plane that is not an object, naming controlPlane and the expected kind', () => {
+    const error = expectAppError(() => parseTemplate({ ...OWN, controlPlane: 'k3s' }));
     expect(error.field).toBe('controlPlane');
-    expect(error.detail).toBe('controlPlane must be a KThreesControlPlaneTemplate object, got nothing');
+    expect(error.detail).toBe('controlPlane must be a KThreesControlPlaneTemplate object, got string "k3s"');
+  });
+
+  it('keeps fields it does not read, and reads back its own answer (get -o json imports)', () => {
+    const template = parseTemplate({ ...OWN, owner: 'team-a' });
+    expect(template.unusedFields).toEqual({ owner: 'team-a' });
+    expect(parseTemplate(JSON.parse(JSON.stringify(template)))).toEqual(template);
   });
 });
 
@@ -159,7 +170,7 @@ describe('parseTemplate errors (EMF form)', () => {
       (d) => {
         d['version'] = '0.0.4';
       },
-      'version "0.0.4" is not valid; expected vX.Y.Z, for example v0.0.4',
+      'version "0.0.4" is not valid; expected vX.Y.Z or vX.Y.Z-dev, for example v0.0.4',
     ],
     [
       'version',
@@ -167,15 +178,23 @@ describe('parseTemplate errors (EMF form)', () => {
       (d) => {
         d['version'] = 'v0.0';
       },
-      'version "v0.0" is not valid; expected vX.Y.Z, for example v0.0.4',
+      'version "v0.0" is not valid; expected vX.Y.Z or vX.Y.Z-dev, for example v0.0.4',
     ],
     [
       'kubernetesVersion',
-      'missing the +k3sN suffix',
+      'a pre-release, valid upstream',
       (d) => {
-        d['kubernetesVersion'] = 'v1.32.4';
+        d['kubernetesVersion'] = 'v1.32.4-rc1+k3s1';
       },
-      /^kubernetesVersion "v1\.32\.4" is not a Kubernetes version; expected v<major>\.<minor>\.<patch>\+k3s<N>/,
+      /^kubernetesVersion "v1\.32\.4-rc1\+k3s1" is valid in cluster-manager but edge-orch installs released builds only/,
+    ],
+    [
+      'kubernetesVersion',
+      'not a version',
+      (d) => {
+        d['kubernetesVersion'] = '1.32';
+      },
+      /^kubernetesVersion "1\.32" is not a Kubernetes version; expected v<major>\.<minor>\.<patch>\+k3s<N>/,
     ],
     [
       'kubernetesVersion',
@@ -189,17 +208,9 @@ describe('parseTemplate errors (EMF form)', () => {
       'controlplaneprovidertype',
       'an unknown provider',
       (d) => {
-        d['controlplaneprovidertype'] = 'kubeadm';
+        d['controlplaneprovidertype'] = 'talos';
       },
-      'controlplaneprovidertype must be "k3s" or "rke2", got "kubeadm"',
-    ],
-    [
-      'controlplaneprovidertype',
-      'missing',
-      (d) => {
-        delete d['controlplaneprovidertype'];
-      },
-      'controlplaneprovidertype must be a non-empty string, got nothing',
+      'controlplaneprovidertype must be "k3s" or "rke2", got "talos"',
     ],
     [
       'kubernetesVersion',

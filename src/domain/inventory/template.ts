@@ -3,8 +3,13 @@
  * (`controlplaneprovidertype`, `clusterconfiguration`, `cluster-labels`) imports as is.
  */
 import { AppError, invalidField, isAppError } from '../errors.ts';
-import { describe, isRecord, readLabels, readOptionalString, readString, DNS_SUBDOMAIN, DNS_SUBDOMAIN_FORM, type Doc } from '../fields.ts';
-import { parseKubernetesVersion, type KubernetesFlavor } from '../compatibility/k8s-version.ts';
+import { describe, isRecord, readLabels, readOptionalString, readString, type Doc } from '../fields.ts';
+import {
+  KUBERNETES_VERSION_FORM,
+  parseKubernetesVersion,
+  tryParseKubernetesVersion,
+  type KubernetesFlavor,
+} from '../compatibility/k8s-version.ts';
 import { parsedProblems, parsedValue, type Parsed } from '../problem.ts';
 import { parseK3sTemplateConfig, type K3sTemplateConfig } from './k3s-template-config.ts';
 
@@ -21,13 +26,15 @@ export interface ClusterTemplate {
   /** Exact upstream version, for example v1.32.4+k3s1. */
   kubernetesVersion: string;
   description: string | null;
-  /** The control-plane template object as given (KThreesControlPlaneTemplate / RKE2ControlPlaneTemplate). */
-  controlPlane: Doc;
+  /** The control-plane template object as given (KThreesControlPlaneTemplate / RKE2ControlPlaneTemplate); null when absent. */
+  controlPlane: Doc | null;
   /** What the orchestrator reads of `controlPlane`, parsed and checked at import. */
   config: ControlPlaneConfig;
   clusterNetwork: ClusterNetwork | null;
   labels: Record<string, string>;
   infraProviderType: string | null;
+  /** Fields of the imported document edge-orch does not read, given back as they were by export. */
+  unusedFields: Doc;
 }
 
 export type ControlPlaneConfig =
@@ -40,7 +47,8 @@ export type ControlPlaneConfig =
    */
   | { kind: 'refused'; field: string; detail: string };
 
-export const TEMPLATE_VERSION = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+/** cluster-manager's TemplateInfo version: vX.Y.Z, or vX.Y.Z-dev. */
+export const TEMPLATE_VERSION = /^(?=.{1,63}$)v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-dev)?$/;
 
 const CONTROL_PLANE_KIND: Record<KubernetesFlavor, string> = {
   k3s: 'KThreesControlPlaneTemplate',
@@ -56,7 +64,7 @@ export interface TemplateRef {
 /** A template reference, or what is wrong with the text (a sentence the caller prefixes with the field's name). */
 export function checkTemplateRef(text: unknown): Parsed<TemplateRef, string> {
   const m = typeof text === 'string' ? /^([^:]+):(v[^:]+)$/.exec(text.trim()) : null;
-  if (!m || !DNS_SUBDOMAIN.test(m[1]!) || !TEMPLATE_VERSION.test(m[2]!)) {
+  if (!m || !TEMPLATE_NAME.test(m[1]!) || !TEMPLATE_VERSION.test(m[2]!)) {
     const given =
       typeof text === 'string' ? `${JSON.stringify(text)} is not a template reference` : `must be a string, got ${describe(text)}`;
     return parsedProblems(`${given}; expected name:version, for example baseline-k3s:v0.0.4`);
@@ -72,55 +80,174 @@ export function parseTemplateRef(text: unknown, field = 'template'): TemplateRef
 
 export const formatTemplateRef = (t: TemplateRef): string => `${t.name}:${t.version}`;
 
+/** Top-level fields of each form that edge-orch reads; any other field is kept in `unusedFields` and given back. */
+const EMF_FIELDS = [
+  'name',
+  'version',
+  'kubernetesVersion',
+  'description',
+  'controlplaneprovidertype',
+  'infraprovidertype',
+  'clusterconfiguration',
+  'clusterNetwork',
+  'cluster-labels',
+];
+const OWN_FIELDS = [
+  'name',
+  'version',
+  'kubernetesVersion',
+  'description',
+  'flavor',
+  'infraProviderType',
+  'controlPlane',
+  'clusterNetwork',
+  'labels',
+  'unusedFields',
+  // Read-only members of the API's answer, so `template get -o json` imports back.
+  'config',
+  'compatibility',
+];
+
 /**
  * Validates a template in either form: EMF TemplateInfo JSON (controlplaneprovidertype, clusterconfiguration,
- * cluster-labels) or edge-orch's own (flavor, controlPlane, labels). A K3s template's whole kthreesConfigSpec is
+ * cluster-labels; cluster-manager's api/openapi/openapi.yaml decides what is valid) or edge-orch's own (flavor,
+ * controlPlane, labels). A document with `flavor` or `controlPlane` is edge-orch's; any other is TemplateInfo,
+ * where only name, version and kubernetesVersion are required. A K3s template's whole kthreesConfigSpec is
  * checked here, so every template it accepts yields a bootstrap plan.
  */
 export function parseTemplate(doc: unknown): ClusterTemplate {
   if (!isRecord(doc)) throw new AppError('MalformedDocument', `a cluster template must be a JSON object, got ${describe(doc)}`);
-  const emf = 'controlplaneprovidertype' in doc || 'clusterconfiguration' in doc;
+  const emf = !('flavor' in doc) && !('controlPlane' in doc);
   const flavorField = emf ? 'controlplaneprovidertype' : 'flavor';
   const controlPlaneField = emf ? 'clusterconfiguration' : 'controlPlane';
   const labelsField = emf ? 'cluster-labels' : 'labels';
+  const infraField = emf ? 'infraprovidertype' : 'infraProviderType';
 
-  const name = readString(doc, 'name', '', { pattern: DNS_SUBDOMAIN, expected: DNS_SUBDOMAIN_FORM });
-  const version = readString(doc, 'version', '', { pattern: TEMPLATE_VERSION, expected: 'vX.Y.Z, for example v0.0.4' });
-  const kubernetesVersion = parseKubernetesVersion(doc['kubernetesVersion'], 'kubernetesVersion');
-  const flavor = readString(doc, flavorField, '');
+  const name = readString(doc, 'name', '', { pattern: TEMPLATE_NAME, expected: TEMPLATE_NAME_FORM });
+  const version = readString(doc, 'version', '', { pattern: TEMPLATE_VERSION, expected: TEMPLATE_VERSION_FORM });
+  // cluster-manager's default flavor; checked before the version so a kubeadm template is told about its flavor.
+  const flavor = emf && (doc[flavorField] === undefined || doc[flavorField] === null) ? 'k3s' : readString(doc, flavorField, '');
+  if (flavor === 'kubeadm') {
+    throw invalidField(flavorField, `${flavorField} is kubeadm: the kubeadm flavor is not supported; edge-orch installs k3s (or rke2)`);
+  }
   if (flavor !== 'k3s' && flavor !== 'rke2') {
     throw invalidField(flavorField, `${flavorField} must be "k3s" or "rke2", got ${JSON.stringify(flavor)}`);
   }
-  if (kubernetesVersion.flavor !== flavor) {
-    throw invalidField(
-      'kubernetesVersion',
-      `kubernetesVersion ${kubernetesVersion.raw} is a ${kubernetesVersion.flavor} version but ${flavorField} is ${flavor}`,
-    );
+  const kubernetesVersion = parseTemplateKubernetesVersion(doc['kubernetesVersion'], flavor, flavorField);
+  const controlPlane = readControlPlane(doc[controlPlaneField], flavor, controlPlaneField);
+  const description = readOptionalString(doc, 'description', '') ?? null;
+  if (description !== null && description.length > 4096) {
+    throw invalidField('description', `description has ${description.length} characters; at most 4096 are allowed`);
   }
-  const controlPlane = doc[controlPlaneField];
-  if (!isRecord(controlPlane)) {
+  const infraProviderType = readOptionalString(doc, infraField, '') ?? null;
+  if (infraProviderType !== null && !INFRA_PROVIDER_TYPES.includes(infraProviderType)) {
     throw invalidField(
-      controlPlaneField,
-      `${controlPlaneField} must be a ${CONTROL_PLANE_KIND[flavor]} object, got ${describe(controlPlane)}`,
-    );
-  }
-  if (controlPlane['kind'] !== CONTROL_PLANE_KIND[flavor]) {
-    throw invalidField(
-      `${controlPlaneField}/kind`,
-      `${controlPlaneField}/kind must be ${CONTROL_PLANE_KIND[flavor]} for a ${flavor} template, got ${describe(controlPlane['kind'])}`,
+      infraField,
+      `${infraField} must be one of ${INFRA_PROVIDER_TYPES.join(', ')}, got ${JSON.stringify(infraProviderType)}`,
     );
   }
   return {
     name,
     version,
     flavor,
-    kubernetesVersion: kubernetesVersion.raw,
-    description: readOptionalString(doc, 'description', '') ?? null,
+    kubernetesVersion,
+    description,
     controlPlane,
-    config: parseControlPlaneConfig(flavor, controlPlane, controlPlaneField, kubernetesVersion.raw),
+    config: parseControlPlaneConfig(flavor, controlPlane ?? {}, controlPlaneField, kubernetesVersion),
     clusterNetwork: parseClusterNetwork(doc['clusterNetwork']),
-    labels: readLabels(doc[labelsField], labelsField),
-    infraProviderType: readOptionalString(doc, emf ? 'infraprovidertype' : 'infraProviderType', '') ?? null,
+    labels: readTemplateLabels(doc[labelsField], labelsField),
+    infraProviderType,
+    unusedFields: emf ? unusedFieldsOf(doc, EMF_FIELDS) : { ...readUnusedFields(doc), ...unusedFieldsOf(doc, OWN_FIELDS) },
+  };
+}
+
+/** cluster-manager's TemplateInfo name: a DNS subdomain of at most 63 characters. */
+export const TEMPLATE_NAME = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const TEMPLATE_NAME_FORM = 'lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, at most 63 characters';
+const TEMPLATE_VERSION_FORM = 'vX.Y.Z or vX.Y.Z-dev, for example v0.0.4';
+const INFRA_PROVIDER_TYPES = ['intel', 'docker'];
+/** cluster-manager's cluster-labels value pattern (stricter than Kubernetes: no "_", not one character). */
+const CLUSTER_LABEL_VALUE = /^$|^[a-zA-Z0-9][a-zA-Z0-9.-]*[a-zA-Z0-9]$/;
+
+/**
+ * The template's Kubernetes version. A bare vX.Y.Z (cluster-manager lets the flavor decide the build) is kept as
+ * given; a build suffix must be the flavor's. Pre-release versions are valid upstream but refused here on purpose:
+ * edge-orch installs released K3s builds only.
+ */
+function parseTemplateKubernetesVersion(value: unknown, flavor: KubernetesFlavor, flavorField: string): string {
+  if (typeof value === 'string' && BARE_KUBERNETES_VERSION.test(value)) return value;
+  if (typeof value === 'string' && !tryParseKubernetesVersion(value) && UPSTREAM_KUBERNETES_VERSION.test(value)) {
+    throw invalidField(
+      'kubernetesVersion',
+      `kubernetesVersion ${JSON.stringify(value)} is valid in cluster-manager but edge-orch installs released builds only; expected vX.Y.Z or ${KUBERNETES_VERSION_FORM}`,
+    );
+  }
+  const parsed = parseKubernetesVersion(value, 'kubernetesVersion');
+  if (parsed.flavor !== flavor) {
+    throw invalidField(
+      'kubernetesVersion',
+      `kubernetesVersion ${parsed.raw} is a ${parsed.flavor} version but ${flavorField} is ${flavor}`,
+    );
+  }
+  return parsed.raw;
+}
+
+/** A version without a distribution build (v1.32.4): the flavor and the OS profile decide the build. */
+export const BARE_KUBERNETES_VERSION = /^v(0|[1-9]\d{0,3})\.(0|[1-9]\d{0,3})\.(0|[1-9]\d{0,3})$/;
+const UPSTREAM_KUBERNETES_VERSION = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+function readControlPlane(value: unknown, flavor: KubernetesFlavor, field: string): Doc | null {
+  if (value === undefined || value === null) return null;
+  if (!isRecord(value)) throw invalidField(field, `${field} must be a ${CONTROL_PLANE_KIND[flavor]} object, got ${describe(value)}`);
+  if (value['kind'] !== CONTROL_PLANE_KIND[flavor]) {
+    throw invalidField(
+      `${field}/kind`,
+      `${field}/kind must be ${CONTROL_PLANE_KIND[flavor]} for a ${flavor} template, got ${describe(value['kind'])}`,
+    );
+  }
+  return value;
+}
+
+function readTemplateLabels(value: unknown, field: string): Record<string, string> {
+  const labels = readLabels(value, field);
+  for (const [key, v] of Object.entries(labels)) {
+    if (!CLUSTER_LABEL_VALUE.test(v)) {
+      throw invalidField(
+        `${field}/${key}`,
+        `label ${JSON.stringify(key)} has value ${JSON.stringify(v)}; cluster-manager expects letters, digits, "-" and ".", starting and ending with a letter or digit, or nothing`,
+      );
+    }
+  }
+  return labels;
+}
+
+function unusedFieldsOf(doc: Doc, known: string[]): Doc {
+  return Object.fromEntries(Object.entries(doc).filter(([key]) => !known.includes(key)));
+}
+
+function readUnusedFields(doc: Doc): Doc {
+  const value = doc['unusedFields'];
+  if (value === undefined || value === null) return {};
+  if (!isRecord(value)) throw invalidField('unusedFields', `unusedFields must be an object, got ${describe(value)}`);
+  return value;
+}
+
+/**
+ * The template as cluster-manager's TemplateInfo (POST /v2/templates): what `template export` writes. Fields
+ * that were imported and not used come back as they were.
+ */
+export function formatTemplateInfo(template: ClusterTemplate): Doc {
+  return {
+    name: template.name,
+    version: template.version,
+    kubernetesVersion: template.kubernetesVersion,
+    ...(template.description !== null ? { description: template.description } : {}),
+    controlplaneprovidertype: template.flavor,
+    ...(template.infraProviderType !== null ? { infraprovidertype: template.infraProviderType } : {}),
+    ...(template.controlPlane !== null ? { clusterconfiguration: template.controlPlane } : {}),
+    ...(template.clusterNetwork !== null ? { clusterNetwork: template.clusterNetwork } : {}),
+    'cluster-labels': template.labels,
+    ...template.unusedFields,
   };
 }
 
@@ -164,7 +291,7 @@ export function parseStoredControlPlaneConfig(
   template: Pick<ClusterTemplate, 'flavor' | 'controlPlane' | 'kubernetesVersion'>,
 ): ControlPlaneConfig {
   try {
-    return parseControlPlaneConfig(template.flavor, template.controlPlane, 'controlPlane', template.kubernetesVersion);
+    return parseControlPlaneConfig(template.flavor, template.controlPlane ?? {}, 'controlPlane', template.kubernetesVersion);
   } catch (error) {
     if (!isAppError(error)) throw error;
     return { kind: 'refused', field: error.field ?? 'controlPlane', detail: error.detail };

@@ -18,6 +18,7 @@ const INSTANCE: Instance = {
   project: 'p',
   hostId: 'h-1',
   osProfile: 'emt',
+  osProfileVersion: '3.0.1',
   observedOsProfile: null,
   state: 'provisioning',
   createdAt: 't',
@@ -77,15 +78,23 @@ describe('registration decisions', () => {
   });
 
   it('creates an instance, takes one of the same profile, refuses one of another profile', () => {
-    expect(computeInstanceDecision('emt', null)).toEqual({ kind: 'create' });
-    expect(computeInstanceDecision('emt', INSTANCE)).toMatchObject({
+    expect(computeInstanceDecision({ name: 'emt' }, null)).toEqual({ kind: 'create' });
+    expect(computeInstanceDecision({ name: 'emt' }, INSTANCE)).toMatchObject({
       kind: 'exists',
       resourceId: 'i-1',
-      reason: { code: 'AlreadyProvisioned' },
+      reason: { code: 'AlreadyProvisioned', message: 'already provisioned: instance i-1 runs OS profile emt:3.0.1' },
     });
-    expect(computeInstanceDecision('ubuntu', INSTANCE)).toMatchObject({
+    expect(computeInstanceDecision({ name: 'ubuntu' }, INSTANCE)).toMatchObject({
       kind: 'fail',
-      reason: { code: 'InstanceConflict', message: 'the host already has instance i-1 with OS profile emt, not ubuntu' },
+      reason: { code: 'InstanceConflict', message: 'the host already has instance i-1 with OS profile emt:3.0.1, not ubuntu' },
+    });
+  });
+
+  it('takes an instance of the named version, and refuses one of another version of the same profile', () => {
+    expect(computeInstanceDecision({ name: 'emt', version: '3.0.1' }, INSTANCE)).toMatchObject({ kind: 'exists' });
+    expect(computeInstanceDecision({ name: 'emt', version: '3.0.2' }, INSTANCE)).toMatchObject({
+      kind: 'fail',
+      reason: { code: 'InstanceConflict', message: 'the host already has instance i-1 with OS profile emt:3.0.1, not emt:3.0.2' },
     });
   });
 

@@ -7,7 +7,7 @@ import type { Cluster } from '../inventory/cluster.ts';
 import { computeCompatibility } from '../compatibility/compatibility.ts';
 import type { Host, HostRegistration } from '../inventory/host.ts';
 import type { Instance } from '../inventory/instance.ts';
-import type { OsProfile } from '../inventory/os-profile.ts';
+import { formatOsProfileRef, type OsProfile, type OsProfileRef } from '../inventory/os-profile.ts';
 import { reasonCodes } from '../reasons.ts';
 import type { HostPlan, StepReason } from './registration-steps.ts';
 import { formatTemplateRef, type ClusterTemplate, type TemplateRef } from '../inventory/template.ts';
@@ -80,16 +80,21 @@ export function computeRegisterHostDecision(
   return { kind: 'create' };
 }
 
-/** create-instance: one instance per host; the same OS profile again is AlreadyProvisioned. */
-export function computeInstanceDecision(osProfile: string, existing: Instance | null): StepDecision {
+/**
+ * create-instance: one instance per host; the same OS profile again is AlreadyProvisioned. A reference without a
+ * version matches an instance of any version of the name (it asks for the profile, not for an upgrade).
+ */
+export function computeInstanceDecision(ref: OsProfileRef, existing: Instance | null): StepDecision {
   if (!existing) return { kind: 'create' };
-  if (existing.osProfile === osProfile) {
+  const osProfile = formatOsProfileRef(ref);
+  const running = formatOsProfileRef({ name: existing.osProfile, version: existing.osProfileVersion });
+  if (existing.osProfile === ref.name && (ref.version === undefined || ref.version === existing.osProfileVersion)) {
     return {
       kind: 'exists',
       resourceId: existing.id,
       reason: {
         code: reasonCodes.AlreadyProvisioned,
-        message: `already provisioned: instance ${existing.id} runs OS profile ${osProfile}`,
+        message: `already provisioned: instance ${existing.id} runs OS profile ${running}`,
         details: { instanceId: existing.id },
       },
     };
@@ -98,8 +103,8 @@ export function computeInstanceDecision(osProfile: string, existing: Instance | 
     kind: 'fail',
     reason: {
       code: reasonCodes.InstanceConflict,
-      message: `the host already has instance ${existing.id} with OS profile ${existing.osProfile}, not ${osProfile}`,
-      details: { instanceId: existing.id, osProfile: existing.osProfile },
+      message: `the host already has instance ${existing.id} with OS profile ${running}, not ${osProfile}`,
+      details: { instanceId: existing.id, osProfile: existing.osProfile, osProfileVersion: existing.osProfileVersion },
     },
   };
 }
@@ -172,7 +177,7 @@ export function computeAutoCluster({
       name: plan.cluster.name,
       template: { name: template.name, version: template.version },
       flavor: template.flavor,
-      kubernetesVersion: template.kubernetesVersion,
+      kubernetesVersion: compatibility.kubernetesVersion,
       osProfile: profile.name,
       nodes: [{ hostId, role: 'all' }],
       airGapped: compatibility.airGapped,

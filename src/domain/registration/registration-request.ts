@@ -8,8 +8,6 @@ import { AppError, invalidField } from '../errors.ts';
 import {
   DNS_LABEL,
   DNS_LABEL_FORM,
-  DNS_SUBDOMAIN,
-  DNS_SUBDOMAIN_FORM,
   checkLabels,
   checkOptionalString,
   describe,
@@ -19,6 +17,7 @@ import {
 } from '../fields.ts';
 import { checkHostRegistration, type HostRegistration } from '../inventory/host.ts';
 import { checkTemplateRef, parseTemplateRef, type TemplateRef } from '../inventory/template.ts';
+import { OS_PROFILE_REF, OS_PROFILE_REF_FORM } from '../inventory/os-profile.ts';
 import { parsedProblems, parsedValue, type Parsed, type Problem } from '../problem.ts';
 import type { StepReasonCode } from '../reasons.ts';
 import type { HostPlan, RegistrationOptions, StepName } from './registration-steps.ts';
@@ -84,7 +83,8 @@ export function parseRegistrationRequest(body: unknown): RegistrationRequest {
     );
   }
   const defaults: RegistrationDefaults = {
-    osProfile: readOptionalString(defaultsDoc, 'osProfile', 'defaults/', { pattern: DNS_SUBDOMAIN, expected: DNS_SUBDOMAIN_FORM }) ?? null,
+    osProfile:
+      readOptionalString(defaultsDoc, 'osProfile', 'defaults/', { pattern: OS_PROFILE_REF, expected: OS_PROFILE_REF_FORM }) ?? null,
     template:
       defaultsDoc['template'] === undefined || defaultsDoc['template'] === null || defaultsDoc['template'] === ''
         ? null
@@ -169,7 +169,7 @@ function parseHostPlan(
   if (!parsedRegistration.ok) return fail('register-host', parsedRegistration.problems[0]!);
   const registration = parsedRegistration.value;
 
-  const parsedProfile = checkOptionalString(host, 'osProfile', path, { pattern: DNS_SUBDOMAIN, expected: DNS_SUBDOMAIN_FORM });
+  const parsedProfile = checkOptionalString(host, 'osProfile', path, { pattern: OS_PROFILE_REF, expected: OS_PROFILE_REF_FORM });
   if (!parsedProfile.ok) return fail('create-instance', parsedProfile.problems[0]!, { registration });
   const ownProfile = parsedProfile.value ?? null;
   /** A cluster problem keeps what the earlier steps need, so a dry run can still check them. */

@@ -16,7 +16,7 @@ describe('applyAgentReport', () => {
     await addOsProfile(deps.store);
     host = await addHost(deps.store, 'SN-1');
     await deps.store.hosts.setState(PROJECT, host.id, 'onboarded');
-    await deps.store.instances.create(PROJECT, { hostId: host.id, osProfile: 'microvisor-nonrt' });
+    await deps.store.instances.create(PROJECT, { hostId: host.id, osProfile: { name: 'microvisor-nonrt' } });
   });
   afterEach(async () => deps.store.close());
 

@@ -1,17 +1,19 @@
 /**
  * Listing cluster templates; with an OS profile, only those that can run on it (each with its compatibility),
- * and on request the excluded ones with the reason.
+ * and on request the excluded ones with the reason. A profile named without a version stands for every version
+ * of it, so the view shows side by side what each image version can run.
  */
 import { computeCompatibility, type Compatibility } from '../../domain/compatibility/compatibility.ts';
+import { parseOsProfileRef } from '../../domain/inventory/os-profile.ts';
 import type { ClusterTemplate } from '../../domain/inventory/template.ts';
 import type { Reason } from '../../domain/reasons.ts';
 import type { TemplateFilter } from '../../store/store.ts';
 import type { UseCaseDeps } from './use-case-deps.ts';
 
 export interface TemplateListing {
-  items: (ClusterTemplate & { compatibility?: { osProfile: string } & Compatibility })[];
-  /** With `explain`: the templates left out, and why. */
-  excluded?: { name: string; version: string; kubernetesVersion: string; reason: Reason }[];
+  items: (ClusterTemplate & { compatibility?: { osProfile: string; osProfileVersion: string } & Compatibility })[];
+  /** With `explain`: the templates left out, and why, per profile version. */
+  excluded?: { name: string; version: string; kubernetesVersion: string; osProfile: string; osProfileVersion: string; reason: Reason }[];
 }
 
 export async function listTemplates(
@@ -25,19 +27,25 @@ export async function listTemplates(
 ): Promise<TemplateListing> {
   const templates = await store.templates.list(project, filter);
   if (!compatibleWithOsProfile) return { items: templates };
-  const profile = await store.osProfiles.get(project, compatibleWithOsProfile);
+  const ref = parseOsProfileRef(compatibleWithOsProfile, 'compatibleWithOsProfile');
+  const profiles = ref.version !== undefined ? [await store.osProfiles.get(project, ref)] : await store.osProfiles.list(project, ref);
+  if (profiles.length === 0) await store.osProfiles.get(project, ref); // NotFound, naming the profile
   const items: TemplateListing['items'] = [];
   const excluded: NonNullable<TemplateListing['excluded']> = [];
-  for (const template of templates) {
-    const result = computeCompatibility(template, profile);
-    if (result.compatible) items.push({ ...template, compatibility: { osProfile: profile.name, ...result } });
-    else
-      excluded.push({
-        name: template.name,
-        version: template.version,
-        kubernetesVersion: template.kubernetesVersion,
-        reason: result.reason,
-      });
+  for (const profile of profiles) {
+    const on = { osProfile: profile.name, osProfileVersion: profile.version };
+    for (const template of templates) {
+      const result = computeCompatibility(template, profile);
+      if (result.compatible) items.push({ ...template, compatibility: { ...on, ...result } });
+      else
+        excluded.push({
+          name: template.name,
+          version: template.version,
+          kubernetesVersion: template.kubernetesVersion,
+          ...on,
+          reason: result.reason,
+        });
+    }
   }
   return explain ? { items, excluded } : { items };
 }

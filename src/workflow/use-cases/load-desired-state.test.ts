@@ -51,7 +51,7 @@ describe('loadDesiredState', () => {
   it('gives an install action the fingerprint of its plan; a change the agent need not see moves neither revision', async () => {
     await addOsProfile(deps.store);
     await addTemplate(deps.store);
-    const instance = await deps.store.instances.create(PROJECT, { hostId: host.id, osProfile: 'microvisor-nonrt' });
+    const instance = await deps.store.instances.create(PROJECT, { hostId: host.id, osProfile: { name: 'microvisor-nonrt' } });
     await deps.store.instances.setObserved(PROJECT, instance.id, 'microvisor-nonrt');
     await addCluster(deps.store, 'solo', [host]);
     const state = await load(undefined);

@@ -41,9 +41,14 @@ export async function loadDesiredState(
 async function readDesiredState(store: Store, project: string, hostId: string, mirrorUrl: MirrorUrl | undefined): Promise<DesiredState> {
   const host = await store.hosts.get(project, hostId);
   const [instance, cluster] = await Promise.all([store.instances.findByHost(project, hostId), store.clusters.findByHost(project, hostId)]);
-  const [template, osProfile] = cluster
-    ? await Promise.all([store.templates.find(project, cluster.template), store.osProfiles.find(project, cluster.osProfile)])
-    : [null, null];
+  // The host's image is the version its instance records; a cluster names the profile only.
+  const profileRef = cluster
+    ? { name: cluster.osProfile, ...(instance?.osProfile === cluster.osProfile ? { version: instance.osProfileVersion } : {}) }
+    : null;
+  const [template, osProfile] =
+    cluster && profileRef
+      ? await Promise.all([store.templates.find(project, cluster.template), store.osProfiles.find(project, profileRef)])
+      : [null, null];
   return computeDesiredState({ host, instance, cluster, template, osProfile, ...(mirrorUrl ? { mirrorUrl } : {}) });
 }
 
