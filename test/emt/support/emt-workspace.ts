@@ -2,6 +2,7 @@
  * A workspace for image-side tests: stand-in K3s sources (test/standins), a k3s.pp stand-in, EMT toolkit-style
  * image configs and package lists, a CLI runner, and directory snapshots to prove nothing was half-written.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -139,3 +140,47 @@ export function snapshotDir(dir: string): Record<string, string> {
 }
 
 export const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
+
+/** The names the EMT base repository stand-in holds: what the workspace's image configs list besides K3s. */
+export const EMT_BASE_PACKAGES = ['filesystem', 'systemd', 'rpm', 'openssh-server', 'vim'];
+
+/**
+ * A stand-in for the EMT base repository (the toolkit's own RPMs), built once into `dir` and indexed: empty
+ * packages named like EMT's. `filesystem` provides /bin/sh, which the install script requires, and the Node.js
+ * the k3s stand-in script names in its first line (RPM's dependency generator makes a package of it require that
+ * path; the real K3s is a static binary and requires nothing).
+ */
+export function buildEmtBaseRepo(dir: string): string {
+  const top = join(dir, 'emt-base-build');
+  mkdirSync(top, { recursive: true });
+  const [first, ...rest] = EMT_BASE_PACKAGES;
+  const spec = [
+    `Name: ${first}`,
+    'Version: 3.0',
+    'Release: 1%{?dist}',
+    'Summary: EMT base package stand-in',
+    'License: MIT',
+    'BuildArch: noarch',
+    'Provides: /bin/sh',
+    `Provides: ${process.execPath}`,
+    '%description',
+    'EMT base package stand-in.',
+    ...rest.flatMap((name) => [
+      `%package -n ${name}`,
+      'Summary: EMT base package stand-in',
+      `%description -n ${name}`,
+      'Stand-in.',
+      `%files -n ${name}`,
+    ]),
+    '%files',
+    '',
+  ].join('\n');
+  writeFileSync(join(top, 'emt-base.spec'), spec);
+  execFileSync('rpmbuild', ['-bb', '--quiet', '--define', `_topdir ${top}`, '--define', 'dist .emt3', join(top, 'emt-base.spec')]);
+  const repo = join(dir, 'emt-base');
+  mkdirSync(repo, { recursive: true });
+  for (const rpm of readdirSync(join(top, 'RPMS', 'noarch')))
+    writeFileSync(join(repo, rpm), readFileSync(join(top, 'RPMS', 'noarch', rpm)));
+  execFileSync('createrepo_c', ['--quiet', repo]);
+  return repo;
+}
