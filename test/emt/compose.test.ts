@@ -4,7 +4,7 @@
  * change and a pinned version, a package built from a SPEC written like EMT's own, and bad input.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeK3sPackage, computeK3sSelinuxPackage } from '../../src/domain/emt/k3s-package.ts';
@@ -17,6 +17,7 @@ import { writePackageSpec } from '../../src/emt/write-spec.ts';
 import { writeStandinSources } from '../standins/standin-sources.ts';
 import {
   buildEmtBaseRepo,
+  buildEmtOwnK3s,
   createWorkspace,
   EDGE_IMAGE_CONFIG,
   NO_K3S_CONFIG,
@@ -24,9 +25,6 @@ import {
   snapshotDir,
   type Workspace,
 } from './support/emt-workspace.ts';
-
-// EMT's own k3s SPEC header (SPECS/k3s/k3s.spec at d00395ed; test/emt/fixtures/README.md).
-const EMT_SPEC = join(import.meta.dirname, 'fixtures', 'k3s-emt-header.spec');
 
 const K3S_LIST = '{\n    "packages": [\n        "k3s",\n        "k3s-selinux"\n    ]\n}\n';
 const WITH_K3S = EDGE_IMAGE_CONFIG.replace(
@@ -255,25 +253,9 @@ describe('composing an EMT image', { timeout: 90_000 }, () => {
 
   it("builds and composes a k3s package from a SPEC written like EMT's own, and takes the version and every path from the RPM", async () => {
     // EMT's header: Version %{_version}+k3s1, Release 2%{?dist}, macros in the Source names, no ExclusiveArch.
-    const specDir = join(ws.dir, 'SPECS-emt/k3s');
-    const sources = join(ws.dir, 'sources-emt');
     const emtRepo = join(ws.dir, 'repo-emt');
-    mkdirSync(specDir, { recursive: true });
-    copyFileSync(EMT_SPEC, join(specDir, 'k3s.spec'));
-    const standins = await writeStandinSources(join(ws.dir, 'standins-emt'), { version: 'v1.32.4+k3s1' });
-    const named = {
-      'k3s-v1.32.4': standins.k3s,
-      'k3s-airgap-images-v1.32.4.tar.zst': standins.airgapImages[0]!,
-      'k3s-install-v1.32.4.sh': standins.installScript,
-    };
-    mkdirSync(sources);
-    for (const [name, file] of Object.entries(named)) copyFileSync(file.path, join(sources, name));
-    writeFileSync(
-      join(specDir, 'k3s.signatures.json'),
-      JSON.stringify({ Signatures: Object.fromEntries(Object.entries(named).map(([name, file]) => [name, file.sha256])) }),
-    );
-    const built = await buildPackage({ specDir, sourcesDir: sources, repoDir: emtRepo });
-    expect(built.rpms).toEqual([join(emtRepo, 'k3s-1.32.4+k3s1-2.emt3.x86_64.rpm')]);
+    const { rpm, standins } = await buildEmtOwnK3s(ws.dir, emtRepo);
+    expect(rpm).toBe(join(emtRepo, 'k3s-1.32.4+k3s1-2.emt3.x86_64.rpm'));
 
     writeFileSync(join(ws.imageconfigs, 'packagelists/k3s-emt.json'), '{"packages": ["k3s"]}\n');
     writeFileSync(join(ws.imageconfigs, 'emt-k3s.json'), '{"SystemConfigs": [{"PackageLists": ["packagelists/k3s-emt.json"]}]}\n');

@@ -4,10 +4,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { writeStandinSources, type StandinSources } from '../../standins/standin-sources.ts';
+import { buildPackage } from '../../../src/emt/build-package.ts';
 import { createEdgeOrchCli, type CliResult } from '../../support/edge-orch-cli.ts';
 
 /** An edge image config as the EMT toolkit writes them: four-space indent, a tab-indented block kept as is. */
@@ -183,4 +184,33 @@ export function buildEmtBaseRepo(dir: string): string {
     writeFileSync(join(repo, rpm), readFileSync(join(top, 'RPMS', 'noarch', rpm)));
   execFileSync('createrepo_c', ['--quiet', repo]);
   return repo;
+}
+
+/** EMT's own k3s SPEC header (SPECS/k3s/k3s.spec at d00395ed; see fixtures/README.md): K3s v1.32.4+k3s1. */
+export const EMT_K3S_SPEC = join(import.meta.dirname, '..', 'fixtures', 'k3s-emt-header.spec');
+
+/**
+ * Builds EMT's own k3s SPEC with `emt build` into `repo`, from the stand-in release files named as its Sources
+ * name them (k3s-v1.32.4, k3s-airgap-images-v1.32.4.tar.zst, k3s-install-v1.32.4.sh), signed in a
+ * signatures file next to it. Returns the RPM and the stand-ins.
+ */
+export async function buildEmtOwnK3s(dir: string, repo: string): Promise<{ rpm: string; standins: StandinSources }> {
+  const specDir = join(dir, 'SPECS-emt', 'k3s');
+  const sources = join(dir, 'sources-emt');
+  mkdirSync(specDir, { recursive: true });
+  mkdirSync(sources, { recursive: true });
+  copyFileSync(EMT_K3S_SPEC, join(specDir, 'k3s.spec'));
+  const standins = await writeStandinSources(join(dir, 'standins-emt'), { version: 'v1.32.4+k3s1' });
+  const named = {
+    'k3s-v1.32.4': standins.k3s,
+    'k3s-airgap-images-v1.32.4.tar.zst': standins.airgapImages[0]!,
+    'k3s-install-v1.32.4.sh': standins.installScript,
+  };
+  for (const [name, file] of Object.entries(named)) copyFileSync(file.path, join(sources, name));
+  writeFileSync(
+    join(specDir, 'k3s.signatures.json'),
+    JSON.stringify({ Signatures: Object.fromEntries(Object.entries(named).map(([name, file]) => [name, file.sha256])) }),
+  );
+  const built = await buildPackage({ specDir, sourcesDir: sources, repoDir: repo });
+  return { rpm: built.rpms[0]!, standins };
 }
