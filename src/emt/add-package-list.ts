@@ -38,7 +38,7 @@ export interface ImageConfigResult {
   file: string;
   arch: RpmArch;
   state: 'added' | 'would add' | 'already present' | 'other architecture';
-  systemConfigs: SystemConfigResult[];
+  systemConfigs: (Omit<SystemConfigResult, 'state'> & { state: SystemConfigResult['state'] | 'would add' })[];
 }
 
 export async function addPackageListToImageConfigs(input: AddPackageListInput): Promise<ImageConfigResult[]> {
@@ -99,7 +99,7 @@ export async function addPackageListToImageConfigs(input: AddPackageListInput): 
       file,
       arch: configArch,
       state: !changed ? 'already present' : dryRun ? 'would add' : 'added',
-      systemConfigs: edit.systemConfigs,
+      systemConfigs: edit.systemConfigs.map((s) => (dryRun && s.state === 'added' ? { ...s, state: 'would add' } : s)),
     });
   }
   return results;

@@ -50,8 +50,8 @@ describe('package lists in image configs', { timeout: 120_000 }, () => {
     const { code, stdout } = await addPackageList('packagelists/k3s.json', '--config', 'edge-image*.json', '--dry-run');
     expect(code).toBe(0);
     expect(rows(stdout)).toEqual([
-      ['edge-image-rt.json', 'x86_64', 'would add', 'Standard: added'],
-      ['edge-image.json', 'x86_64', 'would add', 'Standard: added'],
+      ['edge-image-rt.json', 'x86_64', 'would add', 'Standard: would add'],
+      ['edge-image.json', 'x86_64', 'would add', 'Standard: would add'],
     ]);
     expect(snapshotDir(ws.imageconfigs)).toEqual(before);
   });
