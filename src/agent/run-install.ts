@@ -4,15 +4,18 @@
  * pointed at the host's address. Idempotent: a host already running the same plan is left alone. The plan is
  * known by its revision (computed once by the server), which the install record on the host keeps.
  */
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { K3S_HOST_PATHS } from '../domain/bootstrap/bootstrap-plan.ts';
 import { AppError } from '../domain/errors.ts';
 import type { InstallPlan } from '../render/bootstrap/install-plan.ts';
 import { renderKubeconfigForAddress } from '../render/bootstrap/kubeconfig.ts';
 import { runProcess } from '../system/run-process.ts';
+import { rpmPackageFiles } from './cleanup.ts';
 import { downloadInstallScript } from './download-install-script.ts';
 import { readInstallRecord, writeInstallRecord, type InstallRecord } from './install-record.ts';
 import { readK3sBinaryVersion } from './k3s-binary-version.ts';
+import { linkAirgapImages } from './link-airgap-images.ts';
 import { outputTail } from './output-tail.ts';
 import { probeReadiness } from './probe-readiness.ts';
 import { safeBaseEnv } from './safe-base-env.ts';
@@ -29,6 +32,8 @@ export interface RunInstallOptions {
   timeouts?: { installMs?: number; readyMs?: number; probeIntervalMs?: number };
   /** The base environment of every command; defaults to safeBaseEnv(). plan.env is added to it for the install script. */
   baseEnv?: Record<string, string>;
+  /** Every path installed OS packages own (the image's files, never foreign K3s state); defaults to `rpm -qal`. */
+  listPackageFiles?: () => Promise<ReadonlySet<string>>;
 }
 
 export interface InstallResult {
@@ -52,6 +57,7 @@ export async function runInstall({
   hostAddress,
   timeouts = {},
   baseEnv = safeBaseEnv(),
+  listPackageFiles = packageFilesIfAny,
 }: RunInstallOptions): Promise<InstallResult> {
   const { installMs = 600_000, readyMs = 300_000, probeIntervalMs = 2_000 } = timeouts;
   renderKubeconfigForAddress('{}', hostAddress); // checks the address before anything is touched
@@ -71,9 +77,12 @@ export async function runInstall({
   if (record?.state === 'ready' && (await isRunning(plan, baseEnv))) {
     return { status: 'already-installed', kubeconfig: await readKubeconfig(plan, hostAddress), output: '', warnings: plan.warnings };
   }
-  if (!record) await refuseForeignK3s();
+  if (!record) await refuseForeignK3s(listPackageFiles);
 
-  if (plan.verify) await verifyAirGapped(plan.verify, baseEnv);
+  if (plan.verify) {
+    await verifyAirGapped(plan.verify, baseEnv);
+    await linkAirgapImages(plan.verify.airgapImages);
+  }
   if (plan.download) await downloadInstallScript(plan.download.installScriptUrl, plan.installScriptPath);
   for (const dir of plan.directories) await mkdir(dir, { recursive: true, mode: 0o755 });
   for (const file of plan.files) await writePlanFile(file);
@@ -112,19 +121,43 @@ export async function runInstall({
   return { status: 'installed', kubeconfig: await readKubeconfig(plan, hostAddress), output: run.output, warnings: plan.warnings };
 }
 
-/** Without an install record, K3s state on the host is someone else's: installing over it could destroy it. */
-async function refuseForeignK3s(): Promise<void> {
+/**
+ * Without an install record, K3s state on the host is someone else's: installing over it could destroy it. Files
+ * that OS packages own are the image's (addon packages put manifests, charts and images under K3s's data
+ * directory), so a place holding only those, and the directories leading to them, is not foreign state.
+ */
+async function refuseForeignK3s(listPackageFiles: () => Promise<ReadonlySet<string>>): Promise<void> {
+  let owned: ReadonlySet<string> | null = null;
   for (const path of [K3S_HOST_PATHS.kubeconfig, `${K3S_HOST_PATHS.dataDir}/server`, `${K3S_HOST_PATHS.dataDir}/agent/etc`]) {
-    const found = await stat(path).then(
-      () => true,
-      () => false,
-    );
-    if (found)
+    if (!(await lstat(path).catch(() => null))) continue;
+    owned ??= await listPackageFiles();
+    const foreign = await findUnowned(path, owned);
+    if (foreign)
       throw new AppError(
         'InvalidState',
-        `K3s state that edge-orch did not install was found at ${path}; clean up the host before installing`,
+        `K3s state that edge-orch did not install was found at ${foreign}; clean up the host before installing`,
       );
   }
+}
+
+/** The first path at or under `path` that no package owns and that is not a directory holding only owned paths. */
+async function findUnowned(path: string, owned: ReadonlySet<string>): Promise<string | null> {
+  if (owned.has(path)) return null;
+  const info = await lstat(path).catch(() => null);
+  if (!info) return null;
+  if (!info.isDirectory()) return path;
+  const names = await readdir(path);
+  if (names.length === 0) return path;
+  for (const name of names.sort()) {
+    const found = await findUnowned(join(path, name), owned);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** `rpm -qal` where rpm answers; a host without rpm has no package-owned files. */
+async function packageFilesIfAny(): Promise<ReadonlySet<string>> {
+  return rpmPackageFiles().catch(() => new Set<string>());
 }
 
 async function isRunning(plan: InstallPlan, env: Record<string, string>): Promise<boolean> {

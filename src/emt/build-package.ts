@@ -1,5 +1,6 @@
 /**
- * `edge-orch emt build`: checks every source against the SPEC's signatures, builds the RPMs with rpmbuild in a
+ * `edge-orch emt build`: expands the SPEC's macros with `rpmspec --parse` to learn its name, architecture and
+ * source file names, checks every source against the SPEC's signatures, builds the RPMs with rpmbuild in a
  * temporary top directory, then copies them into the repository and indexes it with createrepo_c. Nothing is
  * written to the repository before the build has succeeded.
  */
@@ -19,7 +20,12 @@ export interface BuildInput {
   specDir: string;
   sourcesDir: string;
   repoDir: string;
+  /** `%{dist}`, which `Release: N%{?dist}` appends; EMT 3's is `.emt3`. */
+  dist?: string;
 }
+
+/** The `%{dist}` of EMT 3 packages (k3s-1.32.4+k3s1-2.emt3.x86_64.rpm). */
+export const EMT_DIST = '.emt3';
 
 export interface BuildResult {
   spec: string;
@@ -28,7 +34,12 @@ export interface BuildResult {
   repoDir: string;
 }
 
-export async function buildPackage({ specDir, sourcesDir, repoDir }: BuildInput): Promise<BuildResult> {
+export async function buildPackage({ specDir, sourcesDir, repoDir, dist = EMT_DIST }: BuildInput): Promise<BuildResult> {
+  if (!/^(\.[A-Za-z0-9_]{1,32})?$/.test(dist))
+    throw invalidField(
+      '--dist',
+      `--dist ${JSON.stringify(dist)} is not a dist tag; expected "." and letters, digits or "_" (for example .emt3), or nothing`,
+    );
   await requireDirectory(specDir, '--spec');
   await requireDirectory(sourcesDir, '--sources');
   const specs = (await readdir(specDir)).filter((f) => f.endsWith('.spec'));
@@ -38,7 +49,10 @@ export async function buildPackage({ specDir, sourcesDir, repoDir }: BuildInput)
       `--spec ${specDir} must hold exactly one .spec file, found ${specs.length === 0 ? 'none' : specs.join(', ')}`,
     );
   const specFile = resolve(specDir, specs[0]!);
-  const header = parseSpecHeader(await readFile(specFile, 'utf8'), specFile);
+  // EMT's rpm macros put %{_sharedstatedir} at /var/lib (EMT's k3s SPEC installs there); rpm's own default is /usr/com.
+  const defines = ['--define', `dist ${dist === '' ? '%{nil}' : dist}`, '--define', '_sharedstatedir /var/lib'];
+  const parsed = await runTool(['rpmspec', '--parse', ...defines, specFile]);
+  const header = parseSpecHeader(parsed.stdout, specFile);
   const signaturesFile = resolve(specDir, `${basename(specFile, '.spec')}.signatures.json`);
   const signaturesText = await readFile(signaturesFile, 'utf8').catch(() => {
     throw invalidField('--spec', `${signaturesFile} is missing; edge-orch emt spec writes it next to the SPEC`);
@@ -61,7 +75,17 @@ export async function buildPackage({ specDir, sourcesDir, repoDir }: BuildInput)
     checkSources({ signatures, signaturesFile, specSources: header.sources, specFile, actual, sourcesDir });
 
     await runTool(
-      ['rpmbuild', '-bb', '--define', `_topdir ${top}`, '--define', `_sourcedir ${sources}`, '--target', header.arch, specFile],
+      [
+        'rpmbuild',
+        '-bb',
+        '--define',
+        `_topdir ${top}`,
+        '--define',
+        `_sourcedir ${sources}`,
+        ...defines,
+        ...(header.arch ? ['--target', header.arch] : []),
+        specFile,
+      ],
       { env: toolEnv(top) },
     );
     const built = await findRpms(join(top, 'RPMS'));

@@ -69,3 +69,9 @@ export async function queryInstalledK3s(rootfs: string, dbPath: string, name: st
   ]);
   return Object.fromEntries(rows(stdout).map(([n = '', v = '']) => [n, v]));
 }
+
+/** The files of an installed package (`rpm -ql`), directories included, as paths on the image. */
+export async function queryPackageFiles(rootfs: string, dbPath: string, name: string): Promise<string[]> {
+  const { stdout } = await runTool(['rpm', '--root', rootfs, '--dbpath', dbPath, '-ql', '--', name]);
+  return stdout.split('\n').filter((line) => line.startsWith('/'));
+}

@@ -20,6 +20,10 @@ export interface WriteSpecInput {
   outDir: string;
   /** The command line, recorded in the SPEC's first comment. */
   generatedBy?: string;
+  /** The changelog entry's date; today by default. */
+  date?: Date;
+  /** The changelog entry's author, `Name <email>`. */
+  packager?: string;
 }
 
 export interface WrittenSpec {
@@ -32,7 +36,14 @@ export interface WrittenSpec {
   signatures: Signatures;
 }
 
-export async function writePackageSpec({ pkg, sourcesDir, outDir, generatedBy }: WriteSpecInput): Promise<WrittenSpec> {
+export async function writePackageSpec({
+  pkg,
+  sourcesDir,
+  outDir,
+  generatedBy,
+  date = new Date(),
+  packager,
+}: WriteSpecInput): Promise<WrittenSpec> {
   await requireDirectory(sourcesDir, '--sources');
   const signatures: Signatures = {};
   for (const { source } of pkg.files) {
@@ -47,9 +58,18 @@ export async function writePackageSpec({ pkg, sourcesDir, outDir, generatedBy }:
   }
   const specFile = resolve(outDir, `${pkg.name}.spec`);
   const signaturesFile = resolve(outDir, `${pkg.name}.signatures.json`);
-  await writeFileAtomic(specFile, renderPackageSpec(pkg, generatedBy ? { generatedBy } : {}));
+  await writeFileAtomic(
+    specFile,
+    renderPackageSpec(pkg, { date, ...(generatedBy ? { generatedBy } : {}), ...(packager ? { packager: parsePackager(packager) } : {}) }),
+  );
   await writeFileAtomic(signaturesFile, renderSignatures(signatures));
   return { specFile, signaturesFile, name: pkg.name, rpmVersion: pkg.rpmVersion, release: pkg.release, arch: pkg.arch, signatures };
+}
+
+/** A changelog author as rpm reads it: a name and an address in angle brackets, on one line. */
+function parsePackager(text: string): string {
+  if (/^[^<>\n%]+ <[^<>\s%]+>$/.test(text)) return text;
+  throw invalidField('--packager', `--packager ${JSON.stringify(text)} is not a changelog author; expected "Name <email>"`);
 }
 
 /** The regular files directly in `dir` (the addon package's sources). */

@@ -339,7 +339,7 @@ describe('clusters on emulated hosts, end to end', () => {
     // byte for byte outside the writable paths.
     expect(HOST_WRITABLE_PATHS).toEqual(expect.arrayContaining(['/etc/rancher', '/var/lib/rancher', '/var/lib/kubelet', '/run']));
     expect(Object.keys(emtImageSnapshot)).toEqual(
-      expect.arrayContaining(['/usr/local/bin/k3s', '/opt/install.sh', '/etc/edge-orch/image-manifest.json']),
+      expect.arrayContaining(['/usr/local/bin/k3s', '/usr/share/k3s/install.sh', '/etc/edge-orch/image-manifest.json']),
     );
     for (const emt of hosts.filter((h) => h.image === 'emt')) {
       expect({ host: emt.name, root: await snapshotImageRoot(emt.agent.root) }).toEqual({ host: emt.name, root: emtImageSnapshot });

@@ -52,35 +52,34 @@ describe('building the K3s packages', { timeout: 90_000 }, () => {
     });
   });
 
-  it('builds k3s-1.32.4_k3s1-1.x86_64.rpm into an indexed repository', () => {
-    expect(k3sRpm).toBe(join(repo, 'k3s-1.32.4_k3s1-1.x86_64.rpm'));
+  it('builds k3s-1.32.4+k3s1-1.emt3.x86_64.rpm, named as EMT names its packages, into an indexed repository', () => {
+    expect(k3sRpm).toBe(join(repo, 'k3s-1.32.4+k3s1-1.emt3.x86_64.rpm'));
     expect(existsSync(join(repo, 'repodata', 'repomd.xml'))).toBe(true);
   });
 
   it('lists exactly the binary, the install script and the air-gap tarball, with their modes', () => {
     expect(rpmQuery('-qlp', k3sRpm).trim().split('\n').sort()).toEqual([
-      '/opt/install.sh',
       '/usr/local/bin/k3s',
-      '/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst',
+      '/usr/share/k3s/images/k3s-airgap-images-amd64.tar.zst',
+      '/usr/share/k3s/install.sh',
     ]);
     expect(rpmQuery('-qp', '--qf', '[%{FILEMODES:perms} %{FILEUSERNAME} %{FILENAMES}\n]', k3sRpm).trim().split('\n').sort()).toEqual([
-      '-rw-r--r-- root /var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst',
-      '-rwxr-xr-x root /opt/install.sh',
+      '-rw-r--r-- root /usr/share/k3s/images/k3s-airgap-images-amd64.tar.zst',
       '-rwxr-xr-x root /usr/local/bin/k3s',
+      '-rwxr-xr-x root /usr/share/k3s/install.sh',
     ]);
+    // RPM's dependency generator ran: the install script needs a shell, which EMT's base provides.
+    expect(rpmQuery('-qp', '--requires', k3sRpm)).toContain('/bin/sh');
   });
 
   it('carries the air-gap tarball, the binary and the install script byte for byte', () => {
     const payload = extractRpm(k3sRpm);
     try {
-      expect(readFileSync(join(payload, 'var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst'))).toEqual(
+      expect(readFileSync(join(payload, 'usr/share/k3s/images/k3s-airgap-images-amd64.tar.zst'))).toEqual(
         readFileSync(ws.standins.airgapImages[0]!.path),
       );
-      expect(sha256(readFileSync(join(payload, 'var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst')))).toBe(
-        ws.standins.airgapImages[0]!.sha256,
-      );
       expect(sha256(readFileSync(join(payload, 'usr/local/bin/k3s')))).toBe(ws.standins.k3s.sha256);
-      expect(sha256(readFileSync(join(payload, 'opt/install.sh')))).toBe(ws.standins.installScript.sha256);
+      expect(sha256(readFileSync(join(payload, 'usr/share/k3s/install.sh')))).toBe(ws.standins.installScript.sha256);
     } finally {
       rmSync(payload, { recursive: true, force: true });
     }
@@ -100,7 +99,7 @@ describe('building the K3s packages', { timeout: 90_000 }, () => {
       outDir: join(ws.dir, 'SPECS/k3s-selinux'),
     });
     const { rpms } = await buildPackage({ specDir: join(ws.dir, 'SPECS/k3s-selinux'), sourcesDir: ws.sources, repoDir: repo });
-    expect(rpms).toEqual([join(repo, 'k3s-selinux-1.6.stable.1-1.noarch.rpm')]);
+    expect(rpms).toEqual([join(repo, 'k3s-selinux-1.6.stable.1-1.emt3.noarch.rpm')]);
     expect(rpmQuery('-qlp', rpms[0]!).trim()).toBe('/usr/share/selinux/packages/k3s.pp');
     expect(rpmQuery('-qp', '--requires', rpms[0]!)).not.toMatch(/selinux-policy|container-selinux/);
     expect(rpmQuery('-qp', '--scripts', rpms[0]!)).toContain('rpm.execute(semodule, "-i", "/usr/share/selinux/packages/k3s.pp")');

@@ -1,7 +1,8 @@
 /**
  * docs/emt.md's walkthrough, end to end: every command below appears verbatim in the document and runs with the
- * real `edge-orch` CLI, the real rpmbuild/createrepo_c/dnf/mksquashfs and a real server. Only the K3s sources are
- * stand-ins (test/standins), and the login line gets this server's URL and token file.
+ * real `edge-orch` CLI, the real rpmbuild/createrepo_c/dnf/mksquashfs and a real server. Only the K3s sources
+ * (test/standins) and the EMT base repository (empty packages named like EMT's) are stand-ins, and the login line
+ * gets this server's URL and token file.
  */
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,7 +11,7 @@ import { loadServerConfig } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { writeStandinSources } from '../standins/standin-sources.ts';
 import { FORMATS_DIR } from '../support/formats.ts';
-import { createWorkspace, runCli, type Workspace } from './support/emt-workspace.ts';
+import { buildEmtBaseRepo, createWorkspace, runCli, type Workspace } from './support/emt-workspace.ts';
 
 const DOC = readFileSync(resolve(import.meta.dirname, '../../docs/emt.md'), 'utf8');
 
@@ -34,6 +35,7 @@ describe('docs/emt.md walkthrough: from a K3s version to an OS profile', { timeo
 
   beforeAll(async () => {
     ws = await createWorkspace('v1.32.4+k3s1', { prefix: 'edge-orch-walkthrough-' });
+    buildEmtBaseRepo(ws.dir);
     mkdirSync(join(ws.dir, 'templates'));
     for (const f of readdirSync(join(FORMATS_DIR, 'templates')))
       copyFileSync(join(FORMATS_DIR, 'templates', f), join(ws.dir, 'templates', f));
@@ -45,34 +47,33 @@ describe('docs/emt.md walkthrough: from a K3s version to an OS profile', { timeo
     rmSync(ws.dir, { recursive: true, force: true });
   });
 
-  it('writes and builds the SPECs into an indexed repository', async () => {
+  it('writes and builds the SPEC into an indexed repository', async () => {
     expect(await step('edge-orch emt spec k3s --version v1.32.4+k3s1 --arch amd64 --sources sources --out SPECS/k3s')).toBe(
-      'wrote SPECS/k3s/k3s.spec and SPECS/k3s/k3s.signatures.json (k3s 1.32.4_k3s1-1 x86_64, 3 sources)\n',
+      'wrote SPECS/k3s/k3s.spec and SPECS/k3s/k3s.signatures.json (k3s 1.32.4+k3s1-1 x86_64, 3 sources)\n',
     );
-    await step('edge-orch emt spec k3s-selinux --version 1.6.stable.1 --sources sources --out SPECS/k3s-selinux');
     expect(await step('edge-orch emt build --spec SPECS/k3s --sources sources --repo repo')).toBe(
-      'built repo/k3s-1.32.4_k3s1-1.x86_64.rpm\n',
-    );
-    expect(await step('edge-orch emt build --spec SPECS/k3s-selinux --sources sources --repo repo')).toBe(
-      'built repo/k3s-selinux-1.6.stable.1-1.noarch.rpm\n',
+      'built repo/k3s-1.32.4+k3s1-1.emt3.x86_64.rpm\n',
     );
   });
 
-  it('adds the k3s package list to the image configs, idempotently', async () => {
+  it('adds the k3s package list to the image configs named, idempotently', async () => {
     await step('edge-orch emt packagelist k3s --out toolkit/imageconfigs/packagelists/k3s.json');
-    const line = 'edge-orch emt imageconfig add-packagelist --dir toolkit/imageconfigs packagelists/k3s.json';
-    expect(await step(line)).toMatch(/edge-image\.json\s+added\s+Standard: added/);
+    expect(JSON.parse(readFileSync(join(ws.imageconfigs, 'packagelists/k3s.json'), 'utf8'))).toEqual({ packages: ['k3s'] });
+    const line =
+      'edge-orch emt imageconfig add-packagelist packagelists/k3s.json --dir toolkit/imageconfigs --config edge-image.json edge-image-dev.json';
+    expect(await step(line)).toMatch(/edge-image\.json\s+x86_64\s+added\s+Standard: added/);
     const config = readFileSync(join(ws.imageconfigs, 'edge-image.json'));
-    expect(await step(line)).toMatch(/edge-image\.json\s+already present/);
+    expect(await step(line)).toMatch(/edge-image\.json\s+x86_64\s+already present/);
     expect(readFileSync(join(ws.imageconfigs, 'edge-image.json'))).toEqual(config);
   });
 
   it('composes the image and writes a manifest naming the embedded K3s', async () => {
     const out = await step(
-      'edge-orch emt compose --config toolkit/imageconfigs/edge-image.json --repo repo --out build/edge-image --name microvisor-nonrt --squashfs',
+      'edge-orch emt compose --config toolkit/imageconfigs/edge-image.json --repo repo emt-base --out build/edge-image --name microvisor-nonrt --squashfs',
     );
-    expect(out).toContain('installed k3s, k3s-selinux into build/edge-image/rootfs\n');
-    expect(out).toContain('skipped (not in the repository): filesystem, systemd, rpm, openssh-server\n');
+    expect(out).toContain(
+      'installed filesystem-3.0-1.emt3, systemd-3.0-1.emt3, rpm-3.0-1.emt3, openssh-server-3.0-1.emt3, k3s-1.32.4+k3s1-1.emt3 into build/edge-image/rootfs\n',
+    );
     expect(out).toContain('wrote build/edge-image/manifest.json: microvisor-nonrt 3.0, embeds k3s v1.32.4+k3s1\n');
   });
 
@@ -99,11 +100,11 @@ describe('docs/emt.md walkthrough: from a K3s version to an OS profile', { timeo
     await writeStandinSources(ws.sources, { version: 'v1.32.5+k3s1' });
     await step('edge-orch emt spec k3s --version v1.32.5+k3s1 --arch amd64 --sources sources --out SPECS/k3s');
     expect(await step('edge-orch emt build --spec SPECS/k3s --sources sources --repo repo')).toBe(
-      'built repo/k3s-1.32.5_k3s1-1.x86_64.rpm\n',
+      'built repo/k3s-1.32.5+k3s1-1.emt3.x86_64.rpm\n',
     );
     expect(
       await step(
-        'edge-orch emt compose --config toolkit/imageconfigs/edge-image.json --repo repo --out build/edge-image --name microvisor-nonrt-next --squashfs',
+        'edge-orch emt compose --config toolkit/imageconfigs/edge-image.json --repo repo emt-base --out build/edge-image --name microvisor-nonrt-next --squashfs',
       ),
     ).toContain('embeds k3s v1.32.5+k3s1\n');
     const manifest = JSON.parse(readFileSync(join(ws.dir, 'build/edge-image/manifest.json'), 'utf8'));

@@ -5,11 +5,12 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { invalidField } from '../../domain/errors.ts';
-import { K3S_PACKAGE_LIST } from '../../domain/emt/package-list.ts';
+import { K3S_PACKAGE_LIST, K3S_SELINUX_PACKAGE, renderPinnedRequest } from '../../domain/emt/package-list.ts';
+import { parseEmtArch, toRpmArch } from '../../domain/emt/arch.ts';
 import { parseKubernetesVersion, toRpmVersion } from '../../domain/compatibility/k8s-version.ts';
 import { computeK3sAddonsPackage, computeK3sPackage, computeK3sSelinuxPackage, type EmtPackage } from '../../domain/emt/k3s-package.ts';
 import { addPackageListToImageConfigs, type ImageConfigResult } from '../../emt/add-package-list.ts';
-import { buildPackage } from '../../emt/build-package.ts';
+import { buildPackage, EMT_DIST } from '../../emt/build-package.ts';
 import { composeImage } from '../../emt/compose-image.ts';
 import { listSourceFiles, writePackageSpec } from '../../emt/write-spec.ts';
 import { renderPackageList } from '../../render/emt/package-list.ts';
@@ -22,6 +23,7 @@ interface SpecFlags {
   arch?: string;
   name?: string;
   release?: string;
+  packager?: string;
   sources: string;
   out: string;
 }
@@ -35,6 +37,7 @@ const PACKAGES = {
 
 const IMAGE_CONFIG_COLUMNS: Column<ImageConfigResult>[] = [
   { header: 'IMAGE CONFIG', value: (r) => r.file },
+  { header: 'ARCH', value: (r) => r.arch },
   { header: 'RESULT', value: (r) => r.state },
   { header: 'SYSTEM CONFIGS', value: (r) => r.systemConfigs.map((s) => `${s.name ?? s.index}: ${s.state}`).join(', ') },
 ];
@@ -52,7 +55,8 @@ export function registerEmtCommands(program: Command): void {
     .requiredOption('--version <version>', 'k3s: the upstream K3s version (v1.32.4+k3s1); k3s-selinux, k3s-addons: a K3s or RPM version')
     .option('--arch <arch>', 'k3s: amd64 or arm64', 'amd64')
     .option('--name <name>', 'k3s-addons: the addon name (package k3s-addons-<name>)')
-    .option('--release <release>', 'RPM release', '1')
+    .option('--release <release>', 'RPM release number (written as N%{?dist})', '1')
+    .option('--packager <author>', 'the changelog entry\'s author, "Name <email>"')
     .requiredOption('--sources <dir>', 'directory holding the source files, hashed into the signatures file')
     .requiredOption('--out <dir>', 'directory to write the SPEC into, for example SPECS/k3s')
     .action(
@@ -73,7 +77,13 @@ export function registerEmtCommands(program: Command): void {
           ...(packageName === 'k3s' ? [`--arch ${flags.arch}`] : []),
           ...(flags.name ? [`--name ${flags.name}`] : []),
         ].join(' ');
-        const written = await writePackageSpec({ pkg, sourcesDir: flags.sources, outDir: flags.out, generatedBy });
+        const written = await writePackageSpec({
+          pkg,
+          sourcesDir: flags.sources,
+          outDir: flags.out,
+          generatedBy,
+          ...(flags.packager ? { packager: flags.packager } : {}),
+        });
         ctx.print(
           ctx.format === 'table'
             ? `wrote ${shown(written.specFile)} and ${shown(written.signaturesFile)} (${written.name} ${written.rpmVersion}-${written.release} ${written.arch}, ${Object.keys(written.signatures).length} sources)`
@@ -90,11 +100,12 @@ export function registerEmtCommands(program: Command): void {
     .requiredOption('--spec <dir>', 'the SPEC directory, for example SPECS/k3s')
     .requiredOption('--sources <dir>', 'directory holding the source files')
     .requiredOption('--repo <dir>', 'the local RPM repository')
+    .option('--dist <tag>', '%{dist}, which Release: N%{?dist} appends', EMT_DIST)
     .action(
       runAction(async function buildAction(this: Command) {
         const ctx = commandContext(this);
-        const { spec, sources, repo } = this.opts<{ spec: string; sources: string; repo: string }>();
-        const result = await buildPackage({ specDir: spec, sourcesDir: sources, repoDir: repo });
+        const { spec, sources, repo, dist } = this.opts<{ spec: string; sources: string; repo: string; dist: string }>();
+        const result = await buildPackage({ specDir: spec, sourcesDir: sources, repoDir: repo, dist });
         ctx.print(
           ctx.format === 'table' ? result.rpms.map((r) => `built ${shown(r)}`).join('\n') : renderOutput(ctx.format, result, [], []),
         );
@@ -103,20 +114,29 @@ export function registerEmtCommands(program: Command): void {
 
   emt
     .command('packagelist <name>')
-    .description(`Write an EMT toolkit package list; k3s lists ${K3S_PACKAGE_LIST.join(', ')}`)
+    .description(`Write an EMT toolkit package list; k3s lists ${K3S_PACKAGE_LIST.join(', ')}, as the toolkit's own does`)
     .requiredOption('--out <file>', 'for example toolkit/imageconfigs/packagelists/k3s.json')
     .option(
       '--k3s-version <version>',
-      'pin the k3s package to this upstream version (k3s-1.32.4_k3s1) instead of the newest in the repository',
+      'pin the k3s package to this upstream version (written k3s=1.32.4+k3s1) instead of the newest in the repository',
     )
+    .option('--selinux', `also list ${K3S_SELINUX_PACKAGE}, edge-orch's SELinux policy package (EMT has none)`)
     .option('--include <package...>', 'more packages to list, for example k3s-addons-ingress')
     .action(
       runAction(async function packageListAction(this: Command, name: string) {
         const ctx = commandContext(this);
-        const { out, include = [], k3sVersion } = this.opts<{ out: string; include?: string[]; k3sVersion?: string }>();
+        const {
+          out,
+          include = [],
+          k3sVersion,
+          selinux = false,
+        } = this.opts<{ out: string; include?: string[]; k3sVersion?: string; selinux?: boolean }>();
         if (name !== 'k3s') throw invalidField('name', `package list ${JSON.stringify(name)} is not known; expected k3s`);
-        const pinned = k3sVersion === undefined ? 'k3s' : `k3s-${toRpmVersion(parseKubernetesVersion(k3sVersion, '--k3s-version'))}`;
-        const packages = [...new Set([...K3S_PACKAGE_LIST.map((p) => (p === 'k3s' ? pinned : p)), ...include])];
+        const pinned =
+          k3sVersion === undefined ? 'k3s' : renderPinnedRequest('k3s', toRpmVersion(parseKubernetesVersion(k3sVersion, '--k3s-version')));
+        const packages = [
+          ...new Set([...K3S_PACKAGE_LIST.map((p) => (p === 'k3s' ? pinned : p)), ...(selinux ? [K3S_SELINUX_PACKAGE] : []), ...include]),
+        ];
         await writeFileAtomic(out, renderPackageList(packages));
         ctx.print(
           ctx.format === 'table'
@@ -129,15 +149,24 @@ export function registerEmtCommands(program: Command): void {
   const imageconfig = emt.command('imageconfig').description('EMT toolkit image configs (toolkit/imageconfigs/*.json)');
   imageconfig
     .command('add-packagelist <packagelist>')
-    .description(
-      'Append a package list (path relative to --dir) to SystemConfigs[].PackageLists of every image config in --dir; idempotent',
-    )
+    .description('Append a package list (path relative to --dir) to SystemConfigs[].PackageLists of the image configs named; idempotent')
     .requiredOption('--dir <dir>', 'the image config directory, for example toolkit/imageconfigs')
+    .requiredOption('--config <name...>', 'image config file names or globs in --dir, for example edge-image*.json')
+    .option('--system-config <name...>', 'SystemConfig names or globs, needed for configs with several (for example "* + K3s")')
+    .option('--arch <arch>', "the list's packages' architecture: amd64, arm64, or noarch (fits every config)", 'amd64')
+    .option('--dry-run', 'show what would change and write nothing')
     .action(
       runAction(async function addPackageListAction(this: Command, entry: string) {
         const ctx = commandContext(this);
-        const { dir } = this.opts<{ dir: string }>();
-        const results = await addPackageListToImageConfigs({ dir, entry });
+        const o = this.opts<{ dir: string; config: string[]; systemConfig?: string[]; arch: string; dryRun?: boolean }>();
+        const results = await addPackageListToImageConfigs({
+          dir: o.dir,
+          entry,
+          configs: o.config,
+          systemConfigs: o.systemConfig ?? [],
+          arch: o.arch === 'noarch' ? null : toRpmArch(parseEmtArch(o.arch)),
+          dryRun: o.dryRun === true,
+        });
         ctx.print(renderOutput(ctx.format, results, results, IMAGE_CONFIG_COLUMNS));
       }),
     );
@@ -148,7 +177,8 @@ export function registerEmtCommands(program: Command): void {
       "Install an image config's package lists from the local repository into build/<image>/rootfs and write build/<image>/manifest.json",
     )
     .requiredOption('--config <file>', 'the image config, for example toolkit/imageconfigs/edge-image.json')
-    .requiredOption('--repo <dir>', 'the local RPM repository')
+    .requiredOption('--repo <dir...>', 'the RPM repositories: the one emt build writes, and the EMT base repository for a full image')
+    .option('--allow-missing <name...>', 'package names the repositories may lack (left out of the image); any other missing one fails')
     .requiredOption('--out <dir>', 'the output directory, for example build/edge-image')
     .option('--name <name>', 'OS profile name (default: the config file name)')
     .option('--image-version <version>', 'image version', '3.0')
@@ -160,7 +190,8 @@ export function registerEmtCommands(program: Command): void {
         const ctx = commandContext(this);
         const o = this.opts<{
           config: string;
-          repo: string;
+          repo: string[];
+          allowMissing?: string[];
           out: string;
           name?: string;
           imageVersion: string;
@@ -170,7 +201,8 @@ export function registerEmtCommands(program: Command): void {
         }>();
         const result = await composeImage({
           configFile: o.config,
-          repoDir: o.repo,
+          repoDirs: o.repo,
+          allowMissing: o.allowMissing ?? [],
           outDir: o.out,
           imageVersion: o.imageVersion,
           osType: o.osType,
@@ -182,7 +214,7 @@ export function registerEmtCommands(program: Command): void {
           return ctx.print(
             renderOutput(
               ctx.format,
-              { manifestFile: result.manifestFile, installed: result.installed, skipped: result.skipped, manifest: result.manifest },
+              { manifestFile: result.manifestFile, installed: result.installed, missing: result.missing, manifest: result.manifest },
               [],
               [],
             ),
@@ -191,7 +223,7 @@ export function registerEmtCommands(program: Command): void {
         ctx.print(
           [
             `installed ${result.installed.join(', ')} into ${shown(result.outDir)}/rootfs`,
-            ...(result.skipped.length > 0 ? [`skipped (not in the repository): ${result.skipped.join(', ')}`] : []),
+            ...(result.missing.length > 0 ? [`left out (allowed missing): ${result.missing.join(', ')}`] : []),
             `wrote ${shown(result.manifestFile)}: ${result.manifest.image.name} ${result.manifest.image.version}, ${k8s ? `embeds ${k8s.flavor} ${k8s.version}` : 'no embedded Kubernetes'}`,
             ...(result.manifest.image.imageUrl
               ? [`packed ${result.manifest.image.imageUrl} (sha256 ${result.manifest.image.imageSha256})`]

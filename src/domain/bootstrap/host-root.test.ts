@@ -11,7 +11,7 @@ describe('computeHostRootMounts', () => {
         .filter((m) => m.readOnly)
         .map((m) => m.target)
         .sort(),
-    ).toEqual(['/etc/edge-orch', '/opt', '/root/.rpmdb', '/usr/local/bin']);
+    ).toEqual(['/etc/edge-orch', '/opt', '/root/.rpmdb', '/usr/local/bin', '/usr/share/k3s']);
     expect(
       mounts
         .filter((m) => !m.readOnly)

@@ -33,8 +33,11 @@ export interface HostRootInput {
   rpmDb: { source: string; target: string } | null;
 }
 
-/** Shipped by the image: the embedded K3s binary, its install script, the manifest. */
-const IMAGE_PATHS = ['/usr/local/bin', '/opt', '/etc/edge-orch'];
+/**
+ * Shipped by the image: the embedded K3s binary, its install script (in /opt in EMT's own package, in
+ * /usr/share/k3s with the air-gap images in edge-orch's), the manifest.
+ */
+const IMAGE_PATHS = ['/usr/local/bin', '/usr/share/k3s', '/opt', '/etc/edge-orch'];
 
 /**
  * Written by K3s, its install script and the agent, writable on every OS type (EMT's /etc and /var are

@@ -109,16 +109,19 @@ describe('compareKubernetesVersions', () => {
 });
 
 describe('RPM version mapping', () => {
-  it('maps the upstream version to an RPM version without "+"', () => {
-    expect(toRpmVersion(v('v1.32.4+k3s1'))).toBe('1.32.4_k3s1');
-    expect(toRpmVersion(v('v1.30.10+rke2r1'))).toBe('1.30.10_rke2r1');
+  it('maps the upstream version to the RPM version EMT writes (Version: %{_version}+k3s1)', () => {
+    expect(toRpmVersion(v('v1.32.4+k3s1'))).toBe('1.32.4+k3s1');
+    expect(toRpmVersion(v('v1.30.10+rke2r1'))).toBe('1.30.10+rke2r1');
+  });
+
+  it('reads the "_" form older packages carry as well', () => {
+    expect(fromRpmVersion('1.32.4_k3s1')?.raw).toBe('v1.32.4+k3s1');
   });
 
   it.each(['v1.32.4+k3s1', 'v1.33.5+k3s1', 'v1.32.10+k3s12', 'v0.0.0+k3s1', 'v1.30.10+rke2r1', 'v1.31.2+rke2r3'])(
     'round-trips %s exactly through the RPM version',
     (text) => {
       const rpm = toRpmVersion(v(text));
-      expect(rpm).not.toContain('+');
       expect(fromRpmVersion(rpm)).toEqual(v(text));
       expect(fromRpmVersion(rpm)?.raw).toBe(text);
     },
@@ -126,7 +129,7 @@ describe('RPM version mapping', () => {
 
   it.each([
     ['1.32.4', 'a plain upstream RPM version'],
-    ['1.32.4+k3s1', 'a "+" that RPM cannot carry'],
+    ['1.32.4+k3s', 'no build number'],
     ['v1.32.4_k3s1', 'a leading v'],
     ['1.32.4_k3s1-1.emt3', 'a release glued on'],
     ['1.32.4_k3s0', 'build number zero'],

@@ -59,15 +59,18 @@ export function compareKubernetesVersions(a: KubernetesVersion, b: KubernetesVer
 }
 
 /**
- * RPM `Version:` cannot carry `+` (DESIGN.md), so `v1.32.4+k3s1` becomes `1.32.4_k3s1`: rpmvercmp still
- * orders it numerically and `fromRpmVersion` recovers the exact upstream string.
+ * The RPM `Version:` of an upstream version, as EMT writes it (`Version: %{_version}+k3s1`): `v1.32.4+k3s1`
+ * becomes `1.32.4+k3s1`. rpmvercmp orders it numerically; `fromRpmVersion` recovers the exact upstream string.
  */
 export function toRpmVersion(version: KubernetesVersion): string {
-  return `${version.major}.${version.minor}.${version.patch}_${version.flavor === 'k3s' ? 'k3s' : 'rke2r'}${version.build}`;
+  return `${version.major}.${version.minor}.${version.patch}+${version.flavor === 'k3s' ? 'k3s' : 'rke2r'}${version.build}`;
 }
 
-/** The inverse of `toRpmVersion`; null when the RPM version was not produced by it. */
+/**
+ * The upstream version of an RPM version: EMT's form (`1.32.4+k3s1`) or the `_` form older packages used
+ * (`1.32.4_k3s1`); null for any other (a bare `1.32.4` does not say which K3s build it is).
+ */
 export function fromRpmVersion(rpmVersion: string): KubernetesVersion | null {
-  const m = /^(\d+\.\d+\.\d+)_(k3s|rke2r)(\d+)$/.exec(rpmVersion);
+  const m = /^(\d+\.\d+\.\d+)[+_](k3s|rke2r)(\d+)$/.exec(rpmVersion);
   return m ? tryParseKubernetesVersion(`v${m[1]}+${m[2]}${m[3]}`) : null;
 }

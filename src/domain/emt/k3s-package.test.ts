@@ -3,18 +3,16 @@ import { expectAppError } from '../../../test/support/expect-app-error.ts';
 import { computeK3sAddonsPackage, computeK3sPackage, computeK3sSelinuxPackage, parsePackageVersion } from './k3s-package.ts';
 
 describe('the k3s package', () => {
-  it('installs the binary, the install script and the air-gap tarball at the EMT paths with their modes', () => {
+  it("installs the binary where K3s's installer expects it, and the install script and air-gap tarball in the read-only part", () => {
     const pkg = computeK3sPackage({ version: 'v1.32.4+k3s1', arch: 'amd64' });
-    expect(pkg).toMatchObject({ name: 'k3s', rpmVersion: '1.32.4_k3s1', release: '1', arch: 'x86_64' });
+    expect(pkg).toMatchObject({ name: 'k3s', rpmVersion: '1.32.4+k3s1', release: '1', arch: 'x86_64' });
     expect(pkg.files).toEqual([
       { source: 'k3s', target: '/usr/local/bin/k3s', mode: 0o755 },
-      { source: 'install.sh', target: '/opt/install.sh', mode: 0o755 },
-      {
-        source: 'k3s-airgap-images-amd64.tar.zst',
-        target: '/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst',
-        mode: 0o644,
-      },
+      { source: 'install.sh', target: '/usr/share/k3s/install.sh', mode: 0o755 },
+      { source: 'k3s-airgap-images-amd64.tar.zst', target: '/usr/share/k3s/images/k3s-airgap-images-amd64.tar.zst', mode: 0o644 },
     ]);
+    // Nothing under /opt or /var/lib/rancher, which EMT keeps across A/B updates.
+    expect(pkg.files.filter((f) => /^\/(opt|var)\//.test(f.target))).toEqual([]);
   });
 
   it('provides the exact upstream version and names it in the description', () => {
@@ -43,8 +41,9 @@ describe('the k3s package', () => {
     expect(expectAppError(() => computeK3sPackage({ version: 'v1.32.4+k3s1', arch: 'riscv64' }))).toMatchObject({ field: '--arch' });
   });
 
-  it('rejects a release that RPM cannot carry', () => {
-    expect(expectAppError(() => computeK3sPackage({ version: 'v1.32.4+k3s1', arch: 'amd64', release: '1-2' })).field).toBe('--release');
+  it("rejects a release that is not the whole number the toolkit's N%{?dist} needs", () => {
+    for (const release of ['1-2', '0', '1.emt3'])
+      expect(expectAppError(() => computeK3sPackage({ version: 'v1.32.4+k3s1', arch: 'amd64', release })).field).toBe('--release');
   });
 });
 
@@ -61,7 +60,7 @@ describe('the k3s-selinux package', () => {
 
 describe('package versions', () => {
   it('maps a Kubernetes version and keeps an RPM version as it is', () => {
-    expect(parsePackageVersion('v1.32.4+k3s1')).toBe('1.32.4_k3s1');
+    expect(parsePackageVersion('v1.32.4+k3s1')).toBe('1.32.4+k3s1');
     expect(parsePackageVersion('1.6.stable.1')).toBe('1.6.stable.1');
   });
 

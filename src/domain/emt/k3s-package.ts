@@ -40,6 +40,19 @@ export interface EmtPackage {
  */
 export const K3S_UPSTREAM_PROVIDE = 'k3s-upstream-version';
 
+/**
+ * Where the k3s package puts K3s. Only the binary is where K3s's installer expects it; the install script and
+ * the air-gap images stay in the image's read-only part, which an A/B update replaces whole. On EMT, /opt is the
+ * persistent partition and /var/lib/rancher is kept on it (seeded from the image with rsync --ignore-existing),
+ * so files packaged there keep the first image's bytes after an update. The agent links the verified air-gap
+ * images into K3s's images directory before each install (docs/emt.md, "Persistent partitions").
+ */
+export const K3S_PACKAGE_PATHS = {
+  binaryPath: EMT_K3S_PATHS.binaryPath,
+  installScriptPath: '/usr/share/k3s/install.sh',
+  airgapImagesDir: '/usr/share/k3s/images',
+} as const;
+
 /** Where the SELinux policy package puts the policy module, and the module's name. */
 export const K3S_SELINUX_POLICY = { source: 'k3s.pp', target: '/usr/share/selinux/packages/k3s.pp', module: 'k3s' } as const;
 
@@ -49,7 +62,8 @@ export const K3S_ADDON_DIRS = { images: EMT_K3S_PATHS.airgapImagesDir, charts: '
 /** The air-gap image tarball's name, as K3s releases name it. */
 export const k3sAirgapImagesName = (arch: string): string => `k3s-airgap-images-${arch}.tar.zst`;
 
-const RELEASE = /^[0-9][0-9A-Za-z._]{0,31}$/;
+// The toolkit's spec checker wants `Release: N%{?dist}`: N is what the SPEC holds.
+const RELEASE = /^[1-9][0-9]{0,5}$/;
 const RPM_VERSION = /^[0-9][0-9A-Za-z._~^]{0,63}$/;
 const ADDON_NAME = /^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/;
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,200}$/;
@@ -58,7 +72,7 @@ export function parseRelease(text: unknown, field = '--release'): string {
   if (typeof text === 'string' && RELEASE.test(text)) return text;
   throw invalidField(
     field,
-    `${field} ${JSON.stringify(text)} is not an RPM release; expected digits, letters, "." and "_", starting with a digit (for example 1)`,
+    `${field} ${JSON.stringify(text)} is not an RPM release; expected a positive whole number (for example 1), written as N%{?dist}`,
   );
 }
 
@@ -77,8 +91,9 @@ export function parsePackageVersion(text: unknown, field = '--version'): string 
 }
 
 /**
- * The `k3s` package: the binary, the install script and the air-gap images at the paths EMT and the CAPI K3s
- * provider use. Its RPM version is `toRpmVersion(version)` and it provides `k3s-upstream-version = <version>`.
+ * The `k3s` package: the binary, the install script and the air-gap images at K3S_PACKAGE_PATHS. Its RPM
+ * version is `toRpmVersion(version)` (`1.32.4+k3s1`, as EMT writes it) and it provides
+ * `k3s-upstream-version = <version>`.
  */
 export function computeK3sPackage({ version, arch, release = '1' }: { version: unknown; arch: unknown; release?: unknown }): EmtPackage {
   const k8s = parseKubernetesVersion(version, '--version');
@@ -92,26 +107,25 @@ export function computeK3sPackage({ version, arch, release = '1' }: { version: u
     release: parseRelease(release),
     arch: toRpmArch(goArch),
     summary: 'K3s - Lightweight Kubernetes',
-    license: 'ASL 2.0',
+    license: 'Apache-2.0',
     url: 'https://k3s.io/',
     description: [
-      `K3s ${k8s.raw} for Edge Microvisor Toolkit images: the k3s binary, the install script at`,
-      `${EMT_K3S_PATHS.installScriptPath} and the air-gap images, for air-gapped installs (INSTALL_K3S_SKIP_DOWNLOAD=true).`,
+      `K3s ${k8s.raw} for Edge Microvisor Toolkit images: the k3s binary, and the install script and the air-gap`,
+      `images in ${K3S_PACKAGE_PATHS.installScriptPath.replace(/\/[^/]*$/, '')}, for air-gapped installs (INSTALL_K3S_SKIP_DOWNLOAD=true).`,
       `Upstream version: ${k8s.raw}`,
     ],
     provides: [`${K3S_UPSTREAM_PROVIDE} = ${k8s.raw}`],
     files: [
-      { source: 'k3s', target: EMT_K3S_PATHS.binaryPath, mode: 0o755 },
-      { source: 'install.sh', target: EMT_K3S_PATHS.installScriptPath, mode: 0o755 },
-      { source: airgap, target: `${EMT_K3S_PATHS.airgapImagesDir}/${airgap}`, mode: 0o644 },
+      { source: 'k3s', target: K3S_PACKAGE_PATHS.binaryPath, mode: 0o755 },
+      { source: 'install.sh', target: K3S_PACKAGE_PATHS.installScriptPath, mode: 0o755 },
+      { source: airgap, target: `${K3S_PACKAGE_PATHS.airgapImagesDir}/${airgap}`, mode: 0o644 },
     ],
   };
 }
 
 /**
- * The `k3s-selinux` policy package: installs the policy module and loads it with semodule when the image has
- * semodule. It declares no `Requires:` so a local repository of our own packages can satisfy it; real EMT
- * builds add `Requires: container-selinux, selinux-policy` (docs/emt.md).
+ * The `k3s-selinux` policy package, listed only on request (EMT has no k3s-selinux or container-selinux):
+ * installs the policy module and loads it with semodule when the image has semodule. It declares no `Requires:`.
  */
 export function computeK3sSelinuxPackage({ version, release = '1' }: { version: unknown; release?: unknown }): EmtPackage {
   const semodule = (args: string): string[] => [
@@ -128,7 +142,7 @@ export function computeK3sSelinuxPackage({ version, release = '1' }: { version: 
     release: parseRelease(release),
     arch: 'noarch',
     summary: 'SELinux policy module for K3s',
-    license: 'ASL 2.0',
+    license: 'Apache-2.0',
     url: 'https://github.com/k3s-io/k3s-selinux',
     description: [`The SELinux policy module for K3s (${K3S_SELINUX_POLICY.target}), loaded with semodule when the image has it.`],
     provides: [],
@@ -187,7 +201,7 @@ export function computeK3sAddonsPackage({
     release: parseRelease(release),
     arch: 'noarch',
     summary: `K3s addon ${name}: extra air-gap images and charts`,
-    license: 'ASL 2.0',
+    license: 'Apache-2.0',
     url: 'https://k3s.io/',
     description: [`Extra air-gap image tarballs and Helm charts (${name}) that K3s loads on start.`],
     provides: [],

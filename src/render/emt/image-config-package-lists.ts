@@ -10,7 +10,45 @@ export interface SystemConfigResult {
   /** Index in `SystemConfigs`. */
   index: number;
   name: string | null;
-  state: 'added' | 'already present';
+  state: 'added' | 'already present' | 'not selected';
+}
+
+/** A SystemConfig that has `PackageLists`, as found in the file. */
+export interface SystemConfigLists {
+  index: number;
+  name: string | null;
+  packageLists: string[];
+}
+
+/**
+ * A package list path as the toolkit resolves it, relative to the config's directory: `./packagelists/k3s.json`
+ * and `packagelists//k3s.json` are `packagelists/k3s.json`.
+ */
+export function normalizePackageListPath(path: string): string {
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && parts.length > 0 && parts.at(-1) !== '..') parts.pop();
+    else parts.push(part);
+  }
+  return parts.join('/');
+}
+
+/** The SystemConfigs of a config that have `PackageLists`, with their names and lists; `file` names it in errors. */
+export function readSystemConfigLists(text: string, file: string): SystemConfigLists[] {
+  const systemConfigs = findEntry(parseJsonSource(text, file), 'SystemConfigs');
+  if (!systemConfigs || systemConfigs.kind !== 'array') return [];
+  return systemConfigs.items.flatMap((config, index) => {
+    const lists = findEntry(config, 'PackageLists');
+    if (!lists) return [];
+    const field = `SystemConfigs/${index}/PackageLists`;
+    if (lists.kind !== 'array' || lists.items.some((i) => i.kind !== 'scalar' || typeof i.value !== 'string')) {
+      throw invalidField(field, `${file}: ${field} must be a list of package list paths`);
+    }
+    const nameNode = findEntry(config, 'Name');
+    const name = nameNode?.kind === 'scalar' && typeof nameNode.value === 'string' ? nameNode.value : null;
+    return [{ index, name, packageLists: lists.items.map((i) => (i.kind === 'scalar' ? String(i.value) : '')) }];
+  });
 }
 
 export interface PackageListEdit {
@@ -26,28 +64,24 @@ export function detectIndent(text: string): string {
 }
 
 /**
- * Appends `entry` to the `PackageLists` of every SystemConfig that has one and lacks it. `file` names the
- * config in errors: not JSON (MalformedDocument with line and column), or `PackageLists` that is not a list of strings.
+ * Appends `entry` to the `PackageLists` of the SystemConfigs `selected` (indexes in `SystemConfigs`) that lack it
+ * (compared as normalized paths). `file` names the config in errors: not JSON (MalformedDocument with line and
+ * column), or `PackageLists` that is not a list of strings.
  */
-export function addPackageListToImageConfig(text: string, file: string, entry: string): PackageListEdit {
+export function addPackageListToImageConfig(text: string, file: string, entry: string, selected: ReadonlySet<number>): PackageListEdit {
+  const wanted = normalizePackageListPath(entry);
   const root = parseJsonSource(text, file);
   const systemConfigs = findEntry(root, 'SystemConfigs');
-  if (!systemConfigs || systemConfigs.kind !== 'array') return { text, systemConfigs: [] };
   const results: SystemConfigResult[] = [];
   const inserts: { at: number; end: number; text: string }[] = [];
-  systemConfigs.items.forEach((config, index) => {
-    const lists = findEntry(config, 'PackageLists');
-    if (!lists) return;
-    const field = `SystemConfigs/${index}/PackageLists`;
-    if (lists.kind !== 'array' || lists.items.some((i) => i.kind !== 'scalar' || typeof i.value !== 'string')) {
-      throw invalidField(field, `${file}: ${field} must be a list of package list paths`);
-    }
-    const nameNode = findEntry(config, 'Name');
-    const name = nameNode?.kind === 'scalar' && typeof nameNode.value === 'string' ? nameNode.value : null;
-    const present = lists.items.some((i) => i.kind === 'scalar' && i.value === entry);
-    results.push({ index, name, state: present ? 'already present' : 'added' });
-    if (!present) inserts.push(computeInsert(text, lists, entry));
-  });
+  for (const config of readSystemConfigLists(text, file)) {
+    const present = config.packageLists.some((l) => normalizePackageListPath(l) === wanted);
+    const state = !selected.has(config.index) ? 'not selected' : present ? 'already present' : 'added';
+    results.push({ index: config.index, name: config.name, state });
+    if (state !== 'added' || systemConfigs?.kind !== 'array') continue;
+    const lists = findEntry(systemConfigs.items[config.index]!, 'PackageLists');
+    if (lists?.kind === 'array') inserts.push(computeInsert(text, lists, wanted));
+  }
   let edited = text;
   for (const insert of inserts.sort((a, b) => b.at - a.at)) edited = edited.slice(0, insert.at) + insert.text + edited.slice(insert.end);
   return { text: edited, systemConfigs: results };

@@ -1,17 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { computeK3sPackage, computeK3sSelinuxPackage } from '../../domain/emt/k3s-package.ts';
+import { computeK3sAddonsPackage, computeK3sPackage, computeK3sSelinuxPackage } from '../../domain/emt/k3s-package.ts';
+import { checkSpecGuidelines } from '../../domain/emt/spec-guidelines.ts';
 import { parseSpecHeader, renderPackageSpec } from './package-spec.ts';
+
+const date = new Date('2025-06-17T10:00:00Z');
 
 describe('package SPECs', () => {
   const spec = renderPackageSpec(computeK3sPackage({ version: 'v1.32.4+k3s1', arch: 'amd64' }), {
     generatedBy: 'edge-orch emt spec k3s --version v1.32.4+k3s1 --arch amd64',
+    date,
   });
 
-  it('renders the k3s SPEC with the RPM version, the upstream provide and the three sources', () => {
-    expect(spec).toContain('\nName:           k3s\nVersion:        1.32.4_k3s1\nRelease:        1\n');
-    expect(spec).toContain('\nExclusiveArch:  x86_64\nAutoReqProv:    no\nProvides:       k3s-upstream-version = v1.32.4+k3s1\n');
+  it('renders the k3s SPEC with the version EMT writes, Release N%{?dist}, the upstream provide and the three sources', () => {
+    expect(spec).toContain('\nName:           k3s\nVersion:        1.32.4+k3s1\nRelease:        1%{?dist}\n');
+    expect(spec).toContain('\nVendor:         Intel Corporation\nDistribution:   Edge Microvisor Toolkit\n');
+    expect(spec).toContain('\nExclusiveArch:  x86_64\nProvides:       k3s-upstream-version = v1.32.4+k3s1\n');
     expect(spec).toContain('Source0:        k3s\nSource1:        install.sh\nSource2:        k3s-airgap-images-amd64.tar.zst\n');
     expect(spec).toContain('\nUpstream version: v1.32.4+k3s1\n');
+    // RPM's dependency generator runs: the install script requires /bin/sh, which EMT has.
+    expect(spec).not.toMatch(/^AutoReq/m);
   });
 
   it('keeps the sources byte for byte: no debuginfo, no brp scripts, no build-id links', () => {
@@ -23,21 +30,40 @@ describe('package SPECs', () => {
       [
         '%install',
         'install -D -m 0755 %{SOURCE0} %{buildroot}/usr/local/bin/k3s',
-        'install -D -m 0755 %{SOURCE1} %{buildroot}/opt/install.sh',
-        'install -D -m 0644 %{SOURCE2} %{buildroot}/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst',
+        'install -D -m 0755 %{SOURCE1} %{buildroot}/usr/share/k3s/install.sh',
+        'install -D -m 0644 %{SOURCE2} %{buildroot}/usr/share/k3s/images/k3s-airgap-images-amd64.tar.zst',
         '',
         '%files',
         '%attr(0755, root, root) /usr/local/bin/k3s',
-        '%attr(0755, root, root) /opt/install.sh',
-        '%attr(0644, root, root) /var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst',
+        '%attr(0755, root, root) /usr/share/k3s/install.sh',
+        '%attr(0644, root, root) /usr/share/k3s/images/k3s-airgap-images-amd64.tar.zst',
         '',
       ].join('\n'),
     );
-    expect(spec.endsWith('/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst\n')).toBe(true);
+  });
+
+  it('ends with the changelog entry the toolkit checker wants: a dated author line, attribution and license verified', () => {
+    expect(
+      spec.endsWith(
+        [
+          '%changelog',
+          '* Tue Jun 17 2025 edge-orch <edge-orch@localhost> - 1.32.4+k3s1-1',
+          '- Original version for Edge Microvisor Toolkit.',
+          '- License verified.',
+          '',
+        ].join('\n'),
+      ),
+    ).toBe(true);
+  });
+
+  it("passes the toolkit's SPEC rules, for every package edge-orch writes", () => {
+    const addons = computeK3sAddonsPackage({ name: 'ingress', version: '1.0', sourceFiles: ['chart.tgz'] });
+    for (const pkg of [computeK3sPackage({ version: 'v1.32.4+k3s1', arch: 'arm64' }), computeK3sSelinuxPackage({ version: '1.6' }), addons])
+      expect(checkSpecGuidelines(renderPackageSpec(pkg, { date })), pkg.name).toEqual([]);
   });
 
   it('renders the SELinux SPEC as noarch with Lua scriptlets and no Requires', () => {
-    const selinux = renderPackageSpec(computeK3sSelinuxPackage({ version: '1.6.stable.1' }));
+    const selinux = renderPackageSpec(computeK3sSelinuxPackage({ version: '1.6.stable.1' }), { date });
     expect(selinux).toContain('BuildArch:      noarch\n');
     expect(selinux).toContain('\n%post -p <lua>\n');
     expect(selinux).toContain('\n%postun -p <lua>\nif arg[2] == 0 then\n');
@@ -46,18 +72,23 @@ describe('package SPECs', () => {
 
   it('escapes % in free text so it is not read as a macro', () => {
     const pkg = { ...computeK3sSelinuxPackage({ version: '1.6' }), summary: '100% policy' };
-    expect(renderPackageSpec(pkg)).toContain('Summary:        100%% policy\n');
+    expect(renderPackageSpec(pkg, { date })).toContain('Summary:        100%% policy\n');
   });
 
-  it('reads back the name, the architecture and the source names', () => {
+  it('reads back the name, the architecture and the source names of an expanded SPEC', () => {
     expect(parseSpecHeader(spec, 'k3s.spec')).toEqual({
       name: 'k3s',
       arch: 'x86_64',
       sources: ['k3s', 'install.sh', 'k3s-airgap-images-amd64.tar.zst'],
     });
-    expect(parseSpecHeader('Name: x\nBuildArch: noarch\nSource0: https://h/a/b.tar.gz#/x-1.tar.gz\n', 'x.spec').sources).toEqual([
-      'x-1.tar.gz',
-    ]);
-    expect(() => parseSpecHeader('Name: x\n', 'x.spec')).toThrow('x.spec has neither an ExclusiveArch: nor a BuildArch: line');
+    expect(parseSpecHeader('Name: x\nBuildArch: noarch\nSource0: https://h/a/b.tar.gz#/x-1.tar.gz\n', 'x.spec')).toEqual({
+      name: 'x',
+      arch: 'noarch',
+      sources: ['x-1.tar.gz'],
+    });
+    // EMT's k3s SPEC names no architecture: it is built for the machine's.
+    expect(parseSpecHeader('Name: k3s\nSource0: k3s-v1.32.4\n', 'k3s.spec').arch).toBeNull();
+    expect(parseSpecHeader('Name: k3s\nExclusiveArch: x86_64 aarch64\n', 'k3s.spec').arch).toBeNull();
+    expect(() => parseSpecHeader('Version: 1\n', 'x.spec')).toThrow('x.spec has no Name: line');
   });
 });

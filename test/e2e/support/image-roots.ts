@@ -8,6 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImageManifest } from '../../../src/domain/inventory/image-manifest.ts';
 import { composeImageRoot, renderManifest } from '../../agent/support/image-root.ts';
+import { buildEmtBaseRepo } from '../../emt/support/emt-workspace.ts';
 import { writeStandinSources } from '../../standins/standin-sources.ts';
 import type { EdgeOrchCli } from '../../support/edge-orch-cli.ts';
 
@@ -45,7 +46,6 @@ export async function prepareImageRoots(dir: string, { emtVersion, cli }: { emtV
   const emtProfile = 'emt-k3s-e2e';
   const ubuntuProfile = 'ubuntu-e2e';
   await writeStandinSources(join(dir, 'sources'), { version: emtVersion });
-  await writeFile(join(dir, 'sources', 'k3s.pp'), 'k3s SELinux policy module stand-in\n');
   const imageconfigs = join(dir, 'toolkit', 'imageconfigs');
   await mkdir(join(imageconfigs, 'packagelists'), { recursive: true });
   await writeFile(join(imageconfigs, 'edge-image.json'), EDGE_IMAGE_CONFIG);
@@ -55,17 +55,27 @@ export async function prepareImageRoots(dir: string, { emtVersion, cli }: { emtV
   );
 
   const ubuntu = join(dir, 'ubuntu-root');
-  const [, , , ubuntuManifest] = await Promise.all([
+  const [, , ubuntuManifest] = await Promise.all([
     cli.ok(['emt', 'spec', 'k3s', '--version', emtVersion, '--arch', 'amd64', '--sources', 'sources', '--out', 'SPECS/k3s']),
-    cli.ok(['emt', 'spec', 'k3s-selinux', '--version', '1.6.stable.1', '--sources', 'sources', '--out', 'SPECS/k3s-selinux']),
     cli
       .ok(['emt', 'packagelist', 'k3s', '--out', 'toolkit/imageconfigs/packagelists/k3s.json'])
-      .then(() => cli.ok(['emt', 'imageconfig', 'add-packagelist', '--dir', 'toolkit/imageconfigs', 'packagelists/k3s.json'])),
+      .then(() =>
+        cli.ok([
+          'emt',
+          'imageconfig',
+          'add-packagelist',
+          'packagelists/k3s.json',
+          '--dir',
+          'toolkit/imageconfigs',
+          '--config',
+          'edge-image.json',
+        ]),
+      ),
     composeUbuntuRoot(ubuntu, ubuntuProfile),
   ]);
-  // One after the other: both index the same repository.
   await cli.ok(['emt', 'build', '--spec', 'SPECS/k3s', '--sources', 'sources', '--repo', 'repo']);
-  await cli.ok(['emt', 'build', '--spec', 'SPECS/k3s-selinux', '--sources', 'sources', '--repo', 'repo']);
+  // The image's own packages (filesystem, systemd, rpm) come from a stand-in EMT base repository.
+  buildEmtBaseRepo(dir);
   await cli.ok([
     'emt',
     'compose',
@@ -73,6 +83,7 @@ export async function prepareImageRoots(dir: string, { emtVersion, cli }: { emtV
     'toolkit/imageconfigs/edge-image.json',
     '--repo',
     'repo',
+    'emt-base',
     '--out',
     'build/edge-image',
     '--name',
