@@ -9,13 +9,16 @@ import { AGENT_PREFIX, OPENAPI_PATH, PROJECT_PREFIX } from '../contract/paths.ts
 import { HostEvents } from '../workflow/host-events.ts';
 import type { UseCaseDeps } from '../workflow/use-cases/use-case-deps.ts';
 import { WorkSignal } from '../workflow/work-signal.ts';
+import { audit } from './plugins/audit.ts';
 import { auth } from './plugins/auth.ts';
 import { jsonBody } from './plugins/json-body.ts';
 import { agentRoutes, enrollmentTokenRoutes } from './routes/agent.routes.ts';
+import { auditRoutes } from './routes/audit.routes.ts';
 import { problemDetails } from './plugins/problem-details.ts';
 import { clusterRoutes } from './routes/clusters.routes.ts';
 import { hostRoutes } from './routes/hosts.routes.ts';
 import { instanceRoutes } from './routes/instances.routes.ts';
+import { onboardingRoutes } from './routes/onboarding.routes.ts';
 import { osProfileRoutes } from './routes/os-profiles.routes.ts';
 import { registrationRoutes } from './routes/registrations.routes.ts';
 import { templateRoutes } from './routes/templates.routes.ts';
@@ -82,6 +85,7 @@ export async function buildApp({
       security: [{ bearer: [] }],
     },
   });
+  await app.register(audit, { store });
   await app.register(auth, { tokens: store.tokens });
 
   app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -97,6 +101,8 @@ export async function buildApp({
     registrationRoutes,
     tokenRoutes,
     enrollmentTokenRoutes,
+    onboardingRoutes,
+    auditRoutes,
   ]) {
     await app.register(routes, { prefix: PROJECT_PREFIX, ...deps });
   }

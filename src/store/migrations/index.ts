@@ -4,12 +4,16 @@ import * as createInventory from './0001-create-inventory.ts';
 import * as createAgentCredentials from './0002-create-agent-credentials.ts';
 import * as createRegistrationJobs from './0003-create-registration-jobs.ts';
 import * as addTemplateConfig from './0004-add-template-config.ts';
+import * as secureEnrollment from './0006-secure-enrollment.ts';
+import * as createAuditEvents from './0007-create-audit-events.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-create-inventory': createInventory,
   '0002-create-agent-credentials': createAgentCredentials,
   '0003-create-registration-jobs': createRegistrationJobs,
   '0004-add-template-config': addTemplateConfig,
+  '0006-secure-enrollment': secureEnrollment,
+  '0007-create-audit-events': createAuditEvents,
 };
 
 export const migrationProvider: MigrationProvider = {
