@@ -154,7 +154,7 @@ describe('edge-orch CLI', () => {
     expect((await cli('host', 'approve', 'host-cli-lobby')).stdout).toMatch(/approved/);
     const audit = (await cli('audit', '--limit', '20')).stdout;
     expect(audit).toMatch(/POST \/hosts\/:host\/approve +host=host-cli-lobby +200 succeeded/);
-    expect(audit).toMatch(/dock-2 \(enrollment-token\) +POST \/api\/v1\/agent\/enroll .* 403 Forbidden/);
+    expect(audit).toMatch(/dock-2 \(enrollment-token\) +POST \/api\/v1\/agent\/enroll +serial=CLI-LOBBY +403 Forbidden/);
   });
 
   it('fails with exit 1 and names the existing host for a duplicate serial', async () => {

@@ -42,7 +42,7 @@ describe.each(engines)('audit log on $name', ({ createConfig }) => {
     expect(registered!.target).toEqual({ created: expect.any(String) });
     expect(refused!.target).toEqual({ host: registered!.target['created'] });
     expect(enrolled!.actor.tokenName).toBe('plant');
-    expect(enrolled!.target).toEqual({ created: 'host-audit-2' });
+    expect(enrolled!.target).toEqual({ serial: 'AUDIT-2', host: 'host-audit-2' });
     expect(Date.parse(registered!.at)).toBeLessThanOrEqual(Date.parse(enrolled!.at));
   });
 

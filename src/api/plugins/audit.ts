@@ -14,26 +14,29 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who made the request and in which project's log it goes; set once the token is known. */
     auditActor: { project: string; actor: AuditActor } | null;
+    /** What a route without path parameters acted on, when its body names it (an enrolling agent's identity). */
+    auditTarget: Record<string, string> | null;
   }
 }
 
 /** Members of a created resource's answer that name it (never its secret). */
-const NAMING_MEMBERS = ['id', 'name', 'hostName'] as const;
+const NAMING_MEMBERS = ['id', 'name'] as const;
 
 export const audit = fp(async function auditPlugin(app: FastifyInstance, deps: Pick<UseCaseDeps, 'store'>) {
   app.decorateRequest('auditActor', null);
+  app.decorateRequest('auditTarget', null);
   app.addHook('onSend', async function recordChange(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
     if (request.method === 'GET' || request.method === 'HEAD' || request.auditActor === null) return payload;
     const answer = parseAnswer(payload);
     const { project: _project, ...params } = (request.params ?? {}) as Record<string, string>;
-    const created = reply.statusCode < 300 ? NAMING_MEMBERS.map((m) => answer?.[m]).find((v) => typeof v === 'string') : undefined;
+    const created = reply.statusCode === 201 ? NAMING_MEMBERS.map((m) => answer?.[m]).find((v) => typeof v === 'string') : undefined;
     try {
       await recordAuditEvent(deps, {
         project: request.auditActor.project,
         at: new Date().toISOString(),
         actor: request.auditActor.actor,
         action: `${request.method} ${(request.routeOptions.url ?? request.url).replace(/^\/api\/v1\/projects\/:project/, '')}`,
-        target: { ...params, ...(typeof created === 'string' ? { created } : {}) },
+        target: { ...params, ...request.auditTarget, ...(typeof created === 'string' ? { created } : {}) },
         status: reply.statusCode,
         outcome: reply.statusCode < 400 ? 'succeeded' : typeof answer?.['code'] === 'string' ? answer['code'] : String(reply.statusCode),
         requestId: String(request.id),

@@ -130,6 +130,10 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps)
     },
     async (request, reply) => {
       const { waitSeconds = 0, ...identity } = request.body;
+      request.auditTarget = {
+        ...(identity.uuid !== undefined ? { uuid: identity.uuid } : {}),
+        ...(identity.serial !== undefined ? { serial: identity.serial } : {}),
+      };
       const { host, credential } = await enrollHost(deps, {
         ...identity,
         waitMs: waitSeconds * 1000,
@@ -141,6 +145,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps)
           };
         },
       });
+      request.auditTarget = { ...request.auditTarget, host: host.name };
       request.log.info({ host: host.id, project: host.project }, 'agent enrolled');
       return { project: host.project, hostId: host.id, hostName: host.name, credential };
     },
