@@ -141,7 +141,11 @@ describe.each(engines)('onboarding approval on $name', ({ createStore }) => {
 
   it('refuses a rejected host for good, and approves only a host that waits', async () => {
     const hostId = await registerHost(api, { serial: 'LOBBY-2' });
-    expect((await api.call('POST', `${A}/hosts/${hostId}/approve`)).json()).toMatchObject({ status: 409, code: 'InvalidState' });
+    expect((await api.call('POST', `${A}/hosts/${hostId}/reject`)).json()).toMatchObject({
+      status: 409,
+      code: 'InvalidState',
+      detail: 'host host-lobby-2 is registered, not awaiting approval; only a host whose agent asked to enroll can be rejected',
+    });
     await enroll(api, { enrollmentToken: secret, serial: 'LOBBY-2' });
     expect((await api.call('POST', `${A}/hosts/${hostId}/reject`)).json()).toMatchObject({ state: 'deauthorized' });
     const refused = await enroll(api, { enrollmentToken: secret, serial: 'LOBBY-2' });

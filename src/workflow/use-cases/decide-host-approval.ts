@@ -18,7 +18,7 @@ export async function decideHostApproval(
   if (host.state !== 'awaiting-approval')
     throw new AppError(
       'InvalidState',
-      `host ${host.name} is ${host.state}, not awaiting approval; only a host whose agent asked to enroll can be ${decision}d`,
+      `host ${host.name} is ${host.state}, not awaiting approval; only a host whose agent asked to enroll can be ${decision === 'approve' ? 'approved' : 'rejected'}`,
     );
   const decided = await deps.store.hosts.setState(project, host.id, decision === 'approve' ? 'approved' : 'deauthorized');
   deps.events.changed(project, host.id);
