@@ -11,6 +11,7 @@ import { HostEvents } from '../workflow/host-events.ts';
 import type { UseCaseDeps } from '../workflow/use-cases/use-case-deps.ts';
 import { WorkSignal } from '../workflow/work-signal.ts';
 import { DEFAULT_LIMITS, type ApiLimits } from './limits.ts';
+import { audit } from './plugins/audit.ts';
 import { auth } from './plugins/auth.ts';
 import { jsonBody } from './plugins/json-body.ts';
 import { rateLimits } from './plugins/rate-limits.ts';
@@ -18,9 +19,11 @@ import { agentRoutes, enrollmentTokenRoutes } from './routes/agent.routes.ts';
 import { answerClientError, answerProblem, problemDetails } from './plugins/problem-details.ts';
 import { describePermission } from './route-permission.ts';
 import { createSchemaValidators } from './schema-validators.ts';
+import { auditRoutes } from './routes/audit.routes.ts';
 import { clusterRoutes } from './routes/clusters.routes.ts';
 import { hostRoutes } from './routes/hosts.routes.ts';
 import { instanceRoutes } from './routes/instances.routes.ts';
+import { onboardingRoutes } from './routes/onboarding.routes.ts';
 import { osProfileRoutes } from './routes/os-profiles.routes.ts';
 import { registrationRoutes } from './routes/registrations.routes.ts';
 import { templateRoutes } from './routes/templates.routes.ts';
@@ -110,6 +113,7 @@ export async function buildApp({
   });
   // Before auth: an address refused for failed authentications is refused before its token is looked up.
   await app.register(rateLimits, limits);
+  await app.register(audit, { store });
   await app.register(auth, { tokens: store.tokens });
 
   app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -125,6 +129,8 @@ export async function buildApp({
     registrationRoutes,
     tokenRoutes,
     enrollmentTokenRoutes,
+    onboardingRoutes,
+    auditRoutes,
   ]) {
     await app.register(routes, { prefix: PROJECT_PREFIX, ...deps });
   }

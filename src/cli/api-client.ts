@@ -11,6 +11,7 @@ export interface ApiClient {
   get<T>(path: string, query?: Record<string, string | number | boolean | undefined>): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
   patch<T>(path: string, body: unknown): Promise<T>;
+  put<T>(path: string, body: unknown): Promise<T>;
   delete(path: string, query?: Record<string, string | boolean | undefined>): Promise<void>;
   /** A project path: `/api/v1/projects/<project><path>`. */
   projectPath(path: string): string;
@@ -48,6 +49,7 @@ export function createApiClient({ server, project, token }: CliConfig): ApiClien
     get: (path, query) => request('GET', path, { ...(query ? { query } : {}) }),
     post: (path, body) => request('POST', path, { body: body ?? {} }),
     patch: (path, body) => request('PATCH', path, { body }),
+    put: (path, body) => request('PUT', path, { body }),
     delete: async (path, query) => {
       await request('DELETE', path, { ...(query ? { query } : {}) });
     },

@@ -4,9 +4,12 @@
  */
 import { Command, Option } from 'commander';
 import { registerAgentCommand, type AgentCommandDeps } from './commands/agent.ts';
+import { registerAuditCommand } from './commands/audit.ts';
 import { registerEmtCommands } from './commands/emt.ts';
+import { registerEnrollmentTokenCommands } from './commands/enrollment-token.ts';
 import { registerHostCommands } from './commands/host.ts';
 import { registerLoginCommand } from './commands/login.ts';
+import { registerOnboardingCommands } from './commands/onboarding.ts';
 import { registerOsProfileCommands } from './commands/osprofile.ts';
 import { registerRegistrationCommands } from './commands/registration.ts';
 import { registerServeCommand, type ServeDeps } from './commands/serve.ts';
@@ -30,6 +33,9 @@ export function createProgram<Config>(deps: ProgramDeps<Config>): Command {
   registerHostCommands(program);
   registerRegistrationCommands(program);
   registerTokenCommands(program);
+  registerEnrollmentTokenCommands(program);
+  registerOnboardingCommands(program);
+  registerAuditCommand(program);
   registerAgentCommand(program, deps);
   registerEmtCommands(program);
   return program;

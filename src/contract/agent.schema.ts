@@ -3,14 +3,36 @@ import { Type, type Static } from 'typebox';
 import type { BootstrapPlan } from '../domain/bootstrap/bootstrap-plan.ts';
 import { ReasonSchema } from './common.schema.ts';
 
-export const EnrollmentTokenCreate = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
-export const EnrollmentTokenCreated = Type.Object({
+export const ExpiresAt = Type.String({
+  maxLength: 40,
+  description: 'ISO 8601 date-time with a time zone, in the future; left out, the token does not expire',
+});
+
+export const EnrollmentTokenCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    expiresAt: Type.Optional(ExpiresAt),
+    maxUses: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'How many hosts may enroll with it; left out, any number' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const EnrollmentTokenSchema = Type.Object({
   id: Type.String(),
   project: Type.String(),
   name: Type.String(),
   createdAt: Type.String(),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
+  maxUses: Type.Union([Type.Integer(), Type.Null()]),
+  uses: Type.Integer({ description: 'Hosts that got a credential with it' }),
+});
+export const EnrollmentTokenCreated = Type.Object({
+  ...EnrollmentTokenSchema.properties,
   token: Type.String({ description: 'The enrollment secret; shown only now' }),
 });
+export const EnrollmentTokenList = Type.Object({ items: Type.Array(EnrollmentTokenSchema) });
+export const EnrollmentTokenParams = Type.Object({ project: Type.String(), id: Type.String() });
 
 export const EnrollRequest = Type.Object(
   {

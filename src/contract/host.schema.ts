@@ -13,6 +13,9 @@ export const HostSchema = Type.Object({
   site: Type.Union([Type.String(), Type.Null()]),
   labels: Labels,
   state: HostState,
+  autoOnboard: Type.Union([Type.Boolean(), Type.Null()], {
+    description: "Whether its agent onboards it when enrolling, or it waits for approval; null: the project's setting",
+  }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -24,6 +27,9 @@ export const HostCreate = Type.Object(
     serial: Type.Optional(Type.String()),
     site: Type.Optional(Type.String()),
     labels: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    autoOnboard: Type.Optional(
+      Type.Boolean({ description: "false: when its agent enrolls, it waits for approval; left out, the project's setting applies" }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -43,6 +43,9 @@ export const RegistrationHostInput = Type.Object(
     serial: Type.Optional(Type.String()),
     site: Type.Optional(Type.String()),
     labels: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    autoOnboard: Type.Optional(
+      Type.Boolean({ description: "false: when its agent enrolls, it waits for approval; left out, the project's setting applies" }),
+    ),
     osProfile: Type.Optional(Type.String({ description: 'Overrides defaults.osProfile' })),
     template: Type.Optional(Type.String({ description: 'Overrides defaults.template (name:version)' })),
     cluster: Type.Optional(

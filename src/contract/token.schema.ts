@@ -1,6 +1,7 @@
 /** API tokens: bound to one project and one role; the secret is shown once, at creation. */
 import { Type } from 'typebox';
 import { ROLES } from '../domain/roles.ts';
+import { ExpiresAt } from './agent.schema.ts';
 import { literalUnion } from './common.schema.ts';
 
 export const RoleSchema = literalUnion(ROLES);
@@ -11,10 +12,11 @@ export const TokenSchema = Type.Object({
   role: RoleSchema,
   name: Type.String(),
   createdAt: Type.String(),
+  expiresAt: Type.Union([Type.String(), Type.Null()], { description: 'Null: it works until revoked' }),
 });
 
 export const TokenCreate = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 100 }), role: RoleSchema },
+  { name: Type.String({ minLength: 1, maxLength: 100 }), role: RoleSchema, expiresAt: Type.Optional(ExpiresAt) },
   { additionalProperties: false },
 );
 

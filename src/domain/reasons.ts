@@ -38,6 +38,20 @@ export const reasonCodes = {
   TooManyAttempts: 'TooManyAttempts',
   /** The token's role lacks the permission the operation needs (a Forbidden problem's `reason`). */
   RoleNotAllowed: 'RoleNotAllowed',
+  /** The enrollment token's expiry has passed. */
+  EnrollmentTokenExpired: 'EnrollmentTokenExpired',
+  /** The enrollment token enrolled as many hosts as its use count allows. */
+  EnrollmentTokenUsedUp: 'EnrollmentTokenUsedUp',
+  /** The API token's expiry has passed. */
+  ApiTokenExpired: 'ApiTokenExpired',
+  /** The host already holds a credential; only a reset of it lets an agent enroll it again. */
+  HostAlreadyEnrolled: 'HostAlreadyEnrolled',
+  /** The host's onboarding waits for an onboarding manager's approval. */
+  AwaitingApproval: 'AwaitingApproval',
+  /** The host is a cluster node and the change would alter or remove its cluster: it needs clusters:write too. */
+  ClusterNodeChange: 'ClusterNodeChange',
+  /** An agent reported about a cluster its host is not a node of. */
+  NotHostsCluster: 'NotHostsCluster',
 } as const satisfies Record<string, string>;
 
 export type ReasonCode = keyof typeof reasonCodes;

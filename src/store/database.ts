@@ -2,11 +2,13 @@
  * Kysely table types. Structured values (labels, profile and template documents, cluster nodes) are JSON
  * text on both engines, so the same queries run everywhere; columns that are filtered or unique are real columns.
  */
-import type { Kysely } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 
 export interface ProjectTable {
   name: string;
   created_at: string;
+  /** 1: hosts onboard when their agent enrolls; 0: they wait for an onboarding manager's approval. */
+  auto_onboard: Generated<number>;
 }
 
 export interface ApiTokenTable {
@@ -16,6 +18,7 @@ export interface ApiTokenTable {
   name: string;
   secret_hash: string;
   created_at: string;
+  expires_at: string | null;
 }
 
 /** One version of an OS profile (migration 0005): name and version identify it. */
@@ -53,6 +56,8 @@ export interface HostTable {
   site: string | null;
   labels: string;
   state: string;
+  /** 1 or 0 overrides the project's auto_onboard; null follows it. */
+  auto_onboard: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -98,6 +103,28 @@ export interface EnrollmentTokenTable {
   name: string;
   secret_hash: string;
   created_at: string;
+  expires_at: string | null;
+  /** Null: any number of enrollments. */
+  max_uses: number | null;
+  /** Enrollments that got a credential with this token. */
+  uses: Generated<number>;
+}
+
+export interface AuditEventTable {
+  /** Time-ordered (see create-id.ts): the cursor order. */
+  id: string;
+  project: string;
+  at: string;
+  actor_kind: string;
+  token_id: string | null;
+  token_name: string | null;
+  role: string | null;
+  action: string;
+  /** The path parameters naming what was changed, and the created resource, as JSON. */
+  target: string;
+  status: number;
+  outcome: string;
+  request_id: string;
 }
 
 export interface HostCredentialTable {
@@ -154,6 +181,7 @@ export interface Database {
   host_credentials: HostCredentialTable;
   registration_jobs: RegistrationJobTable;
   registration_hosts: RegistrationHostTable;
+  audit_events: AuditEventTable;
 }
 
 export type Db = Kysely<Database>;

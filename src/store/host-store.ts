@@ -16,6 +16,7 @@ export const toHost = (row: HostTable): Host => ({
   site: row.site,
   labels: JSON.parse(row.labels) as Record<string, string>,
   state: row.state as HostState,
+  autoOnboard: row.auto_onboard === null ? null : row.auto_onboard === 1,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -74,6 +75,7 @@ export function createHostStore(db: Db): HostStore {
         site: registration.site,
         labels: JSON.stringify(registration.labels),
         state: 'registered',
+        auto_onboard: registration.autoOnboard === undefined ? null : Number(registration.autoOnboard),
         created_at: now,
         updated_at: now,
       };

@@ -6,6 +6,7 @@ import { Migrator } from 'kysely/migration';
 import type { StoreConfig } from './store-config.ts';
 import { AppError } from '../domain/errors.ts';
 import { createAgentStore } from './agent-store.ts';
+import { createAuditStore } from './audit-store.ts';
 import { createClusterStore } from './cluster-store.ts';
 import type { Db } from './database.ts';
 import { createDb as createPostgresDb } from './engines/postgres.ts';
@@ -50,6 +51,7 @@ function createStore(db: Db, engine: Store['engine'], inTransaction: boolean): S
     instances: createInstanceStore(db),
     clusters: createClusterStore(db),
     agents: createAgentStore(db),
+    audit: createAuditStore(db),
     jobs: createJobStore(db, engine, inTransaction),
     async transaction(fn) {
       // Already inside one: join it (Kysely has no nested transactions on a transaction handle).

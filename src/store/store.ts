@@ -10,6 +10,7 @@ import type { OsProfile, OsProfileRef } from '../domain/inventory/os-profile.ts'
 import type { ClusterTemplate, TemplateRef } from '../domain/inventory/template.ts';
 import type { Role } from '../domain/roles.ts';
 import type { AgentStore } from './agent-store.ts';
+import type { AuditStore } from './audit-store.ts';
 import type { JobStore } from './job-store.ts';
 
 export interface Page<T> {
@@ -28,6 +29,10 @@ export interface ProjectStore {
   /** Creates the project if missing (idempotent). */
   ensure(name: string): Promise<void>;
   list(): Promise<string[]>;
+  /** Whether its hosts onboard when their agent enrolls (true, also for a project not created yet) or wait for approval. */
+  getAutoOnboard(name: string): Promise<boolean>;
+  /** Creates the project if missing. */
+  setAutoOnboard(name: string, autoOnboard: boolean): Promise<void>;
 }
 
 export interface ApiToken {
@@ -36,11 +41,13 @@ export interface ApiToken {
   role: Role;
   name: string;
   createdAt: string;
+  /** Null: it does not expire. */
+  expiresAt: string | null;
 }
 
 export interface TokenStore {
   /** Stores only the sha256 of the secret. */
-  create(input: { project: string; role: Role; name: string; secretHash: string }): Promise<ApiToken>;
+  create(input: { project: string; role: Role; name: string; secretHash: string; expiresAt?: string | null }): Promise<ApiToken>;
   findBySecretHash(secretHash: string): Promise<ApiToken | null>;
   list(project: string): Promise<ApiToken[]>;
   delete(project: string, id: string): Promise<void>;
@@ -137,6 +144,8 @@ export interface Store {
   readonly instances: InstanceStore;
   readonly clusters: ClusterStore;
   readonly agents: AgentStore;
+  /** The audit log (see audit-store.ts). */
+  readonly audit: AuditStore;
   /** Registration jobs (see job-store.ts). */
   readonly jobs: JobStore;
   /** Runs fn in one database transaction; the store it receives is bound to it. */

@@ -4,18 +4,19 @@ import { createId, nowIso } from './create-id.ts';
 import type { ApiTokenTable, Db } from './database.ts';
 import type { ApiToken, TokenStore } from './store.ts';
 
-const toToken = (row: Pick<ApiTokenTable, 'id' | 'project' | 'role' | 'name' | 'created_at'>): ApiToken => ({
+const toToken = (row: Omit<ApiTokenTable, 'secret_hash'>): ApiToken => ({
   id: row.id,
   project: row.project,
   role: row.role as Role,
   name: row.name,
   createdAt: row.created_at,
+  expiresAt: row.expires_at,
 });
 
 export function createTokenStore(db: Db): TokenStore {
   return {
-    async create({ project, role, name, secretHash }) {
-      const row = { id: createId(), project, role, name, secret_hash: secretHash, created_at: nowIso() };
+    async create({ project, role, name, secretHash, expiresAt = null }) {
+      const row = { id: createId(), project, role, name, secret_hash: secretHash, created_at: nowIso(), expires_at: expiresAt };
       await db
         .insertInto('projects')
         .values({ name: project, created_at: row.created_at })

@@ -226,24 +226,23 @@ describe('runAgent enrollment', () => {
     expect(await storedCredential()).toEqual(stored);
   });
 
-  it('enrolls again when the server no longer accepts the stored credential (a newer enrollment replaced it)', async () => {
-    await registerHost();
+  it('enrolls again when the server no longer accepts the stored credential (it was reset), never by token alone', async () => {
+    const hostId = await registerHost();
     const { host } = fakeHost();
     await runAgent(agentOptions({ once: true, host }));
     const old = (await storedCredential()).credential;
-    const other = await server.agentCall<{ credential: string }>('POST', '/enroll', {
-      body: { enrollmentToken: server.enrollmentToken, uuid: UUID },
-    });
-    expect(other.status).toBe(200);
+    const takeover = await server.agentCall('POST', '/enroll', { body: { enrollmentToken: server.enrollmentToken, uuid: UUID } });
+    expect(takeover.status).toBe(409);
+    expect((await server.agentCall('GET', '/desired-state?waitSeconds=0', { credential: old })).status).toBe(200);
+    await server.ok([200], 'POST', `/hosts/${hostId}/reset-credential`);
     expect((await server.agentCall('GET', '/desired-state?waitSeconds=0', { credential: old })).status).toBe(401);
 
     const { log, said } = recordingLog();
     expect(await runAgent(agentOptions({ once: true, host, log }))).toMatchObject({ ok: true });
     expect(said("the server no longer accepts this host's credential; enrolling again")).toHaveLength(1);
     const renewed = (await storedCredential()).credential;
-    expect(new Set([old, other.body.credential, renewed]).size).toBe(3);
+    expect(renewed).not.toBe(old);
     expect((await server.agentCall('GET', '/desired-state?waitSeconds=0', { credential: renewed })).status).toBe(200);
-    expect((await server.agentCall('GET', '/desired-state?waitSeconds=0', { credential: other.body.credential })).status).toBe(401);
   });
 
   it('waits while the host is not registered yet and enrolls as soon as it is', async () => {

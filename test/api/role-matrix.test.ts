@@ -1,9 +1,11 @@
 /**
  * Every route × every role: allowed roles get past auth, others get 403; no token gets 401.
- * The expected table is written out here, independently of the code under test.
+ * Then every change of a host that is a cluster node × every role, with the answer each gets.
+ * The expected tables are written out here, independently of the code under test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/domain/roles.ts';
+import { addCluster, addHost, addOsProfile, addTemplate } from '../../src/workflow/use-cases/test-inventory.ts';
 import { createApiHarness, type ApiHarness } from '../support/api-harness.ts';
 import { engines } from '../support/engines.ts';
 
@@ -44,6 +46,14 @@ const EXPECTED: Record<string, Role[] | 'public' | 'agent'> = {
   'GET /api/v1/projects/:project/registrations/:id/hosts': ROLES.slice(),
   'POST /api/v1/projects/:project/registrations/:id/retry': ['admin', 'onboarding-manager'],
   'POST /api/v1/projects/:project/enrollment-tokens': ['admin', 'onboarding-manager'],
+  'GET /api/v1/projects/:project/enrollment-tokens': ['admin', 'onboarding-manager'],
+  'DELETE /api/v1/projects/:project/enrollment-tokens/:id': ['admin', 'onboarding-manager'],
+  'POST /api/v1/projects/:project/hosts/:host/approve': ['admin', 'onboarding-manager'],
+  'POST /api/v1/projects/:project/hosts/:host/reject': ['admin', 'onboarding-manager'],
+  'POST /api/v1/projects/:project/hosts/:host/reset-credential': ['admin', 'onboarding-manager'],
+  'GET /api/v1/projects/:project/onboarding': ROLES.slice(),
+  'PUT /api/v1/projects/:project/onboarding': ['admin'],
+  'GET /api/v1/projects/:project/audit': ['admin'],
   'POST /api/v1/agent/enroll': 'public',
   'GET /api/v1/agent/desired-state': 'agent',
   'POST /api/v1/agent/report': 'agent',
@@ -97,6 +107,71 @@ describe.each(engines)('role matrix on $name', ({ createStore }) => {
       }
       const other = await api.call(route.method, url, { token: await api.token('beta', 'admin') });
       expect(other.statusCode, `${key} with another project's token`).toBe(403);
+    }
+  });
+});
+
+/**
+ * What each role may do to a host that is a node of a live cluster: changes that alter the cluster (deauthorizing,
+ * renaming, which changes the install plan, resetting the credential, which hands the node's place to a new
+ * machine) need clusters:write as well as hosts:write; labels and site do not. Deleting a node is refused to
+ * everyone (InUse). The status each role gets, by change.
+ */
+const CLUSTER_NODE_CHANGES: Record<string, { method: string; path: string; body?: object; status: Record<Role, number> }> = {
+  rename: {
+    method: 'PATCH',
+    path: '',
+    body: { name: 'renamed' },
+    status: { admin: 200, 'onboarding-manager': 403, 'edge-operator': 403, viewer: 403 },
+  },
+  'change labels': {
+    method: 'PATCH',
+    path: '',
+    body: { labels: { zone: 'b' } },
+    status: { admin: 200, 'onboarding-manager': 200, 'edge-operator': 403, viewer: 403 },
+  },
+  deauthorize: {
+    method: 'POST',
+    path: '/deauthorize',
+    status: { admin: 200, 'onboarding-manager': 403, 'edge-operator': 403, viewer: 403 },
+  },
+  'reset credential': {
+    method: 'POST',
+    path: '/reset-credential',
+    status: { admin: 200, 'onboarding-manager': 403, 'edge-operator': 403, viewer: 403 },
+  },
+  delete: { method: 'DELETE', path: '', status: { admin: 409, 'onboarding-manager': 409, 'edge-operator': 403, viewer: 403 } },
+};
+
+describe.each(engines)('cluster node changes by role on $name', ({ createStore }) => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await createApiHarness(await createStore());
+    await addOsProfile(api.store);
+    await addTemplate(api.store);
+  });
+  afterAll(async () => api?.close());
+
+  it('answers each role as the table says, and a refused change leaves host, credential and cluster as they were', async () => {
+    let n = 0;
+    for (const [change, { method, path, body, status }] of Object.entries(CLUSTER_NODE_CHANGES)) {
+      for (const role of ROLES) {
+        const host = await addHost(api.store, `NODE-${++n}`);
+        await api.store.agents.issueHostCredential('alpha', host.id, `hash-node-${n}`);
+        await addCluster(api.store, `cluster-${n}`, [host], { phase: 'ready' });
+        const res = await api.call(method, `/api/v1/projects/alpha/hosts/${host.id}${path}`, {
+          token: await api.token('alpha', role),
+          ...(body ? { body } : {}),
+        });
+        expect(res.statusCode, `${change} as ${role}: ${res.body}`).toBe(status[role]);
+        if (res.statusCode !== 403) continue;
+        expect(res.json().reason, `${change} as ${role}`).toBe(
+          role === 'admin' || role === 'onboarding-manager' ? 'ClusterNodeChange' : 'RoleNotAllowed',
+        );
+        expect(await api.store.hosts.get('alpha', host.id)).toEqual(host);
+        expect(await api.store.agents.hasHostCredential('alpha', host.id)).toBe(true);
+        expect(await api.store.clusters.get('alpha', `cluster-${n}`)).toMatchObject({ phase: 'ready', nodes: [{ hostId: host.id }] });
+      }
     }
   });
 });

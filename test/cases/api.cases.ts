@@ -232,6 +232,7 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
         site: 'store-1',
         labels: { zone: 'a' },
         state: 'registered',
+        autoOnboard: null,
         createdAt: host.createdAt,
         updatedAt: host.updatedAt,
       });

@@ -154,7 +154,7 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
       const p = await inventory('hosts-delete');
       const host = await store.hosts.register(p, registration('edge-1'));
       await store.instances.create(p, { hostId: host.id, osProfile: { name: EMT.name } });
-      await store.agents.setHostCredential(p, host.id, 'hash-delete');
+      await store.agents.issueHostCredential(p, host.id, 'hash-delete');
       await store.clusters.create(p, newCluster('c1', [host.id]));
       await expectAppError(store.hosts.delete(p, host.id), { code: 'InUse', extra: { usedBy: { cluster: 'c1' } } });
       await store.clusters.delete(p, 'c1');
@@ -373,16 +373,61 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
       expect(await store.tokens.findBySecretHash('hash-token-1')).toBeNull();
     });
 
-    it("finds an enrollment token by hash, and a host by its credential, the newest only, whatever the host's project", async () => {
+    it('finds an enrollment token by hash, lists and revokes it, and counts uses up to its limit', async () => {
       const p = await inventory('agents');
-      const enrollment = await store.agents.createEnrollmentToken({ project: p, name: 'plant', secretHash: 'hash-enroll-1' });
+      const enrollment = await store.agents.createEnrollmentToken({
+        project: p,
+        name: 'plant',
+        secretHash: 'hash-enroll-1',
+        expiresAt: '2099-01-01T00:00:00.000Z',
+        maxUses: 2,
+      });
+      expect(enrollment).toMatchObject({ name: 'plant', expiresAt: '2099-01-01T00:00:00.000Z', maxUses: 2, uses: 0 });
       expect(await store.agents.findEnrollmentToken('hash-enroll-1')).toEqual(enrollment);
       expect(await store.agents.findEnrollmentToken('hash-enroll-2')).toBeNull();
+      const uses = await Promise.all([1, 2, 3].map(() => store.agents.useEnrollmentToken(enrollment.id)));
+      expect(uses.filter(Boolean)).toHaveLength(2);
+      expect(await store.agents.listEnrollmentTokens(p)).toEqual([{ ...enrollment, uses: 2 }]);
+      await expectAppError(store.agents.deleteEnrollmentToken('other', enrollment.id), { code: 'NotFound' });
+      await store.agents.deleteEnrollmentToken(p, enrollment.id);
+      expect(await store.agents.findEnrollmentToken('hash-enroll-1')).toBeNull();
+    });
+
+    it('gives a host one credential, never replaces it, and issues a new one only after a reset', async () => {
+      const p = await inventory('credentials');
       const host = await store.hosts.register(p, registration('edge-1'));
-      await store.agents.setHostCredential(p, host.id, 'hash-cred-old');
-      await store.agents.setHostCredential(p, host.id, 'hash-cred-new');
+      await store.agents.issueHostCredential(p, host.id, 'hash-cred-old');
+      await expectAppError(store.agents.issueHostCredential(p, host.id, 'hash-cred-new'), {
+        code: 'InvalidState',
+        reason: 'HostAlreadyEnrolled',
+      });
+      expect(await store.agents.findHostByCredential('hash-cred-old')).toEqual(host);
+      expect(await store.agents.deleteHostCredential(p, host.id)).toBe(true);
+      expect(await store.agents.hasHostCredential(p, host.id)).toBe(false);
+      await store.agents.issueHostCredential(p, host.id, 'hash-cred-new');
       expect(await store.agents.findHostByCredential('hash-cred-old')).toBeNull();
       expect(await store.agents.findHostByCredential('hash-cred-new')).toEqual(host);
+    });
+
+    it('keeps the audit log per project, newest first, in pages', async () => {
+      const event = (project: string, i: number) => ({
+        project,
+        at: new Date(Date.UTC(2030, 0, 1, 0, 0, i)).toISOString(),
+        actor: { kind: 'api-token' as const, tokenId: 't1', tokenName: 'ops', role: 'admin' },
+        action: 'POST /hosts',
+        target: { created: `h${i}` },
+        status: 201,
+        outcome: 'succeeded',
+        requestId: `req-${i}`,
+      });
+      for (let i = 0; i < 5; i++) await store.audit.append(event('audit-a', i));
+      await store.audit.append(event('audit-b', 9));
+      const first = await store.audit.list('audit-a', { limit: 3 });
+      expect(first.items.map((e) => e.target['created'])).toEqual(['h4', 'h3', 'h2']);
+      const second = await store.audit.list('audit-a', { limit: 3, cursor: first.nextCursor });
+      expect(second).toMatchObject({ nextCursor: null });
+      expect(second.items.map((e) => e.target['created'])).toEqual(['h1', 'h0']);
+      expect(second.items[1]).toEqual({ ...event('audit-a', 0), id: second.items[1]!.id });
     });
   });
 

@@ -130,6 +130,35 @@ describe('edge-orch CLI', () => {
     expect(enrolled.status).toBe(200);
   });
 
+  const enroll = (token: string, serial: string) =>
+    fetch(`${server.url}/api/v1/agent/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enrollmentToken: token, serial }),
+    });
+
+  it('makes an enrollment token with a use count and expiry, lists its uses and revokes it', async () => {
+    const once = JSON.parse(
+      (await cli('enrollment-token', 'create', 'dock-1', '--max-uses', '1', '--expires-in', '1d', '-o', 'json')).stdout,
+    );
+    expect(once).toMatchObject({ maxUses: 1, uses: 0, expiresAt: expect.any(String) });
+    expect((await cli('host', 'register', '--serial', 'CLI-ONCE')).code).toBe(0);
+    expect((await enroll(once.token, 'CLI-ONCE')).status).toBe(200);
+    expect((await cli('enrollment-token', 'list')).stdout).toMatch(/dock-1 .* 1\/1/);
+    expect((await cli('enrollment-token', 'delete', once.id)).stdout).toBe(`enrollment token ${once.id} revoked\n`);
+  });
+
+  it('approves a host from the onboarding lobby and shows who did it in the audit log', async () => {
+    const token = JSON.parse((await cli('enrollment-token', 'create', 'dock-2', '-o', 'json')).stdout).token;
+    expect((await cli('host', 'register', '--serial', 'CLI-LOBBY', '--onboard', 'approval')).code).toBe(0);
+    expect((await enroll(token, 'CLI-LOBBY')).status).toBe(403);
+    expect((await cli('host', 'list', '--state', 'awaiting-approval')).stdout).toMatch(/host-cli-lobby .* awaiting-approval/);
+    expect((await cli('host', 'approve', 'host-cli-lobby')).stdout).toMatch(/approved/);
+    const audit = (await cli('audit', '--limit', '20')).stdout;
+    expect(audit).toMatch(/POST \/hosts\/:host\/approve +host=host-cli-lobby +200 succeeded/);
+    expect(audit).toMatch(/dock-2 \(enrollment-token\) +POST \/api\/v1\/agent\/enroll +serial=CLI-LOBBY +403 Forbidden/);
+  });
+
   it('fails with exit 1 and names the existing host for a duplicate serial', async () => {
     const { code, stderr } = await cli('host', 'register', '--serial', 'CLI-1');
     expect(code).toBe(1);

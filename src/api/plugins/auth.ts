@@ -39,6 +39,15 @@ export const auth = fp(async function authPlugin(app: FastifyInstance, { tokens 
     if (!secret) throw new AppError('Unauthenticated', 'send an API token as "Authorization: Bearer <token>"');
     const token = await tokens.findBySecretHash(hashTokenSecret(secret));
     if (!token) throw new AppError('Unauthenticated', 'the API token is not valid (unknown or revoked)');
+    if (token.expiresAt !== null && Date.parse(token.expiresAt) <= Date.now())
+      throw new AppError('Unauthenticated', `the API token expired at ${token.expiresAt}; ask an admin for a new one`, {
+        reason: reasonCodes.ApiTokenExpired,
+      });
+    // Known from here on, so the audit log names the token even when the request is refused below.
+    request.auditActor = {
+      project: token.project,
+      actor: { kind: 'api-token', tokenId: token.id, tokenName: token.name, role: token.role },
+    };
     const project = (request.params as { project?: string } | undefined)?.project;
     if (project !== undefined && project !== token.project) {
       throw new AppError('Forbidden', `this token belongs to project "${token.project}", not "${project}"`);

@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
+import { Type } from 'typebox';
 import { parseAgentReport } from '../../domain/bootstrap/agent-report.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { Host } from '../../domain/inventory/host.ts';
@@ -11,6 +12,7 @@ import { hashTokenSecret } from '../../workflow/token-secret.ts';
 import { applyAgentReport } from '../../workflow/use-cases/apply-agent-report.ts';
 import { createEnrollmentToken } from '../../workflow/use-cases/create-enrollment-token.ts';
 import { enrollHost } from '../../workflow/use-cases/enroll-host.ts';
+import { revokeEnrollmentToken } from '../../workflow/use-cases/revoke-enrollment-token.ts';
 import { loadDesiredState } from '../../workflow/use-cases/load-desired-state.ts';
 import { Problem, ProjectParams, problemResponses } from '../../contract/common.schema.ts';
 import {
@@ -22,6 +24,8 @@ import {
   EnrollResponse,
   EnrollmentTokenCreate,
   EnrollmentTokenCreated,
+  EnrollmentTokenList,
+  EnrollmentTokenParams,
 } from '../../contract/agent.schema.ts';
 import type { ApiDeps } from '../app.ts';
 
@@ -48,6 +52,37 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (
       },
     },
     async (request, reply) => reply.code(201).send(await createEnrollmentToken(deps, { ...request.params, ...request.body })),
+  );
+
+  app.get(
+    '/enrollment-tokens',
+    {
+      config: { permission: 'hosts:write' },
+      schema: {
+        tags: ['agents'],
+        summary: 'List enrollment tokens with their expiry and uses (never their secrets)',
+        params: ProjectParams,
+        response: { 200: EnrollmentTokenList, ...problemResponses() },
+      },
+    },
+    async (request) => ({ items: await deps.store.agents.listEnrollmentTokens(request.params.project) }),
+  );
+
+  app.delete(
+    '/enrollment-tokens/:id',
+    {
+      config: { permission: 'hosts:write' },
+      schema: {
+        tags: ['agents'],
+        summary: 'Revoke an enrollment token (hosts it enrolled keep their credentials)',
+        params: EnrollmentTokenParams,
+        response: { 204: Type.Null(), ...problemResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      await revokeEnrollmentToken(deps, request.params);
+      return reply.code(204).send(null);
+    },
   );
 };
 
@@ -86,14 +121,31 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps)
       schema: {
         tags: ['agents'],
         summary: 'Enroll an agent: enrollment token + machine identity → host credential',
+        description:
+          'A host that already has a credential is never enrolled again (409, HostAlreadyEnrolled) until its credential is reset; a host whose onboarding needs approval waits (403, AwaitingApproval) until approved.',
         security: [],
         body: EnrollRequest,
-        response: { 200: EnrollResponse, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+        response: { 200: EnrollResponse, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
       },
     },
     async (request, reply) => {
       const { waitSeconds = 0, ...identity } = request.body;
-      const { host, credential } = await enrollHost(deps, { ...identity, waitMs: waitSeconds * 1000, signal: heldRequestSignal(reply) });
+      request.auditTarget = {
+        ...(identity.uuid !== undefined ? { uuid: identity.uuid } : {}),
+        ...(identity.serial !== undefined ? { serial: identity.serial } : {}),
+      };
+      const { host, credential } = await enrollHost(deps, {
+        ...identity,
+        waitMs: waitSeconds * 1000,
+        signal: heldRequestSignal(reply),
+        onToken: (token) => {
+          request.auditActor = {
+            project: token.project,
+            actor: { kind: 'enrollment-token', tokenId: token.id, tokenName: token.name, role: null },
+          };
+        },
+      });
+      request.auditTarget = { ...request.auditTarget, host: host.name };
       request.log.info({ host: host.id, project: host.project }, 'agent enrolled');
       return { project: host.project, hostId: host.id, hostName: host.name, credential };
     },
@@ -124,8 +176,9 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps)
       schema: {
         tags: ['agents'],
         summary: "Report the host's OS and its cluster's phase (with the kubeconfig when ready)",
+        description: 'A report about a cluster the host is not a node of is refused (403, NotHostsCluster).',
         body: AgentReportBody,
-        response: { 200: AgentReportAck, 400: Problem, 401: Problem },
+        response: { 200: AgentReportAck, 400: Problem, 401: Problem, 403: Problem },
       },
     },
     async (request) => {

@@ -1,12 +1,14 @@
-/** Hosts: register, get, list (filters + cursor), update labels/site/name, deauthorize, delete. */
+/** Hosts: register, get, list (filters + cursor), update labels/site/name, approve or reject, reset credential, deauthorize, delete. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { invalidField } from '../../domain/errors.ts';
 import { readLabels } from '../../domain/fields.ts';
 import { parseHostRegistration, parseHostUpdate } from '../../domain/inventory/host.ts';
 import { deauthorizeHost } from '../../workflow/use-cases/deauthorize-host.ts';
+import { decideHostApproval } from '../../workflow/use-cases/decide-host-approval.ts';
 import { deleteHost } from '../../workflow/use-cases/delete-host.ts';
 import { registerHost } from '../../workflow/use-cases/register-host.ts';
+import { resetHostCredential } from '../../workflow/use-cases/reset-host-credential.ts';
 import { resolveHost } from '../../workflow/use-cases/resolve-host.ts';
 import { updateHost } from '../../workflow/use-cases/update-host.ts';
 import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
@@ -88,12 +90,13 @@ export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) 
       schema: {
         tags: ['hosts'],
         summary: "Update a host's name, site or labels",
+        description: 'Renaming a cluster node changes its install plan: it needs clusters:write as well (403, ClusterNodeChange).',
         params: HostParams,
         body: HostUpdate,
         response: { 200: HostSchema, ...problemResponses(404, 409) },
       },
     },
-    async (request) => updateHost(deps, { ...request.params, update: parseHostUpdate(request.body) }),
+    async (request) => updateHost(deps, { ...request.params, update: parseHostUpdate(request.body), role: request.principal!.role }),
   );
 
   app.post(
@@ -103,11 +106,46 @@ export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) 
       schema: {
         tags: ['hosts'],
         summary: 'Deauthorize a host: its cluster is deleted (or its node leaves a multi-node cluster); it may not enroll again',
+        description: 'Deauthorizing a cluster node changes its cluster: it needs clusters:write as well (403, ClusterNodeChange).',
         params: HostParams,
         response: { 200: HostSchema, ...problemResponses(404) },
       },
     },
-    async (request) => deauthorizeHost(deps, request.params),
+    async (request) => deauthorizeHost(deps, { ...request.params, role: request.principal!.role }),
+  );
+
+  for (const decision of ['approve', 'reject'] as const) {
+    app.post(
+      `/hosts/:host/${decision}`,
+      {
+        config: { permission: 'hosts:write' },
+        schema: {
+          tags: ['hosts'],
+          summary:
+            decision === 'approve'
+              ? "Approve a host awaiting approval: its agent's next enrollment onboards it"
+              : 'Reject a host awaiting approval: it is deauthorized and may not enroll',
+          params: HostParams,
+          response: { 200: HostSchema, ...problemResponses(404, 409) },
+        },
+      },
+      async (request) => decideHostApproval(deps, { ...request.params, decision }),
+    );
+  }
+
+  app.post(
+    '/hosts/:host/reset-credential',
+    {
+      config: { permission: 'hosts:write' },
+      schema: {
+        tags: ['hosts'],
+        summary: "Reset a host's credential: its agent is refused, and the next agent with its identity and an enrollment token enrolls it",
+        description: 'Resetting a cluster node needs clusters:write as well (403, ClusterNodeChange).',
+        params: HostParams,
+        response: { 200: HostSchema, ...problemResponses(404, 409) },
+      },
+    },
+    async (request) => resetHostCredential(deps, { ...request.params, role: request.principal!.role }),
   );
 
   app.delete(

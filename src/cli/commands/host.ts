@@ -1,7 +1,7 @@
-/** `edge-orch host register|list|get|update|deauthorize|delete`. */
-import type { Command } from 'commander';
+/** `edge-orch host register|list|get|update|approve|reject|reset-credential|deauthorize|delete`. */
+import { Option, type Command } from 'commander';
 import { invalidField } from '../../domain/errors.ts';
-import type { Host } from '../../domain/inventory/host.ts';
+import { HOST_STATES, type Host } from '../../domain/inventory/host.ts';
 import { commandContext, runAction } from '../command-context.ts';
 import { registerHostImportCommand } from './host-import.ts';
 import { renderOutput, type Column } from '../output/output.ts';
@@ -13,6 +13,7 @@ const COLUMNS: Column<Host>[] = [
   { header: 'SERIAL', value: (h) => h.serial },
   { header: 'SITE', value: (h) => h.site },
   { header: 'STATE', value: (h) => h.state },
+  { header: 'ONBOARD', value: (h) => (h.autoOnboard === null ? 'project' : h.autoOnboard ? 'auto' : 'approval') },
   {
     header: 'LABELS',
     value: (h) =>
@@ -49,15 +50,22 @@ export function registerHostCommands(program: Command): Command {
     .option('--serial <serial>', 'serial number')
     .option('--site <site>', 'site')
     .option('--label <k=v>', 'label (repeatable)', collect)
+    .addOption(
+      new Option(
+        '--onboard <mode>',
+        "auto: onboard when its agent enrolls; approval: wait for approval (default: the project's setting)",
+      ).choices(['auto', 'approval']),
+    )
     .action(
       runAction(async function registerAction(this: Command) {
         const ctx = commandContext(this);
-        const { name, uuid, serial, site, label } = this.opts<{
+        const { name, uuid, serial, site, label, onboard } = this.opts<{
           name?: string;
           uuid?: string;
           serial?: string;
           site?: string;
           label?: string[];
+          onboard?: 'auto' | 'approval';
         }>();
         const client = ctx.client();
         const labels = parseLabelFlags(label);
@@ -67,6 +75,7 @@ export function registerHostCommands(program: Command): Command {
           ...(serial ? { serial } : {}),
           ...(site ? { site } : {}),
           ...(labels ? { labels } : {}),
+          ...(onboard ? { autoOnboard: onboard === 'auto' } : {}),
         });
         ctx.print(renderOutput(ctx.format, created, [created], COLUMNS));
       }),
@@ -75,7 +84,7 @@ export function registerHostCommands(program: Command): Command {
   host
     .command('list')
     .description('List hosts')
-    .option('--state <state>', 'registered|onboarded|provisioned|in-cluster|deauthorized')
+    .addOption(new Option('--state <state>', 'host state (awaiting-approval: the onboarding lobby)').choices([...HOST_STATES]))
     .option('--site <site>', 'site')
     .option('--label <k=v>', 'label that must match (repeatable)', collect)
     .option('--name-prefix <prefix>', 'name prefix')
@@ -143,6 +152,24 @@ export function registerHostCommands(program: Command): Command {
         ctx.print(renderOutput(ctx.format, updated, [updated], COLUMNS));
       }),
     );
+
+  for (const [verb, description] of [
+    ['approve', "Approve a host awaiting approval: its agent's next enrollment onboards it"],
+    ['reject', 'Reject a host awaiting approval: it is deauthorized and may not enroll'],
+    ['reset-credential', "Reset a host's credential: its agent is refused, and the next agent with its identity enrolls it"],
+  ] as const) {
+    host
+      .command(`${verb} <host>`)
+      .description(description)
+      .action(
+        runAction(async function hostAction(this: Command, id: string) {
+          const ctx = commandContext(this);
+          const client = ctx.client();
+          const updated = await client.post<Host>(client.projectPath(`${hostPath(id)}/${verb}`));
+          ctx.print(renderOutput(ctx.format, updated, [updated], COLUMNS));
+        }),
+      );
+  }
 
   host
     .command('deauthorize <host>')

@@ -13,6 +13,7 @@ const host = (state: Host['state']): Host => ({
   site: null,
   labels: {},
   state,
+  autoOnboard: null,
   createdAt: '',
   updatedAt: '',
 });

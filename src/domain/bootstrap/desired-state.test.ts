@@ -22,6 +22,7 @@ const host = (state: Host['state'] = 'provisioned'): Host => ({
   site: null,
   labels: {},
   state,
+  autoOnboard: null,
   createdAt: '',
   updatedAt: '',
 });

@@ -1,7 +1,8 @@
 /**
  * Hosts: edge machines known by uuid and/or serial (each unique in a project), with a DNS-label name.
  * State: registered → onboarded (agent enrolled) → provisioned (instance runs the desired OS) → in-cluster;
- * or deauthorized.
+ * or deauthorized. When onboarding needs approval, an enrolling host waits: registered → awaiting-approval →
+ * approved (an onboarding manager said yes; its agent's next enrollment onboards it) or deauthorized (rejected).
  */
 import { invalidField, requireParsed } from '../errors.ts';
 import {
@@ -16,8 +17,16 @@ import {
 } from '../fields.ts';
 import { parsedProblems, parsedValue, type Parsed } from '../problem.ts';
 
-export type HostState = 'registered' | 'onboarded' | 'provisioned' | 'in-cluster' | 'deauthorized';
-export const HOST_STATES: readonly HostState[] = ['registered', 'onboarded', 'provisioned', 'in-cluster', 'deauthorized'];
+export type HostState = 'registered' | 'awaiting-approval' | 'approved' | 'onboarded' | 'provisioned' | 'in-cluster' | 'deauthorized';
+export const HOST_STATES: readonly HostState[] = [
+  'registered',
+  'awaiting-approval',
+  'approved',
+  'onboarded',
+  'provisioned',
+  'in-cluster',
+  'deauthorized',
+];
 
 export interface Host {
   id: string;
@@ -28,6 +37,8 @@ export interface Host {
   site: string | null;
   labels: Record<string, string>;
   state: HostState;
+  /** Whether its agent onboards it when enrolling (true) or it waits for approval (false); null: the project decides. */
+  autoOnboard: boolean | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -39,6 +50,8 @@ export interface HostRegistration {
   serial: string | null;
   site: string | null;
   labels: Record<string, string>;
+  /** Overrides the project's onboarding setting for this host; left out, the project decides. */
+  autoOnboard?: boolean;
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -85,12 +98,19 @@ export function checkHostRegistration(value: unknown, path = ''): Parsed<HostReg
   if (!site.ok) return site;
   const labels = checkLabels(value['labels'], `${path}labels`);
   if (!labels.ok) return labels;
+  const autoOnboard = value['autoOnboard'];
+  if (autoOnboard !== undefined && typeof autoOnboard !== 'boolean')
+    return parsedProblems({
+      field: `${path}autoOnboard`,
+      message: `${path}autoOnboard must be true or false, got ${describe(autoOnboard)}`,
+    });
   return parsedValue({
     name: name.value ?? deriveHostName({ uuid, serial: serial.value ?? null }),
     uuid,
     serial: serial.value ?? null,
     site: site.value ?? null,
     labels: labels.value,
+    ...(autoOnboard !== undefined ? { autoOnboard } : {}),
   });
 }
 

@@ -12,7 +12,7 @@ import {
 import { parseTemplate, type ClusterTemplate } from '../inventory/template.ts';
 
 const REG = { name: 'edge-1', uuid: null, serial: 'SN1', site: 'plant', labels: { a: '1' } };
-const HOST: Host = { ...REG, id: 'h-1', project: 'p', state: 'registered', createdAt: 't', updatedAt: 't' };
+const HOST: Host = { ...REG, id: 'h-1', project: 'p', state: 'registered', autoOnboard: null, createdAt: 't', updatedAt: 't' };
 const INSTANCE: Instance = {
   id: 'i-1',
   project: 'p',

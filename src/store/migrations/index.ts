@@ -5,6 +5,8 @@ import * as createAgentCredentials from './0002-create-agent-credentials.ts';
 import * as createRegistrationJobs from './0003-create-registration-jobs.ts';
 import * as addTemplateConfig from './0004-add-template-config.ts';
 import * as addOsProfileVersions from './0005-add-os-profile-versions.ts';
+import * as secureEnrollment from './0006-secure-enrollment.ts';
+import * as createAuditEvents from './0007-create-audit-events.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-create-inventory': createInventory,
@@ -12,6 +14,8 @@ export const migrations: Record<string, Migration> = {
   '0003-create-registration-jobs': createRegistrationJobs,
   '0004-add-template-config': addTemplateConfig,
   '0005-add-os-profile-versions': addOsProfileVersions,
+  '0006-secure-enrollment': secureEnrollment,
+  '0007-create-audit-events': createAuditEvents,
 };
 
 export const migrationProvider: MigrationProvider = {

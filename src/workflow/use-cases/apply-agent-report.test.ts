@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentReport } from '../../domain/bootstrap/agent-report.ts';
 import type { Host } from '../../domain/inventory/host.ts';
 import { applyAgentReport } from './apply-agent-report.ts';
-import { addCluster, addHost, addOsProfile, createTestDeps, PROJECT, recordChanges } from './test-inventory.ts';
+import { addCluster, addHost, addOsProfile, addTemplate, createTestDeps, PROJECT, recordChanges } from './test-inventory.ts';
 import type { UseCaseDeps } from './use-case-deps.ts';
 
 const runs = (profile: string): AgentReport['manifest'] => ({ image: { name: profile } }) as AgentReport['manifest'];
@@ -60,5 +60,16 @@ describe('applyAgentReport', () => {
     await addCluster(deps.store, 'solo', [host], { phase: 'deleting' });
     await report({ manifest: runs('microvisor-nonrt'), cluster: { name: 'solo', phase: 'removed', message: 'gone' } });
     expect(await deps.store.clusters.find(PROJECT, 'solo')).toBeNull();
+  });
+
+  it("refuses a report about another host's cluster and writes nothing of it, not even the OS", async () => {
+    await addTemplate(deps.store);
+    const other = await addHost(deps.store, 'SN-2');
+    await addCluster(deps.store, 'theirs', [other], { phase: 'ready' });
+    await expect(
+      report({ manifest: runs('microvisor-nonrt'), cluster: { name: 'theirs', phase: 'failed', message: 'forged' } }),
+    ).rejects.toMatchObject({ code: 'Forbidden', reason: 'NotHostsCluster' });
+    expect(await deps.store.clusters.get(PROJECT, 'theirs')).toMatchObject({ phase: 'ready', message: '' });
+    expect(await deps.store.instances.findByHost(PROJECT, host.id)).toMatchObject({ observedOsProfile: null });
   });
 });

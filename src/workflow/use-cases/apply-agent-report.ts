@@ -1,10 +1,14 @@
 /**
  * An agent's report applied to the inventory: what computeReportEffects decides (the observed OS, the cluster's
  * phase and kubeconfig, the host's state) is written in one transaction, and the host's agent is woken.
+ * A report about a cluster of the project that the host is not a node of is refused: a host speaks only for
+ * its own cluster. A report naming a cluster that no longer exists (its removal finished) is accepted and ignored.
  */
 import { computeReportEffects, type AgentReport, type ReportEffects } from '../../domain/bootstrap/agent-report.ts';
+import { AppError } from '../../domain/errors.ts';
 import type { Cluster } from '../../domain/inventory/cluster.ts';
 import type { Instance } from '../../domain/inventory/instance.ts';
+import { reasonCodes } from '../../domain/reasons.ts';
 import type { Store } from '../../store/store.ts';
 import type { UseCaseDeps } from './use-case-deps.ts';
 
@@ -15,6 +19,11 @@ export async function applyAgentReport(
   await store.transaction(async (tx) => {
     const host = await tx.hosts.get(project, hostId);
     const [instance, cluster] = await Promise.all([tx.instances.findByHost(project, hostId), tx.clusters.findByHost(project, hostId)]);
+    const named = report.cluster?.name ?? null;
+    if (named !== null && named !== cluster?.name && (await tx.clusters.find(project, named)))
+      throw new AppError('Forbidden', `host ${host.name} is not a node of cluster ${named} and may not report about it`, {
+        reason: reasonCodes.NotHostsCluster,
+      });
     const effects = computeReportEffects({ host, instance, cluster, report });
     await applyEffects(tx, { project, hostId, instance, cluster, effects });
   });

@@ -1,18 +1,22 @@
 /**
  * Deauthorizing a host: it may not enroll again, and its cluster follows (computeDeauthorizeEffect decides how),
- * all in one transaction. Its agent is woken to remove K3s.
+ * all in one transaction. Its agent is woken to remove K3s. A host that is a cluster node is deauthorized only by
+ * a role that may also change clusters (roles.ts, computeHostChangePermissions).
  */
 import { computeDeauthorizeEffect } from '../../domain/inventory/deauthorize.ts';
 import type { Host } from '../../domain/inventory/host.ts';
+import { requireHostChangeAllowed, type Role } from '../../domain/roles.ts';
+import { findHostCluster } from './find-host-cluster.ts';
 import { resolveHost } from './resolve-host.ts';
 import type { UseCaseDeps } from './use-case-deps.ts';
 
 export async function deauthorizeHost(
   deps: Pick<UseCaseDeps, 'store' | 'events'>,
-  { project, host: idOrName }: { project: string; host: string },
+  { project, host: idOrName, role }: { project: string; host: string; role: Role },
 ): Promise<Host> {
   const host = await resolveHost(deps, project, idOrName);
   const deauthorized = await deps.store.transaction(async (tx) => {
+    requireHostChangeAllowed(role, 'deauthorize', { host: host.name, cluster: await findHostCluster(tx, project, host.id) });
     const effect = computeDeauthorizeEffect(await tx.clusters.findByHost(project, host.id), host.id);
     if (effect.kind === 'delete-cluster')
       await tx.clusters.update(project, effect.cluster, { phase: 'deleting', message: `host ${host.name} was deauthorized` });

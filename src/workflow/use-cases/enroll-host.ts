@@ -1,9 +1,15 @@
 /**
  * Enrollment: an agent trades its project's enrollment token and its machine identity for a credential of its
  * own. Agents often start before their host is registered, so the enrollment may wait for the registration.
+ * Only a registered host that has no credential enrolls (see domain/enrollment), and when its onboarding needs
+ * approval it waits in the lobby (state awaiting-approval) until an onboarding manager approves or rejects it.
  */
+import { awaitingApproval, computeEnrollmentDecision, computeTokenRefusal, matchesIdentity } from '../../domain/enrollment/enrollment.ts';
+import type { EnrollmentToken } from '../../domain/enrollment/enrollment.ts';
 import { AppError } from '../../domain/errors.ts';
 import { parseHostRegistration, type Host, type HostRegistration } from '../../domain/inventory/host.ts';
+import { reasonCodes } from '../../domain/reasons.ts';
+import type { Store } from '../../store/store.ts';
 import { readUntil } from '../read-until.ts';
 import { createTokenSecret, hashTokenSecret } from '../token-secret.ts';
 import type { UseCaseDeps } from './use-case-deps.ts';
@@ -19,6 +25,8 @@ export interface EnrollmentRequest {
   waitMs: number;
   /** Ends the wait early (server closing, agent gone). */
   signal?: AbortSignal;
+  /** Told which token the request used as soon as it is known, so a refused enrollment is still attributed. */
+  onToken?: (token: EnrollmentToken) => void;
 }
 
 export interface Enrollment {
@@ -29,13 +37,16 @@ export interface Enrollment {
 
 export async function enrollHost(
   { store, events }: Pick<UseCaseDeps, 'store' | 'events'>,
-  { enrollmentToken, uuid, serial, waitMs, signal }: EnrollmentRequest,
+  { enrollmentToken, uuid, serial, waitMs, signal, onToken }: EnrollmentRequest,
 ): Promise<Enrollment> {
   const token = await store.agents.findEnrollmentToken(hashTokenSecret(enrollmentToken));
   if (!token) throw new AppError('Unauthenticated', 'the enrollment token is not valid');
+  onToken?.(token);
+  const refusal = computeTokenRefusal(token, new Date());
+  if (refusal) throw refusal;
   const identity = parseHostRegistration({ uuid, serial });
   const host = await readUntil<Host | null>({
-    read: () => store.hosts.findByIdentity(token.project, identity),
+    read: () => findMatchingHost(store, token.project, identity),
     settled: (found) => found !== null,
     wake: (timeoutMs, wakeSignal) => events.waitForRegistration(token.project, timeoutMs, wakeSignal),
     waitMs,
@@ -43,14 +54,46 @@ export async function enrollHost(
     ...(signal ? { signal } : {}),
   });
   if (!host) throw new AppError('NotFound', `${describeIdentity(identity)} is registered in project ${token.project}; register it first`);
-  if (host.state === 'deauthorized') throw new AppError('Forbidden', `host ${host.name} is deauthorized and may not enroll`);
   const credential = createTokenSecret();
-  await store.agents.setHostCredential(host.project, host.id, hashTokenSecret(credential));
-  if (host.state === 'registered') await store.hosts.setState(host.project, host.id, 'onboarded');
-  events.changed(host.project, host.id);
-  return { host, credential };
+  const enrolled = await store.transaction(async (tx) => {
+    const current = await tx.hosts.get(host.project, host.id);
+    const decision = computeEnrollmentDecision({
+      host: current,
+      hasCredential: await tx.agents.hasHostCredential(current.project, current.id),
+      autoOnboard: current.autoOnboard ?? (await tx.projects.getAutoOnboard(current.project)),
+    });
+    if (decision.kind === 'await-approval') {
+      return current.state === 'awaiting-approval' ? current : tx.hosts.setState(current.project, current.id, 'awaiting-approval');
+    }
+    if (!(await tx.agents.useEnrollmentToken(token.id)))
+      throw new AppError('Unauthenticated', 'the enrollment token was used up or revoked meanwhile', {
+        reason: reasonCodes.EnrollmentTokenUsedUp,
+      });
+    await tx.agents.issueHostCredential(current.project, current.id, hashTokenSecret(credential));
+    const onboarded = current.state === 'registered' || current.state === 'approved';
+    return onboarded ? tx.hosts.setState(current.project, current.id, 'onboarded') : current;
+  });
+  events.changed(enrolled.project, enrolled.id);
+  if (enrolled.state === 'awaiting-approval') throw awaitingApproval(enrolled);
+  return { host: enrolled, credential };
+}
+
+/** The host the identity names: one registered with the uuid, else with the serial, if every value it has matches. */
+async function findMatchingHost(
+  store: Store,
+  project: string,
+  { uuid, serial }: Pick<HostRegistration, 'uuid' | 'serial'>,
+): Promise<Host | null> {
+  for (const lookup of [
+    { uuid, serial: null },
+    { uuid: null, serial },
+  ]) {
+    const found = await store.hosts.findByIdentity(project, lookup);
+    if (found && matchesIdentity(found, { uuid, serial })) return found;
+  }
+  return null;
 }
 
 function describeIdentity({ uuid, serial }: Pick<HostRegistration, 'uuid' | 'serial'>): string {
-  return `no host with ${[uuid && `uuid ${uuid}`, serial && `serial ${serial}`].filter(Boolean).join(' or ')}`;
+  return `no host with ${[uuid && `uuid ${uuid}`, serial && `serial ${serial}`].filter(Boolean).join(' and ')}`;
 }

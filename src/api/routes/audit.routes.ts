@@ -1,0 +1,23 @@
+/** The project's audit log (admin only), newest first, in pages. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AuditList } from '../../contract/audit.schema.ts';
+import { PageOnlyQuery } from '../../contract/cluster.schema.ts';
+import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
+import type { ApiDeps } from '../app.ts';
+
+export const auditRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
+  app.get(
+    '/audit',
+    {
+      config: { permission: 'admin' },
+      schema: {
+        tags: ['audit'],
+        summary: 'The audit log: every change asked of the API (who, which token, what, when, result), newest first',
+        params: ProjectParams,
+        querystring: PageOnlyQuery,
+        response: { 200: AuditList, ...problemResponses() },
+      },
+    },
+    async (request) => deps.store.audit.list(request.params.project, request.query),
+  );
+};
