@@ -64,10 +64,10 @@ const authorize: Middleware = {
 export const api = createClient<paths>({ baseUrl: window.location.origin });
 api.use(authorize);
 
-/** The data of an openapi-fetch answer, or an ApiProblem for its error. */
+/** The data of an openapi-fetch answer (undefined for an empty one), or an ApiProblem for its error. */
 export async function unwrap<T>(answer: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await answer;
-  if (error !== undefined || data === undefined) {
+  if (error !== undefined || !response.ok) {
     const problem = (error ?? {}) as Partial<Problem>;
     throw new ApiProblem({
       status: response.status,
@@ -79,7 +79,8 @@ export async function unwrap<T>(answer: Promise<{ data?: T; error?: unknown; res
       ...(problem.errors ? { errors: problem.errors } : {}),
     });
   }
-  return data;
+  // A 202 or 204 without a body (DELETE) has no data.
+  return data as T;
 }
 
 export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
