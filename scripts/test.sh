@@ -6,6 +6,7 @@ cd "$EDGE_ORCH_ROOT"
 scripts/test-deps.sh
 scripts/install.sh
 npx tsc -p tsconfig.json
+npx tsc -p web/tsconfig.json
 npx eslint .
 npx prettier --check .
 npx vitest run "$@"

@@ -28,6 +28,8 @@ import { osProfileRoutes } from './routes/os-profiles.routes.ts';
 import { registrationRoutes } from './routes/registrations.routes.ts';
 import { templateRoutes } from './routes/templates.routes.ts';
 import { tokenRoutes } from './routes/tokens.routes.ts';
+import { uiStaticRoutes } from './routes/ui-static.routes.ts';
+import { uiRoutes } from './routes/ui.routes.ts';
 
 /** A declared route, as collected at registration: the role matrix and OpenAPI tests walk this list. */
 export interface RouteEntry {
@@ -135,5 +137,7 @@ export async function buildApp({
     await app.register(routes, { prefix: PROJECT_PREFIX, ...deps });
   }
   await app.register(agentRoutes, { prefix: AGENT_PREFIX, ...deps });
+  await app.register(uiRoutes, deps);
+  await app.register(uiStaticRoutes);
   return app;
 }

@@ -49,7 +49,7 @@ export function toHostView(record: RegistrationHostRecord) {
 }
 
 /** The job document: the job, its totals and its first page of hosts. */
-async function loadJobDocument(store: Store, project: string, job: RegistrationJob) {
+export async function loadJobDocument(store: Store, project: string, job: RegistrationJob) {
   const page = await store.jobs.listHosts(project, job.id, {}, { limit: 100 });
   return { ...job, hosts: page.items.map(toHostView), hostsNextCursor: page.nextCursor };
 }

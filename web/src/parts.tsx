@@ -1,0 +1,46 @@
+/** Pieces every page uses: the page heading, a status badge, an error box, a link that navigates in place. */
+import { Alert, Anchor, Badge, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { followLink } from './router.ts';
+
+export const PageTitle = ({ children }: { children: ReactNode }) => (
+  <Title order={1} size="h2" mb="md">
+    {children}
+  </Title>
+);
+
+const COLORS: Record<string, string> = {
+  succeeded: 'green',
+  ready: 'green',
+  running: 'blue',
+  provisioned: 'teal',
+  onboarded: 'teal',
+  registered: 'gray',
+  pending: 'gray',
+  provisioning: 'blue',
+  failed: 'red',
+  error: 'red',
+  skipped: 'yellow',
+  compensated: 'orange',
+  deleting: 'orange',
+};
+
+/** Dark text on a light badge keeps the contrast at AA whatever the color. */
+export const StatusBadge = ({ status }: { status: string }) => (
+  <Badge color={COLORS[status] ?? 'gray'} variant="light" c="dark.8">
+    {status}
+  </Badge>
+);
+
+export const ErrorAlert = ({ error, title = 'The request failed' }: { error: string | null; title?: string }) =>
+  error ? (
+    <Alert color="red" title={title} role="alert" mb="md">
+      {error}
+    </Alert>
+  ) : null;
+
+export const Link = ({ href, children }: { href: string; children: ReactNode }) => (
+  <Anchor href={href} onClick={followLink}>
+    {children}
+  </Anchor>
+);

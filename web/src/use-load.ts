@@ -1,0 +1,30 @@
+/** Loads data for a page: the value, the error, and a reload; a newer load wins over an older one. */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { errorText } from './api/client.ts';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: string | null;
+  loading: boolean;
+  reload: () => void;
+}
+
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
+  const [state, setState] = useState<{ data: T | undefined; error: string | null; loading: boolean }>({
+    data: undefined,
+    error: null,
+    loading: true,
+  });
+  const [tick, setTick] = useState(0);
+  const latest = useRef(0);
+  useEffect(() => {
+    const run = ++latest.current;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => run === latest.current && setState({ data, error: null, loading: false }),
+      (error: unknown) => run === latest.current && setState((s) => ({ ...s, error: errorText(error), loading: false })),
+    );
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { ...state, reload };
+}
