@@ -43,6 +43,8 @@ export interface BuildAppOptions extends Omit<ApiDeps, 'events' | 'work'> {
   /** Shared with the registration worker, which it wakes; a new one by default (no worker in this process). */
   work?: WorkSignal;
   logger?: FastifyServerOptions['logger'];
+  /** Serve TLS with this key and certificate (PEM); plain HTTP without. */
+  https?: { key: string; cert: string };
 }
 
 /** Secrets that must never reach a log line. */
@@ -54,8 +56,12 @@ export async function buildApp({
   work = new WorkSignal(),
   logger = false,
   mirrorUrl,
+  agentTrust,
+  https,
 }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    // Typed as the HTTP instance either way: routes and plugins do not depend on the transport.
+    ...(https ? ({ https } as object) : {}),
     logger: logger === false ? false : { ...(typeof logger === 'object' ? logger : {}), redact: REDACTED_PATHS },
     bodyLimit: 32 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
@@ -87,7 +93,7 @@ export async function buildApp({
   app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get(OPENAPI_PATH, { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  const deps: ApiDeps = { store, events, work, ...(mirrorUrl ? { mirrorUrl } : {}) };
+  const deps: ApiDeps = { store, events, work, ...(mirrorUrl ? { mirrorUrl } : {}), ...(agentTrust ? { agentTrust } : {}) };
   for (const routes of [
     osProfileRoutes,
     templateRoutes,

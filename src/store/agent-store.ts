@@ -17,9 +17,9 @@ export interface EnrollmentToken {
 export interface AgentStore {
   createEnrollmentToken(input: { project: string; name: string; secretHash: string }): Promise<EnrollmentToken>;
   findEnrollmentToken(secretHash: string): Promise<EnrollmentToken | null>;
-  /** Replaces the host's credential (a re-enrolling agent gets a new one; the old one stops working). */
-  setHostCredential(project: string, hostId: string, secretHash: string): Promise<void>;
-  /** The host a credential belongs to, whatever its project. */
+  /** Replaces the host's credential (a re-enrolling or renewing agent gets a new one; the old one stops working). */
+  setHostCredential(project: string, hostId: string, secretHash: string, expiresAt: string): Promise<void>;
+  /** The host a credential belongs to, whatever its project; null when unknown or expired. */
   findHostByCredential(secretHash: string): Promise<Host | null>;
 }
 
@@ -34,9 +34,12 @@ export function createAgentStore(db: Db): AgentStore {
       const row = await db.selectFrom('enrollment_tokens').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
       return row ? { id: row.id, project: row.project, name: row.name, createdAt: row.created_at } : null;
     },
-    async setHostCredential(project, hostId, secretHash) {
+    async setHostCredential(project, hostId, secretHash, expiresAt) {
       await db.deleteFrom('host_credentials').where('host_id', '=', hostId).execute();
-      await db.insertInto('host_credentials').values({ host_id: hostId, project, secret_hash: secretHash, created_at: nowIso() }).execute();
+      await db
+        .insertInto('host_credentials')
+        .values({ host_id: hostId, project, secret_hash: secretHash, created_at: nowIso(), expires_at: expiresAt })
+        .execute();
     },
     async findHostByCredential(secretHash) {
       const row = await db
@@ -44,6 +47,7 @@ export function createAgentStore(db: Db): AgentStore {
         .innerJoin('hosts', 'hosts.id', 'host_credentials.host_id')
         .selectAll('hosts')
         .where('host_credentials.secret_hash', '=', secretHash)
+        .where((eb) => eb.or([eb('host_credentials.expires_at', 'is', null), eb('host_credentials.expires_at', '>', nowIso())]))
         .executeTakeFirst();
       return row ? toHost(row) : null;
     },

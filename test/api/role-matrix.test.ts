@@ -44,6 +44,7 @@ const EXPECTED: Record<string, Role[] | 'public' | 'agent'> = {
   'POST /api/v1/agent/enroll': 'public',
   'GET /api/v1/agent/desired-state': 'agent',
   'POST /api/v1/agent/report': 'agent',
+  'POST /api/v1/agent/renew': 'agent',
 };
 
 describe.each(engines)('role matrix on $name', ({ createStore }) => {

@@ -22,6 +22,8 @@ const OVERRIDE: Reason = {
   details: { templateValue: 'true', decided: 'false' },
 };
 
+/** An expiry far ahead, for credentials whose expiry a case does not look at. */
+const LATER = '2999-01-01T00:00:00.000Z';
 const registration = (name: string, more: Partial<HostRegistration> = {}): HostRegistration => ({
   name,
   uuid: null,
@@ -154,7 +156,7 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
       const p = await inventory('hosts-delete');
       const host = await store.hosts.register(p, registration('edge-1'));
       await store.instances.create(p, { hostId: host.id, osProfile: EMT.name });
-      await store.agents.setHostCredential(p, host.id, 'hash-delete');
+      await store.agents.setHostCredential(p, host.id, 'hash-delete', LATER);
       await store.clusters.create(p, newCluster('c1', [host.id]));
       await expectAppError(store.hosts.delete(p, host.id), { code: 'InUse', extra: { usedBy: { cluster: 'c1' } } });
       await store.clusters.delete(p, 'c1');
@@ -353,10 +355,17 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
       expect(await store.agents.findEnrollmentToken('hash-enroll-1')).toEqual(enrollment);
       expect(await store.agents.findEnrollmentToken('hash-enroll-2')).toBeNull();
       const host = await store.hosts.register(p, registration('edge-1'));
-      await store.agents.setHostCredential(p, host.id, 'hash-cred-old');
-      await store.agents.setHostCredential(p, host.id, 'hash-cred-new');
+      await store.agents.setHostCredential(p, host.id, 'hash-cred-old', LATER);
+      await store.agents.setHostCredential(p, host.id, 'hash-cred-new', LATER);
       expect(await store.agents.findHostByCredential('hash-cred-old')).toBeNull();
       expect(await store.agents.findHostByCredential('hash-cred-new')).toEqual(host);
+    });
+
+    it('refuses an expired host credential', async () => {
+      const p = await inventory('agents-expiry');
+      const host = await store.hosts.register(p, registration('edge-1'));
+      await store.agents.setHostCredential(p, host.id, 'hash-cred-expired', new Date(Date.now() - 1000).toISOString());
+      expect(await store.agents.findHostByCredential('hash-cred-expired')).toBeNull();
     });
   });
 

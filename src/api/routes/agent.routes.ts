@@ -22,7 +22,10 @@ import {
   EnrollResponse,
   EnrollmentTokenCreate,
   EnrollmentTokenCreated,
+  RenewResponse,
 } from '../../contract/agent.schema.ts';
+import { DEFAULT_AGENT_TRUST } from '../../workflow/use-cases/use-case-deps.ts';
+import { issueHostCredential } from '../../workflow/use-cases/issue-host-credential.ts';
 import type { ApiDeps } from '../app.ts';
 
 declare module 'fastify' {
@@ -53,6 +56,7 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (
 
 export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
   const { store } = deps;
+  const { caCertificate } = deps.agentTrust ?? DEFAULT_AGENT_TRUST;
   app.decorateRequest('agentHost', null);
   app.addHook('onRequest', async function authenticateHost(request) {
     if (request.routeOptions.config?.permission !== 'agent') return;
@@ -63,7 +67,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps)
     if (!host)
       throw new AppError(
         'Unauthenticated',
-        'the host credential is not valid (unknown, replaced by a newer enrollment, or the host was deleted)',
+        'the host credential is not valid (unknown, expired, replaced by a newer enrollment or renewal, or the host was deleted)',
       );
     request.agentHost = host;
   });
@@ -93,9 +97,30 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps)
     },
     async (request, reply) => {
       const { waitSeconds = 0, ...identity } = request.body;
-      const { host, credential } = await enrollHost(deps, { ...identity, waitMs: waitSeconds * 1000, signal: heldRequestSignal(reply) });
+      const { host, credential, expiresAt } = await enrollHost(deps, {
+        ...identity,
+        waitMs: waitSeconds * 1000,
+        signal: heldRequestSignal(reply),
+      });
       request.log.info({ host: host.id, project: host.project }, 'agent enrolled');
-      return { project: host.project, hostId: host.id, hostName: host.name, credential };
+      return { project: host.project, hostId: host.id, hostName: host.name, credential, credentialExpiresAt: expiresAt, caCertificate };
+    },
+  );
+
+  app.post(
+    '/renew',
+    {
+      config: { permission: 'agent' },
+      schema: {
+        tags: ['agents'],
+        summary: "Trade the host's credential, before it expires, for a new one",
+        response: { 200: RenewResponse, 400: Problem, 401: Problem },
+      },
+    },
+    async (request) => {
+      const { credential, expiresAt } = await issueHostCredential(deps, request.agentHost!);
+      request.log.info({ host: request.agentHost!.id }, 'host credential renewed');
+      return { credential, credentialExpiresAt: expiresAt, caCertificate };
     },
   );
 

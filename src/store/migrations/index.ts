@@ -4,12 +4,14 @@ import * as createInventory from './0001-create-inventory.ts';
 import * as createAgentCredentials from './0002-create-agent-credentials.ts';
 import * as createRegistrationJobs from './0003-create-registration-jobs.ts';
 import * as addTemplateConfig from './0004-add-template-config.ts';
+import * as addHostCredentialExpiry from './0008-add-host-credential-expiry.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-create-inventory': createInventory,
   '0002-create-agent-credentials': createAgentCredentials,
   '0003-create-registration-jobs': createRegistrationJobs,
   '0004-add-template-config': addTemplateConfig,
+  '0008-add-host-credential-expiry': addHostCredentialExpiry,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -3,6 +3,7 @@
  * phase and kubeconfig, the host's state) is written in one transaction, and the host's agent is woken.
  */
 import { computeReportEffects, type AgentReport, type ReportEffects } from '../../domain/bootstrap/agent-report.ts';
+import { parseReportedKubeconfig } from '../../domain/bootstrap/reported-kubeconfig.ts';
 import type { Cluster } from '../../domain/inventory/cluster.ts';
 import type { Instance } from '../../domain/inventory/instance.ts';
 import type { Store } from '../../store/store.ts';
@@ -12,6 +13,9 @@ export async function applyAgentReport(
   { store, events }: Pick<UseCaseDeps, 'store' | 'events'>,
   { project, hostId, report }: { project: string; hostId: string; report: AgentReport },
 ): Promise<void> {
+  // A kubeconfig reaches operators' kubectl: only a plain certificate/token one is kept (reported-kubeconfig.ts).
+  const kubeconfig = report.cluster?.kubeconfig;
+  if (kubeconfig !== undefined) report = { ...report, cluster: { ...report.cluster!, kubeconfig: parseReportedKubeconfig(kubeconfig) } };
   await store.transaction(async (tx) => {
     const host = await tx.hosts.get(project, hostId);
     const [instance, cluster] = await Promise.all([tx.instances.findByHost(project, hostId), tx.clusters.findByHost(project, hostId)]);

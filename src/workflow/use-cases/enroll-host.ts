@@ -5,7 +5,8 @@
 import { AppError } from '../../domain/errors.ts';
 import { parseHostRegistration, type Host, type HostRegistration } from '../../domain/inventory/host.ts';
 import { readUntil } from '../read-until.ts';
-import { createTokenSecret, hashTokenSecret } from '../token-secret.ts';
+import { hashTokenSecret } from '../token-secret.ts';
+import { issueHostCredential } from './issue-host-credential.ts';
 import type { UseCaseDeps } from './use-case-deps.ts';
 
 /** How often a waiting enrollment re-reads the store, to see registrations made by other replicas. */
@@ -25,10 +26,12 @@ export interface Enrollment {
   host: Host;
   /** The new host credential; only its hash is stored. */
   credential: string;
+  /** When the credential stops working (ISO); the agent renews it before. */
+  expiresAt: string;
 }
 
 export async function enrollHost(
-  { store, events }: Pick<UseCaseDeps, 'store' | 'events'>,
+  { store, events, agentTrust }: Pick<UseCaseDeps, 'store' | 'events' | 'agentTrust'>,
   { enrollmentToken, uuid, serial, waitMs, signal }: EnrollmentRequest,
 ): Promise<Enrollment> {
   const token = await store.agents.findEnrollmentToken(hashTokenSecret(enrollmentToken));
@@ -44,11 +47,10 @@ export async function enrollHost(
   });
   if (!host) throw new AppError('NotFound', `${describeIdentity(identity)} is registered in project ${token.project}; register it first`);
   if (host.state === 'deauthorized') throw new AppError('Forbidden', `host ${host.name} is deauthorized and may not enroll`);
-  const credential = createTokenSecret();
-  await store.agents.setHostCredential(host.project, host.id, hashTokenSecret(credential));
+  const { credential, expiresAt } = await issueHostCredential({ store, agentTrust }, host);
   if (host.state === 'registered') await store.hosts.setState(host.project, host.id, 'onboarded');
   events.changed(host.project, host.id);
-  return { host, credential };
+  return { host, credential, expiresAt };
 }
 
 function describeIdentity({ uuid, serial }: Pick<HostRegistration, 'uuid' | 'serial'>): string {
