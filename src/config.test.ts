@@ -30,4 +30,41 @@ describe('loadServerConfig', () => {
     expect(() => loadServerConfig({ database: 'mysql://x' }, {})).toThrow(/database must be sqlite:<file> or postgres:/);
     expect(() => loadServerConfig({ port: 'eighty' }, {})).toThrow(/port/);
   });
+
+  it('serves TLS with its own CA in the data directory unless given certificate files, and plain HTTP only when asked', () => {
+    expect(loadServerConfig({ dataDir: '/srv/eo', tlsSan: 'orch.example, 10.0.0.1' }, {}).tls).toEqual({
+      kind: 'own-ca',
+      dir: '/srv/eo',
+      names: ['orch.example', '10.0.0.1'],
+    });
+    expect(loadServerConfig({}, { EDGE_ORCH_TLS_CERT_FILE: '/c.pem', EDGE_ORCH_TLS_KEY_FILE: '/k.pem' }).tls).toEqual({
+      kind: 'files',
+      certFile: '/c.pem',
+      keyFile: '/k.pem',
+      caFile: '/c.pem',
+    });
+    expect(loadServerConfig({ insecureHttp: true }, {}).tls).toEqual({ kind: 'off' });
+    expect(() => loadServerConfig({ tlsCertFile: '/c.pem' }, {})).toThrow(/give both --tls-cert-file and --tls-key-file/);
+    expect(() => loadServerConfig({ tlsSan: 'a b' }, {})).toThrow(/--tls-san "a b" is not a DNS name or IP address/);
+  });
+
+  it('keeps the secret key in the data directory by default, or takes it from the environment, with a previous key while rotating', () => {
+    expect(loadServerConfig({ dataDir: '/srv/eo' }, {}).secretKeys).toEqual({
+      current: { kind: 'file', path: '/srv/eo/secret-key', createIfMissing: true },
+      previous: null,
+    });
+    expect(
+      loadServerConfig({ previousSecretKeyFile: '/old-key' }, { EDGE_ORCH_SECRET_KEY: 'a2V5', EDGE_ORCH_SECRET_KEY_FILE: '/ignored' })
+        .secretKeys,
+    ).toEqual({
+      current: { kind: 'value', value: 'a2V5', givenBy: 'EDGE_ORCH_SECRET_KEY' },
+      previous: { kind: 'file', path: '/old-key', createIfMissing: false },
+    });
+  });
+
+  it('gives host credentials 30 days unless told otherwise, and refuses a lifetime under a minute', () => {
+    expect(loadServerConfig({}, {}).hostCredentialTtlSeconds).toBe(30 * 86_400);
+    expect(loadServerConfig({}, { EDGE_ORCH_HOST_CREDENTIAL_TTL: '3600' }).hostCredentialTtlSeconds).toBe(3600);
+    expect(() => loadServerConfig({ hostCredentialTtl: '10' }, {})).toThrow(/at least 60/);
+  });
 });

@@ -5,11 +5,18 @@
 import { resolve } from 'node:path';
 import { parseMirrorUrl, type MirrorUrl } from './domain/bootstrap/mirror-url.ts';
 import { AppError, invalidField } from './domain/errors.ts';
-import type { StoreConfig } from './store/store-config.ts';
+import type { SecretKeySource, SecretKeySources } from './store/load-secret-keyring.ts';
+import type { EngineConfig } from './store/store-config.ts';
+import type { TlsConfig } from './system/server-tls.ts';
 
 export interface ServerConfig {
   readonly dataDir: string;
-  readonly store: StoreConfig;
+  readonly store: EngineConfig;
+  /** The secret key (and the previous one while rotating) that kubeconfigs are sealed with at rest. */
+  readonly secretKeys: SecretKeySources;
+  readonly tls: TlsConfig;
+  /** How long a host credential lives; agents renew it at about 75% of that. */
+  readonly hostCredentialTtlSeconds: number;
   readonly host: string;
   readonly port: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -29,7 +36,18 @@ export interface ServerConfigInput {
   port?: string | number | undefined;
   logLevel?: string | undefined;
   mirrorUrl?: string | undefined;
+  tlsCertFile?: string | undefined;
+  tlsKeyFile?: string | undefined;
+  tlsCaFile?: string | undefined;
+  tlsSan?: string | undefined;
+  insecureHttp?: boolean | undefined;
+  secretKeyFile?: string | undefined;
+  previousSecretKeyFile?: string | undefined;
+  hostCredentialTtl?: string | number | undefined;
 }
+
+export const SECRET_KEY_FILE = 'secret-key';
+const DEFAULT_HOST_CREDENTIAL_TTL_SECONDS = 30 * 86_400;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -37,7 +55,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export function loadServerConfig(input: ServerConfigInput, env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const dataDir = resolve(input.dataDir ?? env['EDGE_ORCH_DATA_DIR'] ?? 'data');
   const database = input.database ?? env['EDGE_ORCH_DATABASE_URL'] ?? '';
-  let store: StoreConfig;
+  let store: EngineConfig;
   if (database === '' || database.startsWith('sqlite:')) {
     store = { engine: 'sqlite', file: database ? resolve(database.slice('sqlite:'.length)) : resolve(dataDir, 'edge-orch.sqlite') };
   } else if (/^postgres(ql)?:\/\//.test(database)) {
@@ -57,15 +75,64 @@ export function loadServerConfig(input: ServerConfigInput, env: NodeJS.ProcessEn
   }
   const mirrorText = input.mirrorUrl ?? env['EDGE_ORCH_MIRROR_URL'] ?? '';
   const mirrorUrl = mirrorText === '' ? undefined : parseMirrorUrl(mirrorText, '--mirror-url, EDGE_ORCH_MIRROR_URL');
+  const ttlText = String(input.hostCredentialTtl ?? env['EDGE_ORCH_HOST_CREDENTIAL_TTL'] ?? DEFAULT_HOST_CREDENTIAL_TTL_SECONDS);
+  const hostCredentialTtlSeconds = Number(ttlText);
+  if (!Number.isInteger(hostCredentialTtlSeconds) || hostCredentialTtlSeconds < 60)
+    throw invalidField(
+      'hostCredentialTtl',
+      `host credential lifetime ${JSON.stringify(ttlText)} must be a whole number of seconds, at least 60`,
+    );
   return deepFreeze({
     dataDir,
     store,
+    secretKeys: loadSecretKeySources(input, env, dataDir),
+    tls: loadTlsConfig(input, env, dataDir),
+    hostCredentialTtlSeconds,
     host: input.host ?? env['EDGE_ORCH_HOST'] ?? '127.0.0.1',
     port,
     logLevel: logLevel as ServerConfig['logLevel'],
     defaultProject: 'default',
     ...(mirrorUrl === undefined ? {} : { mirrorUrl }),
   });
+}
+
+/** EDGE_ORCH_SECRET_KEY (base64) or a key file; by default `<data dir>/secret-key`, made at first start. */
+function loadSecretKeySources(input: ServerConfigInput, env: NodeJS.ProcessEnv, dataDir: string): SecretKeySources {
+  const source = (value: string | undefined, valueVar: string, file: string | undefined): SecretKeySource | null =>
+    value ? { kind: 'value', value, givenBy: valueVar } : file ? { kind: 'file', path: resolve(file), createIfMissing: false } : null;
+  const current =
+    source(env['EDGE_ORCH_SECRET_KEY'], 'EDGE_ORCH_SECRET_KEY', input.secretKeyFile ?? env['EDGE_ORCH_SECRET_KEY_FILE']) ??
+    ({ kind: 'file', path: resolve(dataDir, SECRET_KEY_FILE), createIfMissing: true } as const);
+  const previous = source(
+    env['EDGE_ORCH_PREVIOUS_SECRET_KEY'],
+    'EDGE_ORCH_PREVIOUS_SECRET_KEY',
+    input.previousSecretKeyFile ?? env['EDGE_ORCH_PREVIOUS_SECRET_KEY_FILE'],
+  );
+  return { current, previous };
+}
+
+function loadTlsConfig(input: ServerConfigInput, env: NodeJS.ProcessEnv, dataDir: string): TlsConfig {
+  const insecure = input.insecureHttp ?? ['1', 'true'].includes(env['EDGE_ORCH_INSECURE_HTTP'] ?? '');
+  const certFile = input.tlsCertFile ?? env['EDGE_ORCH_TLS_CERT_FILE'];
+  const keyFile = input.tlsKeyFile ?? env['EDGE_ORCH_TLS_KEY_FILE'];
+  const caFile = input.tlsCaFile ?? env['EDGE_ORCH_TLS_CA_FILE'];
+  if (insecure) {
+    if (certFile || keyFile)
+      throw invalidField('insecureHttp', '--insecure-http serves plain HTTP; it cannot be given with --tls-cert-file');
+    return { kind: 'off' };
+  }
+  if (certFile || keyFile) {
+    if (!certFile || !keyFile) throw invalidField(certFile ? 'tlsKeyFile' : 'tlsCertFile', 'give both --tls-cert-file and --tls-key-file');
+    return { kind: 'files', certFile: resolve(certFile), keyFile: resolve(keyFile), caFile: resolve(caFile ?? certFile) };
+  }
+  const names = (input.tlsSan ?? env['EDGE_ORCH_TLS_SAN'] ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  for (const name of names) {
+    if (!/^[A-Za-z0-9.:-]+$/.test(name)) throw invalidField('tlsSan', `--tls-san ${JSON.stringify(name)} is not a DNS name or IP address`);
+  }
+  return { kind: 'own-ca', dir: dataDir, names };
 }
 
 function deepFreeze<T>(value: T): T {

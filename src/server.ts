@@ -2,13 +2,15 @@
  * Starting the orchestrator: open the store (migrations run on open), make sure the default project and its
  * first admin token exist, build the API and listen. The admin token is written once, mode 0600.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
 import { invalidField } from './domain/errors.ts';
 import type { ServerConfig } from './config.ts';
+import { loadSecretKeyring } from './store/load-secret-keyring.ts';
 import { openStore } from './store/open-store.ts';
+import { loadServerTls } from './system/server-tls.ts';
 import { HostEvents } from './workflow/host-events.ts';
 import { createRegistrationEngine, type RegistrationEngineOptions } from './workflow/engine.ts';
 import { createApiToken } from './workflow/use-cases/create-api-token.ts';
@@ -21,6 +23,8 @@ export interface RunningServer {
   url: string;
   /** Set on the first start only: where the new admin token was written. */
   adminTokenFile: string | null;
+  /** The CA file clients trust (`edge-orch login --ca-file`); null when serving plain HTTP. */
+  caFile: string | null;
   close(): Promise<void>;
 }
 
@@ -32,7 +36,9 @@ export interface ServerOptions {
 /** Opens the store, serves the API and runs the registration worker next to it. */
 export async function startServer(config: ServerConfig, options: ServerOptions = {}): Promise<RunningServer> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const store = await openStore(config.store);
+  await chmod(config.dataDir, 0o700); // also when it existed: it holds the CA key, the secret key and the database
+  const tls = await loadServerTls(config.tls, config.host);
+  const store = await openStore({ ...config.store, secrets: await loadSecretKeyring(config.secretKeys) });
   const adminTokenFile = await ensureFirstAdminToken(store, config);
   // One of each per process, shared by the API and the registration worker.
   const events = new HostEvents();
@@ -42,6 +48,8 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
     events,
     work,
     logger: { level: config.logLevel },
+    agentTrust: { caCertificate: tls?.ca ?? null, hostCredentialTtlMs: config.hostCredentialTtlSeconds * 1000 },
+    ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
     ...(config.mirrorUrl === undefined ? {} : { mirrorUrl: config.mirrorUrl }),
   });
   // Listen before the worker starts: a server that cannot listen (port in use) stops whole, so `serve` exits.
@@ -60,6 +68,7 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
     store,
     url,
     adminTokenFile,
+    caFile: tls?.caFile ?? null,
     async close() {
       await engine.stop();
       await app.close();

@@ -18,7 +18,7 @@ export interface AgentCommand {
 export function createAgentCommand(): AgentCommand {
   const command = new Command('agent')
     .description(
-      'Run the edge agent: enroll this host, pull its desired state, install or remove K3s, report back. The orchestrator is the global --server <url> (or EDGE_ORCH_SERVER)',
+      "Run the edge agent: enroll this host, pull its desired state, install or remove K3s, report back. The orchestrator is the global --server <https url> (or EDGE_ORCH_SERVER); the global --ca-file (or EDGE_ORCH_CA_FILE) is the CA trusted until enrollment pins the server's",
     )
     .addOption(
       new Option('--enroll-token <token>', "the project's enrollment token (used once; then the stored host credential)")
@@ -34,6 +34,13 @@ export function createAgentCommand(): AgentCommand {
       'the address others reach this host at, put into the kubeconfig (default: the first non-loopback address)',
     )
     .option('--once', 'act on the desired state once and exit (exit code 1 when that failed)')
+    .addOption(
+      new Option(
+        '--mirror-url <url>',
+        'the artifact mirror the server was started with: the agent downloads K3s only from there (default: only from K3s upstream)',
+      ).env('EDGE_ORCH_MIRROR_URL'),
+    )
+    .option('--insecure-http', 'allow an http:// server (tests only): whoever sits on the path could send plans the agent runs as root')
     .addOption(new Option('--inside-host-root').hideHelp());
   return { command, run: async (parsed) => (await import('./run-agent-command.ts')).runAgentCommand(readAgentSettings(parsed)) };
 }

@@ -2,6 +2,8 @@
  * The agent's loop: enroll once, then long-poll the host's desired state and reconcile the host against it,
  * reporting the image manifest and the cluster's phase. Network errors and 5xx are retried with exponential
  * backoff and jitter, so the agent rides out server restarts and dropped links; a 401 makes it enroll again.
+ * The credential is renewed at about 75% of its life, and every install plan is checked before it runs
+ * (check-install-plan.ts).
  */
 import type { OsType } from '../domain/inventory/os-profile.ts';
 import type { InstallPlan } from '../render/bootstrap/install-plan.ts';
@@ -9,7 +11,8 @@ import { SYSTEM_CLOCK, type AgentClock } from './agent-clock.ts';
 import { computeBackoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { cleanupK3s } from './cleanup.ts';
 import { pollDesiredState } from './desired-state-poll.ts';
-import { enrollHost, forgetCredential, loadCredential, type HostCredential } from './enroll.ts';
+import { checkInstallPlan } from './check-install-plan.ts';
+import { enrollHost, forgetCredential, loadCredential, renewalDueAt, renewCredential, type HostCredential } from './enroll.ts';
 import type { HostIdentity } from './identity.ts';
 import { manifestOsType, readImageManifest, type ReportedManifest } from './host-manifest.ts';
 import { createHostReconciler, type ClusterReport, type HostOperations } from './reconcile-host.ts';
@@ -44,7 +47,9 @@ export interface AgentOptions {
   /** Retrying enrollment while the host is not registered yet (404) or deauthorized (403). */
   enrollBackoff?: BackoffPolicy;
   installTimeouts?: RunInstallOptions['timeouts'];
-  /** Why an install plan cannot run here (emulated hosts); see domain/bootstrap/host-root.ts. */
+  /** The artifact mirror downloads may come from (--mirror-url); null or absent: K3s's upstream URLs only. */
+  mirrorUrl?: string | null;
+  /** Why an install plan cannot run here (emulated hosts), besides the agent's own checks; see domain/bootstrap/host-root.ts. */
   checkPlan?: (plan: InstallPlan) => string | null;
   /** What the loop reads the time from and waits on; the machine's by default. */
   clock?: AgentClock;
@@ -77,6 +82,7 @@ export async function runAgent(options: AgentOptions): Promise<AgentRunResult> {
     clock = SYSTEM_CLOCK,
   } = options;
   let credential: HostCredential | null = await loadCredential(stateDir, client.serverUrl);
+  if (credential?.caCertificate) client.pinCertificateAuthority(credential.caCertificate);
   let manifest: ReportedManifest | null = null;
   let roundOk = true;
 
@@ -112,6 +118,27 @@ export async function runAgent(options: AgentOptions): Promise<AgentRunResult> {
     }
   }
 
+  /** Renews the credential once it is due; a failure leaves the current one in use until the next round. */
+  async function renewIfDue(): Promise<void> {
+    if (!credential || clock.now() < renewalDueAt(credential)) return;
+    try {
+      credential = await renewCredential({ client, stateDir, current: credential, now: clock.now, ...(signal ? { signal } : {}) });
+      log.info({ host: credential.hostName, expiresAt: credential.expiresAt }, 'host credential renewed');
+    } catch (error) {
+      if (signal?.aborted || !isSouthboundError(error)) throw error;
+      if (error.status === 401) {
+        log.warn({ host: credential.hostName }, 'the server no longer accepts this host credential; enrolling again');
+        await forgetCredential(stateDir);
+        credential = null;
+      } else {
+        log.warn({ error: error.message }, 'renewing the host credential failed; trying again later');
+      }
+    }
+  }
+
+  const checkPlan = (plan: InstallPlan): string | null =>
+    checkInstallPlan(plan, { mirrorUrl: options.mirrorUrl ?? null, manifest }) ?? options.checkPlan?.(plan) ?? null;
+
   const ops: HostOperations = {
     async report(cluster: ClusterReport | null) {
       const body = { manifest: await readManifest(), cluster: cluster ? { ...cluster, message: cluster.message.slice(0, 4000) } : null };
@@ -129,7 +156,7 @@ export async function runAgent(options: AgentOptions): Promise<AgentRunResult> {
     cleanup: options.host?.cleanup ?? ((osType: OsType) => cleanupK3s({ osType })),
     readInstallRecord: options.host?.readInstallRecord ?? (() => readInstallRecord()),
     osType: () => manifestOsType(manifest),
-    ...(options.checkPlan ? { checkPlan: options.checkPlan } : {}),
+    checkPlan,
   };
   const reconciler = createHostReconciler({ ops, log, now: clock.now });
 
@@ -137,12 +164,14 @@ export async function runAgent(options: AgentOptions): Promise<AgentRunResult> {
   for (let failures = 0; !signal?.aborted;) {
     try {
       await readManifest();
-      const retryAt = reconciler.retryAt();
+      await renewIfDue();
+      // Wake up in time for failed work's retry and for the credential's renewal.
+      const wakeAt = Math.min(reconciler.retryAt() ?? Infinity, credential ? renewalDueAt(credential) : Infinity);
       const wait = once
         ? 0
-        : retryAt === null
+        : wakeAt === Infinity
           ? waitSeconds
-          : Math.max(0, Math.min(waitSeconds, Math.ceil((retryAt - clock.now()) / 1000)));
+          : Math.max(0, Math.min(waitSeconds, Math.ceil((wakeAt - clock.now()) / 1000)));
       const desired = await withCredential('polling the desired state', (secret) =>
         pollDesiredState({ client, credential: secret, revision, waitSeconds: wait, signal }),
       );
@@ -191,6 +220,7 @@ async function enroll(
         enrollToken,
         identity,
         waitSeconds: once ? 0 : waitSeconds,
+        now: clock.now,
         ...(signal ? { signal } : {}),
       });
       log.info({ host: credential.hostName, hostId: credential.hostId, project: credential.project }, 'enrolled');

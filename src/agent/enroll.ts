@@ -1,6 +1,7 @@
 /**
  * Enrollment: the agent trades the project's enrollment token and its machine identity for a per-host
- * credential once, keeps it in its state directory (0600), and from then on uses only the credential.
+ * credential once, keeps it in its state directory (0600) with the server's CA, which it pins from then on, and
+ * uses only the credential, renewing it before it expires.
  */
 import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,6 +19,21 @@ export interface HostCredential {
   hostId: string;
   hostName: string;
   credential: string;
+  /** The CA (PEM) the server's certificate chains to, pinned; null over insecure plain HTTP. */
+  caCertificate: string | null;
+  /** When the agent got the credential and when it expires (ISO); null for one stored before credentials expired. */
+  issuedAt: string | null;
+  expiresAt: string | null;
+}
+
+/** At this fraction of a credential's life the agent renews it (Flight Control renews certificates at about 75%). */
+export const RENEW_AT_FRACTION = 0.75;
+
+/** When (epoch ms) the credential is due for renewal: at once when its expiry is unknown. */
+export function renewalDueAt({ issuedAt, expiresAt }: Pick<HostCredential, 'issuedAt' | 'expiresAt'>): number {
+  if (issuedAt === null || expiresAt === null) return 0;
+  const issued = Date.parse(issuedAt);
+  return issued + (Date.parse(expiresAt) - issued) * RENEW_AT_FRACTION;
 }
 
 /** The stored credential for `serverUrl`, or null when there is none (or it was issued by another server). */
@@ -29,7 +45,15 @@ export async function loadCredential(stateDir: string, serverUrl: string): Promi
     const complete = ['serverUrl', 'project', 'hostId', 'hostName', 'credential'].every(
       (k) => typeof stored[k as keyof HostCredential] === 'string',
     );
-    return complete && stored.serverUrl === serverUrl ? (stored as HostCredential) : null;
+    if (!complete || stored.serverUrl !== serverUrl) return null;
+    const optional = (key: 'caCertificate' | 'issuedAt' | 'expiresAt'): string | null =>
+      typeof stored[key] === 'string' ? stored[key] : null;
+    return {
+      ...(stored as HostCredential),
+      caCertificate: optional('caCertificate'),
+      issuedAt: optional('issuedAt'),
+      expiresAt: optional('expiresAt'),
+    };
   } catch {
     return null;
   }
@@ -55,6 +79,7 @@ export async function enrollHost({
   identity,
   waitSeconds = 0,
   signal,
+  now = Date.now,
 }: {
   client: SouthboundClient;
   stateDir: string;
@@ -63,6 +88,7 @@ export async function enrollHost({
   /** How long the server may wait for the host's registration before answering 404. */
   waitSeconds?: number;
   signal?: AbortSignal;
+  now?: () => number;
 }): Promise<HostCredential> {
   const answer = await client.enroll(
     {
@@ -79,7 +105,39 @@ export async function enrollHost({
     hostId: answer.hostId,
     hostName: answer.hostName,
     credential: answer.credential,
+    caCertificate: answer.caCertificate,
+    issuedAt: new Date(now()).toISOString(),
+    expiresAt: answer.credentialExpiresAt,
   };
   await saveCredential(stateDir, credential);
+  if (credential.caCertificate) client.pinCertificateAuthority(credential.caCertificate);
   return credential;
+}
+
+/** Trades `current` for a new credential (the old one stops working) and stores it. */
+export async function renewCredential({
+  client,
+  stateDir,
+  current,
+  signal,
+  now = Date.now,
+}: {
+  client: SouthboundClient;
+  stateDir: string;
+  current: HostCredential;
+  signal?: AbortSignal;
+  now?: () => number;
+}): Promise<HostCredential> {
+  const answer = await client.renew(current.credential, signal);
+  const renewed: HostCredential = {
+    ...current,
+    credential: answer.credential,
+    // A server that was given new certificates hands out its new CA with the credential.
+    caCertificate: answer.caCertificate ?? current.caCertificate,
+    issuedAt: new Date(now()).toISOString(),
+    expiresAt: answer.credentialExpiresAt,
+  };
+  await saveCredential(stateDir, renewed);
+  if (renewed.caCertificate) client.pinCertificateAuthority(renewed.caCertificate);
+  return renewed;
 }

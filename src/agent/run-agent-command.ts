@@ -5,11 +5,13 @@
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { DEFAULT_AGENT_STATE_DIR, HOST_MANIFEST_PATH } from '../domain/bootstrap/host-root.ts';
+import { parseMirrorUrl } from '../domain/bootstrap/mirror-url.ts';
 import { invalidField } from '../domain/errors.ts';
 import { runAgent } from './agent.ts';
 import type { AgentSettings } from './agent-settings.ts';
 import { mountHostRoot, reexecInHostRoot } from './host-root.ts';
 import { detectHostAddress, DMI_DIR, readHostIdentity } from './identity.ts';
+import { readCaFile } from '../system/read-ca-file.ts';
 import { createSouthboundClient } from './southbound-client.ts';
 
 export async function runAgentCommand(flags: AgentSettings): Promise<number> {
@@ -24,6 +26,7 @@ export async function runAgentCommand(flags: AgentSettings): Promise<number> {
   const hostAddress = flags.address ?? detectHostAddress();
   if (!hostAddress) throw invalidField('address', 'this host has no network address to put into the kubeconfig; pass --address');
   const stateDir = flags.stateDir ?? DEFAULT_AGENT_STATE_DIR;
+  const caFile = flags.caFile ?? process.env['EDGE_ORCH_CA_FILE'];
   if (!stateDir.startsWith('/')) throw invalidField('stateDir', `--state-dir ${JSON.stringify(stateDir)} must be an absolute path`);
 
   const stop = new AbortController();
@@ -32,7 +35,12 @@ export async function runAgentCommand(flags: AgentSettings): Promise<number> {
   process.once('SIGINT', onSignal);
   try {
     const result = await runAgent({
-      client: createSouthboundClient({ serverUrl: flags.server }),
+      client: createSouthboundClient({
+        serverUrl: flags.server,
+        caCertificate: caFile ? readCaFile(caFile) : undefined,
+        insecureHttp: flags.insecureHttp ?? false,
+      }),
+      mirrorUrl: flags.mirrorUrl ? parseMirrorUrl(flags.mirrorUrl, '--mirror-url, EDGE_ORCH_MIRROR_URL') : null,
       enrollToken: flags.enrollToken,
       identity,
       // Under --root the state directory is the emulated host's, inside its root.

@@ -1,15 +1,28 @@
 /**
- * The agent's side of the southbound API (AGENT_PREFIX): enroll, desired state, report, typed by the wire contract
- * (contract/agent.schema.ts). Every failure is a SouthboundError that says whether trying again later can help
- * (network errors, 5xx, 408, 429).
+ * The agent's side of the southbound API (AGENT_PREFIX): enroll, renew, desired state, report, typed by the wire
+ * contract (contract/agent.schema.ts). Every failure is a SouthboundError that says whether trying again later
+ * can help (network errors, 5xx, 408, 429). The server is https:// (plain http:// only with an explicit
+ * insecure flag, for tests); once the CA from enrollment is pinned, only a certificate from it is trusted.
  */
-import type { AgentReportAckT, AgentReportT, DesiredStateT, EnrollRequestT, EnrollResponseT } from '../contract/agent.schema.ts';
+import type {
+  AgentReportAckT,
+  AgentReportT,
+  DesiredStateT,
+  EnrollRequestT,
+  EnrollResponseT,
+  RenewResponseT,
+} from '../contract/agent.schema.ts';
 import { AGENT_PREFIX } from '../contract/paths.ts';
 import { invalidField } from '../domain/errors.ts';
+import { createPinnedFetch, type Fetch } from '../system/pinned-fetch.ts';
 
 export interface SouthboundClient {
   readonly serverUrl: string;
   enroll(request: EnrollRequestT, signal?: AbortSignal): Promise<EnrollResponseT>;
+  /** Trades a credential that still works for a new one. */
+  renew(credential: string, signal?: AbortSignal): Promise<RenewResponseT>;
+  /** From now on trusts only certificates from this CA (PEM); ignored over insecure plain HTTP. */
+  pinCertificateAuthority(caCertificate: string): void;
   /** Long-poll: answers at once when the revision differs from `revision`, else after up to `waitSeconds`. */
   desiredState(credential: string, query: { revision?: string; waitSeconds: number }, signal?: AbortSignal): Promise<DesiredStateT>;
   report(credential: string, report: AgentReportT, signal?: AbortSignal): Promise<void>;
@@ -37,15 +50,23 @@ export interface SouthboundClientOptions {
   serverUrl: string;
   /** Per-request time limit on top of a long-poll's own wait. */
   requestTimeoutMs?: number;
-  fetch?: typeof globalThis.fetch;
+  fetch?: Fetch;
+  /** The CA to trust before enrollment pins one (--ca-file); without it, the system's CAs. */
+  caCertificate?: string | undefined;
+  /** Allows an http:// server (tests, a lab): whoever sits on the path could send plans the agent runs as root. */
+  insecureHttp?: boolean | undefined;
 }
 
 export function createSouthboundClient({
   serverUrl,
   requestTimeoutMs = 30_000,
-  fetch = globalThis.fetch,
+  fetch: givenFetch = globalThis.fetch,
+  caCertificate,
+  insecureHttp = false,
 }: SouthboundClientOptions): SouthboundClient {
-  const base = parseServerUrl(serverUrl);
+  const base = parseServerUrl(serverUrl, insecureHttp);
+  const tls = base.startsWith('https:');
+  let fetch = tls && caCertificate ? createPinnedFetch(caCertificate) : givenFetch;
 
   async function call<T>(
     method: 'GET' | 'POST',
@@ -103,19 +124,29 @@ export function createSouthboundClient({
         signal,
       });
     },
+    renew: (credential, signal) => call<RenewResponseT>('POST', '/renew', { credential, body: {}, signal }),
+    pinCertificateAuthority(ca) {
+      if (tls) fetch = createPinnedFetch(ca);
+    },
     async report(credential, report, signal) {
       await call<AgentReportAckT>('POST', '/report', { credential, body: report, signal });
     },
   };
 }
 
-/** http(s) base URL without credentials, query or trailing slash. */
-function parseServerUrl(text: string): string {
+/** https base URL (http only when insecure) without credentials, query or trailing slash. */
+function parseServerUrl(text: string, insecureHttp: boolean): string {
   const url = URL.canParse(text) ? new URL(text) : null;
   if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash) {
     throw invalidField(
       'server',
-      `--server ${JSON.stringify(text)} is not valid; expected the orchestrator's http(s) URL without credentials or query, for example https://orchestrator.example.com:8080`,
+      `--server ${JSON.stringify(text)} is not valid; expected the orchestrator's https URL without credentials or query, for example https://orchestrator.example.com:8080`,
+    );
+  }
+  if (url.protocol === 'http:' && !insecureHttp) {
+    throw invalidField(
+      'server',
+      `--server ${JSON.stringify(text)} is plain HTTP: whoever sits between the agent and the server could send it plans it runs as root; use the server's https:// URL (or --insecure-http, for tests only)`,
     );
   }
   return url.toString().replace(/\/+$/, '');

@@ -59,6 +59,8 @@ export interface BuildAppOptions extends Omit<ApiDeps, 'events' | 'work'> {
   logger?: FastifyServerOptions['logger'];
   /** Tests shorten timeouts and windows; the defaults are what `serve` runs with. */
   limits?: Partial<ApiLimits>;
+  /** Serve TLS with this key and certificate (PEM); plain HTTP without. */
+  https?: { key: string; cert: string };
 }
 
 /** Secrets that must never reach a log line. */
@@ -71,9 +73,13 @@ export async function buildApp({
   logger = false,
   mirrorUrl,
   limits: limitOverrides = {},
+  agentTrust,
+  https,
 }: BuildAppOptions): Promise<FastifyInstance> {
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...limitOverrides };
   const app = Fastify({
+    // Typed as the HTTP instance either way: routes and plugins do not depend on the transport.
+    ...(https ? ({ https } as object) : {}),
     logger: logger === false ? false : { ...(typeof logger === 'object' ? logger : {}), redact: REDACTED_PATHS },
     bodyLimit: limits.bodyBytes,
     requestTimeout: limits.requestTimeoutMs,
@@ -121,7 +127,7 @@ export async function buildApp({
   app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get(OPENAPI_PATH, { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  const deps: ApiDeps = { store, events, work, ...(mirrorUrl ? { mirrorUrl } : {}) };
+  const deps: ApiDeps = { store, events, work, ...(mirrorUrl ? { mirrorUrl } : {}), ...(agentTrust ? { agentTrust } : {}) };
   for (const routes of [
     osProfileRoutes,
     templateRoutes,

@@ -4,6 +4,7 @@
  */
 import { AppError, type ErrorCode, errorCatalog } from '../domain/errors.ts';
 import type { ReasonCode } from '../domain/reasons.ts';
+import { createPinnedFetch } from '../system/pinned-fetch.ts';
 import type { CliConfig } from './cli-config.ts';
 
 export interface ApiClient {
@@ -17,7 +18,9 @@ export interface ApiClient {
   projectPath(path: string): string;
 }
 
-export function createApiClient({ server, project, token }: CliConfig): ApiClient {
+export function createApiClient({ server, project, token, caCertificate }: CliConfig): ApiClient {
+  // With a CA from login or --ca-file, an https:// server must present a certificate from it (and nothing else).
+  const fetch = caCertificate && server.startsWith('https:') ? createPinnedFetch(caCertificate) : globalThis.fetch;
   async function request<T>(
     method: string,
     path: string,
@@ -33,11 +36,11 @@ export function createApiClient({ server, project, token }: CliConfig): ApiClien
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (cause) {
-      throw new AppError(
-        'Internal',
-        `cannot reach the edge-orch server at ${server} (${(cause as Error & { cause?: { code?: string } }).cause?.code ?? (cause as Error).message})`,
-        { cause },
-      );
+      const code = (cause as Error & { cause?: { code?: string } }).cause?.code ?? (cause as Error).message;
+      const hint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
+        ? "; the server's certificate is not trusted: pass its CA with --ca-file (a server with its own CA writes it to its data directory as ca.crt)"
+        : '';
+      throw new AppError('Internal', `cannot reach the edge-orch server at ${server} (${code})${hint}`, { cause });
     }
     const text = await response.text();
     if (!response.ok) throw toError(response.status, text);

@@ -6,11 +6,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from '
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AppError } from '../domain/errors.ts';
+import { readCaFile } from '../system/read-ca-file.ts';
 
 export interface CliConfig {
   server: string;
   project: string;
   token: string;
+  /** The CA (PEM) an https:// server's certificate must chain to; without it, the system's CAs. */
+  caCertificate?: string;
 }
 
 export function cliConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -36,7 +39,9 @@ export function readCliConfig(overrides: Partial<CliConfig>, env: NodeJS.Process
       `no server or token: run "edge-orch login --server URL --token-file FILE" (or pass --server and --token)`,
     );
   }
-  return { server: server.replace(/\/+$/, ''), project, token };
+  const caFile = env['EDGE_ORCH_CA_FILE'];
+  const caCertificate = overrides.caCertificate ?? (caFile ? readCaFile(caFile) : saved.caCertificate);
+  return { server: server.replace(/\/+$/, ''), project, token, ...(caCertificate ? { caCertificate } : {}) };
 }
 
 export function writeCliConfig(config: CliConfig, env: NodeJS.ProcessEnv = process.env): string {

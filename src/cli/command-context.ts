@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { isAppError } from '../domain/errors.ts';
 import { createApiClient, type ApiClient } from './api-client.ts';
+import { readCaFile } from '../system/read-ca-file.ts';
 import { readCliConfig } from './cli-config.ts';
 import { parseOutputFormat, type OutputFormat } from './output/output.ts';
 import { stripControlCharacters } from './output/terminal-text.ts';
@@ -20,6 +21,7 @@ interface GlobalFlags {
   server?: string;
   project?: string;
   token?: string;
+  caFile?: string;
 }
 
 export function commandContext(command: Command): CommandContext {
@@ -33,6 +35,7 @@ export function commandContext(command: Command): CommandContext {
           ...(flags.server ? { server: flags.server } : {}),
           ...(flags.project ? { project: flags.project } : {}),
           ...(flags.token ? { token: flags.token } : {}),
+          ...(flags.caFile ? { caCertificate: readCaFile(flags.caFile) } : {}),
         }),
       )),
     print: (text) => process.stdout.write(`${stripControlCharacters(text)}\n`),

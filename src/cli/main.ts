@@ -25,6 +25,10 @@ export function createProgram<Config>(deps: ProgramDeps<Config>): Command {
     .option('--server <url>', 'orchestrator URL (EDGE_ORCH_SERVER; default: from edge-orch login)')
     .option('--project <name>', 'project (EDGE_ORCH_PROJECT; default: from edge-orch login)')
     .option('--token <token>', 'API token (EDGE_ORCH_TOKEN; default: from edge-orch login)')
+    .option(
+      '--ca-file <file>',
+      "the CA to trust for an https:// server, for example the server's data/ca.crt (EDGE_ORCH_CA_FILE; default: from edge-orch login)",
+    )
     .showHelpAfterError();
   registerServeCommand(program, deps);
   registerLoginCommand(program);

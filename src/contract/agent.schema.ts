@@ -51,11 +51,29 @@ export const EnrollRequest = Type.Object(
   { additionalProperties: false },
 );
 
+/** What comes with every host credential. */
+const CredentialTerms = {
+  credentialExpiresAt: Type.String({
+    format: 'date-time',
+    description: 'When the credential stops working; the agent renews it (POST /renew) at about 75% of its life',
+  }),
+  caCertificate: Type.Union([Type.String(), Type.Null()], {
+    description: "The CA (PEM) the server's certificate chains to; the agent pins it. Null when the server speaks plain HTTP",
+  }),
+};
+
 export const EnrollResponse = Type.Object({
   project: Type.String(),
   hostId: Type.String(),
   hostName: Type.String(),
   credential: Type.String({ description: 'The host credential; the agent keeps it (0600) and uses only it from now on' }),
+  ...CredentialTerms,
+});
+
+/** A renewed credential: the old one stops working now. */
+export const RenewResponse = Type.Object({
+  credential: Type.String({ description: 'The new host credential; the previous one no longer works' }),
+  ...CredentialTerms,
 });
 
 export const DesiredStateQuery = Type.Object(
@@ -124,6 +142,7 @@ export const AgentReportAck = Type.Object({ accepted: Type.Boolean() });
 
 export type EnrollRequestT = Static<typeof EnrollRequest>;
 export type EnrollResponseT = Static<typeof EnrollResponse>;
+export type RenewResponseT = Static<typeof RenewResponse>;
 export type DesiredStateT = Static<typeof DesiredStateSchema>;
 export type ClusterActionT = Static<typeof ClusterActionSchema>;
 export type AgentReportT = Static<typeof AgentReportBody>;

@@ -30,11 +30,13 @@ export interface AgentStore {
   /** Counts one enrollment; false (and nothing counted) when the token has no use left or is gone. */
   useEnrollmentToken(id: string): Promise<boolean>;
   /** Gives the host its credential; InvalidState (HostAlreadyEnrolled) when it has one, so none is ever replaced. */
-  issueHostCredential(project: string, hostId: string, secretHash: string): Promise<void>;
+  issueHostCredential(project: string, hostId: string, secretHash: string, expiresAt: string): Promise<void>;
   hasHostCredential(project: string, hostId: string): Promise<boolean>;
   /** Removes the host's credential (its agent must enroll again); false when it had none. */
   deleteHostCredential(project: string, hostId: string): Promise<boolean>;
-  /** The host a credential belongs to, whatever its project. */
+  /** Replaces the credential of a host that has one (its agent renews it; the old one stops working). */
+  setHostCredential(project: string, hostId: string, secretHash: string, expiresAt: string): Promise<void>;
+  /** The host a credential belongs to, whatever its project; null when unknown or expired. */
   findHostByCredential(secretHash: string): Promise<Host | null>;
 }
 
@@ -86,11 +88,11 @@ export function createAgentStore(db: Db): AgentStore {
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
-    async issueHostCredential(project, hostId, secretHash) {
+    async issueHostCredential(project, hostId, secretHash, expiresAt) {
       try {
         await db
           .insertInto('host_credentials')
-          .values({ host_id: hostId, project, secret_hash: secretHash, created_at: nowIso() })
+          .values({ host_id: hostId, project, secret_hash: secretHash, created_at: nowIso(), expires_at: expiresAt })
           .execute();
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
@@ -117,12 +119,20 @@ export function createAgentStore(db: Db): AgentStore {
         .executeTakeFirst();
       return result.numDeletedRows > 0n;
     },
+    async setHostCredential(project, hostId, secretHash, expiresAt) {
+      await db.deleteFrom('host_credentials').where('host_id', '=', hostId).execute();
+      await db
+        .insertInto('host_credentials')
+        .values({ host_id: hostId, project, secret_hash: secretHash, created_at: nowIso(), expires_at: expiresAt })
+        .execute();
+    },
     async findHostByCredential(secretHash) {
       const row = await db
         .selectFrom('host_credentials')
         .innerJoin('hosts', 'hosts.id', 'host_credentials.host_id')
         .selectAll('hosts')
         .where('host_credentials.secret_hash', '=', secretHash)
+        .where((eb) => eb.or([eb('host_credentials.expires_at', 'is', null), eb('host_credentials.expires_at', '>', nowIso())]))
         .executeTakeFirst();
       return row ? toHost(row) : null;
     },

@@ -4,6 +4,7 @@ import { createId, nowIso } from './create-id.ts';
 import type { ClusterTable, Db } from './database.ts';
 import { insertOrConflict } from './store-errors.ts';
 import { decodeCursor, pageLimit, toPage } from './paging.ts';
+import type { SecretBox } from './secret-box.ts';
 import type { ClusterStore, NewCluster } from './store.ts';
 
 /** Fields kept in the JSON document; the rest are columns. */
@@ -48,7 +49,10 @@ function toDoc(c: Omit<Cluster, 'id' | 'project' | 'createdAt' | 'updatedAt'>): 
   return JSON.stringify(doc);
 }
 
-export function createClusterStore(db: Db): ClusterStore {
+/** What a cluster's sealed kubeconfig is bound to. */
+const kubeconfigContext = (clusterId: string): string => `clusters.kubeconfig:${clusterId}`;
+
+export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
   async function nodesOf(clusterIds: string[]): Promise<Map<string, ClusterNode[]>> {
     const byCluster = new Map<string, ClusterNode[]>(clusterIds.map((id) => [id, []]));
     if (clusterIds.length === 0) return byCluster;
@@ -166,23 +170,40 @@ export function createClusterStore(db: Db): ClusterStore {
       return get(project, name);
     },
     async setKubeconfig(project, name, kubeconfig) {
-      const result = await db
+      const { id } = await get(project, name);
+      await db
         .updateTable('clusters')
-        .set({ kubeconfig })
-        .where('project', '=', project)
-        .where('name', '=', name)
-        .executeTakeFirst();
-      if (result.numUpdatedRows === 0n) throw notFound('cluster', name);
+        .set({ kubeconfig: secrets.seal(kubeconfig, kubeconfigContext(id)) })
+        .where('id', '=', id)
+        .execute();
     },
     async getKubeconfig(project, name) {
       const row = await db
         .selectFrom('clusters')
-        .select('kubeconfig')
+        .select(['id', 'kubeconfig'])
         .where('project', '=', project)
         .where('name', '=', name)
         .executeTakeFirst();
       if (!row) throw notFound('cluster', name);
-      return row.kubeconfig;
+      return row.kubeconfig === null ? null : secrets.open(row.kubeconfig, kubeconfigContext(row.id));
+    },
+    async resealSecrets() {
+      const rows = await db
+        .selectFrom('clusters')
+        .select(['id', 'kubeconfig'])
+        .where('kubeconfig', 'is not', null)
+        .where('kubeconfig', 'not like', `${secrets.sealedPrefix}%`)
+        .execute();
+      for (const { id, kubeconfig } of rows) {
+        const context = kubeconfigContext(id);
+        await db
+          .updateTable('clusters')
+          .set({ kubeconfig: secrets.seal(secrets.open(kubeconfig!, context), context) })
+          .where('id', '=', id)
+          .where('kubeconfig', '=', kubeconfig)
+          .execute();
+      }
+      return rows.length;
     },
     async delete(project, name) {
       const cluster = await get(project, name);

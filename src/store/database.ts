@@ -84,6 +84,7 @@ export interface ClusterTable {
   phase: string;
   /** The rest of the Cluster (flavor, version, airGapped, labels, ...) as JSON. */
   doc: string;
+  /** Sealed (secret-box.ts); text stored before encryption until openStore reseals it. */
   kubeconfig: string | null;
   created_at: string;
   updated_at: string;
@@ -132,6 +133,8 @@ export interface HostCredentialTable {
   project: string;
   secret_hash: string;
   created_at: string;
+  /** ISO time after which the credential is refused; null for a credential issued before credentials expired. */
+  expires_at: string | null;
 }
 
 export interface RegistrationJobTable {

@@ -15,21 +15,29 @@ import { createHostStore } from './host-store.ts';
 import { createInstanceStore } from './instance-store.ts';
 import { createJobStore } from './job-store.ts';
 import { migrationProvider } from './migrations/index.ts';
+import { createSecretBox, type SecretBox } from './secret-box.ts';
 import { createOsProfileStore } from './os-profile-store.ts';
 import { createProjectStore } from './project-store.ts';
 import { createTemplateStore } from './template-store.ts';
 import { createTokenStore } from './token-store.ts';
 import type { Store } from './store.ts';
 
+/**
+ * Opens the store, migrates it and reseals its secrets under the current key (the second half of a key
+ * rotation, and the encryption of values stored before encryption). A secret sealed with a key the config does
+ * not hold stops the opening, naming the key.
+ */
 export async function openStore(config: StoreConfig): Promise<Store> {
   const db = config.engine === 'sqlite' ? createSqliteDb(config) : createPostgresDb(config);
+  const store = createStore(db, config.engine, createSecretBox(config.secrets), false);
   try {
     await migrate(db);
+    await store.clusters.resealSecrets();
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return createStore(db, config.engine, false);
+  return store;
 }
 
 export async function migrate(db: Db): Promise<void> {
@@ -40,7 +48,7 @@ export async function migrate(db: Db): Promise<void> {
   }
 }
 
-function createStore(db: Db, engine: Store['engine'], inTransaction: boolean): Store {
+function createStore(db: Db, engine: Store['engine'], secrets: SecretBox, inTransaction: boolean): Store {
   return {
     engine,
     projects: createProjectStore(db),
@@ -49,14 +57,14 @@ function createStore(db: Db, engine: Store['engine'], inTransaction: boolean): S
     templates: createTemplateStore(db),
     hosts: createHostStore(db),
     instances: createInstanceStore(db),
-    clusters: createClusterStore(db),
+    clusters: createClusterStore(db, secrets),
     agents: createAgentStore(db),
     audit: createAuditStore(db),
     jobs: createJobStore(db, engine, inTransaction),
     async transaction(fn) {
       // Already inside one: join it (Kysely has no nested transactions on a transaction handle).
       if (inTransaction) return fn(this);
-      return db.transaction().execute((trx) => fn(createStore(trx, engine, true)));
+      return db.transaction().execute((trx) => fn(createStore(trx, engine, secrets, true)));
     },
     async close() {
       if (!inTransaction) await db.destroy();

@@ -131,6 +131,8 @@ export interface ClusterStore {
   update(project: string, name: string, patch: Partial<Pick<Cluster, 'phase' | 'message' | 'nodes' | 'labels'>>): Promise<Cluster>;
   setKubeconfig(project: string, name: string, kubeconfig: string): Promise<void>;
   getKubeconfig(project: string, name: string): Promise<string | null>;
+  /** Seals under the current key every kubeconfig stored in clear or under a previous key; how many it changed. */
+  resealSecrets(): Promise<number>;
   delete(project: string, name: string): Promise<void>;
 }
 

@@ -7,6 +7,7 @@
  * for what it can see: a request the server holds means the agent has acted on everything before it.
  */
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { HOST_KUBECONFIG } from '../support/kubeconfig.ts';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,9 +29,9 @@ const EMT = 'microvisor-nonrt';
 const MANIFEST = {
   Repo: [{ Name: 'k3s' }],
   image: { name: EMT, version: '3.0', osType: 'immutable', architecture: 'x86_64' },
-  kubernetes: { flavor: 'k3s', version: 'v1.32.4+k3s1' },
+  // The shared EMT profile's paths: an air-gapped plan must run the image's own K3s.
+  kubernetes: { flavor: 'k3s', version: 'v1.32.4+k3s1', binaryPath: '/usr/local/bin/k3s', installScriptPath: '/opt/install.sh' },
 };
-const KUBECONFIG = 'apiVersion: v1\nkind: Config\n';
 const FAST = { baseMs: 20, capMs: 100 };
 const WAIT = { timeout: 10_000, interval: 25 };
 
@@ -108,7 +109,7 @@ function fakeHost({ installError, hold = false }: { installError?: Error; hold?:
         await held;
         if (installError) throw installError;
         record = READY_RECORD;
-        return { status: 'installed', kubeconfig: KUBECONFIG, output: '', warnings: [] };
+        return { status: 'installed', kubeconfig: HOST_KUBECONFIG, output: '', warnings: [] };
       },
       async cleanup(osType: string): Promise<CleanupResult> {
         calls.cleanup.push(osType);
@@ -145,7 +146,7 @@ function recordingLog() {
 
 function agentOptions(overrides: Partial<AgentOptions> = {}): AgentOptions {
   return {
-    client: createSouthboundClient({ serverUrl: server.url, requestTimeoutMs: 5_000 }),
+    client: createSouthboundClient({ serverUrl: server.url, requestTimeoutMs: 5_000, insecureHttp: true }),
     enrollToken: server.enrollmentToken,
     identity: { uuid: UUID, serial: null },
     stateDir: join(dir, 'state'),
@@ -209,6 +210,10 @@ describe('runAgent enrollment', () => {
       hostId,
       hostName: 'edge-node-1',
       credential: expect.stringMatching(/^\S{20,}$/),
+      // Over the tests' plain HTTP there is no CA to pin.
+      caCertificate: null,
+      issuedAt: expect.any(String),
+      expiresAt: expect.any(String),
     });
     expect((await stat(join(dir, 'state', 'credential.json'))).mode & 0o777).toBe(0o600);
     expect((await stat(join(dir, 'state'))).mode & 0o777).toBe(0o700);
@@ -306,7 +311,7 @@ describe('runAgent reconciling', () => {
 
     const ready = await waitForPhase('ready');
     expect(ready.message).toMatch(/^K3s v1\.32\.4\+k3s1 is ready \(air-gapped\)/);
-    expect(await server.api('GET', '/clusters/store-42/kubeconfig')).toEqual({ status: 200, body: KUBECONFIG });
+    expect(await server.api('GET', '/clusters/store-42/kubeconfig')).toEqual({ status: 200, body: HOST_KUBECONFIG });
     await vi.waitFor(async () => expect(await hostState(hostId)).toBe('in-cluster'), WAIT);
     await agent.stop();
     expect(calls.install).toHaveLength(1);

@@ -19,7 +19,7 @@ import { createSandbox, valueOf, type ObservedPath, type Sandbox } from './suppo
 const PWNED = '/tmp/pwned';
 /** Each line tries another way out: shell substitution, quotes, a new command, a new YAML key, a comment. */
 const EVIL = `'"$(touch ${PWNED})\`touch ${PWNED}\`;touch ${PWNED} && echo x\nhttps-listen-port: 1\n- injected: true #`;
-const EVIL_DIR = `/etc/evil $(touch ${PWNED});\`touch ${PWNED}\`'"\nline`;
+const EVIL_DIR = `/etc/rancher/k3s/evil $(touch ${PWNED});\`touch ${PWNED}\`'"\nline`;
 
 function hostileTemplate(): ClusterTemplate {
   return loadTemplateWith('baseline-k3s-v0.0.4.json', (spec) => {
@@ -45,7 +45,7 @@ function hostileTemplate(): ClusterTemplate {
     });
     spec.files = [
       { path: `${EVIL_DIR}/notes ${EVIL.replaceAll('\n', ' ')}`, content: EVIL, permissions: '0640' },
-      { path: '/etc/edge-orch-test/b64', content: Buffer.from(EVIL).toString('base64'), encoding: 'base64' },
+      { path: '/etc/rancher/k3s/edge-orch-test/b64', content: Buffer.from(EVIL).toString('base64'), encoding: 'base64' },
     ];
     spec.preK3sCommands = [`touch ${PWNED}`, EVIL];
     spec.postK3sCommands = [`touch ${PWNED}`];

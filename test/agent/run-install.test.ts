@@ -153,10 +153,8 @@ describe('runInstall, downloading on a mutable host', () => {
     expect(seen['/usr/local/bin/ctr']).toMatchObject({ kind: 'symlink', linkTarget: 'k3s' });
     expect(seen['/usr/local/bin/k3s-killall.sh']).toMatchObject({ kind: 'file', mode: 0o755 });
     expect(seen['/usr/local/bin/k3s-uninstall.sh']).toMatchObject({ kind: 'file', mode: 0o755 });
-    expect(seen['/etc/environment.d/50-k3s.conf']).toMatchObject({
-      mode: 0o644,
-      text: 'PATH="/var/lib/rancher/k3s/bin:$PATH"\nKUBECONFIG="/etc/rancher/k3s/k3s.yaml"',
-    });
+    // Outside K3s's places: the template's file is not the agent's to write.
+    expect(seen['/etc/environment.d/50-k3s.conf']).toBeNull();
     expect(seen['/etc/rancher/k3s/config.yaml.d/kube-apiserver-arg.yaml']?.text).toMatch(/^kube-apiserver-arg:\n- tls-cipher-suites=/);
     expect(valueOf<string[]>(results[4])).toEqual([
       '/mirror/k3s/install.sh',

@@ -61,6 +61,7 @@ const EXPECTED: Record<string, Role[] | 'public' | 'agent'> = {
   'GET /api/v1/projects/:project/registrations/:id/progress': ROLES.slice(),
   'GET /*': 'public',
   'POST /api/v1/agent/report': 'agent',
+  'POST /api/v1/agent/renew': 'agent',
 };
 
 describe.each(engines)('role matrix on $name', ({ createStore }) => {
@@ -163,7 +164,7 @@ describe.each(engines)('cluster node changes by role on $name', ({ createStore }
     for (const [change, { method, path, body, status }] of Object.entries(CLUSTER_NODE_CHANGES)) {
       for (const role of ROLES) {
         const host = await addHost(api.store, `NODE-${++n}`);
-        await api.store.agents.issueHostCredential('alpha', host.id, `hash-node-${n}`);
+        await api.store.agents.issueHostCredential('alpha', host.id, `hash-node-${n}`, '2999-01-01T00:00:00.000Z');
         await addCluster(api.store, `cluster-${n}`, [host], { phase: 'ready' });
         const res = await api.call(method, `/api/v1/projects/alpha/hosts/${host.id}${path}`, {
           token: await api.token('alpha', role),

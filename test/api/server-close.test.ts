@@ -11,7 +11,7 @@ import { startServer } from '../../src/server.ts';
 
 it('closes at once while an enrollment and a desired-state long-poll are held, answering both', async () => {
   const server = await startServer(
-    loadServerConfig({ dataDir: mkdtempSync(join(tmpdir(), 'edge-orch-close-')), port: 0, logLevel: 'silent' }, {}),
+    loadServerConfig({ dataDir: mkdtempSync(join(tmpdir(), 'edge-orch-close-')), port: 0, logLevel: 'silent', insecureHttp: true }, {}),
   );
   const admin = { authorization: `Bearer ${readFileSync(server.adminTokenFile!, 'utf8').trim()}`, 'content-type': 'application/json' };
   const post = async (path: string, body: unknown, headers: Record<string, string> = admin): Promise<any> =>

@@ -22,6 +22,8 @@ const OVERRIDE: Reason = {
   details: { templateValue: 'true', decided: 'false' },
 };
 
+/** An expiry far ahead, for credentials whose expiry a case does not look at. */
+const LATER = '2999-01-01T00:00:00.000Z';
 const registration = (name: string, more: Partial<HostRegistration> = {}): HostRegistration => ({
   name,
   uuid: null,
@@ -154,7 +156,7 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
       const p = await inventory('hosts-delete');
       const host = await store.hosts.register(p, registration('edge-1'));
       await store.instances.create(p, { hostId: host.id, osProfile: { name: EMT.name } });
-      await store.agents.issueHostCredential(p, host.id, 'hash-delete');
+      await store.agents.issueHostCredential(p, host.id, 'hash-delete', LATER);
       await store.clusters.create(p, newCluster('c1', [host.id]));
       await expectAppError(store.hosts.delete(p, host.id), { code: 'InUse', extra: { usedBy: { cluster: 'c1' } } });
       await store.clusters.delete(p, 'c1');
@@ -396,15 +398,15 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
     it('gives a host one credential, never replaces it, and issues a new one only after a reset', async () => {
       const p = await inventory('credentials');
       const host = await store.hosts.register(p, registration('edge-1'));
-      await store.agents.issueHostCredential(p, host.id, 'hash-cred-old');
-      await expectAppError(store.agents.issueHostCredential(p, host.id, 'hash-cred-new'), {
+      await store.agents.issueHostCredential(p, host.id, 'hash-cred-old', LATER);
+      await expectAppError(store.agents.issueHostCredential(p, host.id, 'hash-cred-new', LATER), {
         code: 'InvalidState',
         reason: 'HostAlreadyEnrolled',
       });
       expect(await store.agents.findHostByCredential('hash-cred-old')).toEqual(host);
       expect(await store.agents.deleteHostCredential(p, host.id)).toBe(true);
       expect(await store.agents.hasHostCredential(p, host.id)).toBe(false);
-      await store.agents.issueHostCredential(p, host.id, 'hash-cred-new');
+      await store.agents.issueHostCredential(p, host.id, 'hash-cred-new', LATER);
       expect(await store.agents.findHostByCredential('hash-cred-old')).toBeNull();
       expect(await store.agents.findHostByCredential('hash-cred-new')).toEqual(host);
     });
@@ -428,6 +430,13 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
       expect(second).toMatchObject({ nextCursor: null });
       expect(second.items.map((e) => e.target['created'])).toEqual(['h1', 'h0']);
       expect(second.items[1]).toEqual({ ...event('audit-a', 0), id: second.items[1]!.id });
+    });
+
+    it('refuses an expired host credential', async () => {
+      const p = await inventory('agents-expiry');
+      const host = await store.hosts.register(p, registration('edge-1'));
+      await store.agents.setHostCredential(p, host.id, 'hash-cred-expired', new Date(Date.now() - 1000).toISOString());
+      expect(await store.agents.findHostByCredential('hash-cred-expired')).toBeNull();
     });
   });
 

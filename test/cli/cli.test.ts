@@ -1,12 +1,13 @@
 /**
  * The CLI as a user runs it: a real server, the real `edge-orch` process, the real files from ../shared/formats.
  */
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServerConfig } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
+import { createPinnedFetch, type Fetch } from '../../src/system/pinned-fetch.ts';
 import { createEdgeOrchCli, type CliResult, type EdgeOrchCli } from '../support/edge-orch-cli.ts';
 import { FORMATS_DIR, osProfileFiles, templateFiles } from '../support/formats.ts';
 
@@ -14,22 +15,25 @@ describe('edge-orch CLI', () => {
   let server: RunningServer;
   let dir: string;
   let edgeOrch: EdgeOrchCli;
+  /** fetch trusting the server's own CA. */
+  let trusted: Fetch;
   const cli = (...args: string[]): Promise<CliResult> => edgeOrch.run(args);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'edge-orch-cli-'));
     server = await startServer(loadServerConfig({ dataDir: join(dir, 'data'), port: 0, logLevel: 'silent' }, {}));
     edgeOrch = createEdgeOrchCli({ home: dir });
+    trusted = createPinnedFetch(readFileSync(server.caFile!, 'utf8'));
   });
   afterAll(async () => server?.close());
 
   it('logs in with the first admin token and keeps the settings private', async () => {
     expect(statSync(server.adminTokenFile!).mode & 0o777).toBe(0o600);
-    const login = await cli('login', '--server', server.url, '--token-file', server.adminTokenFile!);
+    const login = await cli('login', '--server', server.url, '--token-file', server.adminTokenFile!, '--ca-file', server.caFile!);
     expect(login.stderr).toBe('');
     expect(login.code).toBe(0);
     expect(statSync(edgeOrch.configFile).mode & 0o777).toBe(0o600);
-    expect(login.stdout).not.toContain((await import('node:fs')).readFileSync(server.adminTokenFile!, 'utf8').trim());
+    expect(login.stdout).not.toContain(readFileSync(server.adminTokenFile!, 'utf8').trim());
   });
 
   it('imports the shared OS profiles and templates unchanged', async () => {
@@ -67,8 +71,8 @@ describe('edge-orch CLI', () => {
   });
 
   it('shows a registration job per step and per host, and retries its failed hosts', async () => {
-    const token = (await import('node:fs')).readFileSync(server.adminTokenFile!, 'utf8').trim();
-    const res = await fetch(`${server.url}/api/v1/projects/default/registrations?wait=10`, {
+    const token = readFileSync(server.adminTokenFile!, 'utf8').trim();
+    const res = await trusted(`${server.url}/api/v1/projects/default/registrations?wait=10`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -122,7 +126,7 @@ describe('edge-orch CLI', () => {
 
     const enrollment = JSON.parse((await cli('enrollment-token', 'create', 'store-9', '-o', 'json')).stdout);
     expect((await cli('host', 'register', '--serial', 'CLI-AGENT')).code).toBe(0);
-    const enrolled = await fetch(`${server.url}/api/v1/agent/enroll`, {
+    const enrolled = await trusted(`${server.url}/api/v1/agent/enroll`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ enrollmentToken: enrollment.token, serial: 'CLI-AGENT' }),

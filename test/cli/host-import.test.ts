@@ -90,7 +90,7 @@ describe('edge-orch host import', () => {
     dir = mkdtempSync(join(tmpdir(), 'edge-orch-import-'));
     server = await startServer(loadServerConfig({ dataDir: join(dir, 'data'), port: 0, logLevel: 'silent' }, {}));
     edgeOrch = createEdgeOrchCli({ home: dir });
-    expect((await cli('login', '--server', server.url, '--token-file', server.adminTokenFile!)).code).toBe(0);
+    expect((await cli('login', '--server', server.url, '--token-file', server.adminTokenFile!, '--ca-file', server.caFile!)).code).toBe(0);
     for (const file of osProfileFiles()) expect((await cli('osprofile', 'import', join(FORMATS_DIR, file))).code).toBe(0);
     expect((await cli('template', 'import', ...templateFiles().map((f) => join(FORMATS_DIR, f)))).code).toBe(0);
   });

@@ -129,8 +129,13 @@ beforeAll(async () => {
     loadServerConfig({ dataDir: join(dir, 'server'), host: network.serverAddress, port: 0, logLevel: 'warn', mirrorUrl: mirror.url }, {}),
   );
   cli = createEdgeOrchCli({ home: join(dir, 'operator') });
-  await cli.ok(['login', '--server', server.url, '--token-file', server.adminTokenFile!]);
-  api = createE2eApi({ serverUrl: server.url, token: (await readFile(server.adminTokenFile!, 'utf8')).trim() });
+  expect(server.url).toMatch(/^https:/);
+  await cli.ok(['login', '--server', server.url, '--token-file', server.adminTokenFile!, '--ca-file', server.caFile!]);
+  api = createE2eApi({
+    serverUrl: server.url,
+    token: (await readFile(server.adminTokenFile!, 'utf8')).trim(),
+    caCertificate: await readFile(server.caFile!, 'utf8'),
+  });
 
   await cli.ok(['osprofile', 'import', images.emtManifest, images.ubuntuManifest]);
   await cli.ok([
@@ -159,6 +164,8 @@ beforeAll(async () => {
       serverUrl: server.url,
       enrollToken,
       logFile: join(dir, 'logs', `${spec.serial}.log`),
+      // The agent trusts the server's CA until enrollment pins it, and downloads only from the server's mirror.
+      agentArgs: ['--ca-file', server.caFile!, '--mirror-url', mirror.url],
     });
     hosts.push({ ...spec, name: `host-${spec.serial}`, agent, cluster: `${spec.serial}-cluster` });
   }

@@ -10,13 +10,15 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
+import { createEphemeralKeyring } from '../../src/store/secret-box.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { createTokenSecret, hashTokenSecret } from '../../src/workflow/token-secret.ts';
 import { createEdgeOrchCli } from '../support/edge-orch-cli.ts';
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'edge-orch-answers-'));
-const openSqlite = (): Promise<Store> => openStore({ engine: 'sqlite', file: join(tempDir(), 'db.sqlite') });
+const openSqlite = (): Promise<Store> =>
+  openStore({ engine: 'sqlite', file: join(tempDir(), 'db.sqlite'), secrets: createEphemeralKeyring() });
 
 /** Writes `text` on a new connection; resolves with all the server sent once it closes the connection. */
 function exchange(port: number, text: string, { timeoutMs = 5_000 } = {}): Promise<{ answer: string; closedAfterMs: number }> {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createEphemeralKeyring } from '../../src/store/secret-box.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createApiHarness, type ApiHarness } from '../support/api-harness.ts';
 
@@ -76,7 +77,11 @@ let operations: Operation[];
 let credentials: (string | null)[];
 
 beforeAll(async () => {
-  const store = await openStore({ engine: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'edge-orch-fuzz-')), 'db.sqlite') });
+  const store = await openStore({
+    engine: 'sqlite',
+    file: join(mkdtempSync(join(tmpdir(), 'edge-orch-fuzz-')), 'db.sqlite'),
+    secrets: createEphemeralKeyring(),
+  });
   api = await createApiHarness(store, { limits: { enrollmentsPerWindow: 1e9, authFailuresPerWindow: 1e9 } });
   credentials = [
     await api.token('alpha', 'admin'),

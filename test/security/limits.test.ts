@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEphemeralKeyring } from '../../src/store/secret-box.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createApiHarness, type ApiHarness } from '../support/api-harness.ts';
 
@@ -14,7 +15,11 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 
 async function createSqliteHarness(limits: Parameters<typeof createApiHarness>[1] = {}): Promise<ApiHarness> {
-  const store = await openStore({ engine: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'edge-orch-limits-')), 'db.sqlite') });
+  const store = await openStore({
+    engine: 'sqlite',
+    file: join(mkdtempSync(join(tmpdir(), 'edge-orch-limits-')), 'db.sqlite'),
+    secrets: createEphemeralKeyring(),
+  });
   return createApiHarness(store, limits);
 }
 

@@ -19,7 +19,7 @@ describe.each(engines)('cluster attacks by an onboarding manager on $name', ({ c
     await addOsProfile(api.store);
     await addTemplate(api.store);
     node = await addHost(api.store, 'NODE-1');
-    await api.store.agents.issueHostCredential('alpha', node.id, 'hash-node-1');
+    await api.store.agents.issueHostCredential('alpha', node.id, 'hash-node-1', '2999-01-01T00:00:00.000Z');
     await addCluster(api.store, 'prod', [node], { phase: 'ready' });
   });
   afterAll(async () => api?.close());

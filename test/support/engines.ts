@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import type { StoreConfig } from '../../src/store/store-config.ts';
 import { openStore } from '../../src/store/open-store.ts';
+import { createEphemeralKeyring } from '../../src/store/secret-box.ts';
 import type { Store } from '../../src/store/store.ts';
 import { selectedEngines, type EngineName } from './engine-selection.ts';
 import { createDatabase } from './postgres.ts';
@@ -20,10 +21,13 @@ export interface TestEngine {
 }
 
 async function createConfig(name: EngineName): Promise<StoreConfig> {
-  if (name === 'sqlite') return { engine: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'edge-orch-sqlite-')), 'edge-orch.sqlite') };
+  // One key per database, as a server keeps one: reopening the same config opens its secrets.
+  const secrets = createEphemeralKeyring();
+  if (name === 'sqlite')
+    return { engine: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'edge-orch-sqlite-')), 'edge-orch.sqlite'), secrets };
   const url = inject('postgresUrl');
   if (!url) throw new Error('PostgreSQL was selected but global setup provided no server');
-  return { engine: 'postgres', connectionString: await createDatabase(url) };
+  return { engine: 'postgres', connectionString: await createDatabase(url), secrets };
 }
 
 export const engines: TestEngine[] = selectedEngines().map((name) => ({

@@ -21,6 +21,8 @@ const config = loadServerConfig({
   database: values.database,
   port: values.port,
   logLevel: values['log-level'],
+  // These servers are about crash recovery, not transport.
+  insecureHttp: true,
 });
 const leaseMs = values['lease-ms'] ? Number(values['lease-ms']) : undefined;
 const server = await startServer(config, { registration: { ...(leaseMs ? { leaseMs } : {}) } });

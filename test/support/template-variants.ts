@@ -158,8 +158,8 @@ export const ODD_TEMPLATES: TemplateVariant[] = [
     what: 'base64 content, an ignored owner and a path listed twice',
     edit: (s) =>
       void (s.files = [
-        { path: '/etc/a.bin', content: 'aGVsbG8=', encoding: 'base64', permissions: '600', owner: 'nobody' },
-        { path: '/etc/a.bin', content: 'again' },
+        { path: '/etc/rancher/k3s/a.bin', content: 'aGVsbG8=', encoding: 'base64', permissions: '600', owner: 'nobody' },
+        { path: '/etc/rancher/k3s/a.bin', content: 'again' },
       ]),
   },
   {

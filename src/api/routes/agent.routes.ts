@@ -26,7 +26,10 @@ import {
   EnrollmentTokenCreated,
   EnrollmentTokenList,
   EnrollmentTokenParams,
+  RenewResponse,
 } from '../../contract/agent.schema.ts';
+import { DEFAULT_AGENT_TRUST } from '../../workflow/use-cases/use-case-deps.ts';
+import { renewHostCredential } from '../../workflow/use-cases/renew-host-credential.ts';
 import type { ApiDeps } from '../app.ts';
 
 declare module 'fastify' {
@@ -88,6 +91,7 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (
 
 export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
   const { store } = deps;
+  const { caCertificate } = deps.agentTrust ?? DEFAULT_AGENT_TRUST;
   app.decorateRequest('agentHost', null);
   app.addHook('onRequest', async function authenticateHost(request) {
     if (request.routeOptions.config?.permission !== 'agent') return;
@@ -98,7 +102,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps)
     if (!host)
       throw new AppError(
         'Unauthenticated',
-        'the host credential is not valid (unknown, replaced by a newer enrollment, or the host was deleted)',
+        'the host credential is not valid (unknown, expired, replaced by a newer enrollment or renewal, or the host was deleted)',
       );
     request.agentHost = host;
   });
@@ -134,7 +138,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps)
         ...(identity.uuid !== undefined ? { uuid: identity.uuid } : {}),
         ...(identity.serial !== undefined ? { serial: identity.serial } : {}),
       };
-      const { host, credential } = await enrollHost(deps, {
+      const { host, credential, expiresAt } = await enrollHost(deps, {
         ...identity,
         waitMs: waitSeconds * 1000,
         signal: heldRequestSignal(reply),
@@ -147,7 +151,24 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps)
       });
       request.auditTarget = { ...request.auditTarget, host: host.name };
       request.log.info({ host: host.id, project: host.project }, 'agent enrolled');
-      return { project: host.project, hostId: host.id, hostName: host.name, credential };
+      return { project: host.project, hostId: host.id, hostName: host.name, credential, credentialExpiresAt: expiresAt, caCertificate };
+    },
+  );
+
+  app.post(
+    '/renew',
+    {
+      config: { permission: 'agent' },
+      schema: {
+        tags: ['agents'],
+        summary: "Trade the host's credential, before it expires, for a new one",
+        response: { 200: RenewResponse, 400: Problem, 401: Problem },
+      },
+    },
+    async (request) => {
+      const { credential, expiresAt } = await renewHostCredential(deps, request.agentHost!);
+      request.log.info({ host: request.agentHost!.id }, 'host credential renewed');
+      return { credential, credentialExpiresAt: expiresAt, caCertificate };
     },
   );
 

@@ -49,7 +49,12 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, dep
         response: { 200: Type.String({ description: 'kubeconfig YAML' }), ...problemResponses(404, 409) },
       },
     },
-    async (request, reply) => reply.type('application/yaml').send(await loadKubeconfig(deps, request.params)),
+    // A cluster-admin credential: no cache on the way may keep a copy.
+    async (request, reply) =>
+      reply
+        .type('application/yaml')
+        .header('cache-control', 'no-store')
+        .send(await loadKubeconfig(deps, request.params)),
   );
 
   app.delete(

@@ -10,11 +10,19 @@ export interface ServeOptions {
   port?: string;
   logLevel?: string;
   mirrorUrl?: string;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  tlsCaFile?: string;
+  tlsSan?: string;
+  insecureHttp?: boolean;
+  secretKeyFile?: string;
+  previousSecretKeyFile?: string;
+  hostCredentialTtl?: string;
 }
 
 export interface ServeDeps<Config = unknown> {
   loadServerConfig(input: ServeOptions): Config;
-  startServer(config: Config): Promise<{ url: string; adminTokenFile: string | null; close(): Promise<void> }>;
+  startServer(config: Config): Promise<{ url: string; adminTokenFile: string | null; caFile: string | null; close(): Promise<void> }>;
 }
 
 export function registerServeCommand<Config>(program: Command, { loadServerConfig, startServer }: ServeDeps<Config>): void {
@@ -30,14 +38,34 @@ export function registerServeCommand<Config>(program: Command, { loadServerConfi
       '--mirror-url <url>',
       'artifact mirror for hosts that download K3s: <url>/k3s/install.sh, <url>/k3s/download/<version>/ (EDGE_ORCH_MIRROR_URL)',
     )
+    .option('--tls-cert-file <file>', 'serve TLS with this certificate (PEM) instead of one from its own CA (EDGE_ORCH_TLS_CERT_FILE)')
+    .option('--tls-key-file <file>', "the certificate's private key (PEM) (EDGE_ORCH_TLS_KEY_FILE)")
+    .option('--tls-ca-file <file>', 'the CA agents pin and the CLI trusts; default: the certificate file (EDGE_ORCH_TLS_CA_FILE)')
+    .option('--tls-san <names>', "extra DNS names or addresses, comma-separated, for its own CA's server certificate (EDGE_ORCH_TLS_SAN)")
+    .option('--insecure-http', 'serve plain HTTP (behind a proxy that ends TLS, or tests); agents then need --insecure-http too')
+    .option(
+      '--secret-key-file <file>',
+      'the key kubeconfigs are sealed with at rest (EDGE_ORCH_SECRET_KEY_FILE, or the key itself in EDGE_ORCH_SECRET_KEY); default: <data dir>/secret-key, made at first start',
+    )
+    .option(
+      '--previous-secret-key-file <file>',
+      'while rotating: the old key; secrets sealed with it are resealed with the new one at start (EDGE_ORCH_PREVIOUS_SECRET_KEY_FILE, EDGE_ORCH_PREVIOUS_SECRET_KEY)',
+    )
+    .option(
+      '--host-credential-ttl <seconds>',
+      'how long a host credential lives; agents renew at about 75% (EDGE_ORCH_HOST_CREDENTIAL_TTL, default 30 days)',
+    )
     .action(async function serveAction(this: Command) {
       try {
         const config = loadServerConfig(this.opts<ServeOptions>());
         const server = await startServer(config);
         process.stderr.write(`edge-orch listening on ${server.url}\n`);
+        const trust = server.caFile ? ` --ca-file ${server.caFile}` : '';
+        if (server.caFile) process.stderr.write(`clients and agents trust the CA in ${server.caFile}\n`);
+        else process.stderr.write('warning: serving plain HTTP (--insecure-http): tokens and credentials cross the network in clear\n');
         if (server.adminTokenFile)
           process.stderr.write(
-            `admin token written to ${server.adminTokenFile} (mode 0600); log in with: edge-orch login --server ${server.url} --token-file ${server.adminTokenFile}\n`,
+            `admin token written to ${server.adminTokenFile} (mode 0600); log in with: edge-orch login --server ${server.url} --token-file ${server.adminTokenFile}${trust}\n`,
           );
         const stop = (): void => {
           server.close().then(

@@ -140,15 +140,16 @@ describe('computeBootstrapPlan', () => {
     );
   });
 
-  it('writes the inline files of template v0.0.10 verbatim, with their permissions, in template order', () => {
+  it("writes the inline files of template v0.0.10 under K3s's paths verbatim, with their permissions, in template order, and skips the one outside", () => {
     const plan = computeBootstrapPlan(bootstrapInput(v010, ubuntuProfile()));
     expect(plan.templateFiles.map((f) => [f.path, f.mode, f.encoding])).toEqual([
       ['/var/lib/rancher/k3s/agent/etc/containerd/config.toml.tmpl', 0o644, 'utf8'],
       ['/etc/rancher/k3s/config.yaml.d/kube-apiserver-arg.yaml', 0o644, 'utf8'],
       ['/etc/rancher/k3s/config.yaml.d/etcd-arg.yaml', 0o644, 'utf8'],
-      ['/etc/environment.d/50-k3s.conf', 0o644, 'utf8'],
     ]);
-    expect(plan.templateFiles[3]!.content).toBe('PATH="/var/lib/rancher/k3s/bin:$PATH"\nKUBECONFIG="/etc/rancher/k3s/k3s.yaml"');
+    expect(plan.warnings).toContain(
+      'files[4] /etc/environment.d/50-k3s.conf is not written: /etc/environment.d/50-k3s.conf is outside the places a template may write (/etc/rancher/k3s/, /var/lib/rancher/k3s/server/manifests/, /var/lib/rancher/k3s/agent/etc/containerd/ and /var/lib/rancher/k3s/server/*.yaml)',
+    );
   });
 
   it('refuses RKE2 templates explicitly: the agent does not install RKE2 yet', () => {
@@ -230,17 +231,17 @@ describe('computeBootstrapPlan', () => {
   it('decodes nothing itself but keeps base64 files as base64, and skips gzip files and the K3s config path with a warning', () => {
     const template = loadTemplateWith('baseline-k3s-v0.0.10.json', (spec) => {
       spec.files = [
-        { path: '/etc/a.bin', content: 'aGVsbG8=', encoding: 'base64', permissions: '0600', owner: 'nobody:nogroup' },
-        { path: '/etc/b.gz', content: 'H4sI', encoding: 'gzip+base64' },
+        { path: '/etc/rancher/k3s/a.bin', content: 'aGVsbG8=', encoding: 'base64', permissions: '0600', owner: 'nobody:nogroup' },
+        { path: '/etc/rancher/k3s/b.gz', content: 'H4sI', encoding: 'gzip+base64' },
         { path: '/etc/rancher/k3s/config.yaml', content: 'x: 1' },
       ];
     });
     const plan = computeBootstrapPlan({ ...bootstrapInput(template, ubuntuProfile()), cluster: buildCluster(template, ubuntuProfile()) });
-    expect(plan.templateFiles).toEqual([{ path: '/etc/a.bin', content: 'aGVsbG8=', mode: 0o600, encoding: 'base64' }]);
+    expect(plan.templateFiles).toEqual([{ path: '/etc/rancher/k3s/a.bin', content: 'aGVsbG8=', mode: 0o600, encoding: 'base64' }]);
     expect(plan.warnings).toEqual(
       expect.arrayContaining([
-        'files[0] /etc/a.bin: owner "nobody:nogroup" is not applied; root owns it',
-        'files[1] /etc/b.gz is not written: encoding gzip+base64 is not supported by the agent',
+        'files[0] /etc/rancher/k3s/a.bin: owner "nobody:nogroup" is not applied; root owns it',
+        'files[1] /etc/rancher/k3s/b.gz is not written: encoding gzip+base64 is not supported by the agent',
         'files[2] /etc/rancher/k3s/config.yaml is not written: edge-orch renders the K3s config file itself',
       ]),
     );
@@ -251,16 +252,16 @@ describe('computeBootstrapPlan', () => {
       spec.agentConfig = { nodeName: 'other', extra: 1 };
       spec.serverConfig = { etcdArgs: ['x'] };
       spec.files = [
-        { path: '/etc/a', content: 'one' },
-        { path: '/etc/a', content: 'two' },
+        { path: '/etc/rancher/k3s/a', content: 'one' },
+        { path: '/etc/rancher/k3s/a', content: 'two' },
       ];
       spec.preK3sCommands = [];
     });
     const profile = ubuntuProfile();
     const server = computeBootstrapPlan({ ...bootstrapInput(template, profile), cluster: buildCluster(template, profile) });
-    expect(server.templateFiles).toEqual([{ path: '/etc/a', content: 'two', mode: 0o644, encoding: 'utf8' }]);
+    expect(server.templateFiles).toEqual([{ path: '/etc/rancher/k3s/a', content: 'two', mode: 0o644, encoding: 'utf8' }]);
     expect(server.warnings).toEqual([
-      'files[1] /etc/a is listed twice; the later entry wins',
+      'files[1] /etc/rancher/k3s/a is listed twice; the later entry wins',
       'agentConfig.nodeName "other" is not used; the node is named after host edge-node-1',
       'agentConfig.extra is not applied by the agent',
       'serverConfig.etcdArgs is not applied by the agent',

@@ -3,6 +3,7 @@
  * at import, so nothing here can fail on it), the node's role and how it joins the cluster.
  */
 import type { NodeRole } from '../inventory/cluster.ts';
+import { findAuthSwitchedOff } from './auth-off-settings.ts';
 import type { K3sTemplateConfig } from '../inventory/k3s-template-config.ts';
 import type { ClusterNetwork } from '../inventory/template.ts';
 
@@ -44,6 +45,34 @@ export type K3sConfig = { 'node-name': string } & Partial<
     Record<'https-listen-port' | 'advertise-port', number> &
     Record<'cluster-init' | 'disable-cloud-controller', boolean>
 >;
+
+/** Every key edge-orch may set in the K3s config file (the agent refuses a config with any other). */
+export const K3S_CONFIG_KEYS = [
+  'node-name',
+  'node-label',
+  'node-taint',
+  'kubelet-arg',
+  'kube-proxy-arg',
+  'kube-apiserver-arg',
+  'kube-controller-manager-arg',
+  'kube-scheduler-arg',
+  'tls-san',
+  'disable',
+  'server',
+  'token',
+  'private-registry',
+  'bind-address',
+  'advertise-address',
+  'cluster-cidr',
+  'service-cidr',
+  'cluster-dns',
+  'cluster-domain',
+  'system-default-registry',
+  'https-listen-port',
+  'advertise-port',
+  'cluster-init',
+  'disable-cloud-controller',
+] as const satisfies readonly (keyof K3sConfig)[];
 
 /** How this node joins: the first server's URL and the token, or (first server) whether it initialises etcd. */
 export type JoinSettings = Pick<K3sConfig, 'server' | 'token'> & { clusterInit: boolean };
@@ -110,6 +139,7 @@ export function computeK3sConfig({ config, clusterNetwork, clusterName, hostName
       if (Array.isArray(value) && value.some((v) => v.includes(path))) warnings.push(`${key} refers to ${path}, which is not written`);
     }
   }
+  warnings.push(...findAuthSwitchedOff(k3sConfig));
   config.preK3sCommands.forEach((command, i) => warnings.push(notRun('preK3sCommands', i, command)));
   config.postK3sCommands.forEach((command, i) => warnings.push(notRun('postK3sCommands', i, command)));
   return { k3sConfig, templateFiles: files, warnings };

@@ -41,8 +41,8 @@ describe('the K3s config parsed at import', () => {
   it('types files: base64 kept as given, permissions as bits, an owner other than root noted', () => {
     const k3s = k3sOf(parseTemplate(templateVariant(ODD_TEMPLATES.find((t) => t.what.startsWith('base64'))!.edit)));
     expect(k3s.files).toEqual([
-      { kind: 'write', path: '/etc/a.bin', content: 'aGVsbG8=', mode: 0o600, encoding: 'base64', ignoredOwner: 'nobody' },
-      { kind: 'write', path: '/etc/a.bin', content: 'again', mode: 0o644, encoding: 'utf8', ignoredOwner: null },
+      { kind: 'write', path: '/etc/rancher/k3s/a.bin', content: 'aGVsbG8=', mode: 0o600, encoding: 'base64', ignoredOwner: 'nobody' },
+      { kind: 'write', path: '/etc/rancher/k3s/a.bin', content: 'again', mode: 0o644, encoding: 'utf8', ignoredOwner: null },
     ]);
   });
 

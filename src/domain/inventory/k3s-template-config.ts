@@ -3,7 +3,7 @@
  * a bootstrap plan. Errors name the field as the imported document has it: `clusterconfiguration/spec/…` in
  * an EMF template, `controlPlane/spec/…` in edge-orch's own form.
  */
-import { K3S_HOST_PATHS } from '../bootstrap/k3s-host-paths.ts';
+import { K3S_HOST_PATHS, templateFilePathRefusal } from '../bootstrap/k3s-host-paths.ts';
 import { invalidField } from '../errors.ts';
 import { describe, isRecord, readOptionalRecord, type Doc } from '../fields.ts';
 
@@ -195,7 +195,11 @@ function readPort(doc: Doc, key: string, at: string): number | null {
 const ABSOLUTE_NORMAL_PATH = /^(\/[^/\0]+)+$/;
 const ROOT_OWNERS = ['', 'root', 'root:root', '0:0'];
 
-/** files[]; contentFrom (secret refs) and gzip cannot be resolved by the agent, so those are skipped, not refused. */
+/**
+ * files[]; contentFrom (secret refs) and gzip cannot be resolved by the agent, and paths outside K3s's own
+ * places are not the template's to write (k3s-host-paths.ts): those are skipped and reported, not refused, so
+ * EMF's templates still import. A path with "." or ".." segments is refused.
+ */
 function parseTemplateFiles(list: unknown, at: string): TemplateFile[] {
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) throw invalidField(at, `${at} must be a list, got ${describe(list)}`);
@@ -231,6 +235,8 @@ function parseTemplateFiles(list: unknown, at: string): TemplateFile[] {
       );
     }
     const owner = String(entry['owner'] ?? 'root');
+    const refusal = templateFilePathRefusal(path);
+    if (refusal !== null) return { kind: 'skip', path, reason: refusal };
     return {
       kind: 'write',
       path,

@@ -7,6 +7,7 @@ import * as addTemplateConfig from './0004-add-template-config.ts';
 import * as addOsProfileVersions from './0005-add-os-profile-versions.ts';
 import * as secureEnrollment from './0006-secure-enrollment.ts';
 import * as createAuditEvents from './0007-create-audit-events.ts';
+import * as addHostCredentialExpiry from './0008-add-host-credential-expiry.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-create-inventory': createInventory,
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0005-add-os-profile-versions': addOsProfileVersions,
   '0006-secure-enrollment': secureEnrollment,
   '0007-create-audit-events': createAuditEvents,
+  '0008-add-host-credential-expiry': addHostCredentialExpiry,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { HOST_KUBECONFIG } from '../../../test/support/kubeconfig.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentReport } from '../../domain/bootstrap/agent-report.ts';
 import type { Host } from '../../domain/inventory/host.ts';
@@ -49,10 +50,10 @@ describe('applyAgentReport', () => {
     await addCluster(deps.store, 'solo', [host]);
     await report({
       manifest: runs('microvisor-nonrt'),
-      cluster: { name: 'solo', phase: 'ready', message: 'up', kubeconfig: 'apiVersion: v1' },
+      cluster: { name: 'solo', phase: 'ready', message: 'up', kubeconfig: HOST_KUBECONFIG },
     });
     expect(await deps.store.clusters.get(PROJECT, 'solo')).toMatchObject({ phase: 'ready', message: 'up' });
-    expect(await deps.store.clusters.getKubeconfig(PROJECT, 'solo')).toBe('apiVersion: v1');
+    expect(await deps.store.clusters.getKubeconfig(PROJECT, 'solo')).toBe(HOST_KUBECONFIG);
     expect((await deps.store.hosts.get(PROJECT, host.id)).state).toBe('in-cluster');
   });
 

@@ -6,6 +6,7 @@
  */
 import { computeReportEffects, type AgentReport, type ReportEffects } from '../../domain/bootstrap/agent-report.ts';
 import { AppError } from '../../domain/errors.ts';
+import { parseReportedKubeconfig } from '../../domain/bootstrap/reported-kubeconfig.ts';
 import type { Cluster } from '../../domain/inventory/cluster.ts';
 import type { Instance } from '../../domain/inventory/instance.ts';
 import { reasonCodes } from '../../domain/reasons.ts';
@@ -16,6 +17,9 @@ export async function applyAgentReport(
   { store, events }: Pick<UseCaseDeps, 'store' | 'events'>,
   { project, hostId, report }: { project: string; hostId: string; report: AgentReport },
 ): Promise<void> {
+  // A kubeconfig reaches operators' kubectl: only a plain certificate/token one is kept (reported-kubeconfig.ts).
+  const kubeconfig = report.cluster?.kubeconfig;
+  if (kubeconfig !== undefined) report = { ...report, cluster: { ...report.cluster!, kubeconfig: parseReportedKubeconfig(kubeconfig) } };
   await store.transaction(async (tx) => {
     const host = await tx.hosts.get(project, hostId);
     const [instance, cluster] = await Promise.all([tx.instances.findByHost(project, hostId), tx.clusters.findByHost(project, hostId)]);

@@ -11,7 +11,8 @@ import { parseHostRegistration, type Host, type HostRegistration } from '../../d
 import { reasonCodes } from '../../domain/reasons.ts';
 import type { Store } from '../../store/store.ts';
 import { readUntil } from '../read-until.ts';
-import { createTokenSecret, hashTokenSecret } from '../token-secret.ts';
+import { hashTokenSecret } from '../token-secret.ts';
+import { createHostCredential } from './renew-host-credential.ts';
 import type { UseCaseDeps } from './use-case-deps.ts';
 
 /** How often a waiting enrollment re-reads the store, to see registrations made by other replicas. */
@@ -33,10 +34,12 @@ export interface Enrollment {
   host: Host;
   /** The new host credential; only its hash is stored. */
   credential: string;
+  /** When the credential stops working (ISO); the agent renews it before. */
+  expiresAt: string;
 }
 
 export async function enrollHost(
-  { store, events }: Pick<UseCaseDeps, 'store' | 'events'>,
+  { store, events, agentTrust }: Pick<UseCaseDeps, 'store' | 'events' | 'agentTrust'>,
   { enrollmentToken, uuid, serial, waitMs, signal, onToken }: EnrollmentRequest,
 ): Promise<Enrollment> {
   const token = await store.agents.findEnrollmentToken(hashTokenSecret(enrollmentToken));
@@ -54,7 +57,7 @@ export async function enrollHost(
     ...(signal ? { signal } : {}),
   });
   if (!host) throw new AppError('NotFound', `${describeIdentity(identity)} is registered in project ${token.project}; register it first`);
-  const credential = createTokenSecret();
+  const { credential, expiresAt } = createHostCredential({ agentTrust });
   const enrolled = await store.transaction(async (tx) => {
     const current = await tx.hosts.get(host.project, host.id);
     const decision = computeEnrollmentDecision({
@@ -69,13 +72,13 @@ export async function enrollHost(
       throw new AppError('Unauthenticated', 'the enrollment token was used up or revoked meanwhile', {
         reason: reasonCodes.EnrollmentTokenUsedUp,
       });
-    await tx.agents.issueHostCredential(current.project, current.id, hashTokenSecret(credential));
+    await tx.agents.issueHostCredential(current.project, current.id, hashTokenSecret(credential), expiresAt);
     const onboarded = current.state === 'registered' || current.state === 'approved';
     return onboarded ? tx.hosts.setState(current.project, current.id, 'onboarded') : current;
   });
   events.changed(enrolled.project, enrolled.id);
   if (enrolled.state === 'awaiting-approval') throw awaitingApproval(enrolled);
-  return { host: enrolled, credential };
+  return { host: enrolled, credential, expiresAt };
 }
 
 /** The host the identity names: one registered with the uuid, else with the serial, if every value it has matches. */

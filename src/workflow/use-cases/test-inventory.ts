@@ -5,6 +5,7 @@ import type { Host } from '../../domain/inventory/host.ts';
 import { parseOsProfileDocument } from '../../domain/inventory/os-profile.ts';
 import { parseTemplate } from '../../domain/inventory/template.ts';
 import { openStore } from '../../store/open-store.ts';
+import { createEphemeralKeyring } from '../../store/secret-box.ts';
 import type { Store } from '../../store/store.ts';
 import { HostEvents } from '../host-events.ts';
 import { WorkSignal } from '../work-signal.ts';
@@ -14,7 +15,7 @@ export const PROJECT = 'alpha';
 
 /** Use-case dependencies on a new SQLite store in memory, with project PROJECT. */
 export async function createTestDeps(): Promise<UseCaseDeps> {
-  const store = await openStore({ engine: 'sqlite', file: ':memory:' });
+  const store = await openStore({ engine: 'sqlite', file: ':memory:', secrets: createEphemeralKeyring() });
   await store.projects.ensure(PROJECT);
   return { store, events: new HostEvents(), work: new WorkSignal() };
 }

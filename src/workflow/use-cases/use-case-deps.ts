@@ -15,4 +15,15 @@ export interface UseCaseDeps {
   work: WorkSignal;
   /** Artifact mirror for hosts that download K3s (no embedded K3s); without it they use upstream. */
   mirrorUrl?: MirrorUrl;
+  /** What agents get with a credential; DEFAULT_AGENT_TRUST when not given. */
+  agentTrust?: AgentTrust;
 }
+
+/** What an agent is given with its credential: the CA to pin, and how long the credential lives. */
+export interface AgentTrust {
+  /** The CA (PEM) the server's certificate chains to; null when the server speaks plain HTTP. */
+  caCertificate: string | null;
+  hostCredentialTtlMs: number;
+}
+
+export const DEFAULT_AGENT_TRUST: AgentTrust = { caCertificate: null, hostCredentialTtlMs: 30 * 86_400_000 };

@@ -14,6 +14,7 @@ import { buildApp } from '../../../src/api/app.ts';
 import { AGENT_PREFIX } from '../../../src/contract/paths.ts';
 import { createTokenSecret, hashTokenSecret } from '../../../src/workflow/token-secret.ts';
 import { openStore } from '../../../src/store/open-store.ts';
+import { createEphemeralKeyring } from '../../../src/store/secret-box.ts';
 import type { Store } from '../../../src/store/store.ts';
 import { createRegistrationEngine, type RegistrationEngine } from '../../../src/workflow/engine.ts';
 import { HostEvents } from '../../../src/workflow/host-events.ts';
@@ -75,7 +76,7 @@ interface Running {
 
 export async function startRealOrchestrator(): Promise<RealOrchestrator> {
   const dir = await mkdtemp(join(tmpdir(), 'edge-orch-agent-server-'));
-  const storeConfig = { engine: 'sqlite', file: join(dir, 'edge-orch.sqlite') } as const;
+  const storeConfig = { engine: 'sqlite', file: join(dir, 'edge-orch.sqlite'), secrets: createEphemeralKeyring() } as const;
   const faults = new Map<AgentPath, { count: number; status: number | 'drop'; served: number }>();
   let port = 0;
   let running: Running | null = null;

@@ -1,4 +1,5 @@
-/** A small client for the orchestrator's northbound API in end-to-end tests (real HTTP, admin token). */
+/** A small client for the orchestrator's northbound API in end-to-end tests (real HTTPS, admin token). */
+import { createPinnedFetch } from '../../../src/system/pinned-fetch.ts';
 
 export interface ApiAnswer<T = any> {
   status: number;
@@ -12,8 +13,19 @@ export interface E2eApi {
   expect<T = any>(ok: number[], method: string, path: string, body?: unknown): Promise<T>;
 }
 
-/** `path` is relative to /api/v1/projects/<project>. */
-export function createE2eApi({ serverUrl, token, project = 'default' }: { serverUrl: string; token: string; project?: string }): E2eApi {
+/** `path` is relative to /api/v1/projects/<project>; `caCertificate` is the server's CA (PEM), the only one trusted. */
+export function createE2eApi({
+  serverUrl,
+  token,
+  caCertificate,
+  project = 'default',
+}: {
+  serverUrl: string;
+  token: string;
+  caCertificate: string;
+  project?: string;
+}): E2eApi {
+  const fetch = createPinnedFetch(caCertificate);
   async function call<T>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
     const response = await fetch(`${serverUrl}/api/v1/projects/${project}${path}`, {
       method,

@@ -33,6 +33,7 @@ export function startEmulatedHost({
   serverUrl,
   enrollToken,
   logFile,
+  agentArgs = [],
 }: {
   namespace: string;
   address: string;
@@ -42,6 +43,8 @@ export function startEmulatedHost({
   serverUrl: string;
   enrollToken: string;
   logFile: string;
+  /** More `edge-orch agent` flags (the CA to trust, the mirror). */
+  agentArgs?: string[];
 }): EmulatedHost {
   const argv = [
     'netns',
@@ -59,6 +62,7 @@ export function startEmulatedHost({
     root,
     '--address',
     address,
+    ...agentArgs,
   ];
   // The enrollment token goes through the environment, not argv (it would show in ps).
   const child = spawn('ip', argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EDGE_ORCH_ENROLL_TOKEN: enrollToken } });

@@ -7554,6 +7554,13 @@ export interface paths {
                             hostName: string;
                             /** @description The host credential; the agent keeps it (0600) and uses only it from now on */
                             credential: string;
+                            /**
+                             * Format: date-time
+                             * @description When the credential stops working; the agent renews it (POST /renew) at about 75% of its life
+                             */
+                            credentialExpiresAt: string;
+                            /** @description The CA (PEM) the server's certificate chains to; the agent pins it. Null when the server speaks plain HTTP */
+                            caCertificate: string | null;
                         };
                     };
                 };
@@ -7675,6 +7682,113 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem document */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trade the host's credential, before it expires, for a new one
+         * @description Needs the host credential the agent got at enrollment.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The new host credential; the previous one no longer works */
+                            credential: string;
+                            /**
+                             * Format: date-time
+                             * @description When the credential stops working; the agent renews it (POST /renew) at about 75% of its life
+                             */
+                            credentialExpiresAt: string;
+                            /** @description The CA (PEM) the server's certificate chains to; the agent pins it. Null when the server speaks plain HTTP */
+                            caCertificate: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };

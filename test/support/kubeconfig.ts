@@ -1,0 +1,22 @@
+/** A kubeconfig as K3s writes it (pointed at a host address), already in the form the server stores and serves. */
+export const HOST_KUBECONFIG = [
+  'apiVersion: v1',
+  'kind: Config',
+  'clusters:',
+  '  - name: default',
+  '    cluster:',
+  '      server: https://10.0.0.5:6443',
+  '      certificate-authority-data: Y2E=',
+  'contexts:',
+  '  - name: default',
+  '    context:',
+  '      cluster: default',
+  '      user: default',
+  'users:',
+  '  - name: default',
+  '    user:',
+  '      client-certificate-data: Y2VydA==',
+  '      client-key-data: a2V5',
+  'current-context: default',
+  '',
+].join('\n');
