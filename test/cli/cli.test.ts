@@ -135,7 +135,7 @@ describe('edge-orch CLI', () => {
   });
 
   const enroll = (token: string, serial: string) =>
-    fetch(`${server.url}/api/v1/agent/enroll`, {
+    trusted(`${server.url}/api/v1/agent/enroll`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ enrollmentToken: token, serial }),

@@ -12,6 +12,7 @@ import { HOST_CSV_COLUMNS } from '../../src/interchange/host-csv-format.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { createEdgeOrchCli, type CliResult, type EdgeOrchCli } from '../support/edge-orch-cli.ts';
 import { FORMATS_DIR, osProfileFiles, readFormat, templateFiles } from '../support/formats.ts';
+import { createPinnedFetch } from '../../src/system/pinned-fetch.ts';
 
 const HEADER = HOST_CSV_COLUMNS.join(',');
 const MISMATCH =
@@ -324,7 +325,8 @@ describe('edge-orch host import', () => {
         ],
       });
       const token = readFileSync(server.adminTokenFile!, 'utf8').trim();
-      const response = await fetch(`${server.url}/api/v1/projects/default/clusters/mycluster`, {
+      const trusted = createPinnedFetch(readFileSync(server.caFile!, 'utf8'));
+      const response = await trusted(`${server.url}/api/v1/projects/default/clusters/mycluster`, {
         headers: { authorization: `Bearer ${token}` },
       });
       expect(response.status).toBe(200);

@@ -50,7 +50,7 @@ describe('the README walk on examples/', () => {
     const dir = mkdtempSync(join(tmpdir(), 'edge-orch-walk-'));
     server = await startServer(loadServerConfig({ dataDir: join(dir, 'data'), port: 0, logLevel: 'silent' }, {}));
     edgeOrch = createEdgeOrchCli({ home: dir, cwd: ROOT });
-    await edgeOrch.ok(['login', '--server', server.url, '--token-file', server.adminTokenFile!]);
+    await edgeOrch.ok(['login', '--server', server.url, '--token-file', server.adminTokenFile!, '--ca-file', server.caFile!]);
   });
   afterAll(async () => server?.close());
 

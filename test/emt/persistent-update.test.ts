@@ -86,6 +86,8 @@ function startAgent(root: string, uuid: string): { stop: () => Promise<number | 
       root,
       '--address',
       '10.0.0.5',
+      // The test orchestrator serves plain HTTP on loopback.
+      '--insecure-http',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -78,7 +78,7 @@ describe('docs/emt.md walkthrough: from a K3s version to an OS profile', { timeo
   });
 
   it('imports the manifest as an OS profile and offers the template of the same K3s version, air-gapped', async () => {
-    const login = 'edge-orch login --server http://127.0.0.1:8080 --token-file data/admin-token';
+    const login = 'edge-orch login --server https://127.0.0.1:8080 --token-file data/admin-token --ca-file data/ca.crt';
     await step(login, ['login', '--server', server.url, '--token-file', server.adminTokenFile!, '--ca-file', server.caFile!]);
     expect(await step('edge-orch osprofile import build/edge-image/manifest.json')).toMatch(
       /microvisor-nonrt\s+3\.0\s+immutable\s+x86_64\s+v1\.32\.4\+k3s1\s+manifest/,

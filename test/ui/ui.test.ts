@@ -83,7 +83,8 @@ describe('web UI in Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('web/dist is not built: run scripts/install.sh');
     const dataDir = mkdtempSync(join(tmpdir(), 'edge-orch-ui-'));
-    server = await startServer(loadServerConfig({ dataDir, port: '0', logLevel: 'warn' }));
+    // Plain HTTP on loopback: the browser under test would not trust the server's own CA.
+    server = await startServer(loadServerConfig({ dataDir, port: '0', logLevel: 'warn', insecureHttp: true }));
     adminToken = readFileSync(server.adminTokenFile!, 'utf8').trim();
     viewerToken = (await api<{ token: string }>('POST', '/tokens', { name: 'ui-viewer', role: 'viewer' })).token;
     seedHosts(join(dataDir, 'edge-orch.sqlite'), SEEDED_HOSTS);

@@ -7,6 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
+import { AppError } from '../../domain/errors.ts';
 
 /** Where Vite writes the build (see web/vite.config.ts). */
 export const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
@@ -14,6 +15,8 @@ export const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.
 /** Hashed file names never change content: cache for a year. index.html must be revalidated to see a new build. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
+/** Fastify's default maxParamLength, which the API's routes keep. */
+const MAX_PATH_SEGMENT = 100;
 
 async function listBuiltFiles(root: string): Promise<Set<string>> {
   try {
@@ -37,6 +40,9 @@ export const uiStaticRoutes: FastifyPluginAsync<{ root?: string }> = async (app,
       reply.header('cache-control', path.startsWith('assets/') ? IMMUTABLE : REVALIDATE);
       return reply.sendFile(path, { cacheControl: false });
     }
+    // This catch-all also receives API paths whose segment is too long for the API's own routes: answer as they would.
+    if (path.startsWith('api/') && path.split('/').some((segment) => segment.length > MAX_PATH_SEGMENT))
+      throw new AppError('UriTooLong', `a path segment of the URL is longer than ${MAX_PATH_SEGMENT} characters`);
     if (path.startsWith('api/') || path.startsWith('assets/') || path === 'healthz') return reply.callNotFound();
     if (!files.has('index.html')) {
       return reply.code(503).type('text/plain').send('The web UI is not built: run scripts/install.sh (scripts/start.sh does).\n');

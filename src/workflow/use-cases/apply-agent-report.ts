@@ -17,9 +17,6 @@ export async function applyAgentReport(
   { store, events }: Pick<UseCaseDeps, 'store' | 'events'>,
   { project, hostId, report }: { project: string; hostId: string; report: AgentReport },
 ): Promise<void> {
-  // A kubeconfig reaches operators' kubectl: only a plain certificate/token one is kept (reported-kubeconfig.ts).
-  const kubeconfig = report.cluster?.kubeconfig;
-  if (kubeconfig !== undefined) report = { ...report, cluster: { ...report.cluster!, kubeconfig: parseReportedKubeconfig(kubeconfig) } };
   await store.transaction(async (tx) => {
     const host = await tx.hosts.get(project, hostId);
     const [instance, cluster] = await Promise.all([tx.instances.findByHost(project, hostId), tx.clusters.findByHost(project, hostId)]);
@@ -28,6 +25,9 @@ export async function applyAgentReport(
       throw new AppError('Forbidden', `host ${host.name} is not a node of cluster ${named} and may not report about it`, {
         reason: reasonCodes.NotHostsCluster,
       });
+    // A kubeconfig reaches operators' kubectl: only a plain certificate/token one is kept (reported-kubeconfig.ts).
+    const kubeconfig = report.cluster?.kubeconfig;
+    if (kubeconfig !== undefined) report = { ...report, cluster: { ...report.cluster!, kubeconfig: parseReportedKubeconfig(kubeconfig) } };
     const effects = computeReportEffects({ host, instance, cluster, report });
     await applyEffects(tx, { project, hostId, instance, cluster, effects });
   });

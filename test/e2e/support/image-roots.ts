@@ -90,6 +90,8 @@ export async function prepareImageRoots(dir: string, { emtVersion, cli }: { emtV
     emtProfile,
   ]);
 
+  // EMT images carry /opt as the mount point of its persistent partition, whatever packages they hold.
+  await mkdir(join(dir, 'build', 'edge-image', 'rootfs', 'opt'), { recursive: true });
   const emtManifest = join(dir, 'build', 'edge-image', 'manifest.json');
   const manifest = JSON.parse(await readFile(emtManifest, 'utf8')) as ImageManifest;
   const k8s = manifest.kubernetes;
