@@ -6,3 +6,4 @@ export { isAllowed, ROLES, type Permission, type Role } from '../domain/roles.ts
 export { HOST_STATES } from '../domain/inventory/host.ts';
 export { CLUSTER_PHASES } from '../domain/inventory/cluster.ts';
 export { STEP_NAMES } from '../domain/registration/registration-steps.ts';
+export { ERROR_COLUMN, HOST_CSV_COLUMNS } from '../domain/registration/host-csv-columns.ts';

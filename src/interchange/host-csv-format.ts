@@ -2,29 +2,12 @@
  * The EMF bulk-import CSV's columns and what reading it yields: rows, problems by line and column (listed up to
  * a bound, then counted), and notes where edge-orch reads the file differently from orch-cli on purpose.
  */
+import type { HostCsvColumn } from '../domain/registration/host-csv-columns.ts';
 import type { HostRegistration } from '../domain/inventory/host.ts';
 import type { TemplateRef } from '../domain/inventory/template.ts';
 import type { TableProblem } from '../domain/problem.ts';
 
-/** orch-cli's header, in its order (internal/files HEADER); the failed-rows file is written with exactly this header. */
-export const HOST_CSV_COLUMNS = [
-  'Serial',
-  'UUID',
-  'OSProfile',
-  'Site',
-  'Secure',
-  'RemoteUser',
-  'Metadata',
-  'LVMSize',
-  'CloudInitMeta',
-  'K8sEnable',
-  'K8sClusterTemplate',
-  'K8sConfig',
-  'Error - do not fill',
-] as const;
-export type HostCsvColumn = (typeof HOST_CSV_COLUMNS)[number];
-
-export const ERROR_COLUMN: HostCsvColumn = 'Error - do not fill';
+export { ERROR_COLUMN, HOST_CSV_COLUMNS, type HostCsvColumn } from '../domain/registration/host-csv-columns.ts';
 /** A header must name these; every other column may be left out (its cells are then empty). */
 export const REQUIRED_COLUMNS: readonly HostCsvColumn[] = ['Serial', 'UUID'];
 /** EMF columns edge-orch checks but does not use: it has no secure boot, remote users, LVM or cloud-init. */

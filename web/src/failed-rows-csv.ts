@@ -3,29 +3,13 @@
  * cells as the user wrote them when the file is known (the rows read at submit time), else what the job knows
  * of the host; the last column says which step failed and why (it is ignored on import).
  */
+import { ERROR_COLUMN, HOST_CSV_COLUMNS } from '../../src/contract/ui-vocabulary.ts';
 import type { RegistrationHost } from './api/client.ts';
-
-export const EMF_COLUMNS = [
-  'Serial',
-  'UUID',
-  'OSProfile',
-  'Site',
-  'Secure',
-  'RemoteUser',
-  'Metadata',
-  'LVMSize',
-  'CloudInitMeta',
-  'K8sEnable',
-  'K8sClusterTemplate',
-  'K8sConfig',
-  'Error - do not fill',
-] as const;
-const ERROR_COLUMN = 'Error - do not fill';
 
 const quote = (cell: string): string => (/[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell);
 
 export function renderFailedRowsCsv(hosts: readonly RegistrationHost[], cellsByIndex: ReadonlyMap<number, Record<string, string>>): string {
-  const lines = [EMF_COLUMNS.join(',')];
+  const lines = [HOST_CSV_COLUMNS.join(',')];
   for (const host of hosts) {
     if (host.status !== 'failed') continue;
     const step = host.steps.find((s) => s.status === 'failed');
@@ -38,7 +22,7 @@ export function renderFailedRowsCsv(hosts: readonly RegistrationHost[], cellsByI
       K8sClusterTemplate: host.template ?? '',
       K8sConfig: host.cluster ? `role:all;name:${host.cluster}` : '',
     };
-    lines.push(EMF_COLUMNS.map((column) => quote(column === ERROR_COLUMN ? error : (cells[column] ?? ''))).join(','));
+    lines.push(HOST_CSV_COLUMNS.map((column) => quote(column === ERROR_COLUMN ? error : (cells[column] ?? ''))).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }
