@@ -6,6 +6,7 @@
  */
 import { Command, Option } from 'commander';
 import { invalidField } from '../domain/errors.ts';
+import { AGENT_CONFIG_KEYS, readAgentConfig, type AgentConfig } from './agent-config.ts';
 import type { AgentSettings } from './agent-settings.ts';
 
 export interface AgentCommand {
@@ -15,15 +16,24 @@ export interface AgentCommand {
   run(command: Command): Promise<number>;
 }
 
-export function createAgentCommand(): AgentCommand {
-  const command = new Command('agent')
+/**
+ * `edge-orch agent`, or with `standalone` the `edge-orch-agent` program the agent package installs: the same
+ * flags, plus --server and --ca-file, which `edge-orch` has as global options.
+ */
+export function createAgentCommand({ standalone = false }: { standalone?: boolean } = {}): AgentCommand {
+  const command = new Command(standalone ? 'edge-orch-agent' : 'agent')
     .description(
-      "Run the edge agent: enroll this host, pull its desired state, install or remove K3s, report back. The orchestrator is the global --server <https url> (or EDGE_ORCH_SERVER); the global --ca-file (or EDGE_ORCH_CA_FILE) is the CA trusted until enrollment pins the server's",
+      "Run the edge agent: enroll this host, pull its desired state, install or remove K3s, report back. The orchestrator is --server <https url> (or EDGE_ORCH_SERVER); --ca-file (or EDGE_ORCH_CA_FILE) is the CA trusted until enrollment pins the server's; every setting can come from --config",
+    )
+    .option(
+      '--config <file>',
+      'a YAML file of settings: the long flags in camelCase (enrollToken, server, caFile, ...); flags override it',
     )
     .addOption(
-      new Option('--enroll-token <token>', "the project's enrollment token (used once; then the stored host credential)")
-        .env('EDGE_ORCH_ENROLL_TOKEN')
-        .makeOptionMandatory(),
+      new Option(
+        '--enroll-token <token>',
+        "the project's enrollment token (used once; then the stored host credential); prefer enrollToken in --config, which ps does not show",
+      ).env('EDGE_ORCH_ENROLL_TOKEN'),
     )
     .option('--uuid <uuid>', "the host's system UUID (default: /sys/class/dmi/id/product_uuid)")
     .option('--serial <serial>', "the host's serial number (default: /sys/class/dmi/id/product_serial)")
@@ -42,14 +52,44 @@ export function createAgentCommand(): AgentCommand {
     )
     .option('--insecure-http', 'allow an http:// server (tests only): whoever sits on the path could send plans the agent runs as root')
     .addOption(new Option('--inside-host-root').hideHelp());
-  return { command, run: async (parsed) => (await import('./run-agent-command.ts')).runAgentCommand(readAgentSettings(parsed)) };
+  if (standalone) {
+    command
+      .addOption(new Option('--server <url>', 'the orchestrator URL').env('EDGE_ORCH_SERVER'))
+      .addOption(
+        new Option('--ca-file <file>', 'the CA trusted until enrollment pins the server\'s, for example its ca.crt').env('EDGE_ORCH_CA_FILE'),
+      );
+  }
+  return {
+    command,
+    run: async (parsed) => (await import('./run-agent-command.ts')).runAgentCommand(await readAgentSettings(parsed)),
+  };
 }
 
-/** The settings from the parsed flags; --server is the program's global option (the agent never reads the user's login file). */
-function readAgentSettings(parsed: Command): AgentSettings {
-  const { server = process.env['EDGE_ORCH_SERVER'], ...flags } = parsed.optsWithGlobals<
-    Omit<AgentSettings, 'server'> & { server?: string }
-  >();
-  if (!server) throw invalidField('server', 'edge-orch agent needs the orchestrator URL: --server <url> (or EDGE_ORCH_SERVER)');
-  return { ...flags, server };
+/**
+ * The settings: a flag given on the command line or in its environment variable, else the --config file's key,
+ * else the flag's default. --server and --ca-file are the program's global options under `edge-orch` (the agent
+ * never reads the user's login file), where their variables are read here.
+ */
+export async function readAgentSettings(parsed: Command): Promise<AgentSettings> {
+  const flags = parsed.optsWithGlobals<AgentConfig & { config?: string; insideHostRoot?: boolean }>();
+  const fromEnv: AgentConfig = {
+    ...(process.env['EDGE_ORCH_SERVER'] ? { server: process.env['EDGE_ORCH_SERVER'] } : {}),
+    ...(process.env['EDGE_ORCH_CA_FILE'] ? { caFile: process.env['EDGE_ORCH_CA_FILE'] } : {}),
+  };
+  const file = flags.config ? await readAgentConfig(flags.config) : {};
+  const settings: Record<string, unknown> = { ...(flags.insideHostRoot ? { insideHostRoot: true } : {}) };
+  for (const key of Object.keys(AGENT_CONFIG_KEYS) as (keyof AgentConfig)[]) {
+    const source = parsed.getOptionValueSourceWithGlobals(key);
+    const given = source === 'cli' || source === 'env' ? flags[key] : undefined;
+    settings[key] = given ?? fromEnv[key] ?? file[key] ?? flags[key];
+  }
+  const where = flags.config ? ` in ${flags.config}` : ' in --config';
+  if (!settings['server'])
+    throw invalidField('server', `edge-orch agent needs the orchestrator URL: server${where}, --server <url> or EDGE_ORCH_SERVER`);
+  if (!settings['enrollToken'])
+    throw invalidField(
+      'enrollToken',
+      `edge-orch agent needs the project's enrollment token: enrollToken${where}, --enroll-token or EDGE_ORCH_ENROLL_TOKEN`,
+    );
+  return settings as unknown as AgentSettings;
 }
