@@ -6,7 +6,8 @@
  */
 import { Command, Option } from 'commander';
 import { invalidField } from '../domain/errors.ts';
-import { AGENT_CONFIG_KEYS, readAgentConfig, type AgentConfig } from './agent-config.ts';
+import { AGENT_CONFIG_KEYS, type AgentConfig } from '../render/bootstrap/agent-config.ts';
+import { readAgentConfig } from './agent-config.ts';
 import type { AgentSettings } from './agent-settings.ts';
 
 export interface AgentCommand {
@@ -25,10 +26,7 @@ export function createAgentCommand({ standalone = false }: { standalone?: boolea
     .description(
       "Run the edge agent: enroll this host, pull its desired state, install or remove K3s, report back. The orchestrator is --server <https url> (or EDGE_ORCH_SERVER); --ca-file (or EDGE_ORCH_CA_FILE) is the CA trusted until enrollment pins the server's; every setting can come from --config",
     )
-    .option(
-      '--config <file>',
-      'a YAML file of settings: the long flags in camelCase (enrollToken, server, caFile, ...); flags override it',
-    )
+    .option('--config <file>', 'a YAML file of settings: the long flags in camelCase (enrollToken, server, caFile, ...); flags override it')
     .addOption(
       new Option(
         '--enroll-token <token>',
@@ -56,7 +54,9 @@ export function createAgentCommand({ standalone = false }: { standalone?: boolea
     command
       .addOption(new Option('--server <url>', 'the orchestrator URL').env('EDGE_ORCH_SERVER'))
       .addOption(
-        new Option('--ca-file <file>', 'the CA trusted until enrollment pins the server\'s, for example its ca.crt').env('EDGE_ORCH_CA_FILE'),
+        new Option('--ca-file <file>', "the CA trusted until enrollment pins the server's, for example its ca.crt").env(
+          'EDGE_ORCH_CA_FILE',
+        ),
       );
   }
   return {

@@ -9,10 +9,12 @@ import { K3S_PACKAGE_LIST, K3S_SELINUX_PACKAGE, renderPinnedRequest } from '../.
 import { parseEmtArch, toRpmArch } from '../../domain/emt/arch.ts';
 import { parseKubernetesVersion, toRpmVersion } from '../../domain/compatibility/k8s-version.ts';
 import { computeK3sAddonsPackage, computeK3sPackage, computeK3sSelinuxPackage, type EmtPackage } from '../../domain/emt/k3s-package.ts';
+import { AGENT_PACKAGE_NAME, computeAgentPackage } from '../../domain/emt/agent-package.ts';
 import { addPackageListToImageConfigs, type ImageConfigResult } from '../../emt/add-package-list.ts';
 import { buildPackage, EMT_DIST } from '../../emt/build-package.ts';
 import { composeImage } from '../../emt/compose-image.ts';
 import { listSourceFiles, writePackageSpec } from '../../emt/write-spec.ts';
+import { writeAgentSources } from '../../emt/write-agent-sources.ts';
 import { renderPackageList } from '../../render/emt/package-list.ts';
 import { writeFileAtomic } from '../../system/write-file-atomic.ts';
 import { commandContext, runAction } from '../command-context.ts';
@@ -33,6 +35,8 @@ const PACKAGES = {
   'k3s-selinux': async (f: SpecFlags) => computeK3sSelinuxPackage({ version: f.version, release: f.release ?? '1' }),
   'k3s-addons': async (f: SpecFlags) =>
     computeK3sAddonsPackage({ name: f.name, version: f.version, release: f.release ?? '1', sourceFiles: await listSourceFiles(f.sources) }),
+  [AGENT_PACKAGE_NAME]: async (f: SpecFlags) =>
+    computeAgentPackage({ version: f.version, arch: f.arch ?? 'amd64', release: f.release ?? '1' }),
 } satisfies Record<string, (f: SpecFlags) => Promise<EmtPackage>>;
 
 const IMAGE_CONFIG_COLUMNS: Column<ImageConfigResult>[] = [
@@ -52,8 +56,11 @@ export function registerEmtCommands(program: Command): void {
   emt
     .command('spec <package>')
     .description(`Write SPECS/<package>/<package>.spec and its signatures.json; package is one of ${Object.keys(PACKAGES).join(', ')}`)
-    .requiredOption('--version <version>', 'k3s: the upstream K3s version (v1.32.4+k3s1); k3s-selinux, k3s-addons: a K3s or RPM version')
-    .option('--arch <arch>', 'k3s: amd64 or arm64', 'amd64')
+    .requiredOption(
+      '--version <version>',
+      `k3s: the upstream K3s version (v1.32.4+k3s1); k3s-selinux, k3s-addons: a K3s or RPM version; ${AGENT_PACKAGE_NAME}: an RPM version (0.1.0)`,
+    )
+    .option('--arch <arch>', `k3s, ${AGENT_PACKAGE_NAME}: amd64 or arm64`, 'amd64')
     .option('--name <name>', 'k3s-addons: the addon name (package k3s-addons-<name>)')
     .option('--release <release>', 'RPM release number (written as N%{?dist})', '1')
     .option('--packager <author>', 'the changelog entry\'s author, "Name <email>"')
@@ -74,7 +81,7 @@ export function registerEmtCommands(program: Command): void {
           'edge-orch emt spec',
           packageName,
           `--version ${flags.version}`,
-          ...(packageName === 'k3s' ? [`--arch ${flags.arch}`] : []),
+          ...(packageName === 'k3s' || packageName === AGENT_PACKAGE_NAME ? [`--arch ${flags.arch}`] : []),
           ...(flags.name ? [`--name ${flags.name}`] : []),
         ].join(' ');
         const written = await writePackageSpec({
@@ -87,6 +94,31 @@ export function registerEmtCommands(program: Command): void {
         ctx.print(
           ctx.format === 'table'
             ? `wrote ${shown(written.specFile)} and ${shown(written.signaturesFile)} (${written.name} ${written.rpmVersion}-${written.release} ${written.arch}, ${Object.keys(written.signatures).length} sources)`
+            : renderOutput(ctx.format, written, [], []),
+        );
+      }),
+    );
+
+  emt
+    .command('agent-sources')
+    .description(
+      `Write the sources of the ${AGENT_PACKAGE_NAME} package: the agent bundled into one file, the pinned Node.js runtime, the systemd unit and the settings file`,
+    )
+    .requiredOption('--out <dir>', 'the sources directory, for example sources/edge-orch-agent')
+    .option('--node <file>', 'the Node.js 24 binary to package as the runtime (default: the one running edge-orch)')
+    .option('--config <file>', 'the settings file to package as /etc/edge-orch/agent.yaml (default: a commented template)')
+    .action(
+      runAction(async function agentSourcesAction(this: Command) {
+        const ctx = commandContext(this);
+        const o = this.opts<{ out: string; node?: string; config?: string }>();
+        const written = await writeAgentSources({
+          outDir: o.out,
+          ...(o.node ? { nodePath: o.node } : {}),
+          ...(o.config ? { configFile: o.config } : {}),
+        });
+        ctx.print(
+          ctx.format === 'table'
+            ? `wrote ${written.files.map((f) => f.name).join(', ')} into ${shown(written.outDir)} (Node.js ${written.nodeVersion})`
             : renderOutput(ctx.format, written, [], []),
         );
       }),
@@ -114,7 +146,9 @@ export function registerEmtCommands(program: Command): void {
 
   emt
     .command('packagelist <name>')
-    .description(`Write an EMT toolkit package list; k3s lists ${K3S_PACKAGE_LIST.join(', ')}, as the toolkit's own does`)
+    .description(
+      `Write an EMT toolkit package list: k3s lists ${K3S_PACKAGE_LIST.join(', ')}, as the toolkit's own does; ${AGENT_PACKAGE_NAME} lists the agent`,
+    )
     .requiredOption('--out <file>', 'for example toolkit/imageconfigs/packagelists/k3s.json')
     .option(
       '--k3s-version <version>',
@@ -131,12 +165,22 @@ export function registerEmtCommands(program: Command): void {
           k3sVersion,
           selinux = false,
         } = this.opts<{ out: string; include?: string[]; k3sVersion?: string; selinux?: boolean }>();
-        if (name !== 'k3s') throw invalidField('name', `package list ${JSON.stringify(name)} is not known; expected k3s`);
-        const pinned =
-          k3sVersion === undefined ? 'k3s' : renderPinnedRequest('k3s', toRpmVersion(parseKubernetesVersion(k3sVersion, '--k3s-version')));
-        const packages = [
-          ...new Set([...K3S_PACKAGE_LIST.map((p) => (p === 'k3s' ? pinned : p)), ...(selinux ? [K3S_SELINUX_PACKAGE] : []), ...include]),
-        ];
+        let packages: string[];
+        if (name === AGENT_PACKAGE_NAME) {
+          if (k3sVersion !== undefined || selinux)
+            throw invalidField('name', `--k3s-version and --selinux are options of the k3s package list, not of ${AGENT_PACKAGE_NAME}`);
+          packages = [...new Set([AGENT_PACKAGE_NAME, ...include])];
+        } else if (name === 'k3s') {
+          const pinned =
+            k3sVersion === undefined
+              ? 'k3s'
+              : renderPinnedRequest('k3s', toRpmVersion(parseKubernetesVersion(k3sVersion, '--k3s-version')));
+          packages = [
+            ...new Set([...K3S_PACKAGE_LIST.map((p) => (p === 'k3s' ? pinned : p)), ...(selinux ? [K3S_SELINUX_PACKAGE] : []), ...include]),
+          ];
+        } else {
+          throw invalidField('name', `package list ${JSON.stringify(name)} is not known; expected k3s or ${AGENT_PACKAGE_NAME}`);
+        }
         await writeFileAtomic(out, renderPackageList(packages));
         ctx.print(
           ctx.format === 'table'

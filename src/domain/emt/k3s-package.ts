@@ -12,6 +12,8 @@ export interface PackageFile {
   source: string;
   target: string;
   mode: number;
+  /** A configuration file (`%config(noreplace)`): a changed copy on the host is kept when the package is updated. */
+  config?: 'noreplace';
 }
 
 export interface EmtPackage {
@@ -29,8 +31,11 @@ export interface EmtPackage {
   /** Extra `Provides:` lines, for example `k3s-upstream-version = v1.32.4+k3s1`. */
   provides: string[];
   files: PackageFile[];
+  /** rpm's `_binary_payload` (for example `w3.zstdio`); absent: rpm's default. */
+  payload?: string;
   /** Scriptlets in RPM's embedded Lua, which runs in an image root that has no shell. */
   postLua?: string[];
+  preunLua?: string[];
   postunLua?: string[];
 }
 

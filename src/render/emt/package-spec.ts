@@ -46,6 +46,7 @@ export function renderPackageSpec(pkg: EmtPackage, { generatedBy, date, packager
     '%global debug_package %{nil}',
     '%global __os_install_post %{nil}',
     '%global _build_id_links none',
+    ...(pkg.payload ? [`%global _binary_payload ${pkg.payload}`] : []),
     '',
     field('Name', pkg.name),
     field('Version', pkg.rpmVersion),
@@ -70,9 +71,10 @@ export function renderPackageSpec(pkg: EmtPackage, { generatedBy, date, packager
     ...pkg.files.map((f, i) => `install -D -m ${mode(f.mode)} %{SOURCE${i}} %{buildroot}${f.target}`),
     '',
     '%files',
-    ...pkg.files.map((f) => `%attr(${mode(f.mode)}, root, root) ${f.target}`),
+    ...pkg.files.map((f) => `${f.config ? `%config(${f.config}) ` : ''}%attr(${mode(f.mode)}, root, root) ${f.target}`),
   ];
   if (pkg.postLua) lines.push('', '%post -p <lua>', ...pkg.postLua);
+  if (pkg.preunLua) lines.push('', '%preun -p <lua>', ...pkg.preunLua);
   if (pkg.postunLua) lines.push('', '%postun -p <lua>', ...pkg.postunLua);
   lines.push(
     '',

@@ -1,0 +1,24 @@
+/** The agent package's systemd unit (domain/emt/agent-package.ts): the agent runs with its settings file, never argv. */
+import { AGENT_PACKAGE_PATHS, AGENT_WANTED_BY } from '../../domain/emt/agent-package.ts';
+
+export function renderAgentUnit(): string {
+  return [
+    '[Unit]',
+    'Description=edge-orch agent: enrolls this host and installs K3s as the orchestrator asks',
+    'Documentation=https://github.com/edge-orch/edge-orch/blob/main/docs/emt.md',
+    'Wants=network-online.target',
+    'After=network-online.target',
+    '',
+    '[Service]',
+    'Type=simple',
+    // The enrollment token is in the settings file (0600), so `ps` never shows it.
+    `ExecStart=${AGENT_PACKAGE_PATHS.program} --config ${AGENT_PACKAGE_PATHS.config}`,
+    // Settings not filled in yet, or an orchestrator out of reach at boot: try again rather than give up.
+    'Restart=always',
+    'RestartSec=5s',
+    '',
+    '[Install]',
+    `WantedBy=${AGENT_WANTED_BY}`,
+    '',
+  ].join('\n');
+}
