@@ -9,6 +9,14 @@ describe('runProcess', () => {
     expect(run).toMatchObject({ code: 0, stdout: '$(id) `id`; \'" a\nb\n', timedOut: false });
   });
 
+  it("writes the input to the program's stdin, or gives it none", async () => {
+    expect(await runProcess(['cat'], { env, timeoutMs: 5000, input: '*filter\nCOMMIT\n' })).toMatchObject({
+      code: 0,
+      stdout: '*filter\nCOMMIT\n',
+    });
+    expect(await runProcess(['cat'], { env, timeoutMs: 5000 })).toMatchObject({ code: 0, stdout: '' });
+  });
+
   it('gives the program only the environment it is handed', async () => {
     const run = await runProcess(['env'], { env: { ...env, ONLY: 'this' }, timeoutMs: 5000 });
     expect(run.stdout.split('\n').filter(Boolean).sort()).toEqual(['ONLY=this', `PATH=${env.PATH}`]);

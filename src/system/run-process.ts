@@ -24,17 +24,26 @@ export interface RunProcessOptions {
   timeoutMs: number;
   outputLimit?: number;
   cwd?: string;
+  /** Written to the program's stdin (closed after it); without it stdin is /dev/null. */
+  input?: string;
 }
 
 /** Runs argv and resolves (never rejects) with how it went; on timeout its process group is killed. */
 export function runProcess(
   argv: readonly string[],
-  { env, timeoutMs, outputLimit = 64 * 1024, cwd }: RunProcessOptions,
+  { env, timeoutMs, outputLimit = 64 * 1024, cwd, input }: RunProcessOptions,
 ): Promise<ProcessResult> {
   return new Promise((resolve) => {
     const [program, ...args] = argv;
     if (program === undefined) throw new Error('runProcess needs a program to run');
-    const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...(cwd ? { cwd } : {}) });
+    const options = { env, detached: true, ...(cwd ? { cwd } : {}) };
+    const child =
+      input === undefined
+        ? spawn(program, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn(program, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
+    // A program that exits without reading all of its input must not fail the run with EPIPE.
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(input);
     const stdout = new BoundedText(outputLimit);
     const output = new BoundedText(outputLimit);
     let timedOut = false;

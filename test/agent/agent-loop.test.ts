@@ -116,6 +116,9 @@ function fakeHost({ installError, hold = false }: { installError?: Error; hold?:
         record = null;
         return {
           stoppedWith: ['signals'],
+          unmounted: [],
+          interfaces: [],
+          iptables: [],
           removed: ['/etc/rancher/k3s', '/var/lib/rancher/k3s'],
           kept: [{ path: '/usr/local/bin/k3s', reason: 'package-owned' }],
           failed: [],

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { cleanupCandidates, computeCleanupPlan, type HostEntry } from './cleanup-plan.ts';
+import {
+  cleanupCandidates,
+  computeCleanupPlan,
+  computeK3sInterfaces,
+  computeK3sMounts,
+  computeK3sProcesses,
+  filterK3sIptables,
+  parseNetworkLinks,
+  type HostEntry,
+} from './cleanup-plan.ts';
 
 const dir = (path: string, extra: Partial<HostEntry> = {}): HostEntry => ({ path, kind: 'dir', ...extra });
 const file = (path: string): HostEntry => ({ path, kind: 'file' });
@@ -113,5 +122,86 @@ describe('cleanupCandidates', () => {
     );
     expect(new Set(roots).size).toBe(roots.length);
     expect(cleanupCandidates()).toContain('/usr/local/bin/k3s');
+  });
+});
+
+describe('what k3s-killall.sh removes besides files', () => {
+  it('unmounts container file systems, pod volumes and pod network namespaces, deepest first, and nothing else', () => {
+    expect(
+      computeK3sMounts([
+        '/',
+        '/run',
+        '/run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io/abc/rootfs',
+        '/run/k3s/containerd/io.containerd.grpc.v1.cri/sandboxes/abc/shm',
+        '/var/lib/kubelet/pods/p1/volumes/kubernetes.io~projected/kube-api-access-x',
+        '/var/lib/kubelet/plugins/csi/x',
+        '/run/netns/cni-1234',
+        '/run/netns/host-ns',
+        '/var/lib/rancher',
+      ]),
+    ).toEqual([
+      '/var/lib/kubelet/pods/p1/volumes/kubernetes.io~projected/kube-api-access-x',
+      '/var/lib/kubelet/plugins/csi/x',
+      '/run/netns/cni-1234',
+      '/run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io/abc/rootfs',
+      '/run/k3s/containerd/io.containerd.grpc.v1.cri/sandboxes/abc/shm',
+    ]);
+  });
+
+  it("deletes pods' veths on cni0, then cni0, flannel's and kube-ipvs0, never the host's own interfaces", () => {
+    const links = parseNetworkLinks(
+      [
+        '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/loopback 00:00:00:00:00:00',
+        '2: eth0: <BROADCAST,MULTICAST,UP> mtu 1500 qdisc fq_codel state UP mode DEFAULT group default qlen 1000',
+        '3: cni0: <BROADCAST,MULTICAST,UP> mtu 1450 qdisc noqueue state UP mode DEFAULT group default qlen 1000',
+        '4: veth1a2b3c4d@if2: <BROADCAST,MULTICAST,UP> mtu 1450 qdisc noqueue master cni0 state UP mode DEFAULT',
+        '5: flannel.1: <BROADCAST,MULTICAST,UP> mtu 1450 qdisc noqueue state UNKNOWN mode DEFAULT',
+        '6: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN mode DEFAULT',
+        '7: br-lan: <BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue state UP mode DEFAULT',
+        '8: veth9@if3: <BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue master br-lan state UP mode DEFAULT',
+      ].join('\n'),
+    );
+    expect(links[3]).toEqual({ name: 'veth1a2b3c4d', master: 'cni0' });
+    expect(computeK3sInterfaces(links)).toEqual(['veth1a2b3c4d', 'cni0', 'flannel.1', 'kube-ipvs0']);
+  });
+
+  it("drops K3s's chains and rules from an iptables-save dump as the script's grep does, and keeps the rest", () => {
+    const saved = [
+      '*filter',
+      ':INPUT ACCEPT [0:0]',
+      ':KUBE-FORWARD - [0:0]',
+      ':FLANNEL-FWD - [0:0]',
+      '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT',
+      '-A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD',
+      '-A FORWARD -m comment --comment "flanneld forward" -j FLANNEL-FWD',
+      '-A FORWARD -j CNI-FORWARD',
+      'COMMIT',
+      '',
+    ].join('\n');
+    expect(filterK3sIptables(saved)).toEqual({
+      rules: ['*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', 'COMMIT', ''].join('\n'),
+      removed: 5,
+    });
+  });
+
+  it("kills K3s and the whole tree of every shim, found by K3s's data directory in its command line", () => {
+    const shim = '/var/lib/rancher/k3s/data/abc/bin/containerd-shim-runc-v2';
+    const found = computeK3sProcesses(
+      [
+        { pid: 10, ppid: 1, argv: ['/usr/local/bin/k3s', 'server'] },
+        { pid: 11, ppid: 10, argv: ['containerd'] },
+        { pid: 20, ppid: 1, argv: [shim, '-namespace', 'k8s.io'] },
+        { pid: 21, ppid: 20, argv: ['/pause'] },
+        { pid: 22, ppid: 20, argv: ['nginx'] },
+        { pid: 23, ppid: 22, argv: ['nginx: worker'] },
+        { pid: 30, ppid: 1, argv: ['/bin/sh', shim, '-id', 'x'] },
+        { pid: 31, ppid: 30, argv: ['sleep', 'infinity'] },
+        { pid: 40, ppid: 1, argv: ['/usr/sbin/sshd'] },
+        { pid: 41, ppid: 1, argv: ['/usr/bin/kubectl', 'server'] },
+        { pid: 42, ppid: 1, argv: ['/opt/other/data/abc/bin/containerd-shim'] },
+      ],
+      '/var/lib/rancher/k3s',
+    );
+    expect(found).toEqual({ k3s: [10], trees: [11, 20, 21, 22, 23, 30, 31] });
   });
 });

@@ -111,3 +111,90 @@ function ancestors(path: string): string[] {
 }
 
 const unique = (list: string[]): string[] => [...new Set(list)];
+
+/**
+ * Where K3s mounts things that k3s-killall.sh unmounts and removes: container root file systems and the
+ * containerd state, pod volumes, CSI plugins, and pod network namespaces. Matched as prefixes, as the script does.
+ */
+export const K3S_MOUNT_PREFIXES = ['/run/k3s', '/var/lib/kubelet/pods', '/var/lib/kubelet/plugins', '/run/netns/cni-'];
+
+/** The mount points to unmount and remove, deepest first so a mount inside another goes before it. */
+export function computeK3sMounts(mountPoints: Iterable<string>): string[] {
+  return [...new Set(mountPoints)]
+    .filter((p) => K3S_MOUNT_PREFIXES.some((prefix) => p.startsWith(prefix)))
+    .sort((a, b) => b.localeCompare(a));
+}
+
+/** Network interfaces K3s's CNI (flannel, and Calico's vxlan when used) and kube-proxy in IPVS mode create. */
+const K3S_INTERFACES = ['cni0', 'kube-ipvs0', 'vxlan.calico'];
+
+/** One network interface as `ip -o link show` lists it. */
+export interface NetworkLink {
+  name: string;
+  /** The bridge it is attached to (`master cni0` for a pod's veth). */
+  master?: string;
+}
+
+/**
+ * The interfaces to delete, as k3s-killall.sh does: every interface attached to cni0 (pods' veths), then cni0,
+ * the flannel interfaces (flannel.1, flannel-v6.1, flannel-wg, flannel-wg-v6) and kube-ipvs0.
+ */
+export function computeK3sInterfaces(links: readonly NetworkLink[]): string[] {
+  const attached = links.filter((l) => l.master === 'cni0').map((l) => l.name);
+  const own = links.filter((l) => K3S_INTERFACES.includes(l.name) || l.name.startsWith('flannel')).map((l) => l.name);
+  return [...new Set([...attached, ...own])];
+}
+
+/** Reads `ip -o link show`: `3: veth1@if2: <…> mtu 1500 … master cni0 state …`, one interface a line. */
+export function parseNetworkLinks(text: string): NetworkLink[] {
+  return text.split('\n').flatMap((line) => {
+    const m = /^\d+:\s+([^:\s@]+)(?:@\S+)?:/.exec(line);
+    if (!m) return [];
+    const master = /\smaster\s+(\S+)/.exec(line)?.[1];
+    return [{ name: m[1]!, ...(master ? { master } : {}) }];
+  });
+}
+
+/**
+ * An iptables-save (or ip6tables-save) dump without K3s's chains and rules: every line naming a KUBE- or CNI-
+ * chain or flannel (any case) goes, as `grep -v KUBE- | grep -v CNI- | grep -iv flannel` in k3s-killall.sh.
+ * iptables-restore then replaces each table in the dump with what is left; every other rule stays.
+ */
+export function filterK3sIptables(saved: string): { rules: string; removed: number } {
+  const lines = saved.split('\n');
+  const kept = lines.filter((line) => !/KUBE-|CNI-/.test(line) && !/flannel/i.test(line));
+  return { rules: kept.join('\n'), removed: lines.length - kept.length };
+}
+
+/** A process as /proc shows it. */
+export interface HostProcess {
+  pid: number;
+  ppid: number;
+  argv: string[];
+}
+
+/**
+ * The processes to stop: `k3s server|agent` (the binary is argv[0], or argv[1] when an interpreter runs it),
+ * and every process in the tree of K3s's containerd shims (found anywhere in their command line, as
+ * k3s-killall.sh's getshims does) and of K3s itself, so the containers' processes go with them.
+ */
+export function computeK3sProcesses(processes: readonly HostProcess[], dataDir: string): { k3s: number[]; trees: number[] } {
+  const shim = new RegExp(`(^|\\s)${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/data/[^/\\s]+/bin/containerd-shim`);
+  const k3s = processes
+    .filter(({ argv }) => {
+      const at = [0, 1].find((i) => /(^|\/)k3s$/.test(argv[i] ?? ''));
+      return at !== undefined && ['server', 'agent'].includes(argv[at + 1] ?? '');
+    })
+    .map((p) => p.pid);
+  const shims = processes.filter(({ argv }) => shim.test(argv.join(' '))).map((p) => p.pid);
+  const children = new Map<number, number[]>();
+  for (const p of processes) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+  const trees = new Set<number>();
+  const visit = (pid: number): void => {
+    if (trees.has(pid)) return;
+    trees.add(pid);
+    for (const child of children.get(pid) ?? []) visit(child);
+  };
+  for (const pid of [...shims, ...k3s]) visit(pid);
+  return { k3s, trees: [...trees].filter((pid) => !k3s.includes(pid)).sort((a, b) => a - b) };
+}
