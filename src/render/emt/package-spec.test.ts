@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { computeAgentPackage } from '../../domain/emt/agent-package.ts';
 import { computeK3sAddonsPackage, computeK3sPackage, computeK3sSelinuxPackage } from '../../domain/emt/k3s-package.ts';
 import { checkSpecGuidelines } from '../../domain/emt/spec-guidelines.ts';
 import { parseSpecHeader, renderPackageSpec } from './package-spec.ts';
@@ -58,8 +59,25 @@ describe('package SPECs', () => {
 
   it("passes the toolkit's SPEC rules, for every package edge-orch writes", () => {
     const addons = computeK3sAddonsPackage({ name: 'ingress', version: '1.0', sourceFiles: ['chart.tgz'] });
-    for (const pkg of [computeK3sPackage({ version: 'v1.32.4+k3s1', arch: 'arm64' }), computeK3sSelinuxPackage({ version: '1.6' }), addons])
+    for (const pkg of [
+      computeK3sPackage({ version: 'v1.32.4+k3s1', arch: 'arm64' }),
+      computeK3sSelinuxPackage({ version: '1.6' }),
+      addons,
+      computeAgentPackage({ version: '0.1.0', arch: 'amd64' }),
+    ])
       expect(checkSpecGuidelines(renderPackageSpec(pkg, { date })), pkg.name).toEqual([]);
+  });
+
+  it('renders the agent SPEC with a fast payload, its settings as a kept 0600 config file, and the unit enabled by Lua', () => {
+    const agent = renderPackageSpec(computeAgentPackage({ version: '0.1.0', arch: 'amd64' }), { date });
+    expect(agent).toContain('%global _binary_payload w3.zstdio\n');
+    expect(agent).toContain('ExclusiveArch:  x86_64\n');
+    expect(agent).toContain('\n%config(noreplace) %attr(0600, root, root) /etc/edge-orch/agent.yaml\n');
+    expect(agent).toContain('\n%attr(0755, root, root) /usr/lib/edge-orch-agent/node\n');
+    expect(agent).toContain(
+      'posix.symlink("/usr/lib/systemd/system/edge-orch-agent.service", "/etc/systemd/system/multi-user.target.wants/edge-orch-agent.service")',
+    );
+    expect(agent).toMatch(/\n%preun -p <lua>\nif arg\[2\] == 0 and posix.access\("\/run\/systemd\/system"\) then\n/);
   });
 
   it('renders the SELinux SPEC as noarch with Lua scriptlets and no Requires', () => {
