@@ -101,6 +101,20 @@ beforeAll(async () => {
       HOST_STATE,
       { op: 'observe', paths: [...UNIT_FILES, '/usr/local/bin/k3s', '/opt/install.sh', IMAGE_PATH, '/var/lib/cni', '/run/k3s'] },
       { op: 'exec', argv: ['rpm', '-V', '--nodeps', 'k3s-standin'] },
+      // A K3s agent (K3S_URL and K3S_TOKEN, as the install script passes them) leaves the same, and goes the same way.
+      { op: 'exec', argv: ['/usr/local/bin/k3s', 'agent'] },
+      {
+        op: 'exec',
+        argv: [
+          'sh',
+          '-c',
+          'K3S_URL=https://10.0.0.1:6443 K3S_TOKEN=K10standin nohup /usr/local/bin/k3s agent >/dev/null 2>&1 & ' +
+            'for i in $(seq 300); do ip link show cni0 >/dev/null 2>&1 && iptables -n -L KUBE-FORWARD >/dev/null 2>&1 && exit 0; sleep 0.1; done; exit 1',
+        ],
+      },
+      HOST_STATE,
+      { op: 'cleanup', options: { osType: 'immutable', stopTimeoutMs: 5000 } },
+      HOST_STATE,
     ],
     { timeoutMs: 110_000 },
   );
@@ -152,6 +166,21 @@ describe('cleanup of what a running K3s leaves, on a read-only image', () => {
     expect(after.ip6tables).not.toMatch(K3S_RULE);
     expect(after.iptables).toContain('-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT');
     expect(after.ip6tables).toContain('-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT');
+  });
+
+  it('runs a K3s agent only with the server URL and token, and cleans up after it as after a server', () => {
+    expect(valueOf(results[8])).toMatchObject({ code: 1, output: expect.stringContaining('agent: --server (K3S_URL) is required') });
+    expect(valueOf(results[9])).toMatchObject({ code: 0 });
+    const before = hostState(results[10]);
+    expect(before.processes.some((p) => / agent\s*$/.test(p.args) && p.args.includes('k3s'))).toBe(true);
+    expect(before.links).toEqual(expect.arrayContaining(['cni0', 'flannel.1']));
+    const cleanup = valueOf<CleanupResult>(results[11]);
+    expect(cleanup.failed).toEqual([]);
+    const after = hostState(results[12]);
+    expect(after.processes.filter((p) => /k3s|containerd-shim|sleep infinity/.test(p.args) && !p.args.startsWith('sh -c'))).toEqual([]);
+    expect(after.mounts.filter(isK3sMount)).toEqual([]);
+    expect(after.links.sort()).toEqual(['keep0', 'lo']);
+    expect(after.iptables).not.toMatch(K3S_RULE);
   });
 
   it("removes the unit files and K3s's state, and keeps every file the K3s package owns byte-identical", () => {
