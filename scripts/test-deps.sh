@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real (RPM tooling, dnf, squashfs, PostgreSQL,
-# network namespaces, Chromium for the web UI's browser tests), only those that are missing. Needs root, as on CI.
+# network namespaces, the end-to-end test's systemd-booted hosts, Chromium for the web UI's browser tests), only
+# those that are missing. Needs root, as on CI.
 set -euo pipefail
 declare -A need=(
   [rpmbuild]=rpm [createrepo_c]=createrepo-c [dnf]=dnf [mksquashfs]=squashfs-tools
   [ip]=iproute2 [unshare]=util-linux [zstd]=zstd [cpio]=cpio [curl]=curl
   [chromium]=chromium
+  [systemd-nspawn]=systemd-container [mmdebstrap]=mmdebstrap [nsenter]=util-linux
 )
 missing=()
 for cmd in "${!need[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}"); done
