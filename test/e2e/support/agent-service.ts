@@ -32,8 +32,8 @@ export async function installAgentService(upper: string, settings: AgentServiceS
     '[Unit]',
     'Description=edge-orch edge agent',
     'Wants=network-online.target',
-    // After K3s on boot, so that a restarted host finds K3s up rather than installing it again.
-    'After=network-online.target k3s.service',
+    // Not After=k3s.service: the install script restarts K3s, which would then wait for a stopping agent.
+    'After=network-online.target',
     '',
     '[Service]',
     'Type=exec',
