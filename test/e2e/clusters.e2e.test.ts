@@ -158,7 +158,9 @@ const k3sStarts = async (host: Host): Promise<number> =>
  * and releases the download only once systemd is stopping the agent: the restart is certainly mid-install.
  */
 async function restartAgentMidInstall(host: Host, hold: { reached: Promise<void>; release(): void }): Promise<void> {
-  await hold.reached;
+  let reached = false;
+  void hold.reached.then(() => (reached = true));
+  await waitFor(`the install script on ${host.name} to ask the mirror for the K3s binary`, async () => reached, { timeoutMs: 150_000 });
   const recordState = (JSON.parse((await readInstallRecord(host)) ?? 'null') as { state?: string } | null)?.state ?? null;
   const restart = host.machine.run(['systemctl', 'restart', AGENT_UNIT], 180_000);
   try {
@@ -267,10 +269,10 @@ beforeAll(async () => {
     throw new Error(`${(error as Error).message}\n${await agentLogs()}`);
   });
 
-  const restarted = hostBy('restart');
-  const hold = mirror.hold(restarted.address, `/k3s/download/${DOWNLOAD_VERSION}/k3s`);
+  // The stand-in script runs K3s inside the agent's own unit, which a restart stops: only the real one is restarted.
+  const hold = realScript ? mirror.hold(hostBy('restart').address, `/k3s/download/${DOWNLOAD_VERSION}/k3s`) : null;
   registeredAt = Date.now();
-  const restarting = restartAgentMidInstall(restarted, hold);
+  const restarting = hold ? restartAgentMidInstall(hostBy('restart'), hold) : Promise.resolve();
   restarting.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
   const imported = await registerHosts({
     cli,
@@ -302,7 +304,7 @@ beforeAll(async () => {
     },
     { timeoutMs: 150_000 },
   ).catch(async (error) => {
-    hold.release();
+    hold?.release();
     throw new Error(`${(error as Error).message}\nclusters: ${JSON.stringify([...finalClusters.values()])}\n${await agentLogs()}`);
   });
   await restarting;
@@ -381,6 +383,17 @@ describe('clusters on systemd-booted emulated hosts, end to end', () => {
     // The agent itself runs as the unit systemd started on boot.
     for (const host of hosts)
       expect({ host: host.name, agent: await systemctl(host, 'is-active', AGENT_UNIT) }).toMatchObject({ agent: 'active' });
+  });
+
+  it("ships the install script the test runs in the EMT image's k3s package and on the mirror, byte for byte", async () => {
+    const expected = createHash('sha256').update(installScript.text).digest('hex');
+    const host = hostBy('keep');
+    expect(images.embedded.installScript).toBe('/usr/share/k3s/install.sh');
+    expect(await sha256(join(host.machine.root, images.embedded.installScript))).toBe(expected);
+    expect(await sha256(join(dir, 'mirror', 'k3s', 'install.sh'))).toBe(expected);
+    // The machine's rpm reads the image's database: the script is the k3s package's file.
+    const owner = await host.machine.run(['rpm', '-qf', '--queryformat', '%{NAME}\\n', images.embedded.installScript]);
+    expect(owner).toEqual({ code: 0, output: 'k3s\n' });
   });
 
   it('never lets an EMT host download anything from the mirror, while Ubuntu hosts fetch K3s there', () => {
