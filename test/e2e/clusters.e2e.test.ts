@@ -147,6 +147,23 @@ const readInstallRecord = async (host: Host): Promise<string | null> =>
 const systemctl = async (host: Host, verb: string, unit: string): Promise<string> =>
   (await host.machine.run(['systemctl', verb, unit])).output.trim();
 
+/** Whether systemd knows K3s's unit and whether it runs. */
+async function k3sUnit(host: Host): Promise<Record<string, string>> {
+  const { output } = await host.machine.run(['systemctl', 'show', 'k3s', '-p', 'LoadState', '-p', 'ActiveState']);
+  return Object.fromEntries(
+    output
+      .trim()
+      .split('\n')
+      .map((line) => line.split('=', 2) as [string, string]),
+  );
+}
+
+/** The pids of `k3s server|agent` processes on `host` (the stand-in runs on Node.js, so by command line). */
+async function k3sProcesses(host: Host): Promise<string[]> {
+  const { output } = await host.machine.run(['pgrep', '--full', '--', '/k3s (server|agent)( |$)']);
+  return output.trim() ? output.trim().split('\n') : [];
+}
+
 /** How often systemd started K3s's unit on `host`, over every boot. */
 const k3sStarts = async (host: Host): Promise<number> =>
   (await host.machine.run(['journalctl', '--no-pager', '-o', 'cat', '-u', 'k3s.service'])).output
@@ -380,6 +397,11 @@ describe('clusters on systemd-booted emulated hosts, end to end', () => {
       const unit = { enabled: await systemctl(host, 'is-enabled', 'k3s'), active: await systemctl(host, 'is-active', 'k3s') };
       expect({ host: host.name, ...unit }).toEqual({ host: host.name, enabled: 'enabled', active: 'active' });
     }
+    // The one K3s process is the unit's main process.
+    const keep = hostBy('keep');
+    expect(await k3sProcesses(keep)).toEqual([
+      (await keep.machine.run(['systemctl', 'show', 'k3s', '-p', 'MainPID', '--value'])).output.trim(),
+    ]);
     // The agent itself runs as the unit systemd started on boot.
     for (const host of hosts)
       expect({ host: host.name, agent: await systemctl(host, 'is-active', AGENT_UNIT) }).toMatchObject({ agent: 'active' });
@@ -487,6 +509,10 @@ describe('clusters on systemd-booted emulated hosts, end to end', () => {
       'etc/systemd/system/k3s.service',
     ]) {
       expect({ path, exists: existsSync(join(host.machine.root, path)) }).toEqual({ path, exists: false });
+    }
+    if (realScript) {
+      expect(await k3sUnit(host)).toEqual({ LoadState: 'not-found', ActiveState: 'inactive' });
+      expect(await k3sProcesses(host)).toEqual([]);
     }
     await waitFor(`host ${host.name} to be provisioned`, async () => (await hostState(host.name)) === 'provisioned', { timeoutMs: 30_000 });
   }, 90_000);

@@ -7,7 +7,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface SystemdHostOptions {
@@ -59,6 +59,9 @@ export async function bootSystemdHost(options: SystemdHostOptions): Promise<Syst
   const consoleLog = join(dir, 'console.log');
   await Promise.all([upper, work, root].map((d) => mkdir(d, { recursive: true })));
   await populate?.(upper);
+  // The base root keeps the hostname of the machine that built it; each host has its own.
+  await mkdir(join(upper, 'etc'), { recursive: true });
+  await writeFile(join(upper, 'etc', 'hostname'), `${name}\n`);
   await exec('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${layers.join(':')},upperdir=${upper},workdir=${work}`, root]);
   const args = [
     '--quiet',

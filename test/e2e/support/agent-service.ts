@@ -28,6 +28,8 @@ export interface AgentServiceSettings {
 /** Writes the unit, its enablement and its settings into `upper` (the host's writable layer, before it boots). */
 export async function installAgentService(upper: string, settings: AgentServiceSettings): Promise<void> {
   const node = process.execPath;
+  for (const path of [node, PROJECT_ROOT])
+    if (!/^\/[A-Za-z0-9._/+-]+$/.test(path)) throw new Error(`${JSON.stringify(path)} cannot go into the unit's ExecStart line as it is`);
   const unit = [
     '[Unit]',
     'Description=edge-orch edge agent',
