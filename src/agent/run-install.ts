@@ -17,7 +17,6 @@ import { readInstallRecord, writeInstallRecord, type InstallRecord } from './ins
 import { readK3sBinaryVersion } from './k3s-binary-version.ts';
 import { linkAirgapImages } from './link-airgap-images.ts';
 import { outputTail } from './output-tail.ts';
-import { probeReadiness } from './probe-readiness.ts';
 import { safeBaseEnv } from './safe-base-env.ts';
 import { verifyAirGapped } from './verify-air-gapped.ts';
 import { waitUntilReady } from './wait-until-ready.ts';
@@ -74,7 +73,7 @@ export async function runInstall({
       `K3s ${record.kubernetesVersion} is already installed on this host from a different plan (recorded ${record.updatedAt}); clean up the host before installing ${plan.kubernetesVersion}`,
     );
   }
-  if (record?.state === 'ready' && (await isRunning(plan, baseEnv))) {
+  if (record?.state === 'ready' && (await isRunning(plan, baseEnv, { readyMs, probeIntervalMs }))) {
     return { status: 'already-installed', kubeconfig: await readKubeconfig(plan, hostAddress), output: '', warnings: plan.warnings };
   }
   if (!record) await refuseForeignK3s(listPackageFiles);
@@ -160,9 +159,21 @@ async function packageFilesIfAny(): Promise<ReadonlySet<string>> {
   return rpmPackageFiles().catch(() => new Set<string>());
 }
 
-async function isRunning(plan: InstallPlan, env: Record<string, string>): Promise<boolean> {
+/**
+ * Whether the K3s this plan installed runs: its binary reports the plan's version and K3s answers. A host that
+ * has just booted starts K3s and the agent together, so K3s gets its readiness time before the install runs again.
+ */
+async function isRunning(
+  plan: InstallPlan,
+  env: Record<string, string>,
+  wait: { readyMs: number; probeIntervalMs: number },
+): Promise<boolean> {
   if ((await readK3sBinaryVersion(plan.binaryPath, env)) !== plan.kubernetesVersion) return false;
-  return plan.readiness === null || (await probeReadiness(plan.readiness, env, 10_000)) === null;
+  if (plan.readiness === null) return true;
+  return waitUntilReady(plan.readiness, { ...wait, env }).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function readKubeconfig(plan: InstallPlan, hostAddress: string): Promise<string | null> {

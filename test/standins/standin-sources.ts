@@ -19,6 +19,8 @@ export interface StandinOptions {
   arch?: StandinArch;
   /** The Node.js the k3s stand-in runs with (its shebang); defaults to the running one. */
   nodePath?: string;
+  /** The install script to ship (K3s's real one, see test/support/upstream.ts); defaults to the stand-in. */
+  installScript?: string;
 }
 
 export interface StandinFile {
@@ -74,7 +76,7 @@ export async function writeStandinSources(dir: string, options: StandinOptions):
   const arch = options.arch ?? 'amd64';
   return {
     k3s: await put(join(dir, 'k3s'), await renderK3sStandin(options), 0o755),
-    installScript: await put(join(dir, 'install.sh'), await renderInstallScriptStandin(), 0o755),
+    installScript: await put(join(dir, 'install.sh'), options.installScript ?? (await renderInstallScriptStandin()), 0o755),
     airgapImages: [await put(join(dir, airgapImageName(arch)), renderAirgapImages({ version: options.version, arch }), 0o644)],
   };
 }
@@ -85,9 +87,14 @@ export async function writeStandinSources(dir: string, options: StandinOptions):
  */
 export async function writeStandinMirror(
   dir: string,
-  { versions, arch = 'amd64', nodePath }: { versions: string[]; arch?: StandinArch; nodePath?: string },
+  {
+    versions,
+    arch = 'amd64',
+    nodePath,
+    installScript,
+  }: { versions: string[]; arch?: StandinArch; nodePath?: string; installScript?: string },
 ): Promise<void> {
-  await put(join(dir, 'k3s', 'install.sh'), await renderInstallScriptStandin(), 0o644);
+  await put(join(dir, 'k3s', 'install.sh'), installScript ?? (await renderInstallScriptStandin()), 0o644);
   for (const version of versions) {
     const binaryName = arch === 'amd64' ? 'k3s' : `k3s-${arch}`;
     const binary = await put(

@@ -1,7 +1,7 @@
 /**
  * The two host images of the end-to-end test. The EMT image is made the way docs/emt.md says, with the real
  * `edge-orch emt` commands (spec → build → packagelist → imageconfig add-packagelist → compose) from the K3s
- * stand-in sources; its OS profile is the composed build/<image>/manifest.json. The Ubuntu-like mutable image
+ * stand-in sources and the given install script (K3s's real one where available); its OS profile is the composed build/<image>/manifest.json. The Ubuntu-like mutable image
  * has no K3s and no RPMs, only the image manifest the agent reads (test/agent/support/image-root.ts).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -42,10 +42,13 @@ const EDGE_IMAGE_CONFIG = `{
 `;
 
 /** Builds both images under `dir`; `cli` runs in `dir` (the `emt` commands need no server). */
-export async function prepareImageRoots(dir: string, { emtVersion, cli }: { emtVersion: string; cli: EdgeOrchCli }): Promise<ImageRoots> {
+export async function prepareImageRoots(
+  dir: string,
+  { emtVersion, installScript, cli }: { emtVersion: string; installScript: string; cli: EdgeOrchCli },
+): Promise<ImageRoots> {
   const emtProfile = 'emt-k3s-e2e';
   const ubuntuProfile = 'ubuntu-e2e';
-  await writeStandinSources(join(dir, 'sources'), { version: emtVersion });
+  await writeStandinSources(join(dir, 'sources'), { version: emtVersion, installScript });
   const imageconfigs = join(dir, 'toolkit', 'imageconfigs');
   await mkdir(join(imageconfigs, 'packagelists'), { recursive: true });
   await writeFile(join(imageconfigs, 'edge-image.json'), EDGE_IMAGE_CONFIG);
