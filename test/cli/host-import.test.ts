@@ -46,9 +46,9 @@ function mixedRow(i: number): Cells {
     case 3:
       return { ...base, OSProfile: 'microvisor-nonrt', K8sClusterTemplate: 'baseline-k3s:v0.0.10' };
     case 4:
-      return { ...base, OSProfile: 'ubuntu-22.04-lts-generic', K8sClusterTemplate: 'baseline:v2.0.2', K8sEnable: 'true' };
+      return { ...base, OSProfile: 'ubuntu-22.04-lts-generic', K8sClusterTemplate: 'privileged-k3s:v0.0.10', K8sEnable: 'true' };
     case 5:
-      return { ...base, OSProfile: 'microvisor-nonrt', K8sClusterTemplate: 'baseline:v2.0.2' };
+      return { ...base, OSProfile: 'microvisor-nonrt', K8sClusterTemplate: 'baseline-k3s:v0.0.4' };
     case 6:
       return { ...base, OSProfile: 'Edge Microvisor Toolkit 3.0.20260602' };
     case 7:
@@ -103,7 +103,7 @@ describe('edge-orch host import', () => {
       Array.from({ length: 12 }, (_, i) => ({
         Serial: `GOOD-${i}`,
         Metadata: 'batch=good',
-        ...(i % 2 ? { OSProfile: 'ubuntu-22.04-lts-generic', K8sClusterTemplate: 'baseline:v2.0.2' } : {}),
+        ...(i % 2 ? { OSProfile: 'ubuntu-22.04-lts-generic', K8sClusterTemplate: 'baseline-k3s:v0.0.4' } : {}),
       })),
     );
     const { code, stdout, stderr } = await cli('host', 'import', file, '--auto-provision', ...DEFAULTS);
