@@ -67,4 +67,13 @@ describe('loadServerConfig', () => {
     expect(loadServerConfig({}, { EDGE_ORCH_HOST_CREDENTIAL_TTL: '3600' }).hostCredentialTtlSeconds).toBe(3600);
     expect(() => loadServerConfig({ hostCredentialTtl: '10' }, {})).toThrow(/at least 60/);
   });
+
+  it('marks clusters stale after 30 minutes unless told otherwise, and refuses a time under a minute', () => {
+    expect(loadServerConfig({}, {}).staleClusterAfterSeconds).toBe(1800);
+    expect(loadServerConfig({}, { EDGE_ORCH_STALE_CLUSTER_AFTER: '600' }).staleClusterAfterSeconds).toBe(600);
+    expect(loadServerConfig({ staleClusterAfter: '120' }, { EDGE_ORCH_STALE_CLUSTER_AFTER: '600' }).staleClusterAfterSeconds).toBe(120);
+    expect(() => loadServerConfig({ staleClusterAfter: '1h' }, {})).toThrow(
+      'stale-cluster time "1h" (--stale-cluster-after, EDGE_ORCH_STALE_CLUSTER_AFTER) must be a whole number of seconds, at least 60',
+    );
+  });
 });

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { parseMirrorUrl, type MirrorUrl } from './domain/bootstrap/mirror-url.ts';
+import { DEFAULT_STALE_CLUSTER_AFTER_SECONDS } from './domain/inventory/cluster-staleness.ts';
 import { AppError, invalidField } from './domain/errors.ts';
 import type { SecretKeySource, SecretKeySources } from './store/load-secret-keyring.ts';
 import type { EngineConfig } from './store/store-config.ts';
@@ -17,6 +18,8 @@ export interface ServerConfig {
   readonly tls: TlsConfig;
   /** How long a host credential lives; agents renew it at about 75% of that. */
   readonly hostCredentialTtlSeconds: number;
+  /** How long a cluster may wait for nodes or provision with no word from its agents before it is listed as stale. */
+  readonly staleClusterAfterSeconds: number;
   readonly host: string;
   readonly port: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -44,6 +47,7 @@ export interface ServerConfigInput {
   secretKeyFile?: string | undefined;
   previousSecretKeyFile?: string | undefined;
   hostCredentialTtl?: string | number | undefined;
+  staleClusterAfter?: string | number | undefined;
 }
 
 export const SECRET_KEY_FILE = 'secret-key';
@@ -82,12 +86,20 @@ export function loadServerConfig(input: ServerConfigInput, env: NodeJS.ProcessEn
       'hostCredentialTtl',
       `host credential lifetime ${JSON.stringify(ttlText)} must be a whole number of seconds, at least 60`,
     );
+  const staleText = String(input.staleClusterAfter ?? env['EDGE_ORCH_STALE_CLUSTER_AFTER'] ?? DEFAULT_STALE_CLUSTER_AFTER_SECONDS);
+  const staleClusterAfterSeconds = Number(staleText);
+  if (!Number.isInteger(staleClusterAfterSeconds) || staleClusterAfterSeconds < 60)
+    throw invalidField(
+      'staleClusterAfter',
+      `stale-cluster time ${JSON.stringify(staleText)} (--stale-cluster-after, EDGE_ORCH_STALE_CLUSTER_AFTER) must be a whole number of seconds, at least 60`,
+    );
   return deepFreeze({
     dataDir,
     store,
     secretKeys: loadSecretKeySources(input, env, dataDir),
     tls: loadTlsConfig(input, env, dataDir),
     hostCredentialTtlSeconds,
+    staleClusterAfterSeconds,
     host: input.host ?? env['EDGE_ORCH_HOST'] ?? '127.0.0.1',
     port,
     logLevel: logLevel as ServerConfig['logLevel'],

@@ -49,6 +49,7 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
     work,
     logger: { level: config.logLevel },
     agentTrust: { caCertificate: tls?.ca ?? null, hostCredentialTtlMs: config.hostCredentialTtlSeconds * 1000 },
+    staleClusterAfterMs: config.staleClusterAfterSeconds * 1000,
     ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
     ...(config.mirrorUrl === undefined ? {} : { mirrorUrl: config.mirrorUrl }),
   });

@@ -74,6 +74,8 @@ export async function buildApp({
   mirrorUrl,
   limits: limitOverrides = {},
   agentTrust,
+  staleClusterAfterMs,
+  now,
   https,
 }: BuildAppOptions): Promise<FastifyInstance> {
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...limitOverrides };
@@ -127,7 +129,15 @@ export async function buildApp({
   app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get(OPENAPI_PATH, { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  const deps: ApiDeps = { store, events, work, ...(mirrorUrl ? { mirrorUrl } : {}), ...(agentTrust ? { agentTrust } : {}) };
+  const deps: ApiDeps = {
+    store,
+    events,
+    work,
+    ...(mirrorUrl ? { mirrorUrl } : {}),
+    ...(agentTrust ? { agentTrust } : {}),
+    ...(staleClusterAfterMs === undefined ? {} : { staleClusterAfterMs }),
+    ...(now ? { now } : {}),
+  };
   for (const routes of [
     osProfileRoutes,
     templateRoutes,

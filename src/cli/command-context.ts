@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { isAppError } from '../domain/errors.ts';
 import { createApiClient, type ApiClient } from './api-client.ts';
+import { computeExitCode } from './exit-code.ts';
 import { readCaFile } from '../system/read-ca-file.ts';
 import { readCliConfig } from './cli-config.ts';
 import { parseOutputFormat, type OutputFormat } from './output/output.ts';
@@ -51,14 +52,14 @@ export function reportError(error: unknown): void {
   }
 }
 
-/** Wraps an action: failures print one line and set exit code 1. */
+/** Wraps an action: failures print one line and set the exit code of their class (exit-code.ts). */
 export function runAction<A extends unknown[]>(fn: (this: Command, ...args: A) => Promise<void>) {
   return async function action(this: Command, ...args: A): Promise<void> {
     try {
       await fn.apply(this, args);
     } catch (error) {
       reportError(error);
-      process.exitCode = 1;
+      process.exitCode = computeExitCode(error);
     }
   };
 }

@@ -55,4 +55,9 @@ export const HostListQuery = Type.Object(
 );
 
 export const HostList = Type.Object({ items: Type.Array(HostSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
-export const HostParams = Type.Object({ project: Type.String(), host: Type.String({ description: 'Host id or name' }) });
+export const HostParams = Type.Object({
+  project: Type.String(),
+  host: Type.String({
+    description: 'Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference',
+  }),
+});

@@ -40,6 +40,10 @@ export const CompatibilitySchema = Type.Object({
 
 export const TemplateView = Type.Object({
   ...TemplateSchema.properties,
+  installable: Type.Boolean({
+    description: 'Whether edge-orch can install this flavor at all; an RKE2 template is kept and listed but never offered',
+  }),
+  installableReason: Type.Optional(ReasonSchema),
   compatibility: Type.Optional(CompatibilitySchema),
 });
 

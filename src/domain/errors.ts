@@ -25,6 +25,10 @@ export const errorCatalog = {
   Incompatible: { status: 409, title: 'Template is not compatible with the OS profile' },
   /** The resource is in a state that does not allow this operation. */
   InvalidState: { status: 409, title: 'Operation not allowed in the current state' },
+  /** Moving a cluster node's instance to this OS profile version would break its cluster; `reason` says how. */
+  UpgradeRefused: { status: 409, title: "The OS profile change would break the host's cluster" },
+  /** A reference (a host's id, name, serial or uuid) names more than one resource; `matches` lists them. */
+  AmbiguousReference: { status: 409, title: 'The reference matches more than one resource' },
   /** The route does not exist. */
   RouteNotFound: { status: 404, title: 'No such route' },
   /** The request body is larger than the server accepts. */

@@ -52,6 +52,18 @@ export const reasonCodes = {
   ClusterNodeChange: 'ClusterNodeChange',
   /** An agent reported about a cluster its host is not a node of. */
   NotHostsCluster: 'NotHostsCluster',
+  /** The template's flavor is one the agent cannot install (RKE2 today); the template is kept but never offered. */
+  FlavorNotInstallable: 'FlavorNotInstallable',
+  /** The new OS profile version embeds an older K3s than the cluster runs; Kubernetes does not support downgrades. */
+  K3sDowngrade: 'K3sDowngrade',
+  /** The new OS profile version embeds a K3s more than one Kubernetes minor ahead of the cluster's. */
+  K3sMinorSkipped: 'K3sMinorSkipped',
+  /** The new OS profile version embeds a K3s other than the one the cluster's other nodes run. */
+  K3sDiffersFromNodes: 'K3sDiffersFromNodes',
+  /** The new OS profile version embeds no K3s while the host's air-gapped cluster runs the embedded one. */
+  EmbeddedK3sRemoved: 'EmbeddedK3sRemoved',
+  /** The cluster waits for nodes or provisions, and no agent has moved it for longer than the stale-cluster time. */
+  ClusterStale: 'ClusterStale',
 } as const satisfies Record<string, string>;
 
 export type ReasonCode = keyof typeof reasonCodes;

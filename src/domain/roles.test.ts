@@ -42,6 +42,8 @@ describe('changes of a host', () => {
     expect(computeHostChangePermissions('deauthorize', true)).toEqual(['hosts:write', 'clusters:write']);
     expect(computeHostChangePermissions('rename', true)).toEqual(['hosts:write', 'clusters:write']);
     expect(computeHostChangePermissions('reset-credential', true)).toEqual(['hosts:write', 'clusters:write']);
+    expect(computeHostChangePermissions('change-os-profile', true)).toEqual(['hosts:write', 'clusters:write']);
+    expect(computeHostChangePermissions('change-os-profile', false)).toEqual(['hosts:write']);
     expect(computeHostChangePermissions('update-labels', true)).toEqual(['hosts:write']);
     expect(computeHostChangePermissions('deauthorize', false)).toEqual(['hosts:write']);
   });

@@ -27,12 +27,14 @@ export function isRole(value: unknown): value is Role {
 /**
  * What may be done to a host, as far as roles go. Changes that alter or remove a cluster when the host is one of
  * its nodes (deauthorizing it, renaming it, which changes its install plan, or resetting its credential, which
- * lets a new machine receive the node's join token) need clusters:write on top of hosts:write; so an onboarding
+ * lets a new machine receive the node's join token, or moving its instance to another OS profile version, which
+ * changes the K3s it runs) need clusters:write on top of hosts:write; so an onboarding
  * manager manages hosts but cannot break the clusters edge operators run on them.
  */
-export type HostChange = 'update-labels' | 'rename' | 'deauthorize' | 'reset-credential' | 'approve' | 'reject' | 'delete';
+export type HostChange =
+  'update-labels' | 'rename' | 'deauthorize' | 'reset-credential' | 'approve' | 'reject' | 'delete' | 'change-os-profile';
 
-const CLUSTER_NODE_CHANGES: readonly HostChange[] = ['rename', 'deauthorize', 'reset-credential'];
+const CLUSTER_NODE_CHANGES: readonly HostChange[] = ['rename', 'deauthorize', 'reset-credential', 'change-os-profile'];
 
 /** The permissions a change of a host needs; `clusterNode`: the host is a node of a cluster that is not deleted. */
 export function computeHostChangePermissions(change: HostChange, clusterNode: boolean): Permission[] {

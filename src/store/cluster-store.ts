@@ -1,5 +1,6 @@
 import { AppError, notFound } from '../domain/errors.ts';
 import type { Cluster, ClusterNode, ClusterPhase, NodeRole } from '../domain/inventory/cluster.ts';
+import { STALE_PHASES } from '../domain/inventory/cluster-staleness.ts';
 import { createId, nowIso } from './create-id.ts';
 import type { ClusterTable, Db } from './database.ts';
 import { insertOrConflict } from './store-errors.ts';
@@ -143,11 +144,18 @@ export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
         .executeTakeFirst();
       return row ? (await withNodes([row]))[0]! : null;
     },
-    async list(project, page) {
+    async list(project, page, filter) {
       const limit = pageLimit(page);
       const after = decodeCursor(page?.cursor);
       let query = db.selectFrom('clusters').selectAll().where('project', '=', project);
       if (after) query = query.where('id', '>', after);
+      if (filter?.stale) {
+        const { stale, cutoff } = filter.stale;
+        query = query.where((eb) => {
+          const isStale = eb.and([eb('phase', 'in', [...STALE_PHASES]), eb('updated_at', '<', cutoff)]);
+          return stale ? isStale : eb.not(isStale);
+        });
+      }
       return toPage(
         await withNodes(
           await query

@@ -92,6 +92,16 @@ export function createInstanceStore(db: Db): InstanceStore {
       if (result.numUpdatedRows === 0n) throw notFound('instance', id);
       return get(project, id);
     },
+    async setOsProfile(project, id, osProfile) {
+      const result = await db
+        .updateTable('instances')
+        .set({ os_profile: osProfile.name, os_profile_version: osProfile.version, updated_at: nowIso() })
+        .where('project', '=', project)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) throw notFound('instance', id);
+      return get(project, id);
+    },
     async delete(project, id) {
       const result = await db.deleteFrom('instances').where('project', '=', project).where('id', '=', id).executeTakeFirst();
       if (result.numDeletedRows === 0n) throw notFound('instance', id);

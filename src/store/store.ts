@@ -116,7 +116,14 @@ export interface InstanceStore {
   findByHost(project: string, hostId: string): Promise<Instance | null>;
   list(project: string, page?: PageRequest): Promise<Page<Instance>>;
   setObserved(project: string, id: string, observedOsProfile: string | null): Promise<Instance>;
+  /** Moves the instance to another OS profile version (the caller checked it exists and is allowed). */
+  setOsProfile(project: string, id: string, osProfile: { name: string; version: string }): Promise<Instance>;
   delete(project: string, id: string): Promise<void>;
+}
+
+export interface ClusterFilter {
+  /** Only clusters that are (true) or are not (false) stale: in a STALE_PHASES phase with no change since `cutoff`. */
+  stale?: { stale: boolean; cutoff: string };
 }
 
 export type NewCluster = Omit<Cluster, 'id' | 'project' | 'createdAt' | 'updatedAt'>;
@@ -127,8 +134,12 @@ export interface ClusterStore {
   get(project: string, name: string): Promise<Cluster>;
   find(project: string, name: string): Promise<Cluster | null>;
   findByHost(project: string, hostId: string): Promise<Cluster | null>;
-  list(project: string, page?: PageRequest): Promise<Page<Cluster>>;
-  update(project: string, name: string, patch: Partial<Pick<Cluster, 'phase' | 'message' | 'nodes' | 'labels'>>): Promise<Cluster>;
+  list(project: string, page?: PageRequest, filter?: ClusterFilter): Promise<Page<Cluster>>;
+  update(
+    project: string,
+    name: string,
+    patch: Partial<Pick<Cluster, 'phase' | 'message' | 'nodes' | 'labels' | 'kubernetesVersion'>>,
+  ): Promise<Cluster>;
   setKubeconfig(project: string, name: string, kubeconfig: string): Promise<void>;
   getKubeconfig(project: string, name: string): Promise<string | null>;
   /** Seals under the current key every kubeconfig stored in clear or under a previous key; how many it changed. */

@@ -459,17 +459,21 @@ describe('runAgent reconciling', () => {
     expect(existsSync(join(dir, 'fresh-state', 'credential.json'))).toBe(false);
   });
 
-  it('reports a cluster the server cannot plan as failed with the reason, and installs nothing', async () => {
-    await registerHost({ template: 'baseline:v2.0.2' });
-    const { host, calls } = fakeHost();
-    const { log, said } = recordingLog();
-    const agent = startAgent(agentOptions({ host, log }));
-    const failed = await waitForPhase('failed');
-    await agent.stop();
-    expect(failed.message).toBe(
-      'RKE2 bootstrap by the agent is not supported yet: template baseline:v2.0.2 is RKE2 v1.30.10+rke2r1; the agent installs K3s only, so choose a K3s template for this host',
+  it('is never given an RKE2 cluster: registration refuses it with the reason, and the agent installs nothing', async () => {
+    const job = await server.ok<{ hosts: { failedStep: string; steps: { step: string; reason: { code: string } | null }[] }[] }>(
+      [201],
+      'POST',
+      '/registrations?wait=20',
+      {
+        defaults: { autoProvision: true, osProfile: EMT, autoCluster: true, template: 'baseline:v2.0.2' },
+        hosts: [{ uuid: UUID, name: 'edge-node-1', cluster: { name: 'store-42' } }],
+      },
     );
-    expect(said('desired state').map((l) => l.fields['action'])).toEqual(['wait', 'blocked']);
+    expect(job.hosts[0]!.failedStep).toBe('create-cluster');
+    expect(job.hosts[0]!.steps.find((s) => s.step === 'create-cluster')!.reason).toMatchObject({ code: 'FlavorNotInstallable' });
+    const { host, calls } = fakeHost();
+    expect(await runAgent(agentOptions({ once: true, host }))).toMatchObject({ ok: true });
+    expect((await server.ok([200], 'GET', '/clusters')).items).toEqual([]);
     expect(calls.install).toEqual([]);
   });
 

@@ -33,6 +33,7 @@ const EXPECTED: Record<string, Role[] | 'public' | 'agent'> = {
   'DELETE /api/v1/projects/:project/hosts/:host': ['admin', 'onboarding-manager'],
   'GET /api/v1/projects/:project/instances': ROLES.slice(),
   'GET /api/v1/projects/:project/instances/:id': ROLES.slice(),
+  'PATCH /api/v1/projects/:project/instances/:id': ['admin', 'onboarding-manager'],
   'GET /api/v1/projects/:project/clusters': ROLES.slice(),
   'GET /api/v1/projects/:project/clusters/:name': ROLES.slice(),
   'POST /api/v1/projects/:project/tokens': ['admin'],

@@ -129,21 +129,45 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
         `${t.name}:${t.version}`,
         t.compatibility.airGapped,
       ]);
-      expect(items.sort()).toEqual([
-        ['baseline-k3s:v0.0.4', true],
-        ['baseline:v2.0.2', false],
-      ]);
+      expect(items.sort()).toEqual([['baseline-k3s:v0.0.4', true]]);
       const v10 = body.excluded.find((e: { name: string; version: string }) => e.name === 'baseline-k3s' && e.version === 'v0.0.10');
       expect(v10.reason.code).toBe('K3sVersionMismatch');
       expect(v10.reason.message).toContain('v1.33.5+k3s1');
       expect(v10.reason.message).toContain('v1.32.4+k3s1');
-      expect(body.excluded).toHaveLength(3);
+      expect(body.excluded).toHaveLength(4);
     });
 
     it('without explain, returns only the compatible templates', async () => {
       const res = await api.call('GET', `${A}/templates?compatibleWithOsProfile=microvisor-nonrt`);
       expect(res.json().excluded).toBeUndefined();
-      expect(res.json().items).toHaveLength(2);
+      expect(res.json().items).toHaveLength(1);
+    });
+
+    it('lists the RKE2 template as not installable with the reason, and never offers it for a profile', async () => {
+      const listed = (await api.call('GET', `${A}/templates?flavor=rke2`)).json().items;
+      expect(
+        listed.map((t: { name: string; installable: boolean; installableReason: unknown }) => [t.name, t.installable, t.installableReason]),
+      ).toEqual([
+        [
+          'baseline',
+          false,
+          {
+            code: 'FlavorNotInstallable',
+            message: 'template baseline:v2.0.2 is RKE2 v1.30.10+rke2r1; the agent installs K3s only, so it cannot run on any host',
+            details: { flavor: 'rke2', templateVersion: 'v1.30.10+rke2r1' },
+          },
+        ],
+      ]);
+      const k3s = (await api.call('GET', `${A}/templates?name=baseline-k3s`)).json().items;
+      expect(k3s.map((t: { installable: boolean; installableReason?: unknown }) => [t.installable, t.installableReason])).toEqual([
+        [true, undefined],
+        [true, undefined],
+      ]);
+      const onUbuntu = (
+        await api.call('GET', `${A}/templates?compatibleWithOsProfile=ubuntu-22.04-lts-generic&flavor=rke2&explain=true`)
+      ).json();
+      expect(onUbuntu.items).toEqual([]);
+      expect(onUbuntu.excluded.map((e: { reason: { code: string } }) => e.reason.code)).toEqual(['FlavorNotInstallable']);
     });
 
     it('shows why the OS profile overrides a template that hard-codes airGapped', async () => {

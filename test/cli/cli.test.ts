@@ -70,6 +70,25 @@ describe('edge-orch CLI', () => {
     expect(JSON.parse((await cli('host', 'deauthorize', 'host-cli-1', '-o', 'json')).stdout).state).toBe('deauthorized');
   });
 
+  it('gets a host by serial too, and exits 3 when nothing matches and 4 when several hosts do', async () => {
+    const token = readFileSync(server.adminTokenFile!, 'utf8').trim();
+    for (const body of [{ serial: 'amb-1' }, { serial: 'AMB-2', name: 'amb-1' }]) {
+      const res = await trusted(`${server.url}/api/v1/projects/default/hosts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(201);
+    }
+    expect(JSON.parse((await cli('host', 'get', 'AMB-2', '-o', 'json')).stdout).name).toBe('amb-1');
+    expect(await cli('host', 'get', 'nope-9')).toMatchObject({ code: 3, stderr: 'error: host "nope-9" not found\n' });
+    const ambiguous = await cli('host', 'get', 'amb-1');
+    expect(ambiguous.code).toBe(4);
+    expect(ambiguous.stderr).toMatch(
+      /^error: "amb-1" matches 2 hosts: the name of host amb-1 \(\S+\) and the serial of host host-amb-1 \(\S+\); name the host by its id\n$/,
+    );
+  });
+
   it('shows a registration job per step and per host, and retries its failed hosts', async () => {
     const token = readFileSync(server.adminTokenFile!, 'utf8').trim();
     const res = await trusted(`${server.url}/api/v1/projects/default/registrations?wait=10`, {
@@ -115,10 +134,10 @@ describe('edge-orch CLI', () => {
     const asViewer = (...args: string[]) => cli('--token', created.token, ...args);
     expect((await asViewer('host', 'list')).code).toBe(0);
     const refused = await asViewer('host', 'register', '--serial', 'CLI-VIEW');
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(5);
     expect(refused.stderr).toMatch(/^error: .*viewer/);
     expect((await cli('token', 'delete', created.id)).code).toBe(0);
-    expect((await asViewer('host', 'list')).code).toBe(1);
+    expect((await asViewer('host', 'list')).code).toBe(5);
 
     const badRole = await cli('token', 'create', '--name', 'x', '--role', 'root');
     expect(badRole.code).not.toBe(0);
@@ -163,9 +182,9 @@ describe('edge-orch CLI', () => {
     expect(audit).toMatch(/dock-2 \(enrollment-token\) +POST \/api\/v1\/agent\/enroll +serial=CLI-LOBBY +403 Forbidden/);
   });
 
-  it('fails with exit 1 and names the existing host for a duplicate serial', async () => {
+  it('fails with exit 4 (conflict) and names the existing host for a duplicate serial', async () => {
     const { code, stderr } = await cli('host', 'register', '--serial', 'CLI-1');
-    expect(code).toBe(1);
+    expect(code).toBe(4);
     expect(stderr).toMatch(/^error: a host with serial CLI-1 is already registered: host-cli-1 \(/);
     expect(stderr).not.toMatch(/\n\s+at /);
   });

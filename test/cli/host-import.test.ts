@@ -46,9 +46,9 @@ function mixedRow(i: number): Cells {
     case 3:
       return { ...base, OSProfile: 'microvisor-nonrt', K8sClusterTemplate: 'baseline-k3s:v0.0.10' };
     case 4:
-      return { ...base, OSProfile: 'ubuntu-22.04-lts-generic', K8sClusterTemplate: 'baseline:v2.0.2', K8sEnable: 'true' };
+      return { ...base, OSProfile: 'ubuntu-22.04-lts-generic', K8sClusterTemplate: 'privileged-k3s:v0.0.10', K8sEnable: 'true' };
     case 5:
-      return { ...base, OSProfile: 'microvisor-nonrt', K8sClusterTemplate: 'baseline:v2.0.2' };
+      return { ...base, OSProfile: 'microvisor-nonrt', K8sClusterTemplate: 'baseline-k3s:v0.0.4' };
     case 6:
       return { ...base, OSProfile: 'Edge Microvisor Toolkit 3.0.20260602' };
     case 7:
@@ -103,7 +103,7 @@ describe('edge-orch host import', () => {
       Array.from({ length: 12 }, (_, i) => ({
         Serial: `GOOD-${i}`,
         Metadata: 'batch=good',
-        ...(i % 2 ? { OSProfile: 'ubuntu-22.04-lts-generic', K8sClusterTemplate: 'baseline:v2.0.2' } : {}),
+        ...(i % 2 ? { OSProfile: 'ubuntu-22.04-lts-generic', K8sClusterTemplate: 'baseline-k3s:v0.0.4' } : {}),
       })),
     );
     const { code, stdout, stderr } = await cli('host', 'import', file, '--auto-provision', ...DEFAULTS);
@@ -253,12 +253,25 @@ describe('edge-orch host import', () => {
       ['help-onboarding.csv', 3, []],
       ['emf-o11y-nio.csv', 1, []],
       ['emf-vpro-template.csv', 2, []],
-      // Its resource id os-7d650dd1 belongs to the orchestrator that made it; the flag replaces it, as orch-cli's does.
-      ['emf-registration-provisioning.csv', 3, ['--os-profile', 'Edge Microvisor Toolkit 3.0.20250808']],
     ] as const)('would import every row of %s, whose data orch-cli accepts', async (name, rows, flags) => {
       const { code, stdout } = await dryRun(sample(name), ...flags);
       expect(stdout.trim()).toBe(`dry run: ${rows} rows checked, ${rows} would succeed, 0 would fail; nothing was written`);
       expect(code).toBe(0);
+    });
+
+    it("would import the provisioning sample's hosts, but not its cluster on the RKE2 template, naming the reason", async () => {
+      // Its resource id os-7d650dd1 belongs to the orchestrator that made it; the flag replaces it, as orch-cli's does.
+      const { code, stdout } = await dryRun(
+        sample('emf-registration-provisioning.csv'),
+        '--os-profile',
+        'Edge Microvisor Toolkit 3.0.20250808',
+      );
+      const lines = stdout.trim().split('\n');
+      expect(lines[1]).toMatch(
+        /^4\s+FW908CX\s+\S+\s+create-cluster\s+FlavorNotInstallable: template baseline:v1\.0\.0 is RKE2 v1\.30\.10\+rke2r1; the agent installs K3s only, so it cannot run on any host$/,
+      );
+      expect(lines.at(-1)).toBe('dry run: 3 rows checked, 2 would succeed, 1 would fail; nothing was written');
+      expect(code).toBe(1);
     });
 
     const refused = async (name: string): Promise<string[]> => {
@@ -303,37 +316,40 @@ describe('edge-orch host import', () => {
       ]);
     });
 
-    it("imports orch-cli's help sample once its shifted K8sConfig is moved back into its column", async () => {
+    it("imports orch-cli's help sample once its shifted K8sConfig is moved back into its column, but not its RKE2 cluster", async () => {
       const file = join(dir, 'help-fixed.csv');
       writeFileSync(file, readFileSync(sample('help-provisioning.csv'), 'utf8').replace(',,role:all;', ',role:all;'));
       const { code, stdout } = await dryRun(file);
-      expect(code).toBe(0);
-      expect(stdout.trim()).toBe('dry run: 5 rows checked, 5 would succeed, 0 would fail; nothing was written');
+      const lines = stdout.trim().split('\n');
+      expect(lines[1]).toMatch(/^6\s+25002F3\s+\S+\s+create-cluster\s+FlavorNotInstallable: /);
+      expect(lines.at(-1)).toBe('dry run: 5 rows checked, 4 would succeed, 1 would fail; nothing was written');
+      expect(code).toBe(1);
     });
 
-    it("imports orch-cli's mock.csv: the OS profile by display name, the cluster with its name and labels", async () => {
+    it("imports orch-cli's mock.csv by the OS profile's display name, and refuses its cluster on the RKE2 template with the reason", async () => {
       const file = join(dir, 'mock.csv');
       writeFileSync(file, readFileSync(sample('mock.csv')));
       const { code, stdout } = await cli('host', 'import', file, '-o', 'json');
-      expect(code).toBe(0);
-      expect(JSON.parse(stdout)).toMatchObject({
-        totals: { hosts: 1, succeeded: 1, failed: 0 },
+      expect(code).toBe(1);
+      const report = JSON.parse(stdout);
+      expect(report).toMatchObject({
+        totals: { hosts: 1, succeeded: 0, failed: 1 },
         steps: [
           { step: 'register-host', succeeded: 1 },
           { step: 'create-instance', succeeded: 1 },
-          { step: 'create-cluster', succeeded: 1 },
+          { step: 'create-cluster', succeeded: 0, failed: 1 },
         ],
       });
+      const [, failed] = parse(readFileSync(report.failedRowsFile, 'utf8')) as string[][];
+      expect(failed!.at(-1)).toBe(
+        'create-cluster: template baseline:v2.0.2 is RKE2 v1.30.10+rke2r1; the agent installs K3s only, so it cannot run on any host',
+      );
       const token = readFileSync(server.adminTokenFile!, 'utf8').trim();
       const trusted = createPinnedFetch(readFileSync(server.caFile!, 'utf8'));
       const response = await trusted(`${server.url}/api/v1/projects/default/clusters/mycluster`, {
         headers: { authorization: `Bearer ${token}` },
       });
-      expect(response.status).toBe(200);
-      expect(((await response.json()) as { labels: Record<string, string> }).labels).toMatchObject({
-        'sample-label': 'samplevalue',
-        'sample-label2': 'samplevalue2',
-      });
+      expect(response.status).toBe(404);
     });
   });
 });

@@ -4,24 +4,27 @@ import { Type } from 'typebox';
 import { deleteCluster } from '../../workflow/use-cases/delete-cluster.ts';
 import { loadKubeconfig } from '../../workflow/use-cases/load-kubeconfig.ts';
 import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
-import { ClusterDeleteQuery, ClusterList, ClusterParams, ClusterSchema, PageOnlyQuery } from '../../contract/cluster.schema.ts';
+import { ClusterDeleteQuery, ClusterList, ClusterListQuery, ClusterParams, ClusterSchema } from '../../contract/cluster.schema.ts';
+import { getCluster, listClusters } from '../../workflow/use-cases/list-clusters.ts';
 import type { ApiDeps } from '../app.ts';
 
 export const clusterRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
-  const { store } = deps;
   app.get(
     '/clusters',
     {
       config: { permission: 'read' },
       schema: {
         tags: ['clusters'],
-        summary: 'List clusters',
+        summary: 'List clusters; stale=true lists those waiting for agents that never came',
         params: ProjectParams,
-        querystring: PageOnlyQuery,
+        querystring: ClusterListQuery,
         response: { 200: ClusterList, ...problemResponses() },
       },
     },
-    async (request) => store.clusters.list(request.params.project, request.query),
+    async (request) => {
+      const { stale, ...page } = request.query;
+      return listClusters(deps, { project: request.params.project, page, stale });
+    },
   );
 
   app.get(
@@ -35,7 +38,7 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, dep
         response: { 200: ClusterSchema, ...problemResponses(404) },
       },
     },
-    async (request) => store.clusters.get(request.params.project, request.params.name),
+    async (request) => getCluster(deps, request.params),
   );
 
   app.get(
@@ -63,7 +66,8 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, dep
       config: { permission: 'clusters:write' },
       schema: {
         tags: ['clusters'],
-        summary: 'Delete a cluster: agents stop K3s and remove its state; force removes it at once (agents clean up when they return)',
+        summary:
+          'Delete a cluster: agents stop K3s and remove its state; force, or a stale cluster, removes it at once (agents clean up when they return)',
         params: ClusterParams,
         querystring: ClusterDeleteQuery,
         response: { 202: ClusterSchema, 204: Type.Null(), ...problemResponses(404) },

@@ -75,9 +75,9 @@ export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) 
       config: { permission: 'read' },
       schema: {
         tags: ['hosts'],
-        summary: 'Get a host by id or name',
+        summary: 'Get a host by id, name, serial or uuid',
         params: HostParams,
-        response: { 200: HostSchema, ...problemResponses(404) },
+        response: { 200: HostSchema, ...problemResponses(404, 409) },
       },
     },
     async (request) => resolveHost(deps, request.params.project, request.params.host),

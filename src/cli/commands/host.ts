@@ -122,7 +122,7 @@ export function registerHostCommands(program: Command): Command {
 
   host
     .command('get <host>')
-    .description('Show a host (id or name)')
+    .description('Show a host by id, name, serial or uuid (exit 3: none matches, 4: several do)')
     .action(
       runAction(async function getAction(this: Command, id: string) {
         const ctx = commandContext(this);

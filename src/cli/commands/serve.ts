@@ -18,6 +18,7 @@ export interface ServeOptions {
   secretKeyFile?: string;
   previousSecretKeyFile?: string;
   hostCredentialTtl?: string;
+  staleClusterAfter?: string;
 }
 
 export interface ServeDeps<Config = unknown> {
@@ -54,6 +55,10 @@ export function registerServeCommand<Config>(program: Command, { loadServerConfi
     .option(
       '--host-credential-ttl <seconds>',
       'how long a host credential lives; agents renew at about 75% (EDGE_ORCH_HOST_CREDENTIAL_TTL, default 30 days)',
+    )
+    .option(
+      '--stale-cluster-after <seconds>',
+      'a cluster waiting for nodes or provisioning with no word from its agents this long is listed as stale and deleted without an agent (EDGE_ORCH_STALE_CLUSTER_AFTER, default 1800)',
     )
     .action(async function serveAction(this: Command) {
       try {

@@ -9,6 +9,8 @@ import { importEachFile } from '../import-files.ts';
 import { readTextFile } from './osprofile.ts';
 
 interface TemplateView extends ClusterTemplate {
+  installable?: boolean;
+  installableReason?: Reason;
   compatibility?: { osProfile: string; osProfileVersion: string; airGapped: boolean; basis?: string; override?: Reason };
 }
 interface Excluded {
@@ -25,6 +27,10 @@ const COLUMNS: Column<TemplateView>[] = [
   { header: 'VERSION', value: (t) => t.version },
   { header: 'FLAVOR', value: (t) => t.flavor },
   { header: 'KUBERNETES', value: (t) => t.kubernetesVersion },
+];
+const LIST_COLUMNS: Column<TemplateView>[] = [
+  ...COLUMNS,
+  { header: 'INSTALLABLE', value: (t) => (t.installable === false ? `no (${t.installableReason?.code})` : 'yes') },
 ];
 const COMPATIBLE_COLUMNS: Column<TemplateView>[] = [
   ...COLUMNS,
@@ -95,7 +101,7 @@ export function registerTemplateCommands(program: Command): void {
           explain: explain ? true : undefined,
         });
         if (ctx.format !== 'table') return ctx.print(renderOutput(ctx.format, body, [], COLUMNS));
-        ctx.print(renderOutput('table', body, body.items, compatibleWith ? COMPATIBLE_COLUMNS : COLUMNS));
+        ctx.print(renderOutput('table', body, body.items, compatibleWith ? COMPATIBLE_COLUMNS : LIST_COLUMNS));
         if (body.excluded && body.excluded.length > 0) {
           ctx.print(`\nExcluded (not compatible with ${compatibleWith}):`);
           ctx.print(renderTable(body.excluded, EXCLUDED_COLUMNS));

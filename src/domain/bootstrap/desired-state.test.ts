@@ -103,6 +103,32 @@ describe('computeDesiredState', () => {
     expect(state.action).toMatchObject({ kind: 'blocked', cluster: 'edge-1', reason: { code: 'K3sVersionMismatch' } });
   });
 
+  it('waits after an allowed upgrade until the host reports the new image, then installs the version the cluster records', () => {
+    const newer = { ...emt, version: '3.1', kubernetes: { ...emt.kubernetes!, version: 'v1.32.5+k3s1' } };
+    const waiting = computeDesiredState({
+      host: host(),
+      instance: instance('microvisor-nonrt'),
+      cluster: cluster('ready'),
+      template: v004,
+      osProfile: newer,
+    });
+    expect(waiting.action).toEqual({
+      kind: 'wait',
+      cluster: 'edge-1',
+      message:
+        'waiting for host edge-host-1 to report OS profile microvisor-nonrt:3.1 with K3s v1.32.5+k3s1; cluster edge-1 runs v1.32.4+k3s1 until then',
+    });
+    const upgraded = { ...cluster('ready'), kubernetesVersion: 'v1.32.5+k3s1' };
+    const state = computeDesiredState({
+      host: host(),
+      instance: instance('microvisor-nonrt'),
+      cluster: upgraded,
+      template: v004,
+      osProfile: newer,
+    });
+    expect(state.action).toMatchObject({ kind: 'install', plan: { kubernetesVersion: 'v1.32.5+k3s1', mode: 'air-gapped' } });
+  });
+
   it('asks for removal when the cluster is being deleted or the host is deauthorized', () => {
     expect(
       computeDesiredState({

@@ -9,7 +9,8 @@ import type { Cluster } from '../inventory/cluster.ts';
 import { isAppError } from '../errors.ts';
 import type { Host } from '../inventory/host.ts';
 import type { Instance } from '../inventory/instance.ts';
-import type { OsProfile } from '../inventory/os-profile.ts';
+import { formatOsProfileRef, type OsProfile } from '../inventory/os-profile.ts';
+import { computeUpgradeDecision } from '../compatibility/upgrade-guard.ts';
 import type { Reason } from '../reasons.ts';
 import type { ClusterTemplate } from '../inventory/template.ts';
 
@@ -20,7 +21,7 @@ export type ClusterAction =
   | { kind: 'blocked'; cluster: string; reason: Reason }
   /** Stop K3s and remove its state (cluster deleted, or the host deauthorized). */
   | { kind: 'remove'; cluster: string | null }
-  /** Not yet: the host does not run the cluster's OS profile yet. */
+  /** Not yet: the host does not run the cluster's OS profile, or the new version of it with a newer K3s, yet. */
   | { kind: 'wait'; cluster: string; message: string }
   | { kind: 'none' };
 
@@ -66,11 +67,26 @@ function computeClusterAction({ host, instance, cluster, template, osProfile, mi
       },
     };
   }
+  const embedded = osProfile.kubernetes?.flavor === cluster.flavor ? osProfile.kubernetes.version : null;
+  if (
+    embedded !== null &&
+    embedded !== cluster.kubernetesVersion &&
+    computeUpgradeDecision({ cluster, host: host.name, target: osProfile, otherNodes: [] }).allowed
+  ) {
+    return {
+      kind: 'wait',
+      cluster: cluster.name,
+      message: `waiting for host ${host.name} to report OS profile ${formatOsProfileRef(osProfile)} with K3s ${embedded}; cluster ${cluster.name} runs ${cluster.kubernetesVersion} until then`,
+    };
+  }
+  // The cluster runs the version it records: after an allowed upgrade, the new image's rather than the template's.
+  const planned =
+    template.kubernetesVersion === cluster.kubernetesVersion ? template : { ...template, kubernetesVersion: cluster.kubernetesVersion };
   try {
     return {
       kind: 'install',
       cluster: cluster.name,
-      plan: computeBootstrapPlan({ cluster, template, osProfile, host, ...(mirrorUrl ? { mirrorUrl } : {}) }),
+      plan: computeBootstrapPlan({ cluster, template: planned, osProfile, host, ...(mirrorUrl ? { mirrorUrl } : {}) }),
     };
   } catch (error) {
     if (!isAppError(error)) throw error;

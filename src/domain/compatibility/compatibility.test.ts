@@ -70,12 +70,15 @@ describe('computeCompatibility with the real templates and OS profiles', () => {
   it.each([
     ['microvisor-nonrt', MICROVISOR],
     ['ubuntu-22.04-lts-generic', UBUNTU],
-  ])('finds the RKE2 template compatible with %s in download mode', (_name, profile) => {
+  ])('never offers the RKE2 template on %s: the agent cannot install RKE2', (_name, profile) => {
     expect(computeCompatibility(template('baseline-rke2-v2.0.2.json'), profile)).toEqual({
-      compatible: true,
+      compatible: false,
       airGapped: false,
-      basis: 'Rke2Download',
-      kubernetesVersion: 'v1.30.10+rke2r1',
+      reason: {
+        code: 'FlavorNotInstallable',
+        message: 'template baseline:v2.0.2 is RKE2 v1.30.10+rke2r1; the agent installs K3s only, so it cannot run on any host',
+        details: { flavor: 'rke2', templateVersion: 'v1.30.10+rke2r1' },
+      },
     });
   });
 

@@ -1,18 +1,20 @@
 /**
  * The heart of edge-orch: can template T run on OS profile P, and is it air-gapped? (DESIGN.md, Compatibility)
- * Every "no" carries a machine-readable reason; `airGapped` is decided here from P, never from T.
+ * Every "no" carries a machine-readable reason; `airGapped` is decided here from P, never from T. A template whose
+ * flavor edge-orch cannot install is compatible with nothing (installability.ts).
  */
 import { formatOsProfileRef, type OsProfile } from '../inventory/os-profile.ts';
 import type { Reason } from '../reasons.ts';
 import { BARE_KUBERNETES_VERSION, templateAirGappedSetting, type ClusterTemplate } from '../inventory/template.ts';
+import { computeInstallability } from './installability.ts';
 import { tryParseKubernetesVersion } from './k8s-version.ts';
 
 export type Compatibility =
   | {
       compatible: true;
       airGapped: boolean;
-      /** Why this mode: EmbeddedVersion (air-gapped), NoEmbeddedK3s or Rke2Download (download at install). */
-      basis: 'EmbeddedVersion' | 'NoEmbeddedK3s' | 'Rke2Download';
+      /** Why this mode: EmbeddedVersion (air-gapped) or NoEmbeddedK3s (download at install). */
+      basis: 'EmbeddedVersion' | 'NoEmbeddedK3s';
       /**
        * The exact build installed: the template's version, or the image's embedded K3s when the template names
        * only vX.Y.Z (cluster-manager lets the flavor decide the build).
@@ -27,10 +29,9 @@ type CompatibilityTemplate = Pick<ClusterTemplate, 'name' | 'version' | 'flavor'
 type CompatibilityProfile = Pick<OsProfile, 'name' | 'version' | 'kubernetes'>;
 
 export function computeCompatibility(template: CompatibilityTemplate, profile: CompatibilityProfile): Compatibility {
+  const installability = computeInstallability(template);
+  if (!installability.installable) return incompatible(installability.reason);
   const requested = template.kubernetesVersion;
-  if (template.flavor === 'rke2') {
-    return withOverride(template, { compatible: true, airGapped: false, basis: 'Rke2Download', kubernetesVersion: requested });
-  }
   const embedded = profile.kubernetes;
   const unpinned = BARE_KUBERNETES_VERSION.test(requested);
   const profileRef = formatOsProfileRef(profile);
@@ -78,5 +79,4 @@ function withOverride(template: CompatibilityTemplate, result: Extract<Compatibi
 const BASIS_EXPLANATION: Record<Extract<Compatibility, { compatible: true }>['basis'], string> = {
   EmbeddedVersion: 'the image embeds exactly this K3s version, so it installs without downloading',
   NoEmbeddedK3s: 'the image embeds no K3s, so it is downloaded',
-  Rke2Download: 'RKE2 is downloaded at install time',
 };

@@ -132,6 +132,16 @@ describe('registration decisions', () => {
     expect(result).toMatchObject({ ok: false, reason: { code: 'K3sVersionMismatch' } });
   });
 
+  it('refuses an RKE2 template on any profile, with FlavorNotInstallable', () => {
+    const rke2 = parseTemplate({ name: 'baseline', version: 'v2.0.2', flavor: 'rke2', kubernetesVersion: 'v1.30.10+rke2r1', labels: {} });
+    for (const profile of [PROFILE, UBUNTU]) {
+      expect(computeAutoCluster({ plan: PLAN, hostId: 'h-1', template: rke2, profile })).toMatchObject({
+        ok: false,
+        reason: { code: 'FlavorNotInstallable' },
+      });
+    }
+  });
+
   it('takes an identical cluster of the host, refuses another cluster of the host or a taken name', () => {
     const existing = {
       name: 'edge-1-cluster',

@@ -3,8 +3,10 @@
  * phase and kubeconfig, the host's state) is written in one transaction, and the host's agent is woken.
  * A report about a cluster of the project that the host is not a node of is refused: a host speaks only for
  * its own cluster. A report naming a cluster that no longer exists (its removal finished) is accepted and ignored.
+ * A host reporting the new image of an allowed OS profile change moves its cluster's recorded K3s version.
  */
 import { computeReportEffects, type AgentReport, type ReportEffects } from '../../domain/bootstrap/agent-report.ts';
+import { computeReportedClusterVersion } from '../../domain/compatibility/reported-cluster-version.ts';
 import { AppError } from '../../domain/errors.ts';
 import { parseReportedKubeconfig } from '../../domain/bootstrap/reported-kubeconfig.ts';
 import type { Cluster } from '../../domain/inventory/cluster.ts';
@@ -30,6 +32,9 @@ export async function applyAgentReport(
     if (kubeconfig !== undefined) report = { ...report, cluster: { ...report.cluster!, kubeconfig: parseReportedKubeconfig(kubeconfig) } };
     const effects = computeReportEffects({ host, instance, cluster, report });
     await applyEffects(tx, { project, hostId, instance, cluster, effects });
+    const kubernetesVersion = computeReportedClusterVersion({ instance, cluster, manifest: report.manifest });
+    if (cluster && kubernetesVersion && !(effects.cluster && 'delete' in effects.cluster))
+      await tx.clusters.update(project, cluster.name, { kubernetesVersion });
   });
   events.changed(project, hostId);
 }

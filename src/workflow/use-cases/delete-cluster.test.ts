@@ -35,4 +35,27 @@ describe('deleteCluster', () => {
   it('answers NotFound for a cluster that does not exist', async () => {
     await expect(deleteCluster(deps, { project: PROJECT, name: 'nope', force: true })).rejects.toMatchObject({ code: 'NotFound' });
   });
+
+  it('removes a stale cluster at once, without waiting for an agent, and only once it is stale', async () => {
+    const lonely = await addCluster(deps.store, 'lonely', [await addHost(deps.store, 'SN-3')]);
+    const forgotten = await addCluster(deps.store, 'forgotten', [await addHost(deps.store, 'SN-4')]);
+    const at = (since: string, minutes: number) => ({
+      ...deps,
+      staleClusterAfterMs: 30 * 60_000,
+      now: () => Date.parse(since) + minutes * 60_000,
+    });
+    expect(await deleteCluster(at(lonely.updatedAt, 29), { project: PROJECT, name: 'lonely', force: false })).toMatchObject({
+      kind: 'deleting',
+      cluster: { phase: 'deleting', stale: false },
+    });
+    expect(await deleteCluster(at(forgotten.updatedAt, 31), { project: PROJECT, name: 'forgotten', force: false })).toEqual({
+      kind: 'deleted',
+    });
+    expect(await deps.store.clusters.find(PROJECT, 'forgotten')).toBeNull();
+  });
+
+  it('waits for the agents of a ready cluster however long it has been quiet', async () => {
+    const quiet = { ...deps, staleClusterAfterMs: 60_000, now: () => Date.now() + 86_400_000 };
+    expect(await deleteCluster(quiet, { project: PROJECT, name: 'pair', force: false })).toMatchObject({ kind: 'deleting' });
+  });
 });

@@ -17,6 +17,10 @@ export interface UseCaseDeps {
   mirrorUrl?: MirrorUrl;
   /** What agents get with a credential; DEFAULT_AGENT_TRUST when not given. */
   agentTrust?: AgentTrust;
+  /** The server's stale-cluster time; DEFAULT_STALE_CLUSTER_AFTER_SECONDS when not given. */
+  staleClusterAfterMs?: number;
+  /** The clock stale clusters are judged by, in milliseconds since the epoch; Date.now when not given. */
+  now?: () => number;
 }
 
 /** What an agent is given with its credential: the CA to pin, and how long the credential lives. */

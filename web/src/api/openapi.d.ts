@@ -1413,6 +1413,15 @@ export interface paths {
                                 unusedFields: {
                                     [key: string]: unknown;
                                 };
+                                /** @description Whether edge-orch can install this flavor at all; an RKE2 template is kept and listed but never offered */
+                                installable: boolean;
+                                installableReason?: {
+                                    code: string;
+                                    message: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                };
                                 compatibility?: {
                                     osProfile: string;
                                     osProfileVersion: string;
@@ -2605,7 +2614,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get a host by id or name
+         * Get a host by id, name, serial or uuid
          * @description Needs an API token whose role has the `read` permission.
          */
         get: {
@@ -2614,7 +2623,7 @@ export interface paths {
                 header?: never;
                 path: {
                     project: string;
-                    /** @description Host id or name */
+                    /** @description Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference */
                     host: string;
                 };
                 cookie?: never;
@@ -2761,6 +2770,35 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -2775,7 +2813,7 @@ export interface paths {
                 header?: never;
                 path: {
                     project: string;
-                    /** @description Host id or name */
+                    /** @description Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference */
                     host: string;
                 };
                 cookie?: never;
@@ -2948,7 +2986,7 @@ export interface paths {
                 header?: never;
                 path: {
                     project: string;
-                    /** @description Host id or name */
+                    /** @description Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference */
                     host: string;
                 };
                 cookie?: never;
@@ -3157,7 +3195,7 @@ export interface paths {
                 header?: never;
                 path: {
                     project: string;
-                    /** @description Host id or name */
+                    /** @description Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference */
                     host: string;
                 };
                 cookie?: never;
@@ -3331,7 +3369,7 @@ export interface paths {
                 header?: never;
                 path: {
                     project: string;
-                    /** @description Host id or name */
+                    /** @description Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference */
                     host: string;
                 };
                 cookie?: never;
@@ -3534,7 +3572,7 @@ export interface paths {
                 header?: never;
                 path: {
                     project: string;
-                    /** @description Host id or name */
+                    /** @description Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference */
                     host: string;
                 };
                 cookie?: never;
@@ -3737,7 +3775,7 @@ export interface paths {
                 header?: never;
                 path: {
                     project: string;
-                    /** @description Host id or name */
+                    /** @description Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference */
                     host: string;
                 };
                 cookie?: never;
@@ -3958,6 +3996,8 @@ export interface paths {
                                 id: string;
                                 hostId: string;
                                 osProfile: string;
+                                /** @description The exact OS profile version the host should run */
+                                osProfileVersion: string;
                                 observedOsProfile: string | null;
                                 state: "provisioning" | "running" | "error";
                                 createdAt: string;
@@ -4097,6 +4137,8 @@ export interface paths {
                             id: string;
                             hostId: string;
                             osProfile: string;
+                            /** @description The exact OS profile version the host should run */
+                            osProfileVersion: string;
                             observedOsProfile: string | null;
                             state: "provisioning" | "running" | "error";
                             createdAt: string;
@@ -4227,7 +4269,195 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Move an instance to another OS profile version
+         * @description On a cluster node it needs clusters:write as well (403, ClusterNodeChange), and the new image's embedded K3s must neither downgrade the cluster, skip a Kubernetes minor nor differ from its other nodes (409, UpgradeRefused). The cluster's recorded version follows when the host reports the new image. Needs an API token whose role has the `hosts:write` permission.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The OS profile the host should run: name:version, or a name for its latest version. On a cluster node only another version of the same profile, and only if its embedded K3s neither downgrades, skips a minor nor differs from the other nodes (409 UpgradeRefused) */
+                        osProfile: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            hostId: string;
+                            osProfile: string;
+                            /** @description The exact OS profile version the host should run */
+                            osProfileVersion: string;
+                            observedOsProfile: string | null;
+                            state: "provisioning" | "running" | "error";
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/projects/{project}/clusters": {
@@ -4238,7 +4468,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List clusters
+         * List clusters; stale=true lists those waiting for agents that never came
          * @description Needs an API token whose role has the `read` permission.
          */
         get: {
@@ -4246,6 +4476,8 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    /** @description Only stale clusters (true), or only those that are not (false) */
+                    stale?: boolean;
                 };
                 header?: never;
                 path: {
@@ -4294,6 +4526,15 @@ export interface paths {
                                 };
                                 autoCreated: boolean;
                                 deletionPolicy: string;
+                                /** @description Waiting for nodes or provisioning with no word from its agents for longer than the server's stale-cluster time (computed when asked); deleting a stale cluster needs no agent */
+                                stale: boolean;
+                                staleReason?: {
+                                    code: string;
+                                    message: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                };
                                 createdAt: string;
                                 updatedAt: string;
                             }[];
@@ -4458,6 +4699,15 @@ export interface paths {
                             };
                             autoCreated: boolean;
                             deletionPolicy: string;
+                            /** @description Waiting for nodes or provisioning with no word from its agents for longer than the server's stale-cluster time (computed when asked); deleting a stale cluster needs no agent */
+                            stale: boolean;
+                            staleReason?: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: string;
+                                };
+                            };
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -4584,13 +4834,13 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete a cluster: agents stop K3s and remove its state; force removes it at once (agents clean up when they return)
+         * Delete a cluster: agents stop K3s and remove its state; force, or a stale cluster, removes it at once (agents clean up when they return)
          * @description Needs an API token whose role has the `clusters:write` permission.
          */
         delete: {
             parameters: {
                 query?: {
-                    /** @description Remove the cluster now, without waiting for the agents */
+                    /** @description Remove the cluster now, without waiting for the agents (a stale cluster always is) */
                     force?: boolean;
                 };
                 header?: never;
@@ -4639,6 +4889,15 @@ export interface paths {
                             };
                             autoCreated: boolean;
                             deletionPolicy: string;
+                            /** @description Waiting for nodes or provisioning with no word from its agents for longer than the server's stale-cluster time (computed when asked); deleting a stale cluster needs no agent */
+                            stale: boolean;
+                            staleReason?: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: string;
+                                };
+                            };
                             createdAt: string;
                             updatedAt: string;
                         };

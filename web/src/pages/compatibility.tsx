@@ -95,13 +95,7 @@ function toCells(answer: TemplateList): Map<string, Cell> {
   const cells = new Map<string, Cell>();
   for (const t of answer.items) {
     const c = t.compatibility;
-    const note = c?.override
-      ? c.override.message
-      : c?.airGapped
-        ? 'embedded version'
-        : c?.basis === 'Rke2Download'
-          ? 'RKE2 is downloaded'
-          : 'no embedded K3s';
+    const note = c?.override ? c.override.message : c?.airGapped ? 'embedded version' : 'no embedded K3s';
     cells.set(`${t.name}:${t.version}`, { kind: c?.airGapped ? 'air-gapped' : 'download', note });
   }
   for (const t of answer.excluded ?? []) {

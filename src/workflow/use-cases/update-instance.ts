@@ -1,0 +1,65 @@
+/**
+ * Moving an instance to another OS profile version (the image its host should run). On a cluster node the
+ * upgrade guard decides (upgrade-guard.ts): a refusal is UpgradeRefused with the reason; an allowed change
+ * moves the cluster's recorded K3s version only when the host reports the new image (apply-agent-report.ts).
+ */
+import { computeUpgradeDecision } from '../../domain/compatibility/upgrade-guard.ts';
+import { AppError } from '../../domain/errors.ts';
+import type { Cluster } from '../../domain/inventory/cluster.ts';
+import type { Instance } from '../../domain/inventory/instance.ts';
+import { formatOsProfileRef, parseOsProfileRef, type OsProfile } from '../../domain/inventory/os-profile.ts';
+import { requireHostChangeAllowed, type Role } from '../../domain/roles.ts';
+import type { Store } from '../../store/store.ts';
+import type { UseCaseDeps } from './use-case-deps.ts';
+
+export async function updateInstance(
+  { store, events }: Pick<UseCaseDeps, 'store' | 'events'>,
+  { project, id, osProfile, role }: { project: string; id: string; osProfile: string; role: Role },
+): Promise<Instance> {
+  const ref = parseOsProfileRef(osProfile, 'osProfile');
+  const updated = await store.transaction(async (tx) => {
+    const instance = await tx.instances.get(project, id);
+    const [host, target, cluster] = await Promise.all([
+      tx.hosts.get(project, instance.hostId),
+      tx.osProfiles.get(project, ref),
+      tx.clusters.findByHost(project, instance.hostId),
+    ]);
+    const live = cluster && cluster.phase !== 'deleting' && cluster.phase !== 'deleted' ? cluster : null;
+    requireHostChangeAllowed(role, 'change-os-profile', { host: host.name, cluster: live?.name ?? null });
+    if (target.name === instance.osProfile && target.version === instance.osProfileVersion) return instance;
+    if (live) await requireUpgradeAllowed(tx, { project, cluster: live, host: host.name, hostId: host.id, target });
+    return tx.instances.setOsProfile(project, id, { name: target.name, version: target.version });
+  });
+  events.changed(project, updated.hostId);
+  return updated;
+}
+
+async function requireUpgradeAllowed(
+  tx: Store,
+  { project, cluster, host, hostId, target }: { project: string; cluster: Cluster; host: string; hostId: string; target: OsProfile },
+): Promise<void> {
+  // A cluster runs on one OS profile (by name); its nodes move between versions of it.
+  if (target.name !== cluster.osProfile)
+    throw new AppError(
+      'InvalidState',
+      `host ${host} is a node of cluster ${cluster.name}, which runs on OS profile ${cluster.osProfile}; choose a version of it, not ${formatOsProfileRef(target)}`,
+      { field: 'osProfile' },
+    );
+  const otherNodes = await Promise.all(
+    cluster.nodes
+      .filter((node) => node.hostId !== hostId)
+      .map(async (node) => {
+        const [other, instance] = await Promise.all([tx.hosts.get(project, node.hostId), tx.instances.findByHost(project, node.hostId)]);
+        const image = instance && (await tx.osProfiles.find(project, { name: instance.osProfile, version: instance.osProfileVersion }));
+        const embedded = image?.kubernetes?.flavor === cluster.flavor ? image.kubernetes.version : null;
+        return { host: other.name, embeddedVersion: embedded };
+      }),
+  );
+  const decision = computeUpgradeDecision({ cluster, host, target, otherNodes });
+  if (!decision.allowed)
+    throw new AppError('UpgradeRefused', decision.reason.message, {
+      field: 'osProfile',
+      reason: decision.reason.code,
+      extra: { details: decision.reason.details ?? {} },
+    });
+}
