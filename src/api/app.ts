@@ -20,6 +20,7 @@ import { answerClientError, answerProblem, problemDetails } from './plugins/prob
 import { describePermission } from './route-permission.ts';
 import { createSchemaValidators } from './schema-validators.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
+import { capiRoutes } from './routes/capi.routes.ts';
 import { clusterRoutes } from './routes/clusters.routes.ts';
 import { hostRoutes } from './routes/hosts.routes.ts';
 import { instanceRoutes } from './routes/instances.routes.ts';
@@ -74,6 +75,7 @@ export async function buildApp({
   mirrorUrl,
   limits: limitOverrides = {},
   agentTrust,
+  clusterDriver,
   https,
 }: BuildAppOptions): Promise<FastifyInstance> {
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...limitOverrides };
@@ -127,7 +129,14 @@ export async function buildApp({
   app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get(OPENAPI_PATH, { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  const deps: ApiDeps = { store, events, work, ...(mirrorUrl ? { mirrorUrl } : {}), ...(agentTrust ? { agentTrust } : {}) };
+  const deps: ApiDeps = {
+    store,
+    events,
+    work,
+    ...(mirrorUrl ? { mirrorUrl } : {}),
+    ...(agentTrust ? { agentTrust } : {}),
+    ...(clusterDriver ? { clusterDriver } : {}),
+  };
   for (const routes of [
     osProfileRoutes,
     templateRoutes,
@@ -139,6 +148,7 @@ export async function buildApp({
     enrollmentTokenRoutes,
     onboardingRoutes,
     auditRoutes,
+    capiRoutes,
   ]) {
     await app.register(routes, { prefix: PROJECT_PREFIX, ...deps });
   }

@@ -12,6 +12,7 @@ import type { Role } from '../domain/roles.ts';
 import type { AgentStore } from './agent-store.ts';
 import type { AuditStore } from './audit-store.ts';
 import type { JobStore } from './job-store.ts';
+import type { ManagementClusterStore } from './management-cluster-store.ts';
 
 export interface Page<T> {
   items: T[];
@@ -128,7 +129,11 @@ export interface ClusterStore {
   find(project: string, name: string): Promise<Cluster | null>;
   findByHost(project: string, hostId: string): Promise<Cluster | null>;
   list(project: string, page?: PageRequest): Promise<Page<Cluster>>;
-  update(project: string, name: string, patch: Partial<Pick<Cluster, 'phase' | 'message' | 'nodes' | 'labels'>>): Promise<Cluster>;
+  update(
+    project: string,
+    name: string,
+    patch: Partial<Pick<Cluster, 'phase' | 'message' | 'reason' | 'nodes' | 'labels'>>,
+  ): Promise<Cluster>;
   setKubeconfig(project: string, name: string, kubeconfig: string): Promise<void>;
   getKubeconfig(project: string, name: string): Promise<string | null>;
   /** Seals under the current key every kubeconfig stored in clear or under a previous key; how many it changed. */
@@ -150,6 +155,8 @@ export interface Store {
   readonly audit: AuditStore;
   /** Registration jobs (see job-store.ts). */
   readonly jobs: JobStore;
+  /** Projects' cluster drivers and Cluster API management clusters (see management-cluster-store.ts). */
+  readonly managementClusters: ManagementClusterStore;
   /** Runs fn in one database transaction; the store it receives is bound to it. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -1,17 +1,17 @@
 /**
  * Deleting a cluster. Normally it moves to `deleting`: its agents stop K3s and remove its state, and the last
- * report of `removed` deletes it. Forced, it is removed at once; agents clean up when they next pull.
+ * report of `removed` deletes it. Forced, it is removed at once; agents clean up when they next pull. A cluster
+ * of the capi driver is deleted by that driver, from its management cluster.
  */
-import type { Cluster } from '../../domain/inventory/cluster.ts';
+import type { ClusterDeletion } from '../cluster-driver.ts';
 import type { UseCaseDeps } from './use-case-deps.ts';
 
-export type ClusterDeletion = { kind: 'deleted' } | { kind: 'deleting'; cluster: Cluster };
-
 export async function deleteCluster(
-  { store, events }: Pick<UseCaseDeps, 'store' | 'events'>,
+  { store, events, clusterDriver }: Pick<UseCaseDeps, 'store' | 'events' | 'clusterDriver'>,
   { project, name, force }: { project: string; name: string; force: boolean },
 ): Promise<ClusterDeletion> {
   const cluster = await store.clusters.get(project, name);
+  if (cluster.driver === 'capi' && clusterDriver) return clusterDriver.deleteCluster(cluster, { force });
   let deletion: ClusterDeletion = { kind: 'deleted' };
   if (force) await store.clusters.delete(project, name);
   else {
