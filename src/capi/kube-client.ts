@@ -84,27 +84,34 @@ export function createKubeClient(kubeconfig: string): KubeClient {
       const [group, version] = ref.apiVersion.includes('/') ? ref.apiVersion.split('/') : ['', ref.apiVersion];
       const path = `/apis/${group}/${version}/namespaces/${ref.metadata.namespace}/${PLURALS[ref.kind] ?? `${ref.kind.toLowerCase()}s`}`;
       await new Promise<void>((resolve, reject) => {
-        const done = (error: unknown) => {
-          signal.removeEventListener('abort', abort);
-          // Some servers answer a too-old version with 410 itself rather than an ERROR event.
-          if ((error as { statusCode?: unknown } | null)?.statusCode === 410) onEvent({ type: 'GONE' });
-          if (
-            !error ||
-            signal.aborted ||
-            (error as { name?: string }).name === 'AbortError' ||
-            (error as { statusCode?: unknown }).statusCode === 410
-          )
-            resolve();
-          else reject(translate(error, `watching ${describeRef(ref)}`, server));
-        };
+        let settled = false;
         let controller: AbortController | undefined;
-        const abort = () => controller?.abort();
+        const settle = (error?: CapiProblem) => {
+          if (settled) return;
+          settled = true;
+          signal.removeEventListener('abort', abort);
+          controller?.abort();
+          if (error) reject(error);
+          else resolve();
+        };
+        // Stopping does not wait for the stream to notice the abort.
+        const abort = () => settle();
+        const done = (error: unknown) => {
+          const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
+          // Some servers answer a too-old version with 410 itself rather than an ERROR event.
+          if (statusCode === 410) onEvent({ type: 'GONE' });
+          // A quiet watch times out on the client, as servers close long watches: the caller watches again.
+          const ended = !error || statusCode === 410 || ['AbortError', 'TimeoutError'].includes((error as { name?: string }).name ?? '');
+          settle(ended ? undefined : translate(error, `watching ${describeRef(ref)}`, server));
+        };
         signal.addEventListener('abort', abort);
+        if (signal.aborted) return settle();
         new Watch(config)
           .watch(
             path,
             { fieldSelector: `metadata.name=${ref.metadata.name}`, resourceVersion, allowWatchBookmarks: true },
             (type, object) => {
+              if (settled) return;
               // An ERROR event is a Status: 410 Gone when the version is too old; either way, list again.
               if (type === 'ERROR') onEvent({ type: 'GONE' });
               else onEvent({ type: type as 'ADDED', object });
@@ -113,7 +120,7 @@ export function createKubeClient(kubeconfig: string): KubeClient {
           )
           .then((c) => {
             controller = c;
-            if (signal.aborted) c.abort();
+            if (settled) c.abort();
           }, done);
       });
     },
@@ -156,7 +163,8 @@ function translate(error: unknown, what: string, server: string): CapiProblem {
     if (error.code === 409) return new CapiProblem('CapiFieldConflict', `${what}: ${said}`, error.code);
     return new CapiProblem('CapiObjectRejected', `the management cluster refused ${what}: ${said}`, error.code);
   }
-  const message = (error as Error)?.message ?? String(error);
+  const cause = (error as { cause?: { message?: unknown } })?.cause?.message;
+  const message = `${(error as Error)?.message ?? String(error)}${typeof cause === 'string' ? ` (${cause})` : ''}`;
   // KubernetesObjectApi finds a kind's resource by discovery; a kind its group does not serve ends here.
   if (/Unrecognized API version and kind/i.test(message))
     return new CapiProblem(
