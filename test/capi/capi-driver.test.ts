@@ -96,7 +96,7 @@ describe.each(engines)('the capi cluster driver on $name', (engine) => {
     expect(got.body).not.toContain('token');
     const driverSet = await api.call('PUT', '/api/v1/projects/alpha/cluster-driver', { body: { clusterDriver: 'capi' } });
     expect(driverSet.json()).toMatchObject({ clusterDriver: 'capi' });
-    const exec = kube.kubeconfig.replace(/  user:\n    token: \w+/, '  user:\n    exec:\n      command: /bin/sh');
+    const exec = kube.kubeconfig.replace(/ {2}user:\n {4}token: \w+/, '  user:\n    exec:\n      command: /bin/sh');
     const refused = await api.call('PUT', '/api/v1/projects/alpha/management-cluster', { body: { kubeconfig: exec } });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().field).toBe('kubeconfig/users/0/user');
