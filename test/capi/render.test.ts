@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { renderClusterObject } from '../../src/render/capi/render-cluster-object.ts';
 import { renderTemplateObjects } from '../../src/render/capi/render-template-objects.ts';
 import { CRDS_DIR, SHARED_CRDS_DIR, createCrdValidator } from '../support/crd-schemas.ts';
@@ -114,6 +115,16 @@ describe('rendering clusters for Cluster API', () => {
     };
     expect(validator.validate(object)!.map((p) => p.message)).toContainEqual(expect.stringContaining('type must not be one of'));
     expect(validator.unevaluatedRules).toEqual([]);
+  });
+});
+
+describe('docs/capi.md', () => {
+  it('shows the YAML edge-orch renders for the EMT cluster', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/capi.md'), 'utf8');
+    const shown = /### One EMT cluster[\s\S]*?```yaml\n([\s\S]*?)\n```/.exec(doc)![1]!;
+    const { cluster, template } = clusterMatrix()[0]!;
+    const objects = [...renderTemplateObjects(template, 'edge'), renderClusterObject(cluster, template, 'edge')];
+    expect(parseAllDocuments(shown).map((d) => d.toJS())).toEqual(objects);
   });
 });
 

@@ -40,5 +40,5 @@ export function addTemplateRenderCommand(template: Command): void {
 
 function printObjects(ctx: CommandContext, { items }: { items: KubeObject[] }): void {
   if (ctx.format === 'json') ctx.print(renderOutput('json', { apiVersion: 'v1', kind: 'List', items }, [], []));
-  else ctx.print(items.map((object) => stringify(object, { lineWidth: 0 }).trimEnd()).join('\n---\n'));
+  else ctx.print(items.map((object) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false }).trimEnd()).join('\n---\n'));
 }

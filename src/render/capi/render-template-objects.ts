@@ -91,7 +91,6 @@ export function renderTemplateObjects(template: ClusterTemplate, namespace: stri
 }
 
 function airGappedVariableAndPatch(): Doc {
-  const valueFrom = { variable: AIR_GAPPED_VARIABLE };
   return {
     variables: [{ name: AIR_GAPPED_VARIABLE, required: false, schema: { openAPIV3Schema: { type: 'boolean', default: false } } }],
     patches: [
@@ -105,7 +104,13 @@ function airGappedVariableAndPatch(): Doc {
               kind: 'KThreesControlPlaneTemplate',
               matchResources: { controlPlane: true },
             },
-            jsonPatches: [{ op: 'add', path: '/spec/template/spec/kthreesConfigSpec/agentConfig/airGapped', valueFrom }],
+            jsonPatches: [
+              {
+                op: 'add',
+                path: '/spec/template/spec/kthreesConfigSpec/agentConfig/airGapped',
+                valueFrom: { variable: AIR_GAPPED_VARIABLE },
+              },
+            ],
           },
           {
             selector: {
@@ -113,7 +118,7 @@ function airGappedVariableAndPatch(): Doc {
               kind: 'KThreesConfigTemplate',
               matchResources: { machineDeploymentClass: { names: [WORKER_CLASS] } },
             },
-            jsonPatches: [{ op: 'add', path: '/spec/template/spec/agentConfig/airGapped', valueFrom }],
+            jsonPatches: [{ op: 'add', path: '/spec/template/spec/agentConfig/airGapped', valueFrom: { variable: AIR_GAPPED_VARIABLE } }],
           },
         ],
       },
