@@ -34,7 +34,8 @@ export interface CapiDriver extends ClusterDriver {
 }
 
 export function createCapiDriver({ store, log, sweepMs = 10_000, connect = createKubeClient }: CapiDriverOptions): CapiDriver {
-  const followers = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  /** Per cluster: its follower, and what it was started for (desiredOf). */
+  const followers = new Map<string, { controller: AbortController; done: Promise<void>; desired: string }>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const keyOf = (project: string, name: string) => `${project}/${name}`;
@@ -43,8 +44,13 @@ export function createCapiDriver({ store, log, sweepMs = 10_000, connect = creat
     let cursor: string | null = null;
     do {
       const page = await store.clusters.list(project, { cursor, limit: 500 });
-      for (const cluster of page.items)
-        if (cluster.driver === 'capi' && !followers.has(keyOf(project, cluster.name))) start(project, cluster.name);
+      for (const cluster of page.items) {
+        if (cluster.driver !== 'capi') continue;
+        const follower = followers.get(keyOf(project, cluster.name));
+        if (!follower) start(project, cluster.name, desiredOf(cluster));
+        // Deleted elsewhere (a deauthorized host) or its nodes changed: apply (or delete) again.
+        else if (follower.desired !== desiredOf(cluster)) void restart(project, cluster.name, desiredOf(cluster));
+      }
       cursor = page.nextCursor;
     } while (cursor !== null);
   }
@@ -54,7 +60,7 @@ export function createCapiDriver({ store, log, sweepMs = 10_000, connect = creat
     for (const project of await store.projects.list()) await sweepProject(project);
   }
 
-  function start(project: string, name: string): void {
+  function start(project: string, name: string, desired: string): void {
     if (stopped) return;
     const key = keyOf(project, name);
     const controller = new AbortController();
@@ -65,7 +71,12 @@ export function createCapiDriver({ store, log, sweepMs = 10_000, connect = creat
       .finally(() => {
         if (followers.get(key)?.controller === controller) followers.delete(key);
       });
-    followers.set(key, { controller, done });
+    followers.set(key, { controller, done, desired });
+  }
+
+  async function restart(project: string, name: string, desired: string): Promise<void> {
+    await stopFollower(project, name);
+    if (!followers.has(keyOf(project, name))) start(project, name, desired);
   }
 
   async function stopFollower(project: string, name: string): Promise<void> {
@@ -179,7 +190,7 @@ export function createCapiDriver({ store, log, sweepMs = 10_000, connect = creat
         message: 'deleting the Cluster from the management cluster (foreground); waiting for its finalizers',
         reason: undefined,
       });
-      start(project, name);
+      start(project, name, desiredOf(deleting));
       return { kind: 'deleting', cluster: deleting };
     },
     async stop() {
@@ -191,6 +202,10 @@ export function createCapiDriver({ store, log, sweepMs = 10_000, connect = creat
     },
   };
 }
+
+/** What a follower applies for: a change of it (deleting, nodes, labels) needs a new follower. */
+const desiredOf = (cluster: Cluster): string =>
+  JSON.stringify({ deleting: cluster.phase === 'deleting', nodes: cluster.nodes, labels: cluster.labels });
 
 const clusterRef = (cluster: Pick<Cluster, 'name'>, namespace: string): ObjectRef => ({
   apiVersion: CAPI_API_VERSION,
