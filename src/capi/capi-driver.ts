@@ -133,14 +133,20 @@ export function createCapiDriver({ store, log, sweepMs = 10_000, connect = creat
       let deleted = false;
       let writes = Promise.resolve();
       while (!signal.aborted && !relist && !deleted) {
-        await client.watch(ref, resourceVersion, signal, (event) => {
-          if (event.type === 'GONE') relist = true;
-          else if (event.type === 'DELETED') deleted = true;
-          else {
-            resourceVersion = event.object.metadata?.resourceVersion ?? resourceVersion;
-            if (event.type !== 'BOOKMARK') writes = writes.then(() => setStatus(project, name, capiClusterStatus(event.object)));
+        // Ends this watch on 410 or deletion; the follower's signal ends it too.
+        const watchEnd = new AbortController();
+        const stop = () => watchEnd.abort();
+        signal.addEventListener('abort', stop);
+        await client.watch(ref, resourceVersion, watchEnd.signal, (event) => {
+          if (event.type === 'GONE' || event.type === 'DELETED') {
+            relist = event.type === 'GONE';
+            deleted = event.type === 'DELETED';
+            return stop();
           }
+          resourceVersion = event.object.metadata?.resourceVersion ?? resourceVersion;
+          if (event.type !== 'BOOKMARK') writes = writes.then(() => setStatus(project, name, capiClusterStatus(event.object)));
         });
+        signal.removeEventListener('abort', stop);
         await writes;
       }
       if (deleted) return gone(project, name);

@@ -184,6 +184,22 @@ describe.each(engines)('the capi cluster driver on $name', (engine) => {
     expect(kube.get('Cluster', 'alpha', 'emt-edge')).toBeUndefined();
   });
 
+  it('deletes the Cluster of a cluster put in deleting elsewhere (its last host deauthorized)', async () => {
+    await createCluster('alpha', 'leaving', true);
+    await eventually(
+      () => phaseOf('alpha', 'leaving'),
+      (c) => c?.message.startsWith('applied') === true,
+    );
+    await api.store.clusters.update('alpha', 'leaving', { phase: 'deleting', message: 'host leaving-host was deauthorized' });
+    await driver.sweep();
+    await eventually(
+      () => phaseOf('alpha', 'leaving'),
+      (c) => c === null,
+    );
+    expect(kube.deletions).toContainEqual({ kind: 'Cluster', name: 'leaving', propagationPolicy: 'Foreground' });
+    expect(kube.get('Cluster', 'alpha', 'leaving')).toBeUndefined();
+  });
+
   it('force-deletes a cluster at once, orphaning its Cluster API objects', async () => {
     const forced = await api.call('DELETE', '/api/v1/projects/alpha/clusters/ubuntu-edge?force=true');
     expect(forced.statusCode).toBe(204);
