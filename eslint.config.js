@@ -1,5 +1,5 @@
 // Lint: typescript-eslint's recommended rules, and the layering of DESIGN.md (imports point inward only:
-// domain ← render/interchange ← contract ← store/workflow/emt ← api/cli/agent/web ← main; system, the shared Node I/O,
+// domain ← render/interchange ← contract ← store/workflow/emt/capi ← api/cli/agent/web ← main; system, the shared Node I/O,
 // sits beside contract and imports only domain). Formatting is Prettier's.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
@@ -16,6 +16,8 @@ const LAYERS = {
   store: ['domain', 'system'],
   workflow: ['domain', 'render', 'interchange', 'contract', 'store', 'system'],
   emt: ['domain', 'render', 'system'],
+  // The Cluster API driver: I/O to a management cluster, beside workflow whose ClusterDriver it implements.
+  capi: ['domain', 'render', 'interchange', 'contract', 'store', 'workflow', 'system'],
   api: ['domain', 'render', 'interchange', 'contract', 'store', 'workflow', 'system'],
   agent: ['domain', 'render', 'contract', 'system'],
   cli: ['domain', 'render', 'interchange', 'contract', 'emt', 'system'],

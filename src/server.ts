@@ -6,6 +6,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
+import { createCapiDriver, type CapiDriverOptions } from './capi/capi-driver.ts';
 import { invalidField } from './domain/errors.ts';
 import type { ServerConfig } from './config.ts';
 import { loadSecretKeyring } from './store/load-secret-keyring.ts';
@@ -31,6 +32,8 @@ export interface RunningServer {
 export interface ServerOptions {
   /** Registration worker tuning (tests shorten the lease so a killed server's hosts are taken over quickly). */
   registration?: Pick<RegistrationEngineOptions, 'leaseMs' | 'batchSize' | 'pollMs'>;
+  /** Cluster API driver tuning (tests sweep more often). */
+  capi?: Pick<CapiDriverOptions, 'sweepMs'>;
 }
 
 /** Opens the store, serves the API and runs the registration worker next to it. */
@@ -43,6 +46,8 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
   // One of each per process, shared by the API and the registration worker.
   const events = new HostEvents();
   const work = new WorkSignal();
+  // Logs through the API's logger, which exists once the app is built (the driver logs only after it starts).
+  const capi = createCapiDriver({ store, log: { warn: (details, message) => app.log.warn(details, message) }, ...options.capi });
   const app = await buildApp({
     store,
     events,
@@ -50,6 +55,7 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
     logger: { level: config.logLevel },
     agentTrust: { caCertificate: tls?.ca ?? null, hostCredentialTtlMs: config.hostCredentialTtlSeconds * 1000 },
     staleClusterAfterMs: config.staleClusterAfterSeconds * 1000,
+    clusterDriver: capi,
     ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
     ...(config.mirrorUrl === undefined ? {} : { mirrorUrl: config.mirrorUrl }),
   });
@@ -64,6 +70,7 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
   }
   const engine = createRegistrationEngine({ store, log: app.log, ...options.registration, events, work });
   await engine.start();
+  await capi.start();
   return {
     app,
     store,
@@ -71,6 +78,7 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
     adminTokenFile,
     caFile: tls?.caFile ?? null,
     async close() {
+      await capi.stop();
       await engine.stop();
       await app.close();
       await store.close();

@@ -20,6 +20,7 @@ import { answerClientError, answerProblem, problemDetails } from './plugins/prob
 import { describePermission } from './route-permission.ts';
 import { createSchemaValidators } from './schema-validators.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
+import { capiRoutes } from './routes/capi.routes.ts';
 import { clusterRoutes } from './routes/clusters.routes.ts';
 import { hostRoutes } from './routes/hosts.routes.ts';
 import { instanceRoutes } from './routes/instances.routes.ts';
@@ -76,6 +77,7 @@ export async function buildApp({
   agentTrust,
   staleClusterAfterMs,
   now,
+  clusterDriver,
   https,
 }: BuildAppOptions): Promise<FastifyInstance> {
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...limitOverrides };
@@ -137,6 +139,7 @@ export async function buildApp({
     ...(agentTrust ? { agentTrust } : {}),
     ...(staleClusterAfterMs === undefined ? {} : { staleClusterAfterMs }),
     ...(now ? { now } : {}),
+    ...(clusterDriver ? { clusterDriver } : {}),
   };
   for (const routes of [
     osProfileRoutes,
@@ -149,6 +152,7 @@ export async function buildApp({
     enrollmentTokenRoutes,
     onboardingRoutes,
     auditRoutes,
+    capiRoutes,
   ]) {
     await app.register(routes, { prefix: PROJECT_PREFIX, ...deps });
   }

@@ -12,6 +12,7 @@ import { registerLoginCommand } from './commands/login.ts';
 import { registerOnboardingCommands } from './commands/onboarding.ts';
 import { registerOsProfileCommands } from './commands/osprofile.ts';
 import { registerRegistrationCommands } from './commands/registration.ts';
+import { addClusterRenderCommand } from './commands/render.ts';
 import { registerServeCommand, type ServeDeps } from './commands/serve.ts';
 import { registerTemplateCommands } from './commands/template.ts';
 import { registerTokenCommands } from './commands/token.ts';
@@ -42,5 +43,7 @@ export function createProgram<Config>(deps: ProgramDeps<Config>): Command {
   registerAuditCommand(program);
   registerAgentCommand(program, deps);
   registerEmtCommands(program);
+  // `cluster render` joins the cluster command where one exists; until then it has a minimal one of its own.
+  addClusterRenderCommand(program.commands.find((c) => c.name() === 'cluster') ?? program.command('cluster').description('Clusters'));
   return program;
 }

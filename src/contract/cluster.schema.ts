@@ -29,6 +29,7 @@ export const ClusterSchema = Type.Object({
   driver: Type.Union([Type.Literal('agent'), Type.Literal('capi')]),
   phase: literalUnion(CLUSTER_PHASES),
   message: Type.String(),
+  reason: Type.Optional(ReasonSchema),
   labels: Labels,
   autoCreated: Type.Boolean(),
   deletionPolicy: Type.String(),

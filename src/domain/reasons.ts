@@ -64,6 +64,20 @@ export const reasonCodes = {
   EmbeddedK3sRemoved: 'EmbeddedK3sRemoved',
   /** The cluster waits for nodes or provisions, and no agent has moved it for longer than the stale-cluster time. */
   ClusterStale: 'ClusterStale',
+  /** The cluster uses the capi driver but its project names no management cluster. */
+  ManagementClusterNotSet: 'ManagementClusterNotSet',
+  /** The project's management cluster did not answer, or refused its credential; the message says which. */
+  ManagementClusterUnreachable: 'ManagementClusterUnreachable',
+  /** The management cluster does not serve a Cluster API group or kind edge-orch applies (its CRD is not installed). */
+  CapiCrdMissing: 'CapiCrdMissing',
+  /** The management cluster serves the group, but not the version edge-orch renders (the provider is too old). */
+  CapiCrdTooOld: 'CapiCrdTooOld',
+  /** Another field manager owns fields edge-orch applies; the message names the manager and the fields. */
+  CapiFieldConflict: 'CapiFieldConflict',
+  /** The management cluster refused an object edge-orch applied (its schema or admission); the message has its answer. */
+  CapiObjectRejected: 'CapiObjectRejected',
+  /** Cluster API reports the cluster failed (a condition with severity Error, or a failure reason). */
+  CapiClusterFailed: 'CapiClusterFailed',
 } as const satisfies Record<string, string>;
 
 export type ReasonCode = keyof typeof reasonCodes;

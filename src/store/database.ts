@@ -171,6 +171,17 @@ export interface RegistrationHostTable {
   updated_at: string;
 }
 
+/** A project's cluster driver and management cluster (migration 0012); no row: the agent driver, none named. */
+export interface ManagementClusterTable {
+  project: string;
+  cluster_driver: string;
+  /** Sealed (secret-box.ts); null while no management cluster is named. */
+  kubeconfig: string | null;
+  server: string | null;
+  namespace: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   projects: ProjectTable;
   api_tokens: ApiTokenTable;
@@ -185,6 +196,7 @@ export interface Database {
   registration_jobs: RegistrationJobTable;
   registration_hosts: RegistrationHostTable;
   audit_events: AuditEventTable;
+  management_clusters: ManagementClusterTable;
 }
 
 export type Db = Kysely<Database>;

@@ -14,6 +14,7 @@ import { createDb as createSqliteDb } from './engines/sqlite.ts';
 import { createHostStore } from './host-store.ts';
 import { createInstanceStore } from './instance-store.ts';
 import { createJobStore } from './job-store.ts';
+import { createManagementClusterStore } from './management-cluster-store.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { createSecretBox, type SecretBox } from './secret-box.ts';
 import { createOsProfileStore } from './os-profile-store.ts';
@@ -33,6 +34,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   try {
     await migrate(db);
     await store.clusters.resealSecrets();
+    await store.managementClusters.resealSecrets();
   } catch (error) {
     await db.destroy();
     throw error;
@@ -61,6 +63,7 @@ function createStore(db: Db, engine: Store['engine'], secrets: SecretBox, inTran
     agents: createAgentStore(db),
     audit: createAuditStore(db),
     jobs: createJobStore(db, engine, inTransaction),
+    managementClusters: createManagementClusterStore(db, secrets),
     async transaction(fn) {
       // Already inside one: join it (Kysely has no nested transactions on a transaction handle).
       if (inTransaction) return fn(this);

@@ -12,6 +12,7 @@ import type { Role } from '../domain/roles.ts';
 import type { AgentStore } from './agent-store.ts';
 import type { AuditStore } from './audit-store.ts';
 import type { JobStore } from './job-store.ts';
+import type { ManagementClusterStore } from './management-cluster-store.ts';
 
 export interface Page<T> {
   items: T[];
@@ -138,7 +139,7 @@ export interface ClusterStore {
   update(
     project: string,
     name: string,
-    patch: Partial<Pick<Cluster, 'phase' | 'message' | 'nodes' | 'labels' | 'kubernetesVersion'>>,
+    patch: Partial<Pick<Cluster, 'phase' | 'message' | 'nodes' | 'labels' | 'kubernetesVersion' | 'reason'>>,
   ): Promise<Cluster>;
   setKubeconfig(project: string, name: string, kubeconfig: string): Promise<void>;
   getKubeconfig(project: string, name: string): Promise<string | null>;
@@ -161,6 +162,8 @@ export interface Store {
   readonly audit: AuditStore;
   /** Registration jobs (see job-store.ts). */
   readonly jobs: JobStore;
+  /** Projects' cluster drivers and Cluster API management clusters (see management-cluster-store.ts). */
+  readonly managementClusters: ManagementClusterStore;
   /** Runs fn in one database transaction; the store it receives is bound to it. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

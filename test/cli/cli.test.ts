@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { loadServerConfig } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { createPinnedFetch, type Fetch } from '../../src/system/pinned-fetch.ts';
@@ -42,6 +43,19 @@ describe('edge-orch CLI', () => {
     const templates = await cli('template', 'import', ...templateFiles().map((f) => join(FORMATS_DIR, f)));
     expect(templates.code).toBe(0);
     expect(templates.stdout.trim().split('\n')).toHaveLength(5);
+  });
+
+  it('renders a template version as the Cluster API objects the capi driver applies', async () => {
+    const yaml = await cli('template', 'render', 'baseline-k3s:v0.0.4');
+    expect(yaml.code, yaml.stderr).toBe(0);
+    const kinds = parseAllDocuments(yaml.stdout).map((d) => (d.toJS() as { kind: string }).kind);
+    expect(kinds).toEqual(expect.arrayContaining(['ClusterClass', 'KThreesControlPlaneTemplate', 'KThreesConfigTemplate']));
+    const json = JSON.parse((await cli('-o', 'json', 'template', 'render', 'baseline-k3s:v0.0.4')).stdout);
+    expect(json).toMatchObject({ apiVersion: 'v1', kind: 'List' });
+    expect(json.items).toHaveLength(kinds.length);
+    const missing = await cli('cluster', 'render', 'no-such-cluster');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('error: cluster "no-such-cluster" not found\n');
   });
 
   it('lists templates compatible with the EMT profile and explains the excluded ones', async () => {

@@ -7,6 +7,7 @@ import { commandContext, runAction } from '../command-context.ts';
 import { renderOutput, renderTable, type Column } from '../output/output.ts';
 import { importEachFile } from '../import-files.ts';
 import { readTextFile } from './osprofile.ts';
+import { addTemplateRenderCommand } from './render.ts';
 
 interface TemplateView extends ClusterTemplate {
   installable?: boolean;
@@ -48,6 +49,7 @@ const EXCLUDED_COLUMNS: Column<Excluded>[] = [
 
 export function registerTemplateCommands(program: Command): void {
   const template = program.command('template').description('Cluster templates (K3s or RKE2, versioned)');
+  addTemplateRenderCommand(template);
 
   template
     .command('import <files...>')

@@ -42,6 +42,8 @@ export interface Cluster {
   driver: ClusterDriver;
   phase: ClusterPhase;
   message: string;
+  /** Why the cluster is in its phase, when its driver gives a machine-readable reason (the capi driver does). */
+  reason?: Reason;
   labels: Record<string, string>;
   autoCreated: boolean;
   deletionPolicy: DeletionPolicy;

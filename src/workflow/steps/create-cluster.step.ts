@@ -1,6 +1,7 @@
 /**
  * create-cluster: a single-node cluster (role all) on the host's OS profile. The template is checked against the
- * profile before anything is written; an incompatible pair fails with the compatibility reason.
+ * profile before anything is written; an incompatible pair fails with the compatibility reason. The cluster gets
+ * its project's cluster driver (agent unless the project chose capi).
  */
 import { notFound } from '../../domain/errors.ts';
 import { computeAutoCluster, computeClusterDecision } from '../../domain/registration/registration-decisions.ts';
@@ -35,11 +36,12 @@ export const createClusterStep: RegistrationStep = {
     ]);
     const decision = computeClusterDecision(auto.cluster, { byHost, byName });
     if (decision.kind !== 'create') return decision;
+    const { clusterDriver: driver } = await store.managementClusters.settings(project);
     return {
       kind: 'create',
       create: async (tx) => {
         const node = requireHostId(ctx, 'create-cluster');
-        return (await tx.clusters.create(project, { ...auto.cluster, nodes: [{ hostId: node, role: 'all' }] })).name;
+        return (await tx.clusters.create(project, { ...auto.cluster, driver, nodes: [{ hostId: node, role: 'all' }] })).name;
       },
     };
   },

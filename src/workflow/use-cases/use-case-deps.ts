@@ -4,6 +4,7 @@
  */
 import type { MirrorUrl } from '../../domain/bootstrap/mirror-url.ts';
 import type { Store } from '../../store/store.ts';
+import type { ClusterDriver } from '../cluster-driver.ts';
 import type { HostEvents } from '../host-events.ts';
 import type { WorkSignal } from '../work-signal.ts';
 
@@ -21,6 +22,8 @@ export interface UseCaseDeps {
   staleClusterAfterMs?: number;
   /** The clock stale clusters are judged by, in milliseconds since the epoch; Date.now when not given. */
   now?: () => number;
+  /** Applies and deletes clusters of the capi driver (src/capi); absent where no server runs it. */
+  clusterDriver?: ClusterDriver;
 }
 
 /** What an agent is given with its credential: the CA to pin, and how long the credential lives. */
