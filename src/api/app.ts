@@ -72,6 +72,7 @@ export async function buildApp({
   work = new WorkSignal(),
   logger = false,
   mirrorUrl,
+  osUpdateCommand,
   limits: limitOverrides = {},
   agentTrust,
   https,
@@ -127,7 +128,14 @@ export async function buildApp({
   app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get(OPENAPI_PATH, { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  const deps: ApiDeps = { store, events, work, ...(mirrorUrl ? { mirrorUrl } : {}), ...(agentTrust ? { agentTrust } : {}) };
+  const deps: ApiDeps = {
+    store,
+    events,
+    work,
+    ...(mirrorUrl ? { mirrorUrl } : {}),
+    ...(osUpdateCommand ? { osUpdateCommand } : {}),
+    ...(agentTrust ? { agentTrust } : {}),
+  };
   for (const routes of [
     osProfileRoutes,
     templateRoutes,

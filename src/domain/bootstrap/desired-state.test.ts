@@ -33,6 +33,7 @@ const instance = (observed: string | null): Instance => ({
   osProfile: 'microvisor-nonrt',
   osProfileVersion: '1.0',
   observedOsProfile: observed,
+  observedOsVersion: null,
   state: 'running',
   createdAt: '',
   updatedAt: '',

@@ -8,6 +8,8 @@ import * as addOsProfileVersions from './0005-add-os-profile-versions.ts';
 import * as secureEnrollment from './0006-secure-enrollment.ts';
 import * as createAuditEvents from './0007-create-audit-events.ts';
 import * as addHostCredentialExpiry from './0008-add-host-credential-expiry.ts';
+import * as addClusterJoins from './0009-add-cluster-joins.ts';
+import * as createHostCleanups from './0010-create-host-cleanups.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-create-inventory': createInventory,
@@ -18,6 +20,8 @@ export const migrations: Record<string, Migration> = {
   '0006-secure-enrollment': secureEnrollment,
   '0007-create-audit-events': createAuditEvents,
   '0008-add-host-credential-expiry': addHostCredentialExpiry,
+  '0009-add-cluster-joins': addClusterJoins,
+  '0010-create-host-cleanups': createHostCleanups,
 };
 
 export const migrationProvider: MigrationProvider = {
