@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { registerAgentCommand, type AgentCommandDeps } from './commands/agent.ts';
 import { registerAuditCommand } from './commands/audit.ts';
+import { registerClusterCommands } from './commands/cluster.ts';
 import { registerEmtCommands } from './commands/emt.ts';
 import { registerEnrollmentTokenCommands } from './commands/enrollment-token.ts';
 import { registerHostCommands } from './commands/host.ts';
@@ -36,6 +37,7 @@ export function createProgram<Config>(deps: ProgramDeps<Config>): Command {
   registerTemplateCommands(program);
   registerHostCommands(program);
   registerRegistrationCommands(program);
+  registerClusterCommands(program);
   registerTokenCommands(program);
   registerEnrollmentTokenCommands(program);
   registerOnboardingCommands(program);

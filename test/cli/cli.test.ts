@@ -163,6 +163,36 @@ describe('edge-orch CLI', () => {
     expect(audit).toMatch(/dock-2 \(enrollment-token\) +POST \/api\/v1\/agent\/enroll +serial=CLI-LOBBY +403 Forbidden/);
   });
 
+  // Eight CLI processes: a long test on a loaded machine.
+  it('provisions a host and creates and refuses clusters with exit codes scripts can rely on', { timeout: 120_000 }, async () => {
+    expect((await cli('host', 'register', '--serial', 'CLI-C1')).code).toBe(0);
+    const provisioned = await cli('host', 'provision', 'host-cli-c1', '--os-profile', 'microvisor-nonrt');
+    expect(provisioned.code, provisioned.stderr).toBe(0);
+    expect(provisioned.stdout).toMatch(/create-instance\s+succeeded/);
+    const notRunning = await cli('cluster', 'create', 'c-new', '--template', 'baseline-k3s:v0.0.10', '--node', 'host-cli-c1');
+    expect(notRunning.code).toBe(4);
+    expect(notRunning.stderr).toMatch(
+      /^error: host host-cli-c1 has not reported running OS profile microvisor-nonrt:\S+ yet \(field: nodes\/0\/host\)/,
+    );
+    expect((await cli('host', 'register', '--serial', 'CLI-C2')).code).toBe(0);
+    const created = await cli(
+      'cluster',
+      'create',
+      'c1',
+      '--template',
+      'baseline-k3s:v0.0.4',
+      '--node',
+      'host-cli-c2=all',
+      '--os-profile',
+      'microvisor-nonrt',
+    );
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toMatch(/host-cli-c2\s+create-cluster\s+succeeded/);
+    expect((await cli('cluster', 'list')).stdout).toMatch(/c1\s+waiting-for-nodes\s+baseline-k3s:v0\.0\.4/);
+    expect((await cli('cluster', 'get', 'nope', '--watch')).code).toBe(3);
+    expect((await cli('cluster', '--help')).stdout).toContain('130  with --watch: interrupted (Ctrl-C)');
+  });
+
   it('fails with exit 1 and names the existing host for a duplicate serial', async () => {
     const { code, stderr } = await cli('host', 'register', '--serial', 'CLI-1');
     expect(code).toBe(1);
