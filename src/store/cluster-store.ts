@@ -132,7 +132,7 @@ export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
       if (!isUniqueViolation(error)) throw error;
       throw new AppError(
         'AlreadyExists',
-        `host ${nodes.map((n) => n.node.hostId).join(', ')} was claimed by another cluster at the same time`,
+        `a host of ${nodes.map((n) => n.node.hostId).join(', ')} is already a node: claimed by another cluster at the same time, or listed twice`,
         {
           field: 'nodes',
           reason: reasonCodes.ClusterConflict,
