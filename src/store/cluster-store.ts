@@ -233,6 +233,19 @@ export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
       if (patch.nodes) await putNodes(project, cluster.id, patch.nodes);
       return get(project, name);
     },
+    async addNodes(project, name, nodes) {
+      const { id } = await get(project, name);
+      // Touching the row takes its lock (PostgreSQL), so concurrent joins append one after the other.
+      await db.updateTable('clusters').set({ updated_at: nowIso() }).where('id', '=', id).execute();
+      const current = (await nodesOf([id])).get(id) ?? [];
+      await checkNodes(project, id, nodes);
+      await claimNodes(
+        project,
+        id,
+        nodes.map((node, i) => ({ node, position: current.length + i })),
+      );
+      return get(project, name);
+    },
     async setNodePhase(project, name, hostId, phase) {
       const { id } = await get(project, name);
       await db.updateTable('cluster_nodes').set({ phase }).where('cluster_id', '=', id).where('host_id', '=', hostId).execute();

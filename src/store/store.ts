@@ -137,6 +137,8 @@ export interface ClusterStore {
   list(project: string, page?: PageRequest): Promise<Page<Cluster>>;
   /** `nodes` replaces the node list: new hosts are checked and claimed as in create; kept nodes keep their phase. */
   update(project: string, name: string, patch: Partial<Pick<Cluster, 'phase' | 'message' | 'nodes' | 'labels'>>): Promise<Cluster>;
+  /** Appends nodes (checked and claimed as in create); concurrent calls for one cluster append one after the other. */
+  addNodes(project: string, name: string, nodes: ClusterNode[]): Promise<Cluster>;
   /** Records what the node's agent reported. */
   setNodePhase(project: string, name: string, hostId: string, phase: NodePhase): Promise<void>;
   /**

@@ -26,12 +26,8 @@ export async function planClusterJoin(ctx: StepContext, profile: OsProfile, role
   return {
     kind: 'create',
     create: async (tx) => {
-      const node = requireHostId(ctx, 'create-cluster');
-      const current = await tx.clusters.get(project, name);
-      await tx.clusters.update(project, name, {
-        nodes: [...current.nodes, { hostId: node, role }],
-        message: `host ${plan.registration.name} joining`,
-      });
+      await tx.clusters.addNodes(project, name, [{ hostId: requireHostId(ctx, 'create-cluster'), role }]);
+      await tx.clusters.update(project, name, { message: `host ${plan.registration.name} joining` });
       return name;
     },
   };

@@ -26,10 +26,12 @@ export async function addClusterNodes(
     });
     const hosts = await writeNodeInstances(tx, project, placed, name);
     const joined = placed.map((p) => p.host.name).join(', ');
-    const updated = await tx.clusters.update(project, name, {
-      nodes: [...cluster.nodes, ...placed.map((p) => ({ hostId: p.host.id, role: p.role }))],
-      message: `host ${joined} joining`,
-    });
+    await tx.clusters.addNodes(
+      project,
+      name,
+      placed.map((p) => ({ hostId: p.host.id, role: p.role })),
+    );
+    const updated = await tx.clusters.update(project, name, { message: `host ${joined} joining` });
     return { cluster: updated, hosts };
   });
   for (const node of change.cluster.nodes) deps.events.changed(project, node.hostId);
