@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { parseMirrorUrl, type MirrorUrl } from './domain/bootstrap/mirror-url.ts';
 import { DEFAULT_STALE_CLUSTER_AFTER_SECONDS } from './domain/inventory/cluster-staleness.ts';
+import { parseOsUpdateCommand } from './domain/bootstrap/os-update.ts';
 import { AppError, invalidField } from './domain/errors.ts';
 import type { SecretKeySource, SecretKeySources } from './store/load-secret-keyring.ts';
 import type { EngineConfig } from './store/store-config.ts';
@@ -30,6 +31,8 @@ export interface ServerConfig {
    * `<mirrorUrl>/k3s/install.sh`, releases `<mirrorUrl>/k3s/download/<version>/`. Unset: K3s's public URLs.
    */
   readonly mirrorUrl?: MirrorUrl;
+  /** The argv a host runs to move to another version of its OS profile (option 2, see os-update.ts); unset, such moves are blocked. */
+  readonly osUpdateCommand?: readonly string[];
 }
 
 export interface ServerConfigInput {
@@ -39,6 +42,7 @@ export interface ServerConfigInput {
   port?: string | number | undefined;
   logLevel?: string | undefined;
   mirrorUrl?: string | undefined;
+  osUpdateCommand?: string | undefined;
   tlsCertFile?: string | undefined;
   tlsKeyFile?: string | undefined;
   tlsCaFile?: string | undefined;
@@ -79,6 +83,9 @@ export function loadServerConfig(input: ServerConfigInput, env: NodeJS.ProcessEn
   }
   const mirrorText = input.mirrorUrl ?? env['EDGE_ORCH_MIRROR_URL'] ?? '';
   const mirrorUrl = mirrorText === '' ? undefined : parseMirrorUrl(mirrorText, '--mirror-url, EDGE_ORCH_MIRROR_URL');
+  const updateText = input.osUpdateCommand ?? env['EDGE_ORCH_OS_UPDATE_COMMAND'] ?? '';
+  const osUpdateCommand =
+    updateText === '' ? undefined : parseOsUpdateCommand(updateText, '--os-update-command, EDGE_ORCH_OS_UPDATE_COMMAND');
   const ttlText = String(input.hostCredentialTtl ?? env['EDGE_ORCH_HOST_CREDENTIAL_TTL'] ?? DEFAULT_HOST_CREDENTIAL_TTL_SECONDS);
   const hostCredentialTtlSeconds = Number(ttlText);
   if (!Number.isInteger(hostCredentialTtlSeconds) || hostCredentialTtlSeconds < 60)
@@ -105,6 +112,7 @@ export function loadServerConfig(input: ServerConfigInput, env: NodeJS.ProcessEn
     logLevel: logLevel as ServerConfig['logLevel'],
     defaultProject: 'default',
     ...(mirrorUrl === undefined ? {} : { mirrorUrl }),
+    ...(osUpdateCommand === undefined ? {} : { osUpdateCommand }),
   });
 }
 

@@ -58,6 +58,7 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
     clusterDriver: capi,
     ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
     ...(config.mirrorUrl === undefined ? {} : { mirrorUrl: config.mirrorUrl }),
+    ...(config.osUpdateCommand === undefined ? {} : { osUpdateCommand: config.osUpdateCommand }),
   });
   // Listen before the worker starts: a server that cannot listen (port in use) stops whole, so `serve` exits.
   let url: string;

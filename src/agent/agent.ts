@@ -17,6 +17,7 @@ import type { HostIdentity } from './identity.ts';
 import { manifestOsType, readImageManifest, type ReportedManifest } from './host-manifest.ts';
 import { createHostReconciler, type ClusterReport, type HostOperations } from './reconcile-host.ts';
 import { readInstallRecord } from './install-record.ts';
+import { runOsUpdate } from './run-os-update.ts';
 import { runInstall, type RunInstallOptions } from './run-install.ts';
 import { isSouthboundError, SouthboundError, type SouthboundClient } from './southbound-client.ts';
 
@@ -54,7 +55,7 @@ export interface AgentOptions {
   /** What the loop reads the time from and waits on; the machine's by default. */
   clock?: AgentClock;
   /** Replaces what acts on the host (tests); reporting always goes through the client. */
-  host?: Pick<HostOperations, 'install' | 'cleanup' | 'readInstallRecord'>;
+  host?: Pick<HostOperations, 'install' | 'cleanup' | 'readInstallRecord'> & Partial<Pick<HostOperations, 'updateOs'>>;
 }
 
 export interface AgentRunResult {
@@ -157,6 +158,7 @@ export async function runAgent(options: AgentOptions): Promise<AgentRunResult> {
     readInstallRecord: options.host?.readInstallRecord ?? (() => readInstallRecord()),
     osType: () => manifestOsType(manifest),
     checkPlan,
+    updateOs: options.host?.updateOs ?? runOsUpdate,
   };
   const reconciler = createHostReconciler({ ops, log, now: clock.now });
 

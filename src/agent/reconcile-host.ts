@@ -26,6 +26,8 @@ export interface HostOperations {
   osType(): OsType;
   /** Why this plan cannot be executed here, or null (an emulated host refuses files outside its root). */
   checkPlan?(plan: InstallPlan): string | null;
+  /** Runs the OS update command (option 2); the host then reboots into the new image. Absent: this agent cannot. */
+  updateOs?(argv: readonly string[]): Promise<{ ok: boolean; message: string }>;
 }
 
 export interface ReconcilerLogger {
@@ -163,6 +165,24 @@ export function createHostReconciler({
         return orphanWork();
       case 'wait':
         return null;
+      case 'update-os':
+        return {
+          key: `update-os:${action.osProfile}:${action.version}`,
+          cluster: action.cluster,
+          async run() {
+            await ops.report({
+              name: action.cluster,
+              phase: 'installing',
+              message: `updating the OS to ${action.osProfile}:${action.version}`,
+            });
+            const result = ops.updateOs
+              ? await ops.updateOs(action.argv)
+              : { ok: false, message: 'this agent cannot update its OS (no update command runner)' };
+            if (!result.ok) await ops.report({ name: action.cluster, phase: 'failed', message: result.message });
+            log.info({ cluster: action.cluster, version: action.version, ok: result.ok }, result.message);
+            return result.ok;
+          },
+        };
     }
   }
 

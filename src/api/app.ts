@@ -73,6 +73,7 @@ export async function buildApp({
   work = new WorkSignal(),
   logger = false,
   mirrorUrl,
+  osUpdateCommand,
   limits: limitOverrides = {},
   agentTrust,
   staleClusterAfterMs,
@@ -140,6 +141,7 @@ export async function buildApp({
     ...(staleClusterAfterMs === undefined ? {} : { staleClusterAfterMs }),
     ...(now ? { now } : {}),
     ...(clusterDriver ? { clusterDriver } : {}),
+    ...(osUpdateCommand ? { osUpdateCommand } : {}),
   };
   for (const routes of [
     osProfileRoutes,

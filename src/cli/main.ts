@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { registerAgentCommand, type AgentCommandDeps } from './commands/agent.ts';
 import { registerAuditCommand } from './commands/audit.ts';
+import { registerClusterCommands } from './commands/cluster.ts';
 import { registerEmtCommands } from './commands/emt.ts';
 import { registerEnrollmentTokenCommands } from './commands/enrollment-token.ts';
 import { registerHostCommands } from './commands/host.ts';
@@ -37,13 +38,12 @@ export function createProgram<Config>(deps: ProgramDeps<Config>): Command {
   registerTemplateCommands(program);
   registerHostCommands(program);
   registerRegistrationCommands(program);
+  addClusterRenderCommand(registerClusterCommands(program));
   registerTokenCommands(program);
   registerEnrollmentTokenCommands(program);
   registerOnboardingCommands(program);
   registerAuditCommand(program);
   registerAgentCommand(program, deps);
   registerEmtCommands(program);
-  // `cluster render` joins the cluster command where one exists; until then it has a minimal one of its own.
-  addClusterRenderCommand(program.commands.find((c) => c.name() === 'cluster') ?? program.command('cluster').description('Clusters'));
   return program;
 }

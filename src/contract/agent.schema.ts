@@ -102,6 +102,18 @@ export const ClusterActionSchema = Type.Union([
   Type.Object({ kind: Type.Literal('blocked'), cluster: Type.String(), reason: ReasonSchema }),
   Type.Object({ kind: Type.Literal('remove'), cluster: Type.Union([Type.String(), Type.Null()]) }),
   Type.Object({ kind: Type.Literal('wait'), cluster: Type.String(), message: Type.String() }),
+  Type.Object(
+    {
+      kind: Type.Literal('update-os'),
+      cluster: Type.String(),
+      osProfile: Type.String(),
+      version: Type.String({ description: 'The OS profile version to move to' }),
+      argv: Type.Array(Type.String(), {
+        description: 'The OS update command, run without a shell; the host then reboots into the new image',
+      }),
+    },
+    { description: 'Option 2: update the image to a version compatible with the cluster, then report the new manifest' },
+  ),
   Type.Object({ kind: Type.Literal('none') }),
 ]);
 

@@ -1,7 +1,13 @@
-/** Instances and clusters on the wire (read endpoints; their workflows come with registration). */
+/** Instances and clusters on the wire: reads, provisioning a host, creating clusters and changing their nodes. */
 import { Type } from 'typebox';
-import { CLUSTER_PHASES } from '../domain/inventory/cluster.ts';
+import { CLUSTER_PHASES, NODE_ROLES } from '../domain/inventory/cluster.ts';
 import { Labels, literalUnion, PageQuery, ReasonSchema } from './common.schema.ts';
+import { HostSchema } from './host.schema.ts';
+import { RegistrationStep } from './registration.schema.ts';
+
+const NodeRole = literalUnion(NODE_ROLES, {
+  description: 'all: the server of a single-node cluster (runs workloads too); controlplane: a K3s server; worker: a K3s agent',
+});
 
 export const InstanceSchema = Type.Object({
   id: Type.String(),
@@ -9,6 +15,7 @@ export const InstanceSchema = Type.Object({
   osProfile: Type.String(),
   osProfileVersion: Type.String({ description: 'The exact OS profile version the host should run' }),
   observedOsProfile: Type.Union([Type.String(), Type.Null()]),
+  observedOsVersion: Type.Union([Type.String(), Type.Null()], { description: 'The image version the agent reported' }),
   state: Type.Union([Type.Literal('provisioning'), Type.Literal('running'), Type.Literal('error')]),
   createdAt: Type.String(),
   updatedAt: Type.String(),
@@ -22,7 +29,18 @@ export const ClusterSchema = Type.Object({
   kubernetesVersion: Type.String(),
   osProfile: Type.String(),
   nodes: Type.Array(
-    Type.Object({ hostId: Type.String(), role: Type.Union([Type.Literal('all'), Type.Literal('controlplane'), Type.Literal('worker')]) }),
+    Type.Object({
+      hostId: Type.String(),
+      role: NodeRole,
+      phase: Type.Optional(
+        Type.Union(
+          [Type.Literal('installing'), Type.Literal('ready'), Type.Literal('failed'), Type.Literal('removing'), Type.Literal('removed')],
+          {
+            description: "What the node's agent last reported",
+          },
+        ),
+      ),
+    }),
   ),
   airGapped: Type.Boolean(),
   airGappedOverride: Type.Union([ReasonSchema, Type.Null()]),
@@ -32,7 +50,9 @@ export const ClusterSchema = Type.Object({
   reason: Type.Optional(ReasonSchema),
   labels: Labels,
   autoCreated: Type.Boolean(),
-  deletionPolicy: Type.String(),
+  deletionPolicy: Type.String({
+    description: 'delete (deleteOnDeauthorize): deauthorizing the last host deletes the cluster; orphan: the node only leaves',
+  }),
   stale: Type.Boolean({
     description:
       "Waiting for nodes or provisioning with no word from its agents for longer than the server's stale-cluster time (computed when asked); deleting a stale cluster needs no agent",
@@ -66,8 +86,71 @@ export const ClusterListQuery = Type.Object(
 export const ClusterDeleteQuery = Type.Object(
   {
     force: Type.Optional(
-      Type.Boolean({ description: 'Remove the cluster now, without waiting for the agents (a stale cluster always is)' }),
+      Type.Boolean({ description: 'Remove the cluster now, without waiting for the agents (a stale cluster always is); each host removes K3s when it returns' }),
+    ),
+    deauthorize: Type.Optional(
+      Type.Boolean({ description: 'Deauthorize its hosts instead of returning them to provisioned (needs hosts:write as well)' }),
     ),
   },
   { additionalProperties: false },
 );
+
+const NodeRequest = Type.Object(
+  {
+    host: Type.String({ minLength: 1, maxLength: 253, description: 'Host id or name' }),
+    role: Type.Optional({ ...NodeRole, description: 'Default: all for a single-node cluster, worker when joining' }),
+  },
+  { additionalProperties: false },
+);
+
+/** How hosts become nodes, shared by creating a cluster and adding nodes to it. */
+const Placement = {
+  osProfile: Type.Optional(
+    Type.String({
+      maxLength: 300,
+      description: 'Option 3: provision the hosts without an instance with this OS profile (name or name:version) first',
+    }),
+  ),
+  osUpdate: Type.Optional(
+    Type.Boolean({
+      description: "Option 2: move a provisioned EMT host whose image's K3s does not match to a compatible version of its OS profile first",
+    }),
+  ),
+};
+
+export const ClusterCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 63 }),
+    template: Type.String({ maxLength: 200, description: 'name:version' }),
+    nodes: Type.Array(NodeRequest, { minItems: 1, maxItems: 100 }),
+    ...Placement,
+    deleteOnDeauthorize: Type.Optional(
+      Type.Boolean({ description: 'Deauthorizing its last host deletes the cluster (default false for a cluster created here)' }),
+    ),
+    labels: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false },
+);
+
+export const NodesAdd = Type.Object(
+  { nodes: Type.Array(NodeRequest, { minItems: 1, maxItems: 100 }), ...Placement },
+  { additionalProperties: false },
+);
+
+/** What became of each host, in the registration job's step model. */
+export const HostSteps = Type.Object({
+  hostId: Type.String(),
+  name: Type.String(),
+  steps: Type.Array(RegistrationStep),
+});
+
+export const ClusterChange = Type.Object({ cluster: ClusterSchema, hosts: Type.Array(HostSteps) });
+
+export const ProvisionRequest = Type.Object(
+  { osProfile: Type.String({ minLength: 1, maxLength: 300, description: 'OS profile name or name:version' }) },
+  { additionalProperties: false },
+);
+
+export const ProvisionResult = Type.Object({ host: HostSchema, instance: InstanceSchema, steps: Type.Array(RegistrationStep) });
+
+export const ClusterNodeParams = Type.Object({ project: Type.String(), name: Type.String(), host: Type.String() });

@@ -1,7 +1,7 @@
 /** Hosts on the wire. */
 import { Type } from 'typebox';
 import { HOST_STATES } from '../domain/inventory/host.ts';
-import { Labels, literalUnion, PageQuery } from './common.schema.ts';
+import { Labels, literalUnion, PageQuery, ReasonSchema } from './common.schema.ts';
 
 export const HostState = literalUnion(HOST_STATES);
 
@@ -49,12 +49,28 @@ export const HostListQuery = Type.Object(
     site: Type.Optional(Type.String()),
     label: Type.Optional(Type.String({ description: 'k=v[,k=v...]: every label must match' })),
     namePrefix: Type.Optional(Type.String()),
+    eligibleFor: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description:
+          'template name:version: only hosts that can be nodes of a cluster of it as they run (a page may hold fewer than limit)',
+      }),
+    ),
+    explain: Type.Optional(Type.Boolean({ description: 'With eligibleFor: list the other hosts of the page too, each with its reason' })),
     ...PageQuery,
   },
   { additionalProperties: false },
 );
 
-export const HostList = Type.Object({ items: Type.Array(HostSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const HostList = Type.Object({
+  items: Type.Array(HostSchema),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+  ineligible: Type.Optional(
+    Type.Array(Type.Object({ host: HostSchema, reason: ReasonSchema }), {
+      description: 'With eligibleFor and explain: the hosts of the page that cannot be nodes, and why',
+    }),
+  ),
+});
 export const HostParams = Type.Object({
   project: Type.String(),
   host: Type.String({

@@ -53,6 +53,12 @@ export const RegistrationHostInput = Type.Object(
         {
           name: Type.Optional(Type.String({ description: 'Default: <host name>-cluster' })),
           labels: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+          role: Type.Optional(
+            Type.String({
+              description:
+                "all (default): the host's own single-node cluster; controlplane or worker: the host joins the existing cluster `name`",
+            }),
+          ),
         },
         { additionalProperties: false },
       ),

@@ -78,6 +78,20 @@ export const reasonCodes = {
   CapiObjectRejected: 'CapiObjectRejected',
   /** Cluster API reports the cluster failed (a condition with severity Error, or a failure reason). */
   CapiClusterFailed: 'CapiClusterFailed',
+  /** The host is deauthorized: it cannot be provisioned or become a cluster node. */
+  HostDeauthorized: 'HostDeauthorized',
+  /** The host runs no instance yet (none, or its agent has not reported the instance's OS profile). */
+  NotProvisioned: 'NotProvisioned',
+  /** The host runs another OS profile than the cluster's nodes. */
+  OsProfileDiffers: 'OsProfileDiffers',
+  /** The host would run another Kubernetes version than the cluster's nodes. */
+  NodeVersionDiffers: 'NodeVersionDiffers',
+  /** An OS update was asked for, but no imported version of the host's OS profile is compatible with the template (or the OS is not image-based). */
+  NoCompatibleOsVersion: 'NoCompatibleOsVersion',
+  /** A node's OS must be updated, but the server has no OS update command configured. */
+  OsUpdateNotConfigured: 'OsUpdateNotConfigured',
+  /** The cluster was created before join tokens: its first server made its own, so no node can join it. */
+  NoJoinToken: 'NoJoinToken',
 } as const satisfies Record<string, string>;
 
 export type ReasonCode = keyof typeof reasonCodes;

@@ -19,6 +19,8 @@ export const MAX_LISTED_PROBLEMS = 1000;
 export interface HostCsvCluster {
   name: string | null;
   labels: Record<string, string>;
+  /** controlplane or worker: the host joins the existing cluster `name`; absent: role all, its own cluster. */
+  role?: 'controlplane' | 'worker';
 }
 
 /** One host row, checked. */

@@ -196,9 +196,8 @@ function parsePairs(text: string, what: string): Parsed<Record<string, string>, 
 const K8S_CONFIG_KEYS = ['role', 'name', 'labels'];
 
 /**
- * `role:all;name:X;labels:k=v&k=v`, in any order. A cluster made from a CSV row has one host, so its role is
- * all: orch-cli would create a single-node cluster whose only node is a worker (or a control plane that runs
- * no workloads), which never serves; those roles wait for multi-node clusters.
+ * `role:all;name:X;labels:k=v&k=v`, in any order. Role all (or none) makes the row's host its own single-node
+ * cluster; controlplane or worker joins the existing cluster X, whose name is then required.
  */
 export function parseK8sConfig(text: string): Parsed<HostCsvCluster, string> {
   const seen = new Set<string>();
@@ -218,11 +217,9 @@ export function parseK8sConfig(text: string): Parsed<HostCsvCluster, string> {
     if (seen.has(key)) return parsedProblems(`${key} is given twice in ${JSON.stringify(text)}`);
     seen.add(key);
     if (key === 'role' && value !== 'all') {
-      return parsedProblems(
-        value === 'controlplane' || value === 'worker'
-          ? `role ${value} is not possible here: an automatically created cluster is single-node, so its host has role all`
-          : `role ${JSON.stringify(value)} is not a role; the only role of an automatically created cluster is all`,
-      );
+      if (value !== 'controlplane' && value !== 'worker')
+        return parsedProblems(`role ${JSON.stringify(value)} is not a role; expected all, controlplane or worker`);
+      cluster.role = value;
     }
     if (key === 'name') {
       if (!DNS_LABEL.test(value)) return parsedProblems(`cluster name ${JSON.stringify(value)} is not valid (expected ${DNS_LABEL_FORM})`);
@@ -234,5 +231,7 @@ export function parseK8sConfig(text: string): Parsed<HostCsvCluster, string> {
       cluster.labels = labels.value;
     }
   }
+  if (cluster.role && cluster.name === null)
+    return parsedProblems(`role ${cluster.role} joins an existing cluster: give its name (role:${cluster.role};name:X)`);
   return parsedValue(cluster);
 }

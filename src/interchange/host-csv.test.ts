@@ -132,18 +132,18 @@ describe('parseHostCsv', () => {
     ]);
   });
 
-  it('refuses K8sConfig roles other than all: automatic clusters are single-node', async () => {
+  it('refuses a K8sConfig role that is not one, and a join (controlplane or worker) without a cluster name', async () => {
     expect(
       await messages(
         csv(
-          line({ Serial: 'A', K8sConfig: 'role:worker;name:x' }),
+          line({ Serial: 'A', K8sConfig: 'role:worker' }),
           line({ Serial: 'B', K8sConfig: 'role:boss' }),
           line({ Serial: 'C', K8sConfig: 'size:3' }),
         ),
       ),
     ).toEqual([
-      'line 2, column K8sConfig: role worker is not possible here: an automatically created cluster is single-node, so its host has role all',
-      'line 3, column K8sConfig: role "boss" is not a role; the only role of an automatically created cluster is all',
+      'line 2, column K8sConfig: role worker joins an existing cluster: give its name (role:worker;name:X)',
+      'line 3, column K8sConfig: role "boss" is not a role; expected all, controlplane or worker',
       'line 4, column K8sConfig: "size:3" is not one of role:…, name:…, labels:… (expected role:all;name:X;labels:k=v&k=v)',
     ]);
   });

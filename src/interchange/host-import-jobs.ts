@@ -95,7 +95,8 @@ export function computeHostImportJobs(
       problem('K8sClusterTemplate', `is empty and no --template was given; this row gets a cluster because ${why}`);
     if (!cluster && (row.cells.K8sClusterTemplate.trim() !== '' || row.cells.K8sConfig.trim() !== ''))
       notes.add('clusterCellsIgnored', null, row.line, NOTES.clusterCellsIgnored);
-    if (cluster) {
+    // Rows joining a cluster (role controlplane or worker) share its name; the server checks each join.
+    if (cluster && !row.cluster?.role) {
       if (!row.cluster?.name) notes.add('clusterName', 'K8sConfig', row.line, NOTES.clusterName);
       const name = row.cluster?.name ?? deriveClusterName(row.registration.name);
       const earlier = clusterLine.get(name);
@@ -161,6 +162,7 @@ function renderHostInput(row: HostCsvRow, provision: boolean, cluster: boolean, 
       ? {
           ...(row.cluster.name ? { name: row.cluster.name } : {}),
           ...(Object.keys(row.cluster.labels).length ? { labels: row.cluster.labels } : {}),
+          ...(row.cluster.role ? { role: row.cluster.role } : {}),
         }
       : null;
   return {

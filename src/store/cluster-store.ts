@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { AppError, notFound } from '../domain/errors.ts';
-import type { Cluster, ClusterNode, ClusterPhase, NodeRole } from '../domain/inventory/cluster.ts';
+import type { Cluster, ClusterNode, ClusterPhase, NodePhase, NodeRole } from '../domain/inventory/cluster.ts';
 import { STALE_PHASES } from '../domain/inventory/cluster-staleness.ts';
+import { reasonCodes } from '../domain/reasons.ts';
 import { createId, nowIso } from './create-id.ts';
 import type { ClusterTable, Db } from './database.ts';
-import { insertOrConflict } from './store-errors.ts';
+import { insertOrConflict, isUniqueViolation } from './store-errors.ts';
 import { decodeCursor, pageLimit, toPage } from './paging.ts';
 import type { SecretBox } from './secret-box.ts';
 import type { ClusterStore, NewCluster } from './store.ts';
@@ -54,13 +56,20 @@ function toDoc(c: Omit<Cluster, 'id' | 'project' | 'createdAt' | 'updatedAt'>): 
 
 /** What a cluster's sealed kubeconfig is bound to. */
 const kubeconfigContext = (clusterId: string): string => `clusters.kubeconfig:${clusterId}`;
+/** What a cluster's sealed join token is bound to. */
+const joinTokenContext = (clusterId: string): string => `clusters.join_token:${clusterId}`;
+/** K3s accepts any string as a token; 32 random bytes, hex, leave nothing to guess. */
+const createJoinToken = (): string => randomBytes(32).toString('hex');
 
 export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
   async function nodesOf(clusterIds: string[]): Promise<Map<string, ClusterNode[]>> {
     const byCluster = new Map<string, ClusterNode[]>(clusterIds.map((id) => [id, []]));
     if (clusterIds.length === 0) return byCluster;
     const rows = await db.selectFrom('cluster_nodes').selectAll().where('cluster_id', 'in', clusterIds).orderBy('position').execute();
-    for (const r of rows) byCluster.get(r.cluster_id)?.push({ hostId: r.host_id, role: r.role as NodeRole });
+    for (const r of rows)
+      byCluster
+        .get(r.cluster_id)
+        ?.push({ hostId: r.host_id, role: r.role as NodeRole, ...(r.phase ? { phase: r.phase as NodePhase } : {}) });
     return byCluster;
   }
   async function withNodes(rows: ClusterTable[]): Promise<Cluster[]> {
@@ -76,20 +85,22 @@ export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
     if (!cluster) throw notFound('cluster', name);
     return cluster;
   }
-  async function putNodes(project: string, clusterId: string, clusterName: string, nodes: ClusterNode[]): Promise<void> {
+  /** Each host exists and is no other cluster's node; nothing is written. */
+  async function checkNodes(project: string, clusterId: string | null, nodes: ClusterNode[]): Promise<void> {
     for (const node of nodes) {
-      const taken = await db
+      let taken = db
         .selectFrom('cluster_nodes')
         .innerJoin('clusters', 'clusters.id', 'cluster_nodes.cluster_id')
         .select('clusters.name')
         .where('cluster_nodes.project', '=', project)
-        .where('cluster_nodes.host_id', '=', node.hostId)
-        .where('cluster_nodes.cluster_id', '!=', clusterId)
-        .executeTakeFirst();
-      if (taken)
-        throw new AppError('AlreadyExists', `host ${node.hostId} is already a node of cluster ${taken.name}`, {
+        .where('cluster_nodes.host_id', '=', node.hostId);
+      if (clusterId !== null) taken = taken.where('cluster_nodes.cluster_id', '!=', clusterId);
+      const other = await taken.executeTakeFirst();
+      if (other)
+        throw new AppError('AlreadyExists', `host ${node.hostId} is already a node of cluster ${other.name}`, {
           field: 'nodes',
-          extra: { existing: { cluster: taken.name } },
+          reason: reasonCodes.ClusterConflict,
+          extra: { existing: { cluster: other.name } },
         });
       const host = await db
         .selectFrom('hosts')
@@ -99,15 +110,61 @@ export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
         .executeTakeFirst();
       if (!host) throw notFound('host', node.hostId);
     }
-    await db.deleteFrom('cluster_nodes').where('cluster_id', '=', clusterId).execute();
-    if (nodes.length > 0) {
-      await insertOrConflict(`a node of cluster ${clusterName}`, () =>
-        db
-          .insertInto('cluster_nodes')
-          .values(nodes.map((n, position) => ({ project, host_id: n.hostId, cluster_id: clusterId, role: n.role, position })))
-          .execute(),
+  }
+  /**
+   * Inserts the nodes: the (project, host) primary key is the claim, so a create that raced past checkNodes
+   * fails here, and its transaction rolls back whole.
+   */
+  async function claimNodes(project: string, clusterId: string, nodes: { node: ClusterNode; position: number }[]): Promise<void> {
+    if (nodes.length === 0) return;
+    try {
+      await db
+        .insertInto('cluster_nodes')
+        .values(
+          nodes.map(({ node, position }) => ({
+            project,
+            host_id: node.hostId,
+            cluster_id: clusterId,
+            role: node.role,
+            position,
+            phase: null,
+          })),
+        )
+        .execute();
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      throw new AppError(
+        'AlreadyExists',
+        `a host of ${nodes.map((n) => n.node.hostId).join(', ')} is already a node: claimed by another cluster at the same time, or listed twice`,
+        {
+          field: 'nodes',
+          reason: reasonCodes.ClusterConflict,
+          cause: error,
+        },
       );
     }
+  }
+  async function putNodes(project: string, clusterId: string, nodes: ClusterNode[]): Promise<void> {
+    await checkNodes(project, clusterId, nodes);
+    const current = await db.selectFrom('cluster_nodes').select('host_id').where('cluster_id', '=', clusterId).execute();
+    const wanted = new Set(nodes.map((n) => n.hostId));
+    const gone = current.map((r) => r.host_id).filter((id) => !wanted.has(id));
+    if (gone.length > 0) await db.deleteFrom('cluster_nodes').where('cluster_id', '=', clusterId).where('host_id', 'in', gone).execute();
+    const kept = new Set(current.map((r) => r.host_id));
+    for (const [position, node] of nodes.entries()) {
+      if (kept.has(node.hostId))
+        await db
+          .updateTable('cluster_nodes')
+          .set({ role: node.role, position })
+          .where('cluster_id', '=', clusterId)
+          .where('host_id', '=', node.hostId)
+          .execute();
+    }
+    await claimNodes(
+      project,
+      clusterId,
+      [...nodes.entries()].filter(([, n]) => !kept.has(n.hostId)).map(([position, node]) => ({ node, position })),
+    );
   }
   return {
     async create(project, cluster: NewCluster) {
@@ -116,9 +173,11 @@ export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
           field: 'name',
           extra: { existing: { name: cluster.name } },
         });
+      await checkNodes(project, null, cluster.nodes);
       const now = nowIso();
+      const id = createId();
       const row: ClusterTable = {
-        id: createId(),
+        id,
         project,
         name: cluster.name,
         template_name: cluster.template.name,
@@ -127,11 +186,16 @@ export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
         phase: cluster.phase,
         doc: toDoc(cluster),
         kubeconfig: null,
+        join_token: secrets.seal(createJoinToken(), joinTokenContext(id)),
         created_at: now,
         updated_at: now,
       };
       await insertOrConflict(`cluster ${cluster.name}`, () => db.insertInto('clusters').values(row).execute());
-      await putNodes(project, row.id, cluster.name, cluster.nodes);
+      await claimNodes(
+        project,
+        id,
+        cluster.nodes.map((node, position) => ({ node, position })),
+      );
       return toCluster(row, cluster.nodes);
     },
     get,
@@ -176,8 +240,51 @@ export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
         .set({ phase: next.phase, doc: toDoc(next), updated_at: nowIso() })
         .where('id', '=', cluster.id)
         .execute();
-      if (patch.nodes) await putNodes(project, cluster.id, name, patch.nodes);
+      if (patch.nodes) await putNodes(project, cluster.id, patch.nodes);
       return get(project, name);
+    },
+    async addNodes(project, name, nodes) {
+      const { id } = await get(project, name);
+      // Touching the row takes its lock (PostgreSQL), so concurrent joins append one after the other.
+      await db.updateTable('clusters').set({ updated_at: nowIso() }).where('id', '=', id).execute();
+      const current = (await nodesOf([id])).get(id) ?? [];
+      await checkNodes(project, id, nodes);
+      await claimNodes(
+        project,
+        id,
+        nodes.map((node, i) => ({ node, position: current.length + i })),
+      );
+      return get(project, name);
+    },
+    async setNodePhase(project, name, hostId, phase) {
+      const { id } = await get(project, name);
+      await db.updateTable('cluster_nodes').set({ phase }).where('cluster_id', '=', id).where('host_id', '=', hostId).execute();
+    },
+    async getJoinToken(project, name) {
+      const row = await db
+        .selectFrom('clusters')
+        .select(['id', 'join_token'])
+        .where('project', '=', project)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (!row) throw notFound('cluster', name);
+      return row.join_token === null ? null : secrets.open(row.join_token, joinTokenContext(row.id));
+    },
+    async recordCleanup(project, hostId, cluster) {
+      await db.deleteFrom('host_cleanups').where('project', '=', project).where('host_id', '=', hostId).execute();
+      await db.insertInto('host_cleanups').values({ project, host_id: hostId, cluster, created_at: nowIso() }).execute();
+    },
+    async findCleanup(project, hostId) {
+      const row = await db
+        .selectFrom('host_cleanups')
+        .select('cluster')
+        .where('project', '=', project)
+        .where('host_id', '=', hostId)
+        .executeTakeFirst();
+      return row?.cluster ?? null;
+    },
+    async clearCleanup(project, hostId) {
+      await db.deleteFrom('host_cleanups').where('project', '=', project).where('host_id', '=', hostId).execute();
     },
     async setKubeconfig(project, name, kubeconfig) {
       const { id } = await get(project, name);
@@ -198,22 +305,30 @@ export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
       return row.kubeconfig === null ? null : secrets.open(row.kubeconfig, kubeconfigContext(row.id));
     },
     async resealSecrets() {
-      const rows = await db
-        .selectFrom('clusters')
-        .select(['id', 'kubeconfig'])
-        .where('kubeconfig', 'is not', null)
-        .where('kubeconfig', 'not like', `${secrets.sealedPrefix}%`)
-        .execute();
-      for (const { id, kubeconfig } of rows) {
-        const context = kubeconfigContext(id);
-        await db
-          .updateTable('clusters')
-          .set({ kubeconfig: secrets.seal(secrets.open(kubeconfig!, context), context) })
-          .where('id', '=', id)
-          .where('kubeconfig', '=', kubeconfig)
+      let changed = 0;
+      for (const [column, contextOf] of [
+        ['kubeconfig', kubeconfigContext],
+        ['join_token', joinTokenContext],
+      ] as const) {
+        const rows = await db
+          .selectFrom('clusters')
+          .select(['id', column])
+          .where(column, 'is not', null)
+          .where(column, 'not like', `${secrets.sealedPrefix}%`)
           .execute();
+        for (const row of rows) {
+          const stored = row[column as keyof typeof row]!;
+          const context = contextOf(row.id);
+          await db
+            .updateTable('clusters')
+            .set({ [column]: secrets.seal(secrets.open(stored, context), context) })
+            .where('id', '=', row.id)
+            .where(column, '=', stored)
+            .execute();
+        }
+        changed += rows.length;
       }
-      return rows.length;
+      return changed;
     },
     async delete(project, name) {
       const cluster = await get(project, name);

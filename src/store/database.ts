@@ -70,6 +70,8 @@ export interface InstanceTable {
   /** The exact version of os_profile, resolved when the instance was created. */
   os_profile_version: string;
   observed_os_profile: string | null;
+  /** The image version the agent reported (migration 0009). */
+  observed_os_version: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -86,6 +88,8 @@ export interface ClusterTable {
   doc: string;
   /** Sealed (secret-box.ts); text stored before encryption until openStore reseals it. */
   kubeconfig: string | null;
+  /** The token nodes join with, sealed (migration 0009); null for a cluster stored before until it is read. */
+  join_token: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -96,6 +100,17 @@ export interface ClusterNodeTable {
   cluster_id: string;
   role: string;
   position: number;
+  /** The phase the node's agent last reported (migration 0009); null before its first report. */
+  phase: string | null;
+}
+
+/** A K3s cleanup a host owes after leaving a cluster (migration 0010). */
+export interface HostCleanupTable {
+  project: string;
+  host_id: string;
+  /** The cluster it left. */
+  cluster: string;
+  created_at: string;
 }
 
 export interface EnrollmentTokenTable {
@@ -191,6 +206,7 @@ export interface Database {
   instances: InstanceTable;
   clusters: ClusterTable;
   cluster_nodes: ClusterNodeTable;
+  host_cleanups: HostCleanupTable;
   enrollment_tokens: EnrollmentTokenTable;
   host_credentials: HostCredentialTable;
   registration_jobs: RegistrationJobTable;

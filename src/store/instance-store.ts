@@ -15,6 +15,7 @@ const toInstance = (row: InstanceTable): Instance => ({
   osProfile: row.os_profile,
   osProfileVersion: row.os_profile_version,
   observedOsProfile: row.observed_os_profile,
+  observedOsVersion: row.observed_os_version,
   state: computeInstanceState(row.os_profile, row.observed_os_profile),
   createdAt: row.created_at,
   updatedAt: row.updated_at,
@@ -59,6 +60,7 @@ export function createInstanceStore(db: Db): InstanceStore {
         os_profile: profile.name,
         os_profile_version: profile.version,
         observed_os_profile: null,
+        observed_os_version: null,
         created_at: now,
         updated_at: now,
       };
@@ -82,10 +84,10 @@ export function createInstanceStore(db: Db): InstanceStore {
         limit,
       );
     },
-    async setObserved(project, id, observedOsProfile) {
+    async setObserved(project, id, observedOsProfile, observedOsVersion = null) {
       const result = await db
         .updateTable('instances')
-        .set({ observed_os_profile: observedOsProfile, updated_at: nowIso() })
+        .set({ observed_os_profile: observedOsProfile, observed_os_version: observedOsVersion, updated_at: nowIso() })
         .where('project', '=', project)
         .where('id', '=', id)
         .executeTakeFirst();
@@ -100,6 +102,18 @@ export function createInstanceStore(db: Db): InstanceStore {
         .where('id', '=', id)
         .executeTakeFirst();
       if (result.numUpdatedRows === 0n) throw notFound('instance', id);
+      return get(project, id);
+    },
+    async setOsProfileVersion(project, id, version) {
+      const instance = await get(project, id);
+      const profile = await osProfiles.find(project, { name: instance.osProfile, version });
+      if (!profile) throw notFound('OS profile', formatOsProfileRef({ name: instance.osProfile, version }));
+      await db
+        .updateTable('instances')
+        .set({ os_profile_version: version, updated_at: nowIso() })
+        .where('project', '=', project)
+        .where('id', '=', id)
+        .execute();
       return get(project, id);
     },
     async delete(project, id) {

@@ -3,7 +3,7 @@
  * replicas). One sub-store per aggregate. Methods translate engine errors into AppErrors: a unique violation
  * becomes AlreadyExists naming the existing row, a missing row NotFound. Every call is scoped to a project.
  */
-import type { Cluster, ClusterNode } from '../domain/inventory/cluster.ts';
+import type { Cluster, ClusterNode, NodePhase } from '../domain/inventory/cluster.ts';
 import type { Host, HostRegistration, HostState } from '../domain/inventory/host.ts';
 import type { Instance } from '../domain/inventory/instance.ts';
 import type { OsProfile, OsProfileRef } from '../domain/inventory/os-profile.ts';
@@ -116,9 +116,12 @@ export interface InstanceStore {
   get(project: string, id: string): Promise<Instance>;
   findByHost(project: string, hostId: string): Promise<Instance | null>;
   list(project: string, page?: PageRequest): Promise<Page<Instance>>;
-  setObserved(project: string, id: string, observedOsProfile: string | null): Promise<Instance>;
+  /** What the host's agent reports it runs: the image's name and version (null: not reported). */
+  setObserved(project: string, id: string, observedOsProfile: string | null, observedOsVersion?: string | null): Promise<Instance>;
   /** Moves the instance to another OS profile version (the caller checked it exists and is allowed). */
   setOsProfile(project: string, id: string, osProfile: { name: string; version: string }): Promise<Instance>;
+  /** Moves the instance to another version of its OS profile (an OS update); NotFound when that version is not imported. */
+  setOsProfileVersion(project: string, id: string, version: string): Promise<Instance>;
   delete(project: string, id: string): Promise<void>;
 }
 
@@ -130,20 +133,35 @@ export interface ClusterFilter {
 export type NewCluster = Omit<Cluster, 'id' | 'project' | 'createdAt' | 'updatedAt'>;
 
 export interface ClusterStore {
-  /** AlreadyExists when the name is taken, or when a host is already a node of another cluster. */
+  /**
+   * Checks the nodes (NotFound for a missing host, AlreadyExists for a host already a node of a cluster) before it
+   * writes anything, then claims them: of concurrent creates naming one host, one succeeds and the others get
+   * AlreadyExists. AlreadyExists as well when the name is taken. The cluster gets a new join token.
+   */
   create(project: string, cluster: NewCluster): Promise<Cluster>;
   get(project: string, name: string): Promise<Cluster>;
   find(project: string, name: string): Promise<Cluster | null>;
   findByHost(project: string, hostId: string): Promise<Cluster | null>;
   list(project: string, page?: PageRequest, filter?: ClusterFilter): Promise<Page<Cluster>>;
-  update(
-    project: string,
-    name: string,
-    patch: Partial<Pick<Cluster, 'phase' | 'message' | 'nodes' | 'labels' | 'kubernetesVersion' | 'reason'>>,
-  ): Promise<Cluster>;
+  /** `nodes` replaces the node list: new hosts are checked and claimed as in create; kept nodes keep their phase. */
+  update(project: string, name: string, patch: Partial<Pick<Cluster, 'phase' | 'message' | 'nodes' | 'labels' | 'kubernetesVersion' | 'reason'>>): Promise<Cluster>;
+  /** Appends nodes (checked and claimed as in create); concurrent calls for one cluster append one after the other. */
+  addNodes(project: string, name: string, nodes: ClusterNode[]): Promise<Cluster>;
+  /** Records what the node's agent reported. */
+  setNodePhase(project: string, name: string, hostId: string, phase: NodePhase): Promise<void>;
+  /**
+   * The token nodes join with; null for a cluster stored before join tokens, whose first server generated its own
+   * (giving it one now would make K3s refuse to start), so no node can join it.
+   */
+  getJoinToken(project: string, name: string): Promise<string | null>;
+  /** Records that `hostId` owes a K3s cleanup for `cluster` (it left while its agent may be away). */
+  recordCleanup(project: string, hostId: string, cluster: string): Promise<void>;
+  /** The cluster whose K3s the host still has to remove, or null. */
+  findCleanup(project: string, hostId: string): Promise<string | null>;
+  clearCleanup(project: string, hostId: string): Promise<void>;
   setKubeconfig(project: string, name: string, kubeconfig: string): Promise<void>;
   getKubeconfig(project: string, name: string): Promise<string | null>;
-  /** Seals under the current key every kubeconfig stored in clear or under a previous key; how many it changed. */
+  /** Seals under the current key every kubeconfig and join token stored in clear or under a previous key; how many it changed. */
   resealSecrets(): Promise<number>;
   delete(project: string, name: string): Promise<void>;
 }

@@ -198,6 +198,19 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
       await expectAppError(store.instances.delete(p, instance.id), { code: 'NotFound' });
       await expectAppError(store.instances.setObserved(p, instance.id, null), { code: 'NotFound' });
     });
+
+    it('keeps the reported image version, and moves an instance to another imported version of its profile only', async () => {
+      const p = await inventory('instances-version');
+      await store.osProfiles.create(p, { ...EMT, version: '3.1.0', resourceId: null });
+      const host = await store.hosts.register(p, registration('edge-1'));
+      const instance = await store.instances.create(p, { hostId: host.id, osProfile: { name: EMT.name, version: EMT.version } });
+      expect(await store.instances.setObserved(p, instance.id, EMT.name, EMT.version)).toMatchObject({ observedOsVersion: EMT.version });
+      expect(await store.instances.setOsProfileVersion(p, instance.id, '3.1.0')).toMatchObject({
+        osProfileVersion: '3.1.0',
+        observedOsVersion: EMT.version,
+      });
+      await expectAppError(store.instances.setOsProfileVersion(p, instance.id, '9.9'), { code: 'NotFound' });
+    });
   });
 
   describe('clusters', () => {
@@ -254,7 +267,11 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
       // The same host twice in one cluster passes the explicit checks; only the cluster_nodes key refuses it.
       const error = await expectAppError(
         store.transaction((tx) => tx.clusters.create(p, newCluster('twice', [host.id, host.id]))),
-        { code: 'AlreadyExists', status: 409, detail: 'a node of cluster twice already exists' },
+        {
+          code: 'AlreadyExists',
+          status: 409,
+          detail: `a host of ${host.id}, ${host.id} is already a node: claimed by another cluster at the same time, or listed twice`,
+        },
       );
       expect((error.cause as { code?: string }).code).toMatch(/^(23505|SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE))$/);
       expect(await store.clusters.find(p, 'twice')).toBeNull();
@@ -295,6 +312,59 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
         extra: { resource: 'cluster', id: 'missing' },
       });
       await expectAppError(store.clusters.getKubeconfig(p, 'missing'), { code: 'NotFound' });
+    });
+
+    it('checks every node before writing anything: a missing host leaves no cluster', async () => {
+      const p = await inventory('clusters-check-first');
+      const host = await store.hosts.register(p, registration('edge-1'));
+      await expectAppError(
+        store.transaction((tx) => tx.clusters.create(p, newCluster('c1', [host.id, 'no-such-host']))),
+        { code: 'NotFound', extra: { resource: 'host', id: 'no-such-host' } },
+      );
+      expect(await store.clusters.find(p, 'c1')).toBeNull();
+      expect(await store.clusters.findByHost(p, host.id)).toBeNull();
+    });
+
+    it('keeps each node’s phase when nodes join or leave, and a join token per cluster, sealed', async () => {
+      const p = await inventory('clusters-nodes');
+      const [a, b, c] = [
+        await store.hosts.register(p, registration('edge-a')),
+        await store.hosts.register(p, registration('edge-b')),
+        await store.hosts.register(p, registration('edge-c')),
+      ];
+      await store.clusters.create(p, newCluster('c1', [a.id, b.id]));
+      await store.clusters.setNodePhase(p, 'c1', a.id, 'ready');
+      const grown = await store.clusters.update(p, 'c1', {
+        nodes: [
+          { hostId: a.id, role: 'all' },
+          { hostId: b.id, role: 'worker' },
+          { hostId: c.id, role: 'worker' },
+        ],
+      });
+      expect(grown.nodes).toEqual([
+        { hostId: a.id, role: 'all', phase: 'ready' },
+        { hostId: b.id, role: 'worker' },
+        { hostId: c.id, role: 'worker' },
+      ]);
+      const shrunk = await store.clusters.update(p, 'c1', { nodes: [grown.nodes[0]!, grown.nodes[2]!] });
+      expect(shrunk.nodes.map((n) => n.hostId)).toEqual([a.id, c.id]);
+      const token = await store.clusters.getJoinToken(p, 'c1');
+      expect(token).toMatch(/^[0-9a-f]{64}$/);
+      await store.clusters.create(p, newCluster('c2', [b.id]));
+      expect(await store.clusters.getJoinToken(p, 'c2')).not.toBe(token);
+      await expectAppError(store.clusters.getJoinToken(p, 'missing'), { code: 'NotFound' });
+    });
+
+    it('records, finds and clears the K3s cleanup a host owes for a cluster it left', async () => {
+      const p = await inventory('clusters-cleanup');
+      const host = await store.hosts.register(p, registration('edge-1'));
+      expect(await store.clusters.findCleanup(p, host.id)).toBeNull();
+      await store.clusters.recordCleanup(p, host.id, 'old');
+      await store.clusters.recordCleanup(p, host.id, 'older');
+      expect(await store.clusters.findCleanup(p, host.id)).toBe('older');
+      expect(await store.clusters.findCleanup('other-project', host.id)).toBeNull();
+      await store.clusters.clearCleanup(p, host.id);
+      expect(await store.clusters.findCleanup(p, host.id)).toBeNull();
     });
 
     it('pages clusters with a cursor', async () => {

@@ -54,7 +54,7 @@ describe('edge-orch CLI', () => {
     expect(json).toMatchObject({ apiVersion: 'v1', kind: 'List' });
     expect(json.items).toHaveLength(kinds.length);
     const missing = await cli('cluster', 'render', 'no-such-cluster');
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(3);
     expect(missing.stderr).toBe('error: cluster "no-such-cluster" not found\n');
   });
 
@@ -194,6 +194,34 @@ describe('edge-orch CLI', () => {
     const audit = (await cli('audit', '--limit', '20')).stdout;
     expect(audit).toMatch(/POST \/hosts\/:host\/approve +host=host-cli-lobby +200 succeeded/);
     expect(audit).toMatch(/dock-2 \(enrollment-token\) +POST \/api\/v1\/agent\/enroll +serial=CLI-LOBBY +403 Forbidden/);
+  });
+
+  // Six CLI processes, each a Node start: long on a loaded machine.
+  it('provisions a host and creates and refuses clusters with exit codes scripts can rely on', { timeout: 180_000 }, async () => {
+    expect((await cli('host', 'register', '--serial', 'CLI-C1')).code).toBe(0);
+    const provisioned = await cli('host', 'provision', 'host-cli-c1', '--os-profile', 'microvisor-nonrt');
+    expect(provisioned.code, provisioned.stderr).toBe(0);
+    expect(provisioned.stdout).toMatch(/create-instance\s+succeeded/);
+    const notRunning = await cli('cluster', 'create', 'c-new', '--template', 'baseline-k3s:v0.0.10', '--node', 'host-cli-c1');
+    expect(notRunning.code).toBe(4);
+    expect(notRunning.stderr).toMatch(
+      /^error: host host-cli-c1 has not reported running OS profile microvisor-nonrt:\S+ yet \(field: nodes\/0\/host\)/,
+    );
+    expect((await cli('host', 'register', '--serial', 'CLI-C2')).code).toBe(0);
+    const created = await cli(
+      'cluster',
+      'create',
+      'c1',
+      '--template',
+      'baseline-k3s:v0.0.4',
+      '--node',
+      'host-cli-c2=all',
+      '--os-profile',
+      'microvisor-nonrt',
+    );
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toMatch(/host-cli-c2\s+create-cluster\s+succeeded/);
+    expect((await cli('cluster', 'get', 'nope', '--watch')).code).toBe(3);
   });
 
   it('fails with exit 4 (conflict) and names the existing host for a duplicate serial', async () => {

@@ -144,7 +144,7 @@ describe('edge-orch host import', () => {
       `${file}: line 2, column UUID: "abc" is not a UUID (expected 8-4-4-4-12 hex digits)`,
       expect.stringMatching(new RegExp(`^${file}: line 3, column Site: "two\\\\nlines" is not valid`)),
       `${file}: line 5, column Serial: Serial BAD-1 is also on line 2; each host may appear once`,
-      `${file}: line 6, column K8sConfig: role worker is not possible here: an automatically created cluster is single-node, so its host has role all`,
+      `${file}: line 6, column K8sConfig: role worker joins an existing cluster: give its name (role:worker;name:X)`,
       `error: 4 problems in ${file}; nothing was sent to the server`,
       '',
     ]);

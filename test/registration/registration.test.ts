@@ -120,6 +120,26 @@ describe.each(engines)('registration jobs on $name', ({ createStore }) => {
     });
   });
 
+  it('joins hosts with role worker to the named existing cluster, and fails a join to a cluster that does not exist', async () => {
+    expect((await run({ defaults: FULL, hosts: [{ serial: 'JOIN-1', cluster: { name: 'plant' } }] })).status).toBe('succeeded');
+    const joined = await run({
+      defaults: FULL,
+      hosts: [
+        { serial: 'JOIN-2', cluster: { name: 'plant', role: 'worker' } },
+        { serial: 'JOIN-3', cluster: { name: 'plant', role: 'worker' } },
+        { serial: 'JOIN-4', cluster: { name: 'nowhere', role: 'worker' } },
+      ],
+    });
+    const [second, third, lost] = joined.hosts as [HostView, HostView, HostView];
+    expect(stepPath(second)).toEqual(['register-host:succeeded', 'create-instance:succeeded', 'create-cluster:succeeded']);
+    expect(second.steps[2]!.resourceId).toBe('plant');
+    const plant = await api.store.clusters.get('alpha', 'plant');
+    expect(plant.nodes[0]!.role).toBe('all');
+    expect(plant.nodes.slice(1)).toEqual(expect.arrayContaining([second, third].map((h) => ({ hostId: h.hostId, role: 'worker' }))));
+    expect(plant.nodes).toHaveLength(3);
+    expect(lost.steps[2]).toMatchObject({ status: 'failed', reason: { code: 'NotFound', field: 'hosts/2/cluster' } });
+  });
+
   it('stops a host whose registration conflicts with an existing host, skipping the later steps', async () => {
     const first = await run({ hosts: [{ serial: 'CONF-1', site: 'a' }] });
     const existingId = first.hosts[0]!.hostId!;

@@ -68,6 +68,10 @@ describe('kubeconfigs at rest in SQLite', () => {
     expect(rawKubeconfigs()[0]).toMatch(/^eo1:[0-9a-f]{16}:/);
     const store = await open({ current: oldKey, previous: [] });
     expect(await store.clusters.getKubeconfig(PROJECT, 'store-1')).toBe(HOST_KUBECONFIG);
+    // The join token, which lets a machine join the cluster, is sealed the same way.
+    const token = await store.clusters.getJoinToken(PROJECT, 'store-1');
+    expect(token).toMatch(/^[0-9a-f]{64}$/);
+    expect(bytes.includes(token!)).toBe(false);
     await store.close();
   });
 

@@ -1,10 +1,16 @@
-/** Hosts: register, get, list (filters + cursor), update labels/site/name, approve or reject, reset credential, deauthorize, delete. */
+/**
+ * Hosts: register, get, list (filters + cursor, or the hosts eligible for a template), update labels/site/name,
+ * provision, approve or reject, reset credential, deauthorize, delete.
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { invalidField } from '../../domain/errors.ts';
 import { readLabels } from '../../domain/fields.ts';
 import { parseHostRegistration, parseHostUpdate } from '../../domain/inventory/host.ts';
+import { parseTemplateRef } from '../../domain/inventory/template.ts';
 import { deauthorizeHost } from '../../workflow/use-cases/deauthorize-host.ts';
+import { listEligibleHosts } from '../../workflow/use-cases/list-eligible-hosts.ts';
+import { provisionHost } from '../../workflow/use-cases/provision-host.ts';
 import { decideHostApproval } from '../../workflow/use-cases/decide-host-approval.ts';
 import { deleteHost } from '../../workflow/use-cases/delete-host.ts';
 import { registerHost } from '../../workflow/use-cases/register-host.ts';
@@ -13,6 +19,7 @@ import { resolveHost } from '../../workflow/use-cases/resolve-host.ts';
 import { updateHost } from '../../workflow/use-cases/update-host.ts';
 import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
 import { HostCreate, HostList, HostListQuery, HostParams, HostSchema, HostUpdate } from '../../contract/host.schema.ts';
+import { ProvisionRequest, ProvisionResult } from '../../contract/cluster.schema.ts';
 import type { ApiDeps } from '../app.ts';
 
 /** `k=v,k2=v2` → labels; names the query field when malformed. */
@@ -59,13 +66,25 @@ export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) 
       },
     },
     async (request) => {
-      const { state, site, label, namePrefix, limit, cursor } = request.query;
+      const { state, site, label, namePrefix, limit, cursor, eligibleFor, explain } = request.query;
       const labels = parseLabelSelector(label);
-      return store.hosts.list(
-        request.params.project,
-        { ...(state ? { state } : {}), ...(site ? { site } : {}), ...(labels ? { labels } : {}), ...(namePrefix ? { namePrefix } : {}) },
-        { ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) },
-      );
+      const filter = {
+        ...(state ? { state } : {}),
+        ...(site ? { site } : {}),
+        ...(labels ? { labels } : {}),
+        ...(namePrefix ? { namePrefix } : {}),
+      };
+      const page = { ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) };
+      if (eligibleFor === undefined) {
+        if (explain)
+          throw invalidField(
+            'querystring/explain',
+            'explain lists the hosts that are not eligible: it needs eligibleFor=<template name:version>',
+          );
+        return store.hosts.list(request.params.project, filter, page);
+      }
+      const template = parseTemplateRef(eligibleFor, 'querystring/eligibleFor');
+      return listEligibleHosts(deps, { project: request.params.project, template, explain: explain === true, filter, page });
     },
   );
 
@@ -97,6 +116,27 @@ export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) 
       },
     },
     async (request) => updateHost(deps, { ...request.params, update: parseHostUpdate(request.body), role: request.principal!.role }),
+  );
+
+  app.post(
+    '/hosts/:host/instance',
+    {
+      config: { permission: 'hosts:write' },
+      schema: {
+        tags: ['hosts'],
+        summary: 'Provision a host: create its instance of an OS profile, answered with the step result as in a registration job',
+        description:
+          '201 when the instance was created, 200 when the host already has one of this OS profile; a failed step is a problem document with `steps`.',
+        params: HostParams,
+        body: ProvisionRequest,
+        response: { 200: ProvisionResult, 201: ProvisionResult, ...problemResponses(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const provisioning = await provisionHost(deps, { ...request.params, osProfile: request.body.osProfile });
+      const { created, ...answer } = provisioning;
+      return reply.code(created ? 201 : 200).send(answer);
+    },
   );
 
   app.post(

@@ -1,10 +1,15 @@
-/** `edge-orch host register|list|get|update|approve|reject|reset-credential|deauthorize|delete`. */
+/** `edge-orch host register|list|get|update|provision|approve|reject|reset-credential|deauthorize|delete`. */
 import { Option, type Command } from 'commander';
+import type { Static } from 'typebox';
+import type { ProvisionResult } from '../../contract/cluster.schema.ts';
 import { invalidField } from '../../domain/errors.ts';
 import { HOST_STATES, type Host } from '../../domain/inventory/host.ts';
 import { commandContext, runAction } from '../command-context.ts';
 import { registerHostImportCommand } from './host-import.ts';
 import { renderOutput, type Column } from '../output/output.ts';
+import { STEP_COLUMNS } from '../output/step-views.ts';
+
+type ProvisionResultView = Static<typeof ProvisionResult>;
 
 const COLUMNS: Column<Host>[] = [
   { header: 'NAME', value: (h) => h.name },
@@ -170,6 +175,20 @@ export function registerHostCommands(program: Command): Command {
         }),
       );
   }
+
+  host
+    .command('provision <host>')
+    .description('Provision a host: create its instance of an OS profile (its agent then runs it)')
+    .requiredOption('--os-profile <profile>', 'OS profile name or name:version')
+    .action(
+      runAction(async function provisionAction(this: Command, id: string) {
+        const ctx = commandContext(this);
+        const { osProfile } = this.opts<{ osProfile: string }>();
+        const client = ctx.client();
+        const result = await client.post<ProvisionResultView>(client.projectPath(`${hostPath(id)}/instance`), { osProfile });
+        ctx.print(renderOutput(ctx.format, result, result.steps, STEP_COLUMNS));
+      }),
+    );
 
   host
     .command('deauthorize <host>')

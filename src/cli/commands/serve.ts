@@ -10,6 +10,7 @@ export interface ServeOptions {
   port?: string;
   logLevel?: string;
   mirrorUrl?: string;
+  osUpdateCommand?: string;
   tlsCertFile?: string;
   tlsKeyFile?: string;
   tlsCaFile?: string;
@@ -38,6 +39,10 @@ export function registerServeCommand<Config>(program: Command, { loadServerConfi
     .option(
       '--mirror-url <url>',
       'artifact mirror for hosts that download K3s: <url>/k3s/install.sh, <url>/k3s/download/<version>/ (EDGE_ORCH_MIRROR_URL)',
+    )
+    .option(
+      '--os-update-command <argv>',
+      'JSON argv a host runs to move to a compatible OS profile version (cluster option 2); {imageUrl}, {imageSha256}, {version}, {osProfile} are replaced (EDGE_ORCH_OS_UPDATE_COMMAND)',
     )
     .option('--tls-cert-file <file>', 'serve TLS with this certificate (PEM) instead of one from its own CA (EDGE_ORCH_TLS_CERT_FILE)')
     .option('--tls-key-file <file>', "the certificate's private key (PEM) (EDGE_ORCH_TLS_KEY_FILE)")

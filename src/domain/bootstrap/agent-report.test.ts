@@ -24,6 +24,7 @@ const instance = (observed: string | null): Instance => ({
   osProfile: 'emt',
   osProfileVersion: '1.0',
   observedOsProfile: observed,
+  observedOsVersion: observed === null ? null : '1',
   state: 'provisioning',
   createdAt: '',
   updatedAt: '',
@@ -60,7 +61,7 @@ describe('computeReportEffects', () => {
       cluster: null,
       report: { manifest: manifest('emt'), cluster: null },
     });
-    expect(effects).toEqual({ observedOsProfile: 'emt', hostState: 'provisioned' });
+    expect(effects).toEqual({ observedOsProfile: 'emt', observedOsVersion: '1', hostState: 'provisioned' });
   });
 
   it('keeps the host onboarded when it runs another OS than the desired one', () => {
@@ -70,7 +71,7 @@ describe('computeReportEffects', () => {
       cluster: null,
       report: { manifest: manifest('ubuntu'), cluster: null },
     });
-    expect(effects).toEqual({ observedOsProfile: 'ubuntu' });
+    expect(effects).toEqual({ observedOsProfile: 'ubuntu', observedOsVersion: '1' });
   });
 
   it('marks the cluster ready with its kubeconfig and the host in-cluster', () => {
@@ -84,7 +85,7 @@ describe('computeReportEffects', () => {
       },
     });
     expect(effects).toEqual({
-      cluster: { phase: 'ready', message: 'K3s is ready', kubeconfig: 'apiVersion: v1' },
+      cluster: { phase: 'ready', message: 'K3s is ready', nodePhase: 'ready', kubeconfig: 'apiVersion: v1' },
       hostState: 'in-cluster',
     });
   });

@@ -1,15 +1,17 @@
 /**
  * What an agent tells the orchestrator, and what follows from it (pure): the observed OS moves the instance to
- * running; cluster phases move the cluster and the host along (DESIGN.md host states).
+ * running; a node's phase moves its host along (DESIGN.md host states), and the cluster's phase follows from all
+ * its nodes'. A cluster being deleted is deleted once every node reported its K3s removed.
  */
-import type { Cluster, ClusterPhase } from '../inventory/cluster.ts';
+import type { Cluster, ClusterPhase, NodePhase } from '../inventory/cluster.ts';
+import { computeClusterPhase, computeFirstServer } from '../inventory/cluster-topology.ts';
 import { invalidField } from '../errors.ts';
 import { describe, isRecord } from '../fields.ts';
 import type { Host, HostState } from '../inventory/host.ts';
 import type { ImageManifest } from '../inventory/image-manifest.ts';
 import { computeInstanceState, type Instance } from '../inventory/instance.ts';
 
-export type AgentClusterPhase = 'installing' | 'ready' | 'failed' | 'removing' | 'removed';
+export type AgentClusterPhase = NodePhase;
 export const AGENT_CLUSTER_PHASES: readonly AgentClusterPhase[] = ['installing', 'ready', 'failed', 'removing', 'removed'];
 
 export interface AgentReport {
@@ -19,9 +21,14 @@ export interface AgentReport {
 }
 
 export interface ReportEffects {
+  /** Set, with observedOsVersion, when what the host runs changed. */
   observedOsProfile?: string | null;
+  observedOsVersion?: string | null;
   hostState?: HostState;
-  cluster?: { phase: ClusterPhase; message: string; kubeconfig?: string } | { delete: true };
+  /** The cluster's new phase (from every node's, see computeClusterPhase) and this node's; or delete it. */
+  cluster?: { phase: ClusterPhase; message: string; nodePhase?: NodePhase; kubeconfig?: string } | { delete: true };
+  /** The host removed K3s of the cluster it left: its cleanup is done. */
+  cleanupDone?: true;
 }
 
 /** The OS profile a host runs, as its manifest names it. */
@@ -33,35 +40,58 @@ export function computeReportEffects({
   host,
   instance,
   cluster,
+  cleanup = null,
   report,
 }: {
   host: Host;
   instance: Instance | null;
   cluster: Cluster | null;
+  /** The cluster the host left and still owes a K3s cleanup for. */
+  cleanup?: string | null;
   report: AgentReport;
 }): ReportEffects {
   const effects: ReportEffects = {};
   const observed = computeObservedProfile(report.manifest);
-  if (instance && instance.observedOsProfile !== observed) effects.observedOsProfile = observed;
+  const observedVersion = report.manifest?.image?.version ?? null;
+  if (instance && (instance.observedOsProfile !== observed || instance.observedOsVersion !== observedVersion)) {
+    effects.observedOsProfile = observed;
+    effects.observedOsVersion = observedVersion;
+  }
   const running = instance !== null && computeInstanceState(instance.osProfile, observed) === 'running';
   const reported = report.cluster;
-  if (cluster && reported && (reported.name === cluster.name || reported.name === null)) {
-    if (reported.phase === 'removed' && (cluster.phase === 'deleting' || host.state === 'deauthorized')) effects.cluster = { delete: true };
-    else if (cluster.phase !== 'deleting') {
-      const phase: ClusterPhase = (
-        { installing: 'provisioning', ready: 'ready', failed: 'failed', removing: 'deleting', removed: 'waiting-for-nodes' } as const
-      )[reported.phase];
+  if (cleanup !== null && reported?.phase === 'removed' && (reported.name === cleanup || reported.name === null))
+    effects.cleanupDone = true;
+  const node = cluster?.nodes.find((n) => n.hostId === host.id);
+  let nodePhase = node?.phase;
+  if (cluster && node && reported && (reported.name === cluster.name || reported.name === null)) {
+    if (cluster.phase === 'deleting' || host.state === 'deauthorized') {
+      if (reported.phase === 'removed') {
+        nodePhase = 'removed';
+        const others = cluster.nodes.filter((n) => n.hostId !== host.id);
+        effects.cluster = others.every((n) => n.phase === 'removed')
+          ? { delete: true }
+          : {
+              phase: cluster.phase,
+              message: `host ${host.name} removed K3s; waiting for ${others.filter((n) => n.phase !== 'removed').length} more`,
+              nodePhase,
+            };
+      }
+    } else {
+      nodePhase = reported.phase;
+      const nodes = cluster.nodes.map((n) => (n.hostId === host.id ? { ...n, phase: reported.phase } : n));
+      const phase = computeClusterPhase(nodes);
+      const firstServer = computeFirstServer(cluster.nodes)?.hostId === host.id;
       effects.cluster = {
         phase,
-        message: reported.message,
-        ...(reported.kubeconfig && phase === 'ready' ? { kubeconfig: reported.kubeconfig } : {}),
+        message: cluster.nodes.length > 1 ? `${host.name}: ${reported.message}` : reported.message,
+        nodePhase,
+        ...(reported.kubeconfig && reported.phase === 'ready' && firstServer ? { kubeconfig: reported.kubeconfig } : {}),
       };
     }
   }
   if (host.state !== 'deauthorized') {
-    const change = effects.cluster;
-    const phaseAfter = change === undefined ? (cluster?.phase ?? null) : 'phase' in change ? change.phase : null;
-    const next: HostState = phaseAfter === 'ready' ? 'in-cluster' : running ? 'provisioned' : 'onboarded';
+    const inCluster = effects.cluster && 'delete' in effects.cluster ? false : node !== undefined && nodePhase === 'ready';
+    const next: HostState = inCluster ? 'in-cluster' : running ? 'provisioned' : 'onboarded';
     if (next !== host.state) effects.hostState = next;
   }
   return effects;

@@ -211,6 +211,27 @@ describe('computeBootstrapPlan', () => {
     expect(plan.k3sConfig['node-taint']).toEqual(['node-role.kubernetes.io/control-plane:NoSchedule']);
   });
 
+  it('makes a later server join the first with the token, without initialising the cluster', () => {
+    const profile = emtProfile([IMAGE]);
+    const plan = computeBootstrapPlan({
+      ...bootstrapInput(v004, profile),
+      cluster: buildCluster(v004, profile, {}, ['controlplane', 'controlplane', 'controlplane']),
+      serverUrl: 'https://10.0.0.2:6443',
+      joinToken: 'f00d',
+    });
+    expect(plan.role).toBe('server');
+    expect(plan.k3sConfig).toMatchObject({ server: 'https://10.0.0.2:6443', token: 'f00d' });
+    expect(plan.k3sConfig['cluster-init']).toBeUndefined();
+    expect(plan.readiness).not.toBeNull();
+  });
+
+  it("gives the first server the cluster's token, so the nodes joining later share it", () => {
+    const profile = emtProfile([IMAGE]);
+    const plan = computeBootstrapPlan({ ...bootstrapInput(v004, profile), joinToken: 'f00d' });
+    expect(plan.k3sConfig).toMatchObject({ token: 'f00d' });
+    expect(plan.k3sConfig.server).toBeUndefined();
+  });
+
   it('refuses server URLs that carry credentials or shell characters, and a server URL without a token', () => {
     expect(
       expectAppError(() =>

@@ -33,6 +33,7 @@ const instance = (observed: string | null): Instance => ({
   osProfile: 'microvisor-nonrt',
   osProfileVersion: '1.0',
   observedOsProfile: observed,
+  observedOsVersion: null,
   state: 'running',
   createdAt: '',
   updatedAt: '',
@@ -154,5 +155,62 @@ describe('computeDesiredState', () => {
         osProfile: null,
       }).action,
     ).toEqual({ kind: 'none' });
+  });
+
+  describe('multi-node joins', () => {
+    const trio: Cluster = {
+      ...cluster(),
+      nodes: [
+        { hostId: 'h0', role: 'controlplane' },
+        { hostId: 'h1', role: 'worker' },
+      ],
+    };
+    const base = { host: host(), instance: instance('microvisor-nonrt'), cluster: trio, template: v004, osProfile: emt };
+
+    it('makes a worker wait for the first server to be ready, then join its address with the token', () => {
+      const waiting = computeDesiredState({ ...base, join: { token: 'f00d', serverUrl: null, firstServer: 'edge-0' } });
+      expect(waiting.action).toEqual({
+        kind: 'wait',
+        cluster: 'edge-1',
+        message: 'waiting for the first server edge-0 to be ready before joining it',
+      });
+      const joining = computeDesiredState({ ...base, join: { token: 'f00d', serverUrl: 'https://10.0.0.5:6443', firstServer: 'edge-0' } });
+      expect(joining.action).toMatchObject({
+        kind: 'install',
+        plan: { role: 'agent', k3sConfig: { server: 'https://10.0.0.5:6443', token: 'f00d' } },
+      });
+    });
+
+    it('blocks a join to a cluster without a join token, with the reason', () => {
+      const state = computeDesiredState({ ...base, join: { token: null, serverUrl: 'https://10.0.0.5:6443', firstServer: 'edge-0' } });
+      expect(state.action).toMatchObject({ kind: 'blocked', reason: { code: 'NoJoinToken' } });
+    });
+  });
+
+  it('asks a host that left a cluster to remove its K3s first, even when it joined another', () => {
+    const state = computeDesiredState({
+      host: host(),
+      instance: instance('microvisor-nonrt'),
+      cluster: cluster(),
+      template: v004,
+      osProfile: emt,
+      cleanup: 'old',
+    });
+    expect(state.action).toEqual({ kind: 'remove', cluster: 'old' });
+  });
+
+  it('option 2: asks for the OS update while the host reports another version than its instance records', () => {
+    const moving: Instance = { ...instance('microvisor-nonrt'), osProfileVersion: emt.version, observedOsVersion: '3.0.20250101.0000' };
+    const input = { host: host(), instance: moving, cluster: cluster(), template: v004, osProfile: emt };
+    expect(computeDesiredState(input).action).toMatchObject({ kind: 'blocked', reason: { code: 'OsUpdateNotConfigured' } });
+    expect(computeDesiredState({ ...input, osUpdateCommand: ['/bin/upd', '{version}'] }).action).toEqual({
+      kind: 'update-os',
+      cluster: 'edge-1',
+      osProfile: 'microvisor-nonrt',
+      version: emt.version,
+      argv: ['/bin/upd', emt.version],
+    });
+    const updated = { ...moving, observedOsVersion: emt.version };
+    expect(computeDesiredState({ ...input, instance: updated, osUpdateCommand: ['/bin/upd'] }).action).toMatchObject({ kind: 'install' });
   });
 });

@@ -7,6 +7,8 @@ import { computeBootstrapPlan } from './bootstrap-plan.ts';
 import type { MirrorUrl } from './mirror-url.ts';
 import type { Cluster } from '../inventory/cluster.ts';
 import { isAppError } from '../errors.ts';
+import { computeFirstServer } from '../inventory/cluster-topology.ts';
+import { computeOsUpdateArgv } from './os-update.ts';
 import type { Host } from '../inventory/host.ts';
 import type { Instance } from '../inventory/instance.ts';
 import { formatOsProfileRef, type OsProfile } from '../inventory/os-profile.ts';
@@ -21,8 +23,10 @@ export type ClusterAction =
   | { kind: 'blocked'; cluster: string; reason: Reason }
   /** Stop K3s and remove its state (cluster deleted, or the host deauthorized). */
   | { kind: 'remove'; cluster: string | null }
-  /** Not yet: the host does not run the cluster's OS profile, or the new version of it with a newer K3s, yet. */
+  /** Not yet: the host does not run the cluster's OS profile (or the new version of it with a newer K3s) yet, or the server it joins is not ready. */
   | { kind: 'wait'; cluster: string; message: string }
+  /** Move to another version of the OS profile (option 2): run `argv` (no shell); the host reboots into the image and reports it. */
+  | { kind: 'update-os'; cluster: string; osProfile: string; version: string; argv: string[] }
   | { kind: 'none' };
 
 export interface DesiredState {
@@ -32,24 +36,45 @@ export interface DesiredState {
   action: ClusterAction;
 }
 
+/** How a node joins: the cluster's token, and the first server's URL once it is ready (null before). */
+export interface JoinInput {
+  /** Null for a cluster created before join tokens. */
+  token: string | null;
+  serverUrl: string | null;
+  /** The first server's host name, for messages. */
+  firstServer: string;
+}
+
 export interface DesiredStateInput {
   host: Host;
   instance: Instance | null;
   cluster: Cluster | null;
   template: ClusterTemplate | null;
+  /** The exact version of the cluster's OS profile the host's instance records. */
   osProfile: OsProfile | null;
+  /** The cluster the host left and still has to remove K3s of. */
+  cleanup?: string | null;
+  join?: JoinInput | null;
+  /** The configured OS update command (option 2); absent, a due update is blocked. */
+  osUpdateCommand?: readonly string[] | null;
   mirrorUrl?: MirrorUrl;
 }
 
-export function computeDesiredState({ host, instance, cluster, template, osProfile, mirrorUrl }: DesiredStateInput): DesiredState {
+export function computeDesiredState(input: DesiredStateInput): DesiredState {
+  const { host, instance } = input;
   const base = { host: { id: host.id, name: host.name, state: host.state }, osProfile: instance?.osProfile ?? null };
-  return { ...base, action: computeClusterAction({ host, instance, cluster, template, osProfile, ...(mirrorUrl ? { mirrorUrl } : {}) }) };
+  return { ...base, action: computeClusterAction(input) };
 }
 
-function computeClusterAction({ host, instance, cluster, template, osProfile, mirrorUrl }: DesiredStateInput): ClusterAction {
-  if (host.state === 'deauthorized') return { kind: 'remove', cluster: cluster?.name ?? null };
+function computeClusterAction(input: DesiredStateInput): ClusterAction {
+  const { host, instance, cluster, template, osProfile, mirrorUrl, cleanup = null, join = null } = input;
+  if (host.state === 'deauthorized') return { kind: 'remove', cluster: cluster?.name ?? cleanup };
+  // The K3s of a cluster the host left goes first, even when it has joined another since.
+  if (cleanup !== null) return { kind: 'remove', cluster: cleanup };
   if (!cluster) return { kind: 'none' };
   if (cluster.phase === 'deleting' || cluster.phase === 'deleted') return { kind: 'remove', cluster: cluster.name };
+  const update = computeOsUpdate(input);
+  if (update) return update;
   if (!instance || instance.observedOsProfile !== cluster.osProfile) {
     return {
       kind: 'wait',
@@ -82,11 +107,13 @@ function computeClusterAction({ host, instance, cluster, template, osProfile, mi
   // The cluster runs the version it records: after an allowed upgrade, the new image's rather than the template's.
   const planned =
     template.kubernetesVersion === cluster.kubernetesVersion ? template : { ...template, kubernetesVersion: cluster.kubernetesVersion };
+  const joining = computeJoin(cluster, host, join);
+  if ('kind' in joining) return joining;
   try {
     return {
       kind: 'install',
       cluster: cluster.name,
-      plan: computeBootstrapPlan({ cluster, template: planned, osProfile, host, ...(mirrorUrl ? { mirrorUrl } : {}) }),
+      plan: computeBootstrapPlan({ cluster, template: planned, osProfile, host, ...(mirrorUrl ? { mirrorUrl } : {}), ...joining }),
     };
   } catch (error) {
     if (!isAppError(error)) throw error;
@@ -96,4 +123,51 @@ function computeClusterAction({ host, instance, cluster, template, osProfile, mi
       reason: { code: (error.reason as Reason['code'] | undefined) ?? 'PreviousStepFailed', message: error.detail },
     };
   }
+}
+
+/**
+ * Option 2: the instance records another version than the host reports running, so the host updates its image
+ * first. Only once it has reported a version (a host that never did is waited for as before).
+ */
+function computeOsUpdate({ cluster, instance, osProfile, osUpdateCommand = null }: DesiredStateInput): ClusterAction | null {
+  if (!cluster || !instance || instance.observedOsVersion === null || instance.observedOsProfile !== instance.osProfile) return null;
+  if (instance.observedOsVersion === instance.osProfileVersion || !osProfile) return null;
+  if (osUpdateCommand === null)
+    return {
+      kind: 'blocked',
+      cluster: cluster.name,
+      reason: {
+        code: 'OsUpdateNotConfigured',
+        message: `the host runs ${instance.osProfile}:${instance.observedOsVersion} but must move to ${instance.osProfile}:${instance.osProfileVersion}, and the server has no OS update command (--os-update-command)`,
+      },
+    };
+  return {
+    kind: 'update-os',
+    cluster: cluster.name,
+    osProfile: osProfile.name,
+    version: osProfile.version,
+    argv: computeOsUpdateArgv(osUpdateCommand, osProfile),
+  };
+}
+
+/** The join settings of the plan, or why it cannot be made yet: the first server initialises, every other node joins it. */
+function computeJoin(cluster: Cluster, host: Host, join: JoinInput | null): { serverUrl?: string; joinToken?: string } | ClusterAction {
+  const first = computeFirstServer(cluster.nodes);
+  if (first?.hostId === host.id) return join?.token ? { joinToken: join.token } : {};
+  if (!join?.token)
+    return {
+      kind: 'blocked',
+      cluster: cluster.name,
+      reason: {
+        code: 'NoJoinToken',
+        message: `cluster ${cluster.name} was created before edge-orch kept join tokens; host ${host.name} cannot join it`,
+      },
+    };
+  if (join.serverUrl === null)
+    return {
+      kind: 'wait',
+      cluster: cluster.name,
+      message: `waiting for the first server ${join.firstServer} to be ready before joining it`,
+    };
+  return { serverUrl: join.serverUrl, joinToken: join.token };
 }

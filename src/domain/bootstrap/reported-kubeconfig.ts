@@ -124,3 +124,15 @@ function serverUrl(value: unknown, at: string): string {
     refuse(at, `must be https://<host address>:<port>, got ${describe(value)}`);
   return `https://${match![1]}:${port}`;
 }
+
+/**
+ * The server a stored kubeconfig (one parseReportedKubeconfig accepted) points at, `https://<address>:<port>`:
+ * the first server's address that joining nodes use. Null when it holds none.
+ */
+export function computeKubeconfigServer(stored: string): string | null {
+  const doc: unknown = parse(stored, { maxAliasCount: 0 });
+  const clusters = isRecord(doc) && Array.isArray(doc['clusters']) ? (doc['clusters'] as unknown[]) : [];
+  const first = clusters[0];
+  const server = isRecord(first) && isRecord(first['cluster']) ? first['cluster']['server'] : undefined;
+  return typeof server === 'string' ? server : null;
+}

@@ -21,9 +21,17 @@ export type NodeRole = 'all' | 'controlplane' | 'worker';
 export type ClusterDriver = 'agent' | 'capi';
 export type DeletionPolicy = 'delete' | 'orphan';
 
+export const NODE_ROLES: readonly NodeRole[] = ['all', 'controlplane', 'worker'];
+
+/** What a node's agent last reported about its K3s. */
+export type NodePhase = 'installing' | 'ready' | 'failed' | 'removing' | 'removed';
+
 export interface ClusterNode {
   hostId: string;
+  /** `all`: the one node of a single-node cluster; `controlplane`: a K3s server; `worker`: a K3s agent. */
   role: NodeRole;
+  /** Set by the node's agent reports; absent until its first report. */
+  phase?: NodePhase;
 }
 
 export interface Cluster {
@@ -46,6 +54,7 @@ export interface Cluster {
   reason?: Reason;
   labels: Record<string, string>;
   autoCreated: boolean;
+  /** What deauthorizing a node's host does: `delete` (deleteOnDeauthorize) deletes the cluster with its last host; `orphan` only removes the node. */
   deletionPolicy: DeletionPolicy;
   createdAt: string;
   updatedAt: string;

@@ -14,6 +14,8 @@ export interface Instance {
   osProfileVersion: string;
   /** Name of the OS profile the agent reported, once it has. */
   observedOsProfile: string | null;
+  /** The image version the agent reported with it, once it has. */
+  observedOsVersion: string | null;
   state: InstanceState;
   createdAt: string;
   updatedAt: string;

@@ -20,6 +20,7 @@ const INSTANCE: Instance = {
   osProfile: 'emt',
   osProfileVersion: '3.0.1',
   observedOsProfile: null,
+  observedOsVersion: null,
   state: 'provisioning',
   createdAt: 't',
   updatedAt: 't',

@@ -47,6 +47,37 @@ describe('parseRegistrationRequest', () => {
     ]);
   });
 
+  it('reads cluster/role controlplane or worker as joining the named cluster, which several hosts may share', () => {
+    const request = parseRegistrationRequest({
+      defaults: FULL,
+      hosts: [
+        { serial: 'J-1', cluster: { name: 'plant', role: 'worker' } },
+        { serial: 'J-2', cluster: { name: 'plant', role: 'worker' } },
+        { serial: 'J-3', cluster: { role: 'controlplane' } },
+        { serial: 'J-4', cluster: { name: 'x', role: 'boss' } },
+      ],
+    });
+    const collected = collectHostPlans(request);
+    expect(collected.ok).toBe(false);
+    expect(collected.ok ? [] : collected.problems.map((p) => [p.field, p.message])).toEqual([
+      ['hosts/2/cluster/name', 'hosts/2/cluster/role controlplane joins an existing cluster: give its name in hosts/2/cluster/name'],
+      ['hosts/3/cluster/role', 'hosts/3/cluster/role "boss" is not a role; expected all, controlplane or worker'],
+    ]);
+    const ok = plansOf(
+      parseRegistrationRequest({
+        defaults: FULL,
+        hosts: [
+          { serial: 'J-1', cluster: { name: 'plant', role: 'worker' } },
+          { serial: 'J-2', cluster: { name: 'plant', role: 'worker' } },
+        ],
+      }),
+    );
+    expect(ok.map((p) => p.cluster)).toEqual([
+      { name: 'plant', labels: {}, role: 'worker' },
+      { name: 'plant', labels: {}, role: 'worker' },
+    ]);
+  });
+
   it('registers hosts only, without instance or cluster, when nothing automatic is asked', () => {
     const [plan] = plansOf(parseRegistrationRequest({ hosts: [{ serial: 'SN-1' }] }));
     expect(plan).toMatchObject({ osProfile: null, template: null, cluster: null });

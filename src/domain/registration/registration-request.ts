@@ -223,17 +223,23 @@ function parseHostPlan(
   let cluster: HostPlan['cluster'] = null;
   if (options.autoCluster) {
     const doc = clusterDoc ?? {};
-    const unknownKey = Object.keys(doc).find((k) => k !== 'name' && k !== 'labels');
+    const unknownKey = Object.keys(doc).find((k) => k !== 'name' && k !== 'labels' && k !== 'role');
     if (unknownKey !== undefined)
       return failCluster({
         field: `${path}cluster/${unknownKey}`,
-        message: `${path}cluster/${unknownKey} is not a known field; expected name, labels`,
+        message: `${path}cluster/${unknownKey} is not a known field; expected name, labels, role`,
       });
+    const role = checkJoinRole(doc, path);
+    if (!role.ok) return failCluster(role.problems[0]!);
     const name = checkOptionalString(doc, 'name', `${path}cluster/`, { pattern: DNS_LABEL, expected: DNS_LABEL_FORM });
     if (!name.ok) return failCluster(name.problems[0]!);
     const labels = checkLabels(doc['labels'], `${path}cluster/labels`);
     if (!labels.ok) return failCluster(labels.problems[0]!);
-    cluster = { name: name.value ?? deriveClusterName(registration.name), labels: labels.value };
+    cluster = {
+      name: name.value ?? deriveClusterName(registration.name),
+      labels: labels.value,
+      ...(role.value ? { role: role.value } : {}),
+    };
   }
   const nameGiven = typeof host['name'] === 'string' && host['name'] !== '';
   const clusterNameGiven = isRecord(clusterDoc) && typeof clusterDoc['name'] === 'string' && clusterDoc['name'] !== '';
@@ -253,7 +259,8 @@ function createDuplicateFinder() {
       ['uuid', plan.registration.uuid, 'register-host'],
       ['serial', plan.registration.serial, 'register-host'],
       ['name', plan.registration.name, 'register-host'],
-      ['cluster/name', plan.cluster?.name ?? null, 'create-cluster'],
+      // Hosts joining a cluster share its name; only a cluster each host makes for itself must be unique.
+      ['cluster/name', plan.cluster && !plan.cluster.role ? plan.cluster.name : null, 'create-cluster'],
     ];
     for (const [key, value, step] of keys) {
       if (value === null) continue;
@@ -270,4 +277,24 @@ function createDuplicateFinder() {
     for (const [key, value] of keys) if (value !== null) firstBy.set(`${key}=${value}`, plan.index);
     return null;
   };
+}
+
+/**
+ * `cluster/role`: all (or left out) makes the host's own single-node cluster; controlplane or worker joins the
+ * existing cluster `cluster/name`, which must then be given.
+ */
+function checkJoinRole(doc: Record<string, unknown>, path: string): Parsed<'controlplane' | 'worker' | null> {
+  const role = doc['role'];
+  if (role === undefined || role === 'all') return parsedValue(null);
+  if (role !== 'controlplane' && role !== 'worker')
+    return parsedProblems({
+      field: `${path}cluster/role`,
+      message: `${path}cluster/role ${JSON.stringify(role)} is not a role; expected all, controlplane or worker`,
+    });
+  if (typeof doc['name'] !== 'string' || doc['name'] === '')
+    return parsedProblems({
+      field: `${path}cluster/name`,
+      message: `${path}cluster/role ${role} joins an existing cluster: give its name in ${path}cluster/name`,
+    });
+  return parsedValue(role);
 }

@@ -47,8 +47,11 @@ export interface HostPlan {
   osProfile: string | null;
   /** Set when autoCluster. */
   template: TemplateRef | null;
-  /** Set when autoCluster: the single-node cluster to create. */
-  cluster: { name: string; labels: Record<string, string> } | null;
+  /**
+   * Set when autoCluster: the single-node cluster to create, or (role controlplane or worker) the existing
+   * cluster the host joins (see join-cluster.ts).
+   */
+  cluster: { name: string; labels: Record<string, string>; role?: 'controlplane' | 'worker' } | null;
 }
 
 /** The persisted state of one step of one host. */

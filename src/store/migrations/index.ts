@@ -8,6 +8,8 @@ import * as addOsProfileVersions from './0005-add-os-profile-versions.ts';
 import * as secureEnrollment from './0006-secure-enrollment.ts';
 import * as createAuditEvents from './0007-create-audit-events.ts';
 import * as addHostCredentialExpiry from './0008-add-host-credential-expiry.ts';
+import * as addClusterJoins from './0009-add-cluster-joins.ts';
+import * as createHostCleanups from './0010-create-host-cleanups.ts';
 import * as createManagementClusters from './0012-create-management-clusters.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -19,6 +21,8 @@ export const migrations: Record<string, Migration> = {
   '0006-secure-enrollment': secureEnrollment,
   '0007-create-audit-events': createAuditEvents,
   '0008-add-host-credential-expiry': addHostCredentialExpiry,
+  '0009-add-cluster-joins': addClusterJoins,
+  '0010-create-host-cleanups': createHostCleanups,
   '0012-create-management-clusters': createManagementClusters,
 };
 

@@ -20,8 +20,11 @@ export async function deauthorizeHost(
     const effect = computeDeauthorizeEffect(await tx.clusters.findByHost(project, host.id), host.id);
     if (effect.kind === 'delete-cluster')
       await tx.clusters.update(project, effect.cluster, { phase: 'deleting', message: `host ${host.name} was deauthorized` });
-    if (effect.kind === 'remove-node')
+    if (effect.kind === 'remove-node') {
+      // No longer a node, it still has to remove K3s, and may report about the cluster it left until it has.
+      await tx.clusters.recordCleanup(project, host.id, effect.cluster);
       await tx.clusters.update(project, effect.cluster, { nodes: effect.nodes, message: `host ${host.name} left: deauthorized` });
+    }
     return tx.hosts.setState(project, host.id, 'deauthorized');
   });
   deps.events.changed(project, host.id);

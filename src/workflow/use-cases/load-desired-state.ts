@@ -4,7 +4,10 @@
  * the agent holds, the answer waits for a change (or the end of the wait).
  */
 import type { DesiredStateT } from '../../contract/agent.schema.ts';
-import { computeDesiredState, type DesiredState } from '../../domain/bootstrap/desired-state.ts';
+import { computeDesiredState, type DesiredState, type JoinInput } from '../../domain/bootstrap/desired-state.ts';
+import { computeKubeconfigServer } from '../../domain/bootstrap/reported-kubeconfig.ts';
+import type { Cluster } from '../../domain/inventory/cluster.ts';
+import { computeFirstServer } from '../../domain/inventory/cluster-topology.ts';
 import type { MirrorUrl } from '../../domain/bootstrap/mirror-url.ts';
 import type { Store } from '../../store/store.ts';
 import { fingerprint } from '../fingerprint.ts';
@@ -25,11 +28,11 @@ export interface DesiredStateRequest {
 }
 
 export async function loadDesiredState(
-  { store, events, mirrorUrl }: Pick<UseCaseDeps, 'store' | 'events' | 'mirrorUrl'>,
+  { store, events, mirrorUrl, osUpdateCommand }: Pick<UseCaseDeps, 'store' | 'events' | 'mirrorUrl' | 'osUpdateCommand'>,
   { project, hostId, revision, waitMs, signal }: DesiredStateRequest,
 ): Promise<DesiredStateT> {
   return readUntil({
-    read: async () => serve(await readDesiredState(store, project, hostId, mirrorUrl)),
+    read: async () => serve(await readDesiredState(store, project, hostId, { mirrorUrl, osUpdateCommand })),
     settled: (state) => state.revision !== revision,
     wake: (timeoutMs, wakeSignal) => events.waitForChange(project, hostId, timeoutMs, wakeSignal),
     waitMs,
@@ -38,9 +41,18 @@ export async function loadDesiredState(
   });
 }
 
-async function readDesiredState(store: Store, project: string, hostId: string, mirrorUrl: MirrorUrl | undefined): Promise<DesiredState> {
+async function readDesiredState(
+  store: Store,
+  project: string,
+  hostId: string,
+  { mirrorUrl, osUpdateCommand }: { mirrorUrl: MirrorUrl | undefined; osUpdateCommand: readonly string[] | undefined },
+): Promise<DesiredState> {
   const host = await store.hosts.get(project, hostId);
-  const [instance, cluster] = await Promise.all([store.instances.findByHost(project, hostId), store.clusters.findByHost(project, hostId)]);
+  const [instance, cluster, cleanup] = await Promise.all([
+    store.instances.findByHost(project, hostId),
+    store.clusters.findByHost(project, hostId),
+    store.clusters.findCleanup(project, hostId),
+  ]);
   // The host's image is the version its instance records; a cluster names the profile only.
   const profileRef = cluster
     ? { name: cluster.osProfile, ...(instance?.osProfile === cluster.osProfile ? { version: instance.osProfileVersion } : {}) }
@@ -49,7 +61,29 @@ async function readDesiredState(store: Store, project: string, hostId: string, m
     cluster && profileRef
       ? await Promise.all([store.templates.find(project, cluster.template), store.osProfiles.find(project, profileRef)])
       : [null, null];
-  return computeDesiredState({ host, instance, cluster, template, osProfile, ...(mirrorUrl ? { mirrorUrl } : {}) });
+  return computeDesiredState({
+    host,
+    instance,
+    cluster,
+    template,
+    osProfile,
+    cleanup,
+    join: cluster ? await readJoin(store, project, cluster) : null,
+    osUpdateCommand: osUpdateCommand ?? null,
+    ...(mirrorUrl ? { mirrorUrl } : {}),
+  });
+}
+
+/** The cluster's join token, and the first server's URL from the kubeconfig it reported when it became ready. */
+async function readJoin(store: Store, project: string, cluster: Cluster): Promise<JoinInput | null> {
+  const first = computeFirstServer(cluster.nodes);
+  if (!first) return null;
+  const [token, kubeconfig, server] = await Promise.all([
+    store.clusters.getJoinToken(project, cluster.name),
+    store.clusters.getKubeconfig(project, cluster.name),
+    store.hosts.find(project, first.hostId),
+  ]);
+  return { token, serverUrl: kubeconfig === null ? null : computeKubeconfigServer(kubeconfig), firstServer: server?.name ?? first.hostId };
 }
 
 /** Fingerprints the plan once, then the state with the plan stood for by its fingerprint. */

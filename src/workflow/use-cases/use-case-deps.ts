@@ -16,6 +16,8 @@ export interface UseCaseDeps {
   work: WorkSignal;
   /** Artifact mirror for hosts that download K3s (no embedded K3s); without it they use upstream. */
   mirrorUrl?: MirrorUrl;
+  /** The argv a host runs to move to another OS profile version (option 2, see os-update.ts); unset, such moves are blocked. */
+  osUpdateCommand?: readonly string[];
   /** What agents get with a credential; DEFAULT_AGENT_TRUST when not given. */
   agentTrust?: AgentTrust;
   /** The server's stale-cluster time; DEFAULT_STALE_CLUSTER_AFTER_SECONDS when not given. */
