@@ -16,7 +16,7 @@ export interface ClusterChange {
 }
 
 export async function createCluster(
-  deps: Pick<UseCaseDeps, 'store' | 'events'>,
+  deps: Pick<UseCaseDeps, 'store' | 'events' | 'clusterDriver'>,
   { project, request }: { project: string; request: ClusterRequest },
 ): Promise<ClusterChange> {
   const change = await deps.store.transaction(async (tx) => {
@@ -29,6 +29,7 @@ export async function createCluster(
     const placed = await decideNodes(tx, project, { template, nodes: request.nodes, placement: request, existing: [], cluster: null });
     const first = placed[0]!.eligibility;
     const hosts = await writeNodeInstances(tx, project, placed, request.name);
+    const { clusterDriver: driver } = await tx.managementClusters.settings(project);
     const cluster = await tx.clusters.create(project, {
       name: request.name,
       template: request.template,
@@ -38,7 +39,7 @@ export async function createCluster(
       nodes: placed.map((p) => ({ hostId: p.host.id, role: p.role })),
       airGapped: first.compatibility.airGapped,
       airGappedOverride: first.compatibility.override ?? null,
-      driver: 'agent',
+      driver,
       phase: 'waiting-for-nodes',
       message: `created from template ${formatTemplateRef(request.template)}; waiting for ${placed.length === 1 ? 'its host' : `its ${placed.length} hosts`} to install K3s`,
       labels: { ...template.labels, ...request.labels },
@@ -48,5 +49,6 @@ export async function createCluster(
     return { cluster, hosts };
   });
   for (const node of change.cluster.nodes) deps.events.changed(project, node.hostId);
+  deps.clusterDriver?.nudge(project);
   return change;
 }
