@@ -127,7 +127,14 @@ export async function buildApp({
   app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get(OPENAPI_PATH, { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  const deps: ApiDeps = { store, events, work, ...(mirrorUrl ? { mirrorUrl } : {}), ...(agentTrust ? { agentTrust } : {}) };
+  const deps: ApiDeps = {
+    store,
+    events,
+    work,
+    lobbyCapacity: limits.lobbyCapacity,
+    ...(mirrorUrl ? { mirrorUrl } : {}),
+    ...(agentTrust ? { agentTrust } : {}),
+  };
   for (const routes of [
     osProfileRoutes,
     templateRoutes,

@@ -12,11 +12,12 @@ import { registerLoginCommand } from './commands/login.ts';
 import { registerOnboardingCommands } from './commands/onboarding.ts';
 import { registerOsProfileCommands } from './commands/osprofile.ts';
 import { registerRegistrationCommands } from './commands/registration.ts';
+import { registerSecretsCommands, type SecretsCommandDeps } from './commands/secrets.ts';
 import { registerServeCommand, type ServeDeps } from './commands/serve.ts';
 import { registerTemplateCommands } from './commands/template.ts';
 import { registerTokenCommands } from './commands/token.ts';
 
-export type ProgramDeps<Config> = ServeDeps<Config> & AgentCommandDeps;
+export type ProgramDeps<Config> = ServeDeps<Config> & AgentCommandDeps & SecretsCommandDeps;
 
 export function createProgram<Config>(deps: ProgramDeps<Config>): Command {
   const program = new Command('edge-orch')
@@ -40,6 +41,7 @@ export function createProgram<Config>(deps: ProgramDeps<Config>): Command {
   registerEnrollmentTokenCommands(program);
   registerOnboardingCommands(program);
   registerAuditCommand(program);
+  registerSecretsCommands(program, deps);
   registerAgentCommand(program, deps);
   registerEmtCommands(program);
   return program;

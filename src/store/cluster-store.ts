@@ -205,6 +205,16 @@ export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
       }
       return rows.length;
     },
+    async countSecrets() {
+      const row = await db
+        .selectFrom('clusters')
+        .select((eb) => [
+          eb.fn.count<number>('kubeconfig').as('total'),
+          eb.fn.sum<number>(eb.case().when('kubeconfig', 'like', `${secrets.sealedPrefix}%`).then(1).else(0).end()).as('current'),
+        ])
+        .executeTakeFirstOrThrow();
+      return { total: Number(row.total), underCurrentKey: Number(row.current ?? 0) };
+    },
     async delete(project, name) {
       const cluster = await get(project, name);
       await db.deleteFrom('cluster_nodes').where('cluster_id', '=', cluster.id).execute();

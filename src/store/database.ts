@@ -128,6 +128,24 @@ export interface AuditEventTable {
   request_id: string;
 }
 
+/** An unknown machine waiting in the onboarding lobby (migration 0015); approved requests are deleted. */
+export interface OnboardingRequestTable {
+  /** Time-ordered (see create-id.ts): the cursor order. */
+  id: string;
+  project: string;
+  /** `<uuid>/<serial>`: one request per machine and project. */
+  lobby_key: string;
+  uuid: string | null;
+  serial: string | null;
+  /** MachineFacts as JSON, cleaned. */
+  facts: string;
+  state: string;
+  token_id: string;
+  token_name: string;
+  first_seen_at: string;
+  last_seen_at: string;
+}
+
 export interface HostCredentialTable {
   host_id: string;
   project: string;
@@ -185,6 +203,7 @@ export interface Database {
   registration_jobs: RegistrationJobTable;
   registration_hosts: RegistrationHostTable;
   audit_events: AuditEventTable;
+  onboarding_requests: OnboardingRequestTable;
 }
 
 export type Db = Kysely<Database>;

@@ -15,6 +15,8 @@ export interface UseCaseDeps {
   work: WorkSignal;
   /** Artifact mirror for hosts that download K3s (no embedded K3s); without it they use upstream. */
   mirrorUrl?: MirrorUrl;
+  /** Pending onboarding requests a project keeps at most; DEFAULT_LOBBY_CAPACITY when not given. */
+  lobbyCapacity?: number;
   /** What agents get with a credential; DEFAULT_AGENT_TRUST when not given. */
   agentTrust?: AgentTrust;
 }
