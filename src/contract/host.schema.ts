@@ -56,3 +56,23 @@ export const HostListQuery = Type.Object(
 
 export const HostList = Type.Object({ items: Type.Array(HostSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 export const HostParams = Type.Object({ project: Type.String(), host: Type.String({ description: 'Host id or name' }) });
+
+const LastReportSchema = Type.Object({
+  reportedAt: Type.String({ description: 'When the agent last reported (ISO 8601)' }),
+  image: Type.Union([Type.Object({ name: Type.String(), version: Type.String() }), Type.Null()], {
+    description: 'The OS image the host runs, from its image manifest; null when it has none',
+  }),
+  kubernetes: Type.Union([Type.Object({ flavor: Type.String(), version: Type.String() }), Type.Null()], {
+    description: 'The K3s the image embeds; null when none',
+  }),
+  cluster: Type.Union(
+    [Type.Object({ name: Type.Union([Type.String(), Type.Null()]), phase: Type.String(), message: Type.String() }), Type.Null()],
+    {
+      description: "The agent's view of its cluster: the phase it reported and its message",
+    },
+  ),
+});
+
+export const HostReportAnswer = Type.Object({
+  report: Type.Union([LastReportSchema, Type.Null()], { description: 'Null until the agent first reports' }),
+});

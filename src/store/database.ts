@@ -146,6 +146,15 @@ export interface OnboardingRequestTable {
   last_seen_at: string;
 }
 
+/** A host's last agent report (migration 0015), replaced by each report. */
+export interface HostReportTable {
+  host_id: string;
+  project: string;
+  reported_at: string;
+  /** LastReport without reportedAt, as JSON. */
+  doc: string;
+}
+
 export interface HostCredentialTable {
   host_id: string;
   project: string;
@@ -204,6 +213,7 @@ export interface Database {
   registration_hosts: RegistrationHostTable;
   audit_events: AuditEventTable;
   onboarding_requests: OnboardingRequestTable;
+  host_reports: HostReportTable;
 }
 
 export type Db = Kysely<Database>;

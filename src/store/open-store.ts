@@ -11,6 +11,7 @@ import { createClusterStore } from './cluster-store.ts';
 import type { Db } from './database.ts';
 import { createDb as createPostgresDb } from './engines/postgres.ts';
 import { createDb as createSqliteDb } from './engines/sqlite.ts';
+import { createHostReportStore } from './host-report-store.ts';
 import { createHostStore } from './host-store.ts';
 import { createInstanceStore } from './instance-store.ts';
 import { createJobStore } from './job-store.ts';
@@ -61,6 +62,7 @@ function createStore(db: Db, engine: Store['engine'], secrets: SecretBox, inTran
     clusters: createClusterStore(db, secrets),
     agents: createAgentStore(db),
     onboardingRequests: createOnboardingRequestStore(db),
+    hostReports: createHostReportStore(db),
     audit: createAuditStore(db),
     jobs: createJobStore(db, engine, inTransaction),
     async transaction(fn) {

@@ -11,6 +11,7 @@ import type { ClusterTemplate, TemplateRef } from '../domain/inventory/template.
 import type { Role } from '../domain/roles.ts';
 import type { AgentStore } from './agent-store.ts';
 import type { AuditStore } from './audit-store.ts';
+import type { HostReportStore } from './host-report-store.ts';
 import type { JobStore } from './job-store.ts';
 import type { OnboardingRequestStore } from './onboarding-request-store.ts';
 
@@ -151,6 +152,8 @@ export interface Store {
   readonly agents: AgentStore;
   /** The onboarding lobby of unknown machines (see onboarding-request-store.ts). */
   readonly onboardingRequests: OnboardingRequestStore;
+  /** Each host's last agent report. */
+  readonly hostReports: HostReportStore;
   /** The audit log (see audit-store.ts). */
   readonly audit: AuditStore;
   /** Registration jobs (see job-store.ts). */

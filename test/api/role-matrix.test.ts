@@ -28,6 +28,7 @@ const EXPECTED: Record<string, Role[] | 'public' | 'agent'> = {
   'POST /api/v1/projects/:project/hosts': ['admin', 'onboarding-manager'],
   'GET /api/v1/projects/:project/hosts': ROLES.slice(),
   'GET /api/v1/projects/:project/hosts/:host': ROLES.slice(),
+  'GET /api/v1/projects/:project/hosts/:host/report': ROLES.slice(),
   'PATCH /api/v1/projects/:project/hosts/:host': ['admin', 'onboarding-manager'],
   'POST /api/v1/projects/:project/hosts/:host/deauthorize': ['admin', 'onboarding-manager'],
   'DELETE /api/v1/projects/:project/hosts/:host': ['admin', 'onboarding-manager'],

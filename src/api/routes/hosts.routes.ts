@@ -1,4 +1,4 @@
-/** Hosts: register, get, list (filters + cursor), update labels/site/name, approve or reject, reset credential, deauthorize, delete. */
+/** Hosts: register, get, list (filters + cursor), the agent's last report, update labels/site/name, approve or reject, reset credential, deauthorize, delete. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { invalidField } from '../../domain/errors.ts';
@@ -7,12 +7,13 @@ import { parseHostRegistration, parseHostUpdate } from '../../domain/inventory/h
 import { deauthorizeHost } from '../../workflow/use-cases/deauthorize-host.ts';
 import { decideHostApproval } from '../../workflow/use-cases/decide-host-approval.ts';
 import { deleteHost } from '../../workflow/use-cases/delete-host.ts';
+import { loadHostReport } from '../../workflow/use-cases/load-host-report.ts';
 import { registerHost } from '../../workflow/use-cases/register-host.ts';
 import { resetHostCredential } from '../../workflow/use-cases/reset-host-credential.ts';
 import { resolveHost } from '../../workflow/use-cases/resolve-host.ts';
 import { updateHost } from '../../workflow/use-cases/update-host.ts';
 import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
-import { HostCreate, HostList, HostListQuery, HostParams, HostSchema, HostUpdate } from '../../contract/host.schema.ts';
+import { HostCreate, HostList, HostListQuery, HostParams, HostSchema, HostUpdate, HostReportAnswer } from '../../contract/host.schema.ts';
 import type { ApiDeps } from '../app.ts';
 
 /** `k=v,k2=v2` → labels; names the query field when malformed. */
@@ -81,6 +82,20 @@ export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) 
       },
     },
     async (request) => resolveHost(deps, request.params.project, request.params.host),
+  );
+
+  app.get(
+    '/hosts/:host/report',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['hosts'],
+        summary: "The host agent's last report: OS image and embedded K3s it runs, its cluster's phase, and when (null before the first)",
+        params: HostParams,
+        response: { 200: HostReportAnswer, ...problemResponses(404) },
+      },
+    },
+    async (request) => ({ report: await loadHostReport(deps, request.params) }),
   );
 
   app.patch(

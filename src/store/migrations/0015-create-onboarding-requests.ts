@@ -1,4 +1,7 @@
-/** The onboarding lobby: one request per unknown machine (identity) and project, pending or rejected. */
+/**
+ * The onboarding lobby: one request per unknown machine (identity) and project, pending or rejected; and each
+ * host's last agent report, for the host details.
+ */
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -30,8 +33,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('onboarding_requests')
     .columns(['project', 'state', 'id'])
     .execute();
+  await db.schema
+    .createTable('host_reports')
+    .ifNotExists()
+    .addColumn('host_id', 'text', (c) => c.primaryKey())
+    .addColumn('project', 'text', (c) => c.notNull())
+    .addColumn('reported_at', 'text', (c) => c.notNull())
+    .addColumn('doc', 'text', (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('host_reports').ifExists().execute();
   await db.schema.dropTable('onboarding_requests').ifExists().execute();
 }

@@ -1,11 +1,13 @@
 /**
  * An agent's report applied to the inventory: what computeReportEffects decides (the observed OS, the cluster's
- * phase and kubeconfig, the host's state) is written in one transaction, and the host's agent is woken.
+ * phase and kubeconfig, the host's state) and the report's summary for the host details are written in one
+ * transaction, and the host's agent is woken.
  * A report about a cluster of the project that the host is not a node of is refused: a host speaks only for
  * its own cluster. A report naming a cluster that no longer exists (its removal finished) is accepted and ignored.
  */
 import { computeReportEffects, type AgentReport, type ReportEffects } from '../../domain/bootstrap/agent-report.ts';
 import { AppError } from '../../domain/errors.ts';
+import { summarizeReport } from '../../domain/bootstrap/last-report.ts';
 import { parseReportedKubeconfig } from '../../domain/bootstrap/reported-kubeconfig.ts';
 import type { Cluster } from '../../domain/inventory/cluster.ts';
 import type { Instance } from '../../domain/inventory/instance.ts';
@@ -30,6 +32,7 @@ export async function applyAgentReport(
     if (kubeconfig !== undefined) report = { ...report, cluster: { ...report.cluster!, kubeconfig: parseReportedKubeconfig(kubeconfig) } };
     const effects = computeReportEffects({ host, instance, cluster, report });
     await applyEffects(tx, { project, hostId, instance, cluster, effects });
+    await tx.hostReports.put(project, hostId, summarizeReport(report, new Date().toISOString()));
   });
   events.changed(project, hostId);
 }

@@ -3138,6 +3138,187 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/projects/{project}/hosts/{host}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The host agent's last report: OS image and embedded K3s it runs, its cluster's phase, and when (null before the first)
+         * @description Needs an API token whose role has the `read` permission.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    /** @description Host id or name */
+                    host: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Null until the agent first reports */
+                            report: {
+                                /** @description When the agent last reported (ISO 8601) */
+                                reportedAt: string;
+                                /** @description The OS image the host runs, from its image manifest; null when it has none */
+                                image: {
+                                    name: string;
+                                    version: string;
+                                } | null;
+                                /** @description The K3s the image embeds; null when none */
+                                kubernetes: {
+                                    flavor: string;
+                                    version: string;
+                                } | null;
+                                /** @description The agent's view of its cluster: the phase it reported and its message */
+                                cluster: {
+                                    name: string | null;
+                                    phase: string;
+                                    message: string;
+                                } | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project}/hosts/{host}/deauthorize": {
         parameters: {
             query?: never;
