@@ -350,6 +350,9 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
       const enrollments = await api.call('GET', `${B}/audit?actor=plant-b`, { token: beta });
       expect(enrollments.json().items.map((e: { status: number }) => e.status)).toEqual([200, 403]);
       expect((await api.call('GET', `${B}/audit?action=%25`, { token: beta })).json().items).toEqual([]);
+      // Leave project beta as the isolation cases expect it: no host, hosts onboarding automatically.
+      expect((await api.call('DELETE', `${B}/hosts/host-unknown-9`, { token: beta })).statusCode).toBe(204);
+      await api.call('PUT', `${B}/onboarding`, { token: beta, body: { autoOnboard: true } });
     });
   });
 
