@@ -10,4 +10,9 @@ await createProgram({
   loadServerConfig,
   startServer: async (config: ServerConfig) => (await import('./server.ts')).startServer(config),
   agentCommand: createAgentCommand,
+  rotateSecrets: async (options) => {
+    const { store, secretKeys } = loadServerConfig(options);
+    const { rotateSecretKey } = await import('./store/rotate-secret-key.ts');
+    return rotateSecretKey({ store, current: secretKeys.current, newKeyFile: options.newSecretKeyFile });
+  },
 }).parseAsync(process.argv);

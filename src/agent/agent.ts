@@ -213,6 +213,8 @@ async function enroll(
   log: AgentLogger,
 ): Promise<HostCredential> {
   log.info({ identity, waitSeconds: once ? 0 : waitSeconds }, 'enrolling');
+  // Why the host waits is logged when it changes (not registered, in the onboarding lobby, rejected), not every try.
+  let lastWait = '';
   for (let attempt = 0; ; attempt++) {
     try {
       // The server holds the request until the host is registered (or waitSeconds pass), so a host enrolls as soon as it is.
@@ -237,8 +239,9 @@ async function enroll(
       }
       const waiting = error.status === 404 || error.status === 403;
       if (once || (!waiting && !error.retryable)) throw error;
-      if (attempt === 0 || !waiting)
+      if (!waiting || error.message !== lastWait)
         log.warn({ identity, error: error.message }, waiting ? 'the host cannot enroll yet; waiting' : 'enrolling failed; retrying');
+      if (waiting) lastWait = error.message;
       // A 404 came after the server waited for the registration: ask again soon; otherwise back off.
       const delay =
         error.status === 404 && waitSeconds > 0

@@ -4,6 +4,7 @@
  * uses only the credential, renewing it before it expires.
  */
 import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
+import { arch, hostname, release } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../system/write-file-atomic.ts';
 import type { HostIdentity } from './identity.ts';
@@ -96,6 +97,8 @@ export async function enrollHost({
       ...(waitSeconds > 0 ? { waitSeconds } : {}),
       ...(identity.uuid !== null ? { uuid: identity.uuid } : {}),
       ...(identity.serial !== null ? { serial: identity.serial } : {}),
+      // Shown to onboarding managers when the machine is not registered and waits in the onboarding lobby.
+      facts: { hostname: hostname(), kernel: release(), arch: arch() },
     },
     signal,
   );

@@ -136,6 +136,7 @@ export async function buildApp({
     store,
     events,
     work,
+    lobbyCapacity: limits.lobbyCapacity,
     ...(mirrorUrl ? { mirrorUrl } : {}),
     ...(agentTrust ? { agentTrust } : {}),
     ...(staleClusterAfterMs === undefined ? {} : { staleClusterAfterMs }),

@@ -3,6 +3,8 @@
  * connections are open at once, and how often one client address may enroll or fail to authenticate.
  */
 
+import { DEFAULT_LOBBY_CAPACITY } from '../domain/enrollment/onboarding-request.ts';
+
 export interface ApiLimits {
   /** Body limit of a route that declares none (bytes). */
   bodyBytes: number;
@@ -26,6 +28,8 @@ export interface ApiLimits {
   authFailuresPerWindow: number;
   /** The window of both rates above. */
   rateWindowMs: number;
+  /** Pending onboarding requests (unknown machines waiting for approval) a project keeps at most. */
+  lobbyCapacity: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ApiLimits> = Object.freeze({
@@ -40,4 +44,5 @@ export const DEFAULT_LIMITS: Readonly<ApiLimits> = Object.freeze({
   enrollmentsPerWindow: 60,
   authFailuresPerWindow: 20,
   rateWindowMs: 60_000,
+  lobbyCapacity: DEFAULT_LOBBY_CAPACITY,
 });

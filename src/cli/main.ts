@@ -14,11 +14,12 @@ import { registerOnboardingCommands } from './commands/onboarding.ts';
 import { registerOsProfileCommands } from './commands/osprofile.ts';
 import { registerRegistrationCommands } from './commands/registration.ts';
 import { addClusterRenderCommand } from './commands/render.ts';
+import { registerSecretsCommands, type SecretsCommandDeps } from './commands/secrets.ts';
 import { registerServeCommand, type ServeDeps } from './commands/serve.ts';
 import { registerTemplateCommands } from './commands/template.ts';
 import { registerTokenCommands } from './commands/token.ts';
 
-export type ProgramDeps<Config> = ServeDeps<Config> & AgentCommandDeps;
+export type ProgramDeps<Config> = ServeDeps<Config> & AgentCommandDeps & SecretsCommandDeps;
 
 export function createProgram<Config>(deps: ProgramDeps<Config>): Command {
   const program = new Command('edge-orch')
@@ -43,6 +44,7 @@ export function createProgram<Config>(deps: ProgramDeps<Config>): Command {
   registerEnrollmentTokenCommands(program);
   registerOnboardingCommands(program);
   registerAuditCommand(program);
+  registerSecretsCommands(program, deps);
   registerAgentCommand(program, deps);
   registerEmtCommands(program);
   return program;

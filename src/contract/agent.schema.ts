@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 import type { BootstrapPlan } from '../domain/bootstrap/bootstrap-plan.ts';
 import { ReasonSchema } from './common.schema.ts';
+import { MachineFactsSchema } from './onboarding.schema.ts';
 
 export const ExpiresAt = Type.String({
   maxLength: 40,
@@ -39,6 +40,7 @@ export const EnrollRequest = Type.Object(
     enrollmentToken: Type.String({ minLength: 1, maxLength: 200 }),
     uuid: Type.Optional(Type.String({ maxLength: 64 })),
     serial: Type.Optional(Type.String({ maxLength: 64 })),
+    facts: Type.Optional(MachineFactsSchema),
     waitSeconds: Type.Optional(
       Type.Integer({
         minimum: 0,

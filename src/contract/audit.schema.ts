@@ -1,5 +1,6 @@
 /** The audit log on the wire: one event per change asked of the API, newest first. */
 import { Type } from 'typebox';
+import { PageQuery } from './common.schema.ts';
 
 export const AuditEventSchema = Type.Object({
   id: Type.String(),
@@ -19,3 +20,18 @@ export const AuditEventSchema = Type.Object({
 });
 
 export const AuditList = Type.Object({ items: Type.Array(AuditEventSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+export const AuditQuery = Type.Object(
+  {
+    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only events of the token with this name or id' })),
+    action: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'Only events whose action contains this text, for example "approve" or "DELETE"',
+      }),
+    ),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);

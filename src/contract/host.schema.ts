@@ -77,3 +77,23 @@ export const HostParams = Type.Object({
     description: 'Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference',
   }),
 });
+
+const LastReportSchema = Type.Object({
+  reportedAt: Type.String({ description: 'When the agent last reported (ISO 8601)' }),
+  image: Type.Union([Type.Object({ name: Type.String(), version: Type.String() }), Type.Null()], {
+    description: 'The OS image the host runs, from its image manifest; null when it has none',
+  }),
+  kubernetes: Type.Union([Type.Object({ flavor: Type.String(), version: Type.String() }), Type.Null()], {
+    description: 'The K3s the image embeds; null when none',
+  }),
+  cluster: Type.Union(
+    [Type.Object({ name: Type.Union([Type.String(), Type.Null()]), phase: Type.String(), message: Type.String() }), Type.Null()],
+    {
+      description: "The agent's view of its cluster: the phase it reported and its message",
+    },
+  ),
+});
+
+export const HostReportAnswer = Type.Object({
+  report: Type.Union([LastReportSchema, Type.Null()], { description: 'Null until the agent first reports' }),
+});

@@ -48,6 +48,10 @@ export const reasonCodes = {
   HostAlreadyEnrolled: 'HostAlreadyEnrolled',
   /** The host's onboarding waits for an onboarding manager's approval. */
   AwaitingApproval: 'AwaitingApproval',
+  /** An onboarding manager rejected the unknown machine's onboarding request; it may not enroll. */
+  OnboardingRejected: 'OnboardingRejected',
+  /** The project's onboarding lobby holds as many pending requests as it keeps. */
+  OnboardingLobbyFull: 'OnboardingLobbyFull',
   /** The host is a cluster node and the change would alter or remove its cluster: it needs clusters:write too. */
   ClusterNodeChange: 'ClusterNodeChange',
   /** An agent reported about a cluster its host is not a node of. */

@@ -1,4 +1,5 @@
 /** The audit log: appended to, never changed; read a project at a time, newest first, in pages. */
+import { sql } from 'kysely';
 import type { AuditEvent } from '../domain/audit/audit-event.ts';
 import { createId } from './create-id.ts';
 import type { AuditEventTable, Db } from './database.ts';
@@ -8,8 +9,18 @@ import type { Page, PageRequest } from './store.ts';
 export interface AuditStore {
   append(event: Omit<AuditEvent, 'id'>): Promise<AuditEvent>;
   /** Newest first; the cursor continues with older events. */
-  list(project: string, page?: PageRequest): Promise<Page<AuditEvent>>;
+  list(project: string, page?: PageRequest, filter?: AuditFilter): Promise<Page<AuditEvent>>;
 }
+
+export interface AuditFilter {
+  /** The token's name or id. */
+  actor?: string | undefined;
+  /** Text the action contains, in any case. */
+  action?: string | undefined;
+}
+
+/** A LIKE pattern matching values that contain `text` (its wildcards escaped). */
+const containing = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 const toAuditEvent = (row: AuditEventTable): AuditEvent => ({
   id: row.id,
@@ -48,10 +59,12 @@ export function createAuditStore(db: Db): AuditStore {
       await db.insertInto('audit_events').values(row).execute();
       return toAuditEvent(row);
     },
-    async list(project, page) {
+    async list(project, page, { actor, action } = {}) {
       const limit = pageLimit(page);
       const before = decodeCursor(page?.cursor);
       let query = db.selectFrom('audit_events').selectAll().where('project', '=', project);
+      if (actor !== undefined) query = query.where((eb) => eb.or([eb('token_name', '=', actor), eb('token_id', '=', actor)]));
+      if (action !== undefined) query = query.where(sql<boolean>`lower(action) like ${containing(action.toLowerCase())} escape '\\'`);
       if (before) query = query.where('id', '<', before);
       const rows = await query
         .orderBy('id', 'desc')

@@ -330,6 +330,22 @@ export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
       }
       return changed;
     },
+    async countSecrets() {
+      const sealed = `${secrets.sealedPrefix}%`;
+      const row = await db
+        .selectFrom('clusters')
+        .select((eb) => [
+          eb.fn.count<number>('kubeconfig').as('kubeconfigs'),
+          eb.fn.count<number>('join_token').as('tokens'),
+          eb.fn.sum<number>(eb.case().when('kubeconfig', 'like', sealed).then(1).else(0).end()).as('kubeconfigsCurrent'),
+          eb.fn.sum<number>(eb.case().when('join_token', 'like', sealed).then(1).else(0).end()).as('tokensCurrent'),
+        ])
+        .executeTakeFirstOrThrow();
+      return {
+        total: Number(row.kubeconfigs) + Number(row.tokens),
+        underCurrentKey: Number(row.kubeconfigsCurrent ?? 0) + Number(row.tokensCurrent ?? 0),
+      };
+    },
     async delete(project, name) {
       const cluster = await get(project, name);
       await db.deleteFrom('cluster_nodes').where('cluster_id', '=', cluster.id).execute();

@@ -143,6 +143,33 @@ export interface AuditEventTable {
   request_id: string;
 }
 
+/** An unknown machine waiting in the onboarding lobby (migration 0015); approved requests are deleted. */
+export interface OnboardingRequestTable {
+  /** Time-ordered (see create-id.ts): the cursor order. */
+  id: string;
+  project: string;
+  /** `<uuid>/<serial>`: one request per machine and project. */
+  lobby_key: string;
+  uuid: string | null;
+  serial: string | null;
+  /** MachineFacts as JSON, cleaned. */
+  facts: string;
+  state: string;
+  token_id: string;
+  token_name: string;
+  first_seen_at: string;
+  last_seen_at: string;
+}
+
+/** A host's last agent report (migration 0015), replaced by each report. */
+export interface HostReportTable {
+  host_id: string;
+  project: string;
+  reported_at: string;
+  /** LastReport without reportedAt, as JSON. */
+  doc: string;
+}
+
 export interface HostCredentialTable {
   host_id: string;
   project: string;
@@ -213,6 +240,8 @@ export interface Database {
   registration_hosts: RegistrationHostTable;
   audit_events: AuditEventTable;
   management_clusters: ManagementClusterTable;
+  onboarding_requests: OnboardingRequestTable;
+  host_reports: HostReportTable;
 }
 
 export type Db = Kysely<Database>;

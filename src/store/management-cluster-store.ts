@@ -15,6 +15,8 @@ export interface ManagementClusterStore {
   connection(project: string): Promise<{ kubeconfig: string; namespace: string } | null>;
   /** Seals under the current key every kubeconfig stored under a previous key; how many it changed. */
   resealSecrets(): Promise<number>;
+  /** How many kubeconfigs are stored, and how many of them are sealed under the current key. */
+  countSecrets(): Promise<{ total: number; underCurrentKey: number }>;
 }
 
 const kubeconfigContext = (project: string): string => `management_clusters.kubeconfig:${project}`;
@@ -47,6 +49,16 @@ export function createManagementClusterStore(db: Db, secrets: SecretBox): Manage
       const r = await row(project);
       if (!r?.kubeconfig || !r.namespace) return null;
       return { kubeconfig: secrets.open(r.kubeconfig, kubeconfigContext(project)), namespace: r.namespace };
+    },
+    async countSecrets() {
+      const found = await db
+        .selectFrom('management_clusters')
+        .select((eb) => [
+          eb.fn.count<number>('kubeconfig').as('total'),
+          eb.fn.sum<number>(eb.case().when('kubeconfig', 'like', `${secrets.sealedPrefix}%`).then(1).else(0).end()).as('current'),
+        ])
+        .executeTakeFirstOrThrow();
+      return { total: Number(found.total), underCurrentKey: Number(found.current ?? 0) };
     },
     async resealSecrets() {
       const rows = await db

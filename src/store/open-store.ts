@@ -11,11 +11,13 @@ import { createClusterStore } from './cluster-store.ts';
 import type { Db } from './database.ts';
 import { createDb as createPostgresDb } from './engines/postgres.ts';
 import { createDb as createSqliteDb } from './engines/sqlite.ts';
+import { createHostReportStore } from './host-report-store.ts';
 import { createHostStore } from './host-store.ts';
 import { createInstanceStore } from './instance-store.ts';
 import { createJobStore } from './job-store.ts';
 import { createManagementClusterStore } from './management-cluster-store.ts';
 import { migrationProvider } from './migrations/index.ts';
+import { createOnboardingRequestStore } from './onboarding-request-store.ts';
 import { createSecretBox, type SecretBox } from './secret-box.ts';
 import { createOsProfileStore } from './os-profile-store.ts';
 import { createProjectStore } from './project-store.ts';
@@ -26,15 +28,17 @@ import type { Store } from './store.ts';
 /**
  * Opens the store, migrates it and reseals its secrets under the current key (the second half of a key
  * rotation, and the encryption of values stored before encryption). A secret sealed with a key the config does
- * not hold stops the opening, naming the key.
+ * not hold stops the opening, naming the key. `resealSecrets: false` leaves them to the caller (secrets rotate).
  */
-export async function openStore(config: StoreConfig): Promise<Store> {
+export async function openStore(config: StoreConfig, { resealSecrets = true }: { resealSecrets?: boolean } = {}): Promise<Store> {
   const db = config.engine === 'sqlite' ? createSqliteDb(config) : createPostgresDb(config);
   const store = createStore(db, config.engine, createSecretBox(config.secrets), false);
   try {
     await migrate(db);
-    await store.clusters.resealSecrets();
-    await store.managementClusters.resealSecrets();
+    if (resealSecrets) {
+      await store.clusters.resealSecrets();
+      await store.managementClusters.resealSecrets();
+    }
   } catch (error) {
     await db.destroy();
     throw error;
@@ -61,6 +65,8 @@ function createStore(db: Db, engine: Store['engine'], secrets: SecretBox, inTran
     instances: createInstanceStore(db),
     clusters: createClusterStore(db, secrets),
     agents: createAgentStore(db),
+    onboardingRequests: createOnboardingRequestStore(db),
+    hostReports: createHostReportStore(db),
     audit: createAuditStore(db),
     jobs: createJobStore(db, engine, inTransaction),
     managementClusters: createManagementClusterStore(db, secrets),

@@ -11,8 +11,10 @@ import type { ClusterTemplate, TemplateRef } from '../domain/inventory/template.
 import type { Role } from '../domain/roles.ts';
 import type { AgentStore } from './agent-store.ts';
 import type { AuditStore } from './audit-store.ts';
+import type { HostReportStore } from './host-report-store.ts';
 import type { JobStore } from './job-store.ts';
 import type { ManagementClusterStore } from './management-cluster-store.ts';
+import type { OnboardingRequestStore } from './onboarding-request-store.ts';
 
 export interface Page<T> {
   items: T[];
@@ -163,6 +165,8 @@ export interface ClusterStore {
   getKubeconfig(project: string, name: string): Promise<string | null>;
   /** Seals under the current key every kubeconfig and join token stored in clear or under a previous key; how many it changed. */
   resealSecrets(): Promise<number>;
+  /** How many kubeconfigs and join tokens are stored, and how many of them are sealed under the current key. */
+  countSecrets(): Promise<{ total: number; underCurrentKey: number }>;
   delete(project: string, name: string): Promise<void>;
 }
 
@@ -176,6 +180,10 @@ export interface Store {
   readonly instances: InstanceStore;
   readonly clusters: ClusterStore;
   readonly agents: AgentStore;
+  /** The onboarding lobby of unknown machines (see onboarding-request-store.ts). */
+  readonly onboardingRequests: OnboardingRequestStore;
+  /** Each host's last agent report. */
+  readonly hostReports: HostReportStore;
   /** The audit log (see audit-store.ts). */
   readonly audit: AuditStore;
   /** Registration jobs (see job-store.ts). */

@@ -323,6 +323,63 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
     });
   });
 
+  describe('onboarding lobby and audit', () => {
+    it('lists an unknown machine that enrolled in an approval project, approves it into a host, and audits it', async () => {
+      const manager = await api.token('beta', 'onboarding-manager');
+      const beta = await api.token('beta', 'admin');
+      await api.call('PUT', `${B}/onboarding`, { token: beta, body: { autoOnboard: false } });
+      const created = await api.call('POST', `${B}/enrollment-tokens`, { token: manager, body: { name: 'plant-b' } });
+      const enroll = (serial: string) =>
+        api.call('POST', '/api/v1/agent/enroll', {
+          token: null,
+          body: { enrollmentToken: created.json().token, serial, facts: { hostname: 'edge-9', arch: 'x64' } },
+        });
+      const waiting = await enroll('UNKNOWN-9');
+      expect(waiting.json()).toMatchObject({ status: 403, reason: 'AwaitingApproval' });
+      const listed = await api.call('GET', `${B}/onboarding-requests`, { token: manager });
+      expect(listed.json()).toEqual({
+        items: [
+          {
+            id: waiting.json().onboardingRequest,
+            project: 'beta',
+            uuid: null,
+            serial: 'UNKNOWN-9',
+            facts: { hostname: 'edge-9', arch: 'x64' },
+            state: 'pending',
+            tokenId: created.json().id,
+            tokenName: 'plant-b',
+            firstSeenAt: expect.any(String),
+            lastSeenAt: expect.any(String),
+          },
+        ],
+        nextCursor: null,
+      });
+      const approved = await api.call('POST', `${B}/onboarding-requests/${waiting.json().onboardingRequest}/approve`, {
+        token: manager,
+        body: {},
+      });
+      expect(approved.json()).toMatchObject({ name: 'host-unknown-9', serial: 'UNKNOWN-9', state: 'approved' });
+      expect((await enroll('UNKNOWN-9')).json()).toMatchObject({ hostName: 'host-unknown-9' });
+      expect((await api.call('GET', `${B}/onboarding-requests`, { token: manager })).json().items).toEqual([]);
+
+      const audit = await api.call('GET', `${B}/audit?actor=onboarding-manager-test&action=APPROVE`, { token: beta });
+      expect(audit.json().items).toEqual([
+        expect.objectContaining({
+          action: 'POST /onboarding-requests/:id/approve',
+          actor: expect.objectContaining({ tokenName: 'onboarding-manager-test', role: 'onboarding-manager' }),
+          target: { id: waiting.json().onboardingRequest, host: 'host-unknown-9' },
+          outcome: 'succeeded',
+        }),
+      ]);
+      const enrollments = await api.call('GET', `${B}/audit?actor=plant-b`, { token: beta });
+      expect(enrollments.json().items.map((e: { status: number }) => e.status)).toEqual([200, 403]);
+      expect((await api.call('GET', `${B}/audit?action=%25`, { token: beta })).json().items).toEqual([]);
+      // Leave project beta as the isolation cases expect it: no host, hosts onboarding automatically.
+      expect((await api.call('DELETE', `${B}/hosts/host-unknown-9`, { token: beta })).statusCode).toBe(204);
+      await api.call('PUT', `${B}/onboarding`, { token: beta, body: { autoOnboard: true } });
+    });
+  });
+
   describe('isolation between projects', () => {
     it("never shows one project's data to another, even by id", async () => {
       const host = (await api.call('POST', `${A}/hosts`, { body: { serial: 'ISO-1' } })).json();

@@ -224,6 +224,25 @@ describe('edge-orch CLI', () => {
     expect((await cli('cluster', 'get', 'nope', '--watch')).code).toBe(3);
   });
 
+  it('lists an unknown machine in the lobby, approves it under a name, and filters the audit log to it', async () => {
+    const token = JSON.parse((await cli('enrollment-token', 'create', 'dock-3', '-o', 'json')).stdout).token;
+    expect((await cli('onboarding', 'set', 'approval')).code).toBe(0);
+    try {
+      expect((await enroll(token, 'CLI-UNKNOWN')).status).toBe(403);
+      const [request] = JSON.parse((await cli('onboarding', 'requests', '-o', 'json')).stdout).items;
+      expect(request).toMatchObject({ serial: 'CLI-UNKNOWN', state: 'pending', tokenName: 'dock-3' });
+      expect((await cli('onboarding', 'requests')).stdout).toMatch(new RegExp(`${request.id} +- +CLI-UNKNOWN .* pending +dock-3`));
+      expect((await cli('onboarding', 'approve', request.id, '--name', 'dock-box')).stdout).toMatch(/dock-box +approved/);
+      expect((await enroll(token, 'CLI-UNKNOWN')).status).toBe(200);
+      const audit = (await cli('audit', '--action', 'onboarding-requests')).stdout.trim().split('\n');
+      expect(audit.slice(1)).toEqual([
+        expect.stringMatching(/POST \/onboarding-requests\/:id\/approve +id=\S+,host=dock-box +200 succeeded/),
+      ]);
+    } finally {
+      await cli('onboarding', 'set', 'auto');
+    }
+  });
+
   it('fails with exit 4 (conflict) and names the existing host for a duplicate serial', async () => {
     const { code, stderr } = await cli('host', 'register', '--serial', 'CLI-1');
     expect(code).toBe(4);

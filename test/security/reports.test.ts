@@ -44,4 +44,28 @@ describe.each(engines)('report attacks on $name', ({ createStore }) => {
     expect(await api.store.clusters.get('alpha', 'own')).toMatchObject({ phase: 'provisioning' });
     expect((await report({ name: 'gone', phase: 'removed', message: '' })).json()).toEqual({ accepted: true });
   });
+
+  it("keeps the last report for the host details, the agent's strings cleaned and cut; null before the first", async () => {
+    const quiet = await registerHost(api, { serial: 'QUIET-3' });
+    expect((await api.call('GET', `/api/v1/projects/alpha/hosts/${quiet}/report`)).json()).toEqual({ report: null });
+    const manifest = {
+      image: { name: 'edge-\u001b[2Jmicrovisor', version: '3.0.1' },
+      kubernetes: { flavor: 'k3s', version: 'v1.32.4+k3s1' },
+    };
+    const sent = await api.call('POST', `${AGENT}/report`, {
+      token: attacker,
+      body: { manifest, cluster: { name: 'own', phase: 'installing', message: `step 2 of 3${'.'.repeat(5000)}` } },
+    });
+    expect(sent.json()).toEqual({ accepted: true });
+    const shown = (
+      await api.call('GET', '/api/v1/projects/alpha/hosts/host-evil-1/report', { token: await api.token('alpha', 'viewer') })
+    ).json().report;
+    expect(shown).toMatchObject({
+      reportedAt: expect.any(String),
+      image: { name: 'edge-[2Jmicrovisor', version: '3.0.1' },
+      kubernetes: { flavor: 'k3s', version: 'v1.32.4+k3s1' },
+      cluster: { name: 'own', phase: 'installing' },
+    });
+    expect(shown.cluster.message).toHaveLength(1000);
+  });
 });

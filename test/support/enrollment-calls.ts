@@ -17,7 +17,7 @@ export async function createEnrollmentSecret(api: ApiHarness, options: { expires
 
 export function enroll(
   api: ApiHarness,
-  body: { enrollmentToken: string; uuid?: string; serial?: string },
+  body: { enrollmentToken: string; uuid?: string; serial?: string; facts?: Record<string, string>; waitSeconds?: number },
 ): Promise<LightMyRequestResponse> {
   return api.call('POST', `${AGENT}/enroll`, { token: null, body });
 }

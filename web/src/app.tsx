@@ -39,6 +39,13 @@ const PAGES: Page[] = [
   { path: /^\/hosts$/, title: 'Hosts', nav: { label: 'Hosts', href: '/hosts' }, component: lazy(() => import('./pages/hosts.tsx')) },
   { path: /^\/hosts\/([^/]+)$/, title: 'Host', component: lazy(() => import('./pages/host.tsx')) },
   {
+    path: /^\/onboarding$/,
+    title: 'Onboarding requests',
+    needs: 'hosts:write',
+    nav: { label: 'Onboarding requests', href: '/onboarding' },
+    component: lazy(() => import('./pages/onboarding.tsx')),
+  },
+  {
     path: /^\/clusters$/,
     title: 'Clusters',
     nav: { label: 'Clusters', href: '/clusters' },
@@ -56,6 +63,13 @@ const PAGES: Page[] = [
     title: 'Compatibility matrix',
     nav: { label: 'Compatibility matrix', href: '/compatibility' },
     component: lazy(() => import('./pages/compatibility.tsx')),
+  },
+  {
+    path: /^\/audit$/,
+    title: 'Audit',
+    needs: 'admin',
+    nav: { label: 'Audit', href: '/audit' },
+    component: lazy(() => import('./pages/audit.tsx')),
   },
 ];
 

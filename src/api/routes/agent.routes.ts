@@ -126,10 +126,10 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps)
         tags: ['agents'],
         summary: 'Enroll an agent: enrollment token + machine identity → host credential',
         description:
-          'A host that already has a credential is never enrolled again (409, HostAlreadyEnrolled) until its credential is reset; a host whose onboarding needs approval waits (403, AwaitingApproval) until approved.',
+          'A host that already has a credential is never enrolled again (409, HostAlreadyEnrolled) until its credential is reset; a host whose onboarding needs approval waits (403, AwaitingApproval) until approved. In a project whose hosts wait for approval, a machine that matches no registered host waits in the onboarding lobby (403, AwaitingApproval, with `onboardingRequest`) until approved, or is refused for good once rejected (403, OnboardingRejected); a full lobby answers 429 (OnboardingLobbyFull).',
         security: [],
         body: EnrollRequest,
-        response: { 200: EnrollResponse, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
+        response: { 200: EnrollResponse, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 429: Problem },
       },
     },
     async (request, reply) => {

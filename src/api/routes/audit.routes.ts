@@ -1,7 +1,6 @@
-/** The project's audit log (admin only), newest first, in pages. */
+/** The project's audit log (admin only), newest first, in pages, filtered by actor and action. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AuditList } from '../../contract/audit.schema.ts';
-import { PageOnlyQuery } from '../../contract/cluster.schema.ts';
+import { AuditList, AuditQuery } from '../../contract/audit.schema.ts';
 import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
 import type { ApiDeps } from '../app.ts';
 
@@ -14,10 +13,13 @@ export const auditRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps)
         tags: ['audit'],
         summary: 'The audit log: every change asked of the API (who, which token, what, when, result), newest first',
         params: ProjectParams,
-        querystring: PageOnlyQuery,
+        querystring: AuditQuery,
         response: { 200: AuditList, ...problemResponses() },
       },
     },
-    async (request) => deps.store.audit.list(request.params.project, request.query),
+    async (request) => {
+      const { actor, action, ...page } = request.query;
+      return deps.store.audit.list(request.params.project, page, { actor, action });
+    },
   );
 };

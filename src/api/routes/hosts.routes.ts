@@ -1,6 +1,6 @@
 /**
- * Hosts: register, get, list (filters + cursor, or the hosts eligible for a template), update labels/site/name,
- * provision, approve or reject, reset credential, deauthorize, delete.
+ * Hosts: register, get, list (filters + cursor, or the hosts eligible for a template), the agent's last report,
+ * update labels/site/name, provision, approve or reject, reset credential, deauthorize, delete.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -13,12 +13,13 @@ import { listEligibleHosts } from '../../workflow/use-cases/list-eligible-hosts.
 import { provisionHost } from '../../workflow/use-cases/provision-host.ts';
 import { decideHostApproval } from '../../workflow/use-cases/decide-host-approval.ts';
 import { deleteHost } from '../../workflow/use-cases/delete-host.ts';
+import { loadHostReport } from '../../workflow/use-cases/load-host-report.ts';
 import { registerHost } from '../../workflow/use-cases/register-host.ts';
 import { resetHostCredential } from '../../workflow/use-cases/reset-host-credential.ts';
 import { resolveHost } from '../../workflow/use-cases/resolve-host.ts';
 import { updateHost } from '../../workflow/use-cases/update-host.ts';
 import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
-import { HostCreate, HostList, HostListQuery, HostParams, HostSchema, HostUpdate } from '../../contract/host.schema.ts';
+import { HostCreate, HostList, HostListQuery, HostParams, HostSchema, HostUpdate, HostReportAnswer } from '../../contract/host.schema.ts';
 import { ProvisionRequest, ProvisionResult } from '../../contract/cluster.schema.ts';
 import type { ApiDeps } from '../app.ts';
 
@@ -100,6 +101,20 @@ export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) 
       },
     },
     async (request) => resolveHost(deps, request.params.project, request.params.host),
+  );
+
+  app.get(
+    '/hosts/:host/report',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['hosts'],
+        summary: "The host agent's last report: OS image and embedded K3s it runs, its cluster's phase, and when (null before the first)",
+        params: HostParams,
+        response: { 200: HostReportAnswer, ...problemResponses(404) },
+      },
+    },
+    async (request) => ({ report: await loadHostReport(deps, request.params) }),
   );
 
   app.patch(

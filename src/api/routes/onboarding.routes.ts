@@ -1,7 +1,19 @@
-/** A project's onboarding setting: whether enrolling hosts onboard at once or wait for approval. */
+/**
+ * A project's onboarding setting (whether enrolling hosts onboard at once or wait for approval) and its lobby of
+ * unknown machines: onboarding requests listed, approved (registering the host) or rejected by onboarding managers.
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
-import { OnboardingSettings } from '../../contract/onboarding.schema.ts';
+import { HostSchema } from '../../contract/host.schema.ts';
+import {
+  OnboardingApproval,
+  OnboardingRequestList,
+  OnboardingRequestParams,
+  OnboardingRequestQuery,
+  OnboardingRequestSchema,
+  OnboardingSettings,
+} from '../../contract/onboarding.schema.ts';
+import { approveOnboardingRequest, rejectOnboardingRequest } from '../../workflow/use-cases/decide-onboarding-request.ts';
 import { setProjectOnboarding } from '../../workflow/use-cases/set-project-onboarding.ts';
 import type { ApiDeps } from '../app.ts';
 
@@ -33,5 +45,58 @@ export const onboardingRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, 
       },
     },
     async (request) => setProjectOnboarding(deps, { ...request.params, ...request.body }),
+  );
+
+  app.get(
+    '/onboarding-requests',
+    {
+      config: { permission: 'hosts:write' },
+      schema: {
+        tags: ['hosts'],
+        summary: 'The onboarding lobby: unknown machines that enrolled and wait for approval (or were rejected), oldest first',
+        params: ProjectParams,
+        querystring: OnboardingRequestQuery,
+        response: { 200: OnboardingRequestList, ...problemResponses() },
+      },
+    },
+    async (request) => {
+      const { state, ...page } = request.query;
+      return deps.store.onboardingRequests.list(request.params.project, state ? { state } : {}, page);
+    },
+  );
+
+  app.post(
+    '/onboarding-requests/:id/approve',
+    {
+      config: { permission: 'hosts:write' },
+      schema: {
+        tags: ['hosts'],
+        summary:
+          'Approve an unknown machine: it is registered as a host (named from its serial, or as given) and its waiting enrollment onboards it',
+        params: OnboardingRequestParams,
+        body: OnboardingApproval,
+        response: { 200: HostSchema, ...problemResponses(404, 409) },
+      },
+    },
+    async (request) => {
+      const { project, id } = request.params;
+      const host = await approveOnboardingRequest(deps, { project, id, name: request.body.name });
+      request.auditTarget = { host: host.name };
+      return host;
+    },
+  );
+
+  app.post(
+    '/onboarding-requests/:id/reject',
+    {
+      config: { permission: 'hosts:write' },
+      schema: {
+        tags: ['hosts'],
+        summary: 'Reject an unknown machine: it is refused whenever it enrolls again (registering a host with its identity lets it in)',
+        params: OnboardingRequestParams,
+        response: { 200: OnboardingRequestSchema, ...problemResponses(404, 409) },
+      },
+    },
+    async (request) => rejectOnboardingRequest(deps, request.params),
   );
 };

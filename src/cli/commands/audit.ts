@@ -22,18 +22,22 @@ export function registerAuditCommand(program: Command): void {
   program
     .command('audit')
     .description('Show the audit log: every change asked of the API, who asked, with which token, and the result (admin only)')
+    .option('--actor <token>', 'only changes asked with this token (name or id)')
+    .option('--action <text>', 'only changes whose action contains this text (approve, DELETE, /hosts…)')
     .option('--limit <n>', 'page size (1-500)', '100')
     .option('--all', 'follow pages to the end')
     .action(
       runAction(async function auditAction(this: Command) {
         const ctx = commandContext(this);
-        const { limit, all } = this.opts<{ limit: string; all?: boolean }>();
+        const { limit, all, actor, action } = this.opts<{ limit: string; all?: boolean; actor?: string; action?: string }>();
         const client = ctx.client();
         const items: AuditEvent[] = [];
         let cursor: string | null = null;
         do {
           const page: { items: AuditEvent[]; nextCursor: string | null } = await client.get(client.projectPath('/audit'), {
             limit,
+            ...(actor !== undefined ? { actor } : {}),
+            ...(action !== undefined ? { action } : {}),
             ...(cursor ? { cursor } : {}),
           });
           items.push(...page.items);

@@ -1,6 +1,7 @@
 /**
  * An agent's report applied to the inventory: what computeReportEffects decides (the observed OS, the cluster's
- * phase and kubeconfig, the host's state) is written in one transaction, and the host's agent is woken.
+ * phase and kubeconfig, the host's state) and the report's summary for the host details are written in one
+ * transaction, and the host's agent is woken.
  * A report about a cluster of the project that the host is not a node of (nor owes a cleanup for) is refused: a
  * host speaks only for its own cluster. A report naming a cluster that no longer exists (its removal finished) is accepted and ignored.
  * A host reporting the new image of an allowed OS profile change moves its cluster's recorded K3s version.
@@ -8,6 +9,7 @@
 import { computeReportEffects, type AgentReport, type ReportEffects } from '../../domain/bootstrap/agent-report.ts';
 import { computeReportedClusterVersion } from '../../domain/compatibility/reported-cluster-version.ts';
 import { AppError } from '../../domain/errors.ts';
+import { summarizeReport } from '../../domain/bootstrap/last-report.ts';
 import { parseReportedKubeconfig } from '../../domain/bootstrap/reported-kubeconfig.ts';
 import type { Cluster } from '../../domain/inventory/cluster.ts';
 import type { Instance } from '../../domain/inventory/instance.ts';
@@ -39,6 +41,7 @@ export async function applyAgentReport(
     const kubernetesVersion = computeReportedClusterVersion({ instance, cluster, manifest: report.manifest });
     if (cluster && kubernetesVersion && !(effects.cluster && 'delete' in effects.cluster))
       await tx.clusters.update(project, cluster.name, { kubernetesVersion });
+    await tx.hostReports.put(project, hostId, summarizeReport(report, new Date().toISOString()));
   });
   events.changed(project, hostId);
 }

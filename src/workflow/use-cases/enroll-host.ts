@@ -3,9 +3,18 @@
  * own. Agents often start before their host is registered, so the enrollment may wait for the registration.
  * Only a registered host that has no credential enrolls (see domain/enrollment), and when its onboarding needs
  * approval it waits in the lobby (state awaiting-approval) until an onboarding manager approves or rejects it.
+ * A machine that matches no registered host, in a project whose hosts wait for approval, waits in the lobby as an
+ * onboarding request; its enrollment is held, so approving the request (which registers the host) lets it proceed.
  */
 import { awaitingApproval, computeEnrollmentDecision, computeTokenRefusal, matchesIdentity } from '../../domain/enrollment/enrollment.ts';
 import type { EnrollmentToken } from '../../domain/enrollment/enrollment.ts';
+import {
+  awaitingLobbyApproval,
+  cleanMachineFacts,
+  DEFAULT_LOBBY_CAPACITY,
+  onboardingRejected,
+  type OnboardingRequest,
+} from '../../domain/enrollment/onboarding-request.ts';
 import { AppError } from '../../domain/errors.ts';
 import { parseHostRegistration, type Host, type HostRegistration } from '../../domain/inventory/host.ts';
 import { reasonCodes } from '../../domain/reasons.ts';
@@ -22,6 +31,8 @@ export interface EnrollmentRequest {
   enrollmentToken: string;
   uuid?: string | undefined;
   serial?: string | undefined;
+  /** What the machine reports about itself (kept, cleaned, when it waits in the onboarding lobby). */
+  facts?: Record<string, unknown> | undefined;
   /** How long to wait for the host's registration before answering NotFound. */
   waitMs: number;
   /** Ends the wait early (server closing, agent gone). */
@@ -39,8 +50,13 @@ export interface Enrollment {
 }
 
 export async function enrollHost(
-  { store, events, agentTrust }: Pick<UseCaseDeps, 'store' | 'events' | 'agentTrust'>,
-  { enrollmentToken, uuid, serial, waitMs, signal, onToken }: EnrollmentRequest,
+  {
+    store,
+    events,
+    agentTrust,
+    lobbyCapacity = DEFAULT_LOBBY_CAPACITY,
+  }: Pick<UseCaseDeps, 'store' | 'events' | 'agentTrust' | 'lobbyCapacity'>,
+  { enrollmentToken, uuid, serial, facts, waitMs, signal, onToken }: EnrollmentRequest,
 ): Promise<Enrollment> {
   const token = await store.agents.findEnrollmentToken(hashTokenSecret(enrollmentToken));
   if (!token) throw new AppError('Unauthenticated', 'the enrollment token is not valid');
@@ -48,14 +64,24 @@ export async function enrollHost(
   const refusal = computeTokenRefusal(token, new Date());
   if (refusal) throw refusal;
   const identity = parseHostRegistration({ uuid, serial });
-  const host = await readUntil<Host | null>({
-    read: () => findMatchingHost(store, token.project, identity),
-    settled: (found) => found !== null,
-    wake: (timeoutMs, wakeSignal) => events.waitForRegistration(token.project, timeoutMs, wakeSignal),
-    waitMs,
-    recheckMs: ENROLL_RECHECK_MS,
-    ...(signal ? { signal } : {}),
-  });
+  const known = await findMatchingHost(store, token.project, identity);
+  const lobbyRequest = known
+    ? null
+    : await enterLobby(store, token, { uuid: identity.uuid, serial: identity.serial, facts: cleanMachineFacts(facts) }, lobbyCapacity);
+  const host =
+    known ??
+    (await readUntil<Host | null>({
+      read: () => findMatchingHost(store, token.project, identity),
+      settled: (found) => found !== null,
+      wake: (timeoutMs, wakeSignal) => events.waitForRegistration(token.project, timeoutMs, wakeSignal),
+      waitMs,
+      recheckMs: ENROLL_RECHECK_MS,
+      ...(signal ? { signal } : {}),
+    }));
+  if (!host && lobbyRequest) {
+    const current = (await store.onboardingRequests.findByMachine(token.project, identity)) ?? lobbyRequest;
+    throw current.state === 'rejected' ? onboardingRejected(current) : awaitingLobbyApproval(current);
+  }
   if (!host) throw new AppError('NotFound', `${describeIdentity(identity)} is registered in project ${token.project}; register it first`);
   const { credential, expiresAt } = createHostCredential({ agentTrust });
   const enrolled = await store.transaction(async (tx) => {
@@ -79,6 +105,22 @@ export async function enrollHost(
   events.changed(enrolled.project, enrolled.id);
   if (enrolled.state === 'awaiting-approval') throw awaitingApproval(enrolled);
   return { host: enrolled, credential, expiresAt };
+}
+
+/**
+ * Puts an unknown machine in the onboarding lobby when its project's hosts wait for approval (null when they
+ * onboard automatically: the machine must be registered first). A rejected machine is refused at once.
+ */
+async function enterLobby(
+  store: Store,
+  token: EnrollmentToken,
+  machine: { uuid: string | null; serial: string | null; facts: OnboardingRequest['facts'] },
+  capacity: number,
+): Promise<OnboardingRequest | null> {
+  if (await store.projects.getAutoOnboard(token.project)) return null;
+  const request = await store.onboardingRequests.record(token.project, { ...machine, tokenId: token.id, tokenName: token.name }, capacity);
+  if (request.state === 'rejected') throw onboardingRejected(request);
+  return request;
 }
 
 /** The host the identity names: one registered with the uuid, else with the serial, if every value it has matches. */

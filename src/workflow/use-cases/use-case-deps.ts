@@ -18,6 +18,8 @@ export interface UseCaseDeps {
   mirrorUrl?: MirrorUrl;
   /** The argv a host runs to move to another OS profile version (option 2, see os-update.ts); unset, such moves are blocked. */
   osUpdateCommand?: readonly string[];
+  /** Pending onboarding requests a project keeps at most; DEFAULT_LOBBY_CAPACITY when not given. */
+  lobbyCapacity?: number;
   /** What agents get with a credential; DEFAULT_AGENT_TRUST when not given. */
   agentTrust?: AgentTrust;
   /** The server's stale-cluster time; DEFAULT_STALE_CLUSTER_AFTER_SECONDS when not given. */

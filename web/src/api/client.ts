@@ -25,6 +25,8 @@ export type RegistrationJobSummary = Answer<`${P}/registrations`, 'get'>['items'
 export type RegistrationCheck = Answer<`${P}/registrations`, 'post'>;
 export type HostCsvPlan = Answer<`${P}/host-csv`, 'post'>;
 export type RegistrationRequest = HostCsvPlan['jobs'][number]['request'];
+export type OnboardingRequest = Answer<`${P}/onboarding-requests`, 'get'>['items'][number];
+export type AuditEvent = Answer<`${P}/audit`, 'get'>['items'][number];
 
 /** An RFC 9457 problem document as the API answers errors. */
 export interface Problem {

@@ -2290,10 +2290,6 @@ export interface paths {
                     /** @description k=v[,k=v...]: every label must match */
                     label?: string;
                     namePrefix?: string;
-                    /** @description template name:version: only hosts that can be nodes of a cluster of it as they run (a page may hold fewer than limit) */
-                    eligibleFor?: string;
-                    /** @description With eligibleFor: list the other hosts of the page too, each with its reason */
-                    explain?: boolean;
                     limit?: number;
                     cursor?: string;
                 };
@@ -2330,32 +2326,6 @@ export interface paths {
                                 updatedAt: string;
                             }[];
                             nextCursor: string | null;
-                            /** @description With eligibleFor and explain: the hosts of the page that cannot be nodes, and why */
-                            ineligible?: {
-                                host: {
-                                    id: string;
-                                    name: string;
-                                    uuid: string | null;
-                                    serial: string | null;
-                                    site: string | null;
-                                    /** @description Kubernetes-style labels */
-                                    labels: {
-                                        [key: string]: string;
-                                    };
-                                    state: "registered" | "awaiting-approval" | "approved" | "onboarded" | "provisioned" | "in-cluster" | "deauthorized";
-                                    /** @description Whether its agent onboards it when enrolling, or it waits for approval; null: the project's setting */
-                                    autoOnboard: boolean | null;
-                                    createdAt: string;
-                                    updatedAt: string;
-                                };
-                                reason: {
-                                    code: string;
-                                    message: string;
-                                    details?: {
-                                        [key: string]: string;
-                                    };
-                                };
-                            }[];
                         };
                     };
                 };
@@ -3168,20 +3138,18 @@ export interface paths {
         };
         trace?: never;
     };
-    "/api/v1/projects/{project}/hosts/{host}/instance": {
+    "/api/v1/projects/{project}/hosts/{host}/report": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
         /**
-         * Provision a host: create its instance of an OS profile, answered with the step result as in a registration job
-         * @description 201 when the instance was created, 200 when the host already has one of this OS profile; a failed step is a problem document with `steps`. Needs an API token whose role has the `hosts:write` permission.
+         * The host agent's last report: OS image and embedded K3s it runs, its cluster's phase, and when (null before the first)
+         * @description Needs an API token whose role has the `read` permission.
          */
-        post: {
+        get: {
             parameters: {
                 query?: never;
                 header?: never;
@@ -3192,14 +3160,7 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description OS profile name or name:version */
-                        osProfile: string;
-                    };
-                };
-            };
+            requestBody?: never;
             responses: {
                 /** @description Default Response */
                 200: {
@@ -3208,116 +3169,27 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            host: {
-                                id: string;
-                                name: string;
-                                uuid: string | null;
-                                serial: string | null;
-                                site: string | null;
-                                /** @description Kubernetes-style labels */
-                                labels: {
-                                    [key: string]: string;
-                                };
-                                state: "registered" | "awaiting-approval" | "approved" | "onboarded" | "provisioned" | "in-cluster" | "deauthorized";
-                                /** @description Whether its agent onboards it when enrolling, or it waits for approval; null: the project's setting */
-                                autoOnboard: boolean | null;
-                                createdAt: string;
-                                updatedAt: string;
-                            };
-                            instance: {
-                                id: string;
-                                hostId: string;
-                                osProfile: string;
-                                /** @description The exact OS profile version the host should run */
-                                osProfileVersion: string;
-                                observedOsProfile: string | null;
-                                /** @description The image version the agent reported */
-                                observedOsVersion: string | null;
-                                state: "provisioning" | "running" | "error";
-                                createdAt: string;
-                                updatedAt: string;
-                            };
-                            steps: {
-                                step: "register-host" | "create-instance" | "create-cluster";
-                                status: "pending" | "running" | "succeeded" | "failed" | "skipped" | "compensated";
-                                reason: {
-                                    /** @description PascalCase reason: AlreadyRegistered, K3sVersionMismatch, PreviousStepFailed, NotFound, HostConflict, Compensated, … */
-                                    code: string;
-                                    message: string;
-                                    /** @description The request field at fault, for example hosts/3/template */
-                                    field?: string;
-                                    details?: {
-                                        [key: string]: string;
-                                    };
+                            /** @description Null until the agent first reports */
+                            report: {
+                                /** @description When the agent last reported (ISO 8601) */
+                                reportedAt: string;
+                                /** @description The OS image the host runs, from its image manifest; null when it has none */
+                                image: {
+                                    name: string;
+                                    version: string;
                                 } | null;
-                                resourceId: string | null;
-                                /** @description True when this job created the resource; false when it existed already */
-                                created: boolean;
-                                /** @description Times the step was started (a start is stored before it runs) */
-                                attempts: number;
-                                startedAt: string | null;
-                                finishedAt: string | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            host: {
-                                id: string;
-                                name: string;
-                                uuid: string | null;
-                                serial: string | null;
-                                site: string | null;
-                                /** @description Kubernetes-style labels */
-                                labels: {
-                                    [key: string]: string;
-                                };
-                                state: "registered" | "awaiting-approval" | "approved" | "onboarded" | "provisioned" | "in-cluster" | "deauthorized";
-                                /** @description Whether its agent onboards it when enrolling, or it waits for approval; null: the project's setting */
-                                autoOnboard: boolean | null;
-                                createdAt: string;
-                                updatedAt: string;
-                            };
-                            instance: {
-                                id: string;
-                                hostId: string;
-                                osProfile: string;
-                                /** @description The exact OS profile version the host should run */
-                                osProfileVersion: string;
-                                observedOsProfile: string | null;
-                                /** @description The image version the agent reported */
-                                observedOsVersion: string | null;
-                                state: "provisioning" | "running" | "error";
-                                createdAt: string;
-                                updatedAt: string;
-                            };
-                            steps: {
-                                step: "register-host" | "create-instance" | "create-cluster";
-                                status: "pending" | "running" | "succeeded" | "failed" | "skipped" | "compensated";
-                                reason: {
-                                    /** @description PascalCase reason: AlreadyRegistered, K3sVersionMismatch, PreviousStepFailed, NotFound, HostConflict, Compensated, … */
-                                    code: string;
-                                    message: string;
-                                    /** @description The request field at fault, for example hosts/3/template */
-                                    field?: string;
-                                    details?: {
-                                        [key: string]: string;
-                                    };
+                                /** @description The K3s the image embeds; null when none */
+                                kubernetes: {
+                                    flavor: string;
+                                    version: string;
                                 } | null;
-                                resourceId: string | null;
-                                /** @description True when this job created the resource; false when it existed already */
-                                created: boolean;
-                                /** @description Times the step was started (a start is stored before it runs) */
-                                attempts: number;
-                                startedAt: string | null;
-                                finishedAt: string | null;
-                            }[];
+                                /** @description The agent's view of its cluster: the phase it reported and its message */
+                                cluster: {
+                                    name: string | null;
+                                    phase: string;
+                                    message: string;
+                                } | null;
+                            } | null;
                         };
                     };
                 };
@@ -3437,37 +3309,10 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Problem document */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable URI per error code; see docs/errors.md */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            instance?: string;
-                            /** @description The offending field */
-                            field?: string;
-                            /** @description Machine-readable reason code */
-                            reason?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                                /** @description A registration host's index in the request's hosts */
-                                host?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
             };
         };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4294,11 +4139,7 @@ export interface paths {
                                 id: string;
                                 hostId: string;
                                 osProfile: string;
-                                /** @description The exact OS profile version the host should run */
-                                osProfileVersion: string;
                                 observedOsProfile: string | null;
-                                /** @description The image version the agent reported */
-                                observedOsVersion: string | null;
                                 state: "provisioning" | "running" | "error";
                                 createdAt: string;
                                 updatedAt: string;
@@ -4437,11 +4278,7 @@ export interface paths {
                             id: string;
                             hostId: string;
                             osProfile: string;
-                            /** @description The exact OS profile version the host should run */
-                            osProfileVersion: string;
                             observedOsProfile: string | null;
-                            /** @description The image version the agent reported */
-                            observedOsVersion: string | null;
                             state: "provisioning" | "running" | "error";
                             createdAt: string;
                             updatedAt: string;
@@ -4619,10 +4456,7 @@ export interface paths {
                                 osProfile: string;
                                 nodes: {
                                     hostId: string;
-                                    /** @description all: the server of a single-node cluster (runs workloads too); controlplane: a K3s server; worker: a K3s agent */
                                     role: "all" | "controlplane" | "worker";
-                                    /** @description What the node's agent last reported */
-                                    phase?: "installing" | "ready" | "failed" | "removing" | "removed";
                                 }[];
                                 airGapped: boolean;
                                 airGappedOverride: {
@@ -4640,7 +4474,6 @@ export interface paths {
                                     [key: string]: string;
                                 };
                                 autoCreated: boolean;
-                                /** @description delete (deleteOnDeauthorize): deauthorizing the last host deletes the cluster; orphan: the node only leaves */
                                 deletionPolicy: string;
                                 createdAt: string;
                                 updatedAt: string;
@@ -4739,757 +4572,8 @@ export interface paths {
             };
         };
         put?: never;
-        /**
-         * Create a cluster on existing hosts, answered with each host's steps
-         * @description Option 1 (default): provisioned hosts, not in a cluster, whose OS is compatible with the template. Option 3 (`osProfile`): hosts without an instance are provisioned with it first. Option 2 (`osUpdate`): a provisioned EMT host whose image embeds another K3s moves to a compatible version of its OS profile first. An incompatible host is 409 with its reason; nothing is written then. Needs an API token whose role has the `clusters:write` permission.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Project name */
-                    project: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name: string;
-                        /** @description name:version */
-                        template: string;
-                        nodes: {
-                            /** @description Host id or name */
-                            host: string;
-                            /** @description Default: all for a single-node cluster, worker when joining */
-                            role?: "all" | "controlplane" | "worker";
-                        }[];
-                        /** @description Option 3: provision the hosts without an instance with this OS profile (name or name:version) first */
-                        osProfile?: string;
-                        /** @description Option 2: move a provisioned EMT host whose image's K3s does not match to a compatible version of its OS profile first */
-                        osUpdate?: boolean;
-                        /** @description Deauthorizing its last host deletes the cluster (default false for a cluster created here) */
-                        deleteOnDeauthorize?: boolean;
-                        labels?: {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            cluster: {
-                                id: string;
-                                name: string;
-                                template: {
-                                    name: string;
-                                    version: string;
-                                };
-                                flavor: "k3s" | "rke2";
-                                kubernetesVersion: string;
-                                osProfile: string;
-                                nodes: {
-                                    hostId: string;
-                                    /** @description all: the server of a single-node cluster (runs workloads too); controlplane: a K3s server; worker: a K3s agent */
-                                    role: "all" | "controlplane" | "worker";
-                                    /** @description What the node's agent last reported */
-                                    phase?: "installing" | "ready" | "failed" | "removing" | "removed";
-                                }[];
-                                airGapped: boolean;
-                                airGappedOverride: {
-                                    code: string;
-                                    message: string;
-                                    details?: {
-                                        [key: string]: string;
-                                    };
-                                } | null;
-                                driver: "agent" | "capi";
-                                phase: "waiting-for-nodes" | "provisioning" | "ready" | "degraded" | "deleting" | "deleted" | "failed";
-                                message: string;
-                                /** @description Kubernetes-style labels */
-                                labels: {
-                                    [key: string]: string;
-                                };
-                                autoCreated: boolean;
-                                /** @description delete (deleteOnDeauthorize): deauthorizing the last host deletes the cluster; orphan: the node only leaves */
-                                deletionPolicy: string;
-                                createdAt: string;
-                                updatedAt: string;
-                            };
-                            hosts: {
-                                hostId: string;
-                                name: string;
-                                steps: {
-                                    step: "register-host" | "create-instance" | "create-cluster";
-                                    status: "pending" | "running" | "succeeded" | "failed" | "skipped" | "compensated";
-                                    reason: {
-                                        /** @description PascalCase reason: AlreadyRegistered, K3sVersionMismatch, PreviousStepFailed, NotFound, HostConflict, Compensated, … */
-                                        code: string;
-                                        message: string;
-                                        /** @description The request field at fault, for example hosts/3/template */
-                                        field?: string;
-                                        details?: {
-                                            [key: string]: string;
-                                        };
-                                    } | null;
-                                    resourceId: string | null;
-                                    /** @description True when this job created the resource; false when it existed already */
-                                    created: boolean;
-                                    /** @description Times the step was started (a start is stored before it runs) */
-                                    attempts: number;
-                                    startedAt: string | null;
-                                    finishedAt: string | null;
-                                }[];
-                            }[];
-                        };
-                    };
-                };
-                /** @description Problem document */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable URI per error code; see docs/errors.md */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            instance?: string;
-                            /** @description The offending field */
-                            field?: string;
-                            /** @description Machine-readable reason code */
-                            reason?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                                /** @description A registration host's index in the request's hosts */
-                                host?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Problem document */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable URI per error code; see docs/errors.md */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            instance?: string;
-                            /** @description The offending field */
-                            field?: string;
-                            /** @description Machine-readable reason code */
-                            reason?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                                /** @description A registration host's index in the request's hosts */
-                                host?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Problem document */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable URI per error code; see docs/errors.md */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            instance?: string;
-                            /** @description The offending field */
-                            field?: string;
-                            /** @description Machine-readable reason code */
-                            reason?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                                /** @description A registration host's index in the request's hosts */
-                                host?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Problem document */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable URI per error code; see docs/errors.md */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            instance?: string;
-                            /** @description The offending field */
-                            field?: string;
-                            /** @description Machine-readable reason code */
-                            reason?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                                /** @description A registration host's index in the request's hosts */
-                                host?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Problem document */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable URI per error code; see docs/errors.md */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            instance?: string;
-                            /** @description The offending field */
-                            field?: string;
-                            /** @description Machine-readable reason code */
-                            reason?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                                /** @description A registration host's index in the request's hosts */
-                                host?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/projects/{project}/clusters/{name}/nodes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Add nodes to a cluster: hosts checked as at creation, and against the cluster's OS profile and Kubernetes version
-         * @description Needs an API token whose role has the `clusters:write` permission.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    project: string;
-                    name: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        nodes: {
-                            /** @description Host id or name */
-                            host: string;
-                            /** @description Default: all for a single-node cluster, worker when joining */
-                            role?: "all" | "controlplane" | "worker";
-                        }[];
-                        /** @description Option 3: provision the hosts without an instance with this OS profile (name or name:version) first */
-                        osProfile?: string;
-                        /** @description Option 2: move a provisioned EMT host whose image's K3s does not match to a compatible version of its OS profile first */
-                        osUpdate?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            cluster: {
-                                id: string;
-                                name: string;
-                                template: {
-                                    name: string;
-                                    version: string;
-                                };
-                                flavor: "k3s" | "rke2";
-                                kubernetesVersion: string;
-                                osProfile: string;
-                                nodes: {
-                                    hostId: string;
-                                    /** @description all: the server of a single-node cluster (runs workloads too); controlplane: a K3s server; worker: a K3s agent */
-                                    role: "all" | "controlplane" | "worker";
-                                    /** @description What the node's agent last reported */
-                                    phase?: "installing" | "ready" | "failed" | "removing" | "removed";
-                                }[];
-                                airGapped: boolean;
-                                airGappedOverride: {
-                                    code: string;
-                                    message: string;
-                                    details?: {
-                                        [key: string]: string;
-                                    };
-                                } | null;
-                                driver: "agent" | "capi";
-                                phase: "waiting-for-nodes" | "provisioning" | "ready" | "degraded" | "deleting" | "deleted" | "failed";
-                                message: string;
-                                /** @description Kubernetes-style labels */
-                                labels: {
-                                    [key: string]: string;
-                                };
-                                autoCreated: boolean;
-                                /** @description delete (deleteOnDeauthorize): deauthorizing the last host deletes the cluster; orphan: the node only leaves */
-                                deletionPolicy: string;
-                                createdAt: string;
-                                updatedAt: string;
-                            };
-                            hosts: {
-                                hostId: string;
-                                name: string;
-                                steps: {
-                                    step: "register-host" | "create-instance" | "create-cluster";
-                                    status: "pending" | "running" | "succeeded" | "failed" | "skipped" | "compensated";
-                                    reason: {
-                                        /** @description PascalCase reason: AlreadyRegistered, K3sVersionMismatch, PreviousStepFailed, NotFound, HostConflict, Compensated, … */
-                                        code: string;
-                                        message: string;
-                                        /** @description The request field at fault, for example hosts/3/template */
-                                        field?: string;
-                                        details?: {
-                                            [key: string]: string;
-                                        };
-                                    } | null;
-                                    resourceId: string | null;
-                                    /** @description True when this job created the resource; false when it existed already */
-                                    created: boolean;
-                                    /** @description Times the step was started (a start is stored before it runs) */
-                                    attempts: number;
-                                    startedAt: string | null;
-                                    finishedAt: string | null;
-                                }[];
-                            }[];
-                        };
-                    };
-                };
-                /** @description Problem document */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable URI per error code; see docs/errors.md */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            instance?: string;
-                            /** @description The offending field */
-                            field?: string;
-                            /** @description Machine-readable reason code */
-                            reason?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                                /** @description A registration host's index in the request's hosts */
-                                host?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Problem document */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable URI per error code; see docs/errors.md */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            instance?: string;
-                            /** @description The offending field */
-                            field?: string;
-                            /** @description Machine-readable reason code */
-                            reason?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                                /** @description A registration host's index in the request's hosts */
-                                host?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Problem document */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable URI per error code; see docs/errors.md */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            instance?: string;
-                            /** @description The offending field */
-                            field?: string;
-                            /** @description Machine-readable reason code */
-                            reason?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                                /** @description A registration host's index in the request's hosts */
-                                host?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Problem document */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable URI per error code; see docs/errors.md */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            instance?: string;
-                            /** @description The offending field */
-                            field?: string;
-                            /** @description Machine-readable reason code */
-                            reason?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                                /** @description A registration host's index in the request's hosts */
-                                host?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Problem document */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable URI per error code; see docs/errors.md */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            instance?: string;
-                            /** @description The offending field */
-                            field?: string;
-                            /** @description Machine-readable reason code */
-                            reason?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                                /** @description A registration host's index in the request's hosts */
-                                host?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/projects/{project}/clusters/{name}/nodes/{host}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         post?: never;
-        /**
-         * Remove a node: its host removes K3s and returns to provisioned (not the first server while others remain, nor the last node)
-         * @description Needs an API token whose role has the `clusters:write` permission.
-         */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    project: string;
-                    name: string;
-                    host: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            template: {
-                                name: string;
-                                version: string;
-                            };
-                            flavor: "k3s" | "rke2";
-                            kubernetesVersion: string;
-                            osProfile: string;
-                            nodes: {
-                                hostId: string;
-                                /** @description all: the server of a single-node cluster (runs workloads too); controlplane: a K3s server; worker: a K3s agent */
-                                role: "all" | "controlplane" | "worker";
-                                /** @description What the node's agent last reported */
-                                phase?: "installing" | "ready" | "failed" | "removing" | "removed";
-                            }[];
-                            airGapped: boolean;
-                            airGappedOverride: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: string;
-                                };
-                            } | null;
-                            driver: "agent" | "capi";
-                            phase: "waiting-for-nodes" | "provisioning" | "ready" | "degraded" | "deleting" | "deleted" | "failed";
-                            message: string;
-                            /** @description Kubernetes-style labels */
-                            labels: {
-                                [key: string]: string;
-                            };
-                            autoCreated: boolean;
-                            /** @description delete (deleteOnDeauthorize): deauthorizing the last host deletes the cluster; orphan: the node only leaves */
-                            deletionPolicy: string;
-                            createdAt: string;
-                            updatedAt: string;
-                        };
-                    };
-                };
-                /** @description Problem document */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable URI per error code; see docs/errors.md */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            instance?: string;
-                            /** @description The offending field */
-                            field?: string;
-                            /** @description Machine-readable reason code */
-                            reason?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                                /** @description A registration host's index in the request's hosts */
-                                host?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Problem document */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable URI per error code; see docs/errors.md */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            instance?: string;
-                            /** @description The offending field */
-                            field?: string;
-                            /** @description Machine-readable reason code */
-                            reason?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                                /** @description A registration host's index in the request's hosts */
-                                host?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Problem document */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable URI per error code; see docs/errors.md */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            instance?: string;
-                            /** @description The offending field */
-                            field?: string;
-                            /** @description Machine-readable reason code */
-                            reason?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                                /** @description A registration host's index in the request's hosts */
-                                host?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Problem document */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable URI per error code; see docs/errors.md */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            instance?: string;
-                            /** @description The offending field */
-                            field?: string;
-                            /** @description Machine-readable reason code */
-                            reason?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                                /** @description A registration host's index in the request's hosts */
-                                host?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Problem document */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable URI per error code; see docs/errors.md */
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                            instance?: string;
-                            /** @description The offending field */
-                            field?: string;
-                            /** @description Machine-readable reason code */
-                            reason?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                                /** @description A registration host's index in the request's hosts */
-                                host?: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -5536,10 +4620,7 @@ export interface paths {
                             osProfile: string;
                             nodes: {
                                 hostId: string;
-                                /** @description all: the server of a single-node cluster (runs workloads too); controlplane: a K3s server; worker: a K3s agent */
                                 role: "all" | "controlplane" | "worker";
-                                /** @description What the node's agent last reported */
-                                phase?: "installing" | "ready" | "failed" | "removing" | "removed";
                             }[];
                             airGapped: boolean;
                             airGappedOverride: {
@@ -5557,7 +4638,6 @@ export interface paths {
                                 [key: string]: string;
                             };
                             autoCreated: boolean;
-                            /** @description delete (deleteOnDeauthorize): deauthorizing the last host deletes the cluster; orphan: the node only leaves */
                             deletionPolicy: string;
                             createdAt: string;
                             updatedAt: string;
@@ -5686,15 +4766,13 @@ export interface paths {
         post?: never;
         /**
          * Delete a cluster: agents stop K3s and remove its state; force removes it at once (agents clean up when they return)
-         * @description Its hosts return to provisioned; with deauthorize=true they are deauthorized instead, which needs hosts:write as well. Needs an API token whose role has the `clusters:write` permission.
+         * @description Needs an API token whose role has the `clusters:write` permission.
          */
         delete: {
             parameters: {
                 query?: {
-                    /** @description Remove the cluster now, without waiting for the agents; each host removes K3s when it returns */
+                    /** @description Remove the cluster now, without waiting for the agents */
                     force?: boolean;
-                    /** @description Deauthorize its hosts instead of returning them to provisioned (needs hosts:write as well) */
-                    deauthorize?: boolean;
                 };
                 header?: never;
                 path: {
@@ -5723,10 +4801,7 @@ export interface paths {
                             osProfile: string;
                             nodes: {
                                 hostId: string;
-                                /** @description all: the server of a single-node cluster (runs workloads too); controlplane: a K3s server; worker: a K3s agent */
                                 role: "all" | "controlplane" | "worker";
-                                /** @description What the node's agent last reported */
-                                phase?: "installing" | "ready" | "failed" | "removing" | "removed";
                             }[];
                             airGapped: boolean;
                             airGappedOverride: {
@@ -5744,7 +4819,6 @@ export interface paths {
                                 [key: string]: string;
                             };
                             autoCreated: boolean;
-                            /** @description delete (deleteOnDeauthorize): deauthorizing the last host deletes the cluster; orphan: the node only leaves */
                             deletionPolicy: string;
                             createdAt: string;
                             updatedAt: string;
@@ -6306,8 +5380,6 @@ export interface paths {
                                 labels?: {
                                     [key: string]: unknown;
                                 };
-                                /** @description all (default): the host's own single-node cluster; controlplane or worker: the host joins the existing cluster `name` */
-                                role?: string;
                             };
                         }[];
                         /** @description Check every host and answer what would fail and why; writes nothing, not even a job */
@@ -8459,6 +7531,578 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project}/onboarding-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The onboarding lobby: unknown machines that enrolled and wait for approval (or were rejected), oldest first
+         * @description Needs an API token whose role has the `hosts:write` permission.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "pending" | "rejected";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Project name */
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                project: string;
+                                uuid: string | null;
+                                serial: string | null;
+                                /** @description What the machine says about itself (hostname, OS, kernel, architecture): unverified */
+                                facts: {
+                                    hostname?: string;
+                                    os?: string;
+                                    kernel?: string;
+                                    arch?: string;
+                                };
+                                /** @description pending: waits for a decision; rejected: refused for good */
+                                state: "pending" | "rejected";
+                                /** @description The enrollment token the machine used */
+                                tokenId: string;
+                                tokenName: string;
+                                firstSeenAt: string;
+                                lastSeenAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/onboarding-requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve an unknown machine: it is registered as a host (named from its serial, or as given) and its waiting enrollment onboards it
+         * @description Needs an API token whose role has the `hosts:write` permission.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Project name */
+                    project: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The new host's name; left out, it is derived from the serial (or the uuid) */
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            uuid: string | null;
+                            serial: string | null;
+                            site: string | null;
+                            /** @description Kubernetes-style labels */
+                            labels: {
+                                [key: string]: string;
+                            };
+                            state: "registered" | "awaiting-approval" | "approved" | "onboarded" | "provisioned" | "in-cluster" | "deauthorized";
+                            /** @description Whether its agent onboards it when enrolling, or it waits for approval; null: the project's setting */
+                            autoOnboard: boolean | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/onboarding-requests/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject an unknown machine: it is refused whenever it enrolls again (registering a host with its identity lets it in)
+         * @description Needs an API token whose role has the `hosts:write` permission.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Project name */
+                    project: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            project: string;
+                            uuid: string | null;
+                            serial: string | null;
+                            /** @description What the machine says about itself (hostname, OS, kernel, architecture): unverified */
+                            facts: {
+                                hostname?: string;
+                                os?: string;
+                                kernel?: string;
+                                arch?: string;
+                            };
+                            /** @description pending: waits for a decision; rejected: refused for good */
+                            state: "pending" | "rejected";
+                            /** @description The enrollment token the machine used */
+                            tokenId: string;
+                            tokenName: string;
+                            firstSeenAt: string;
+                            lastSeenAt: string;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project}/audit": {
         parameters: {
             query?: never;
@@ -8473,6 +8117,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Only events of the token with this name or id */
+                    actor?: string;
+                    /** @description Only events whose action contains this text, for example "approve" or "DELETE" */
+                    action?: string;
                     limit?: number;
                     cursor?: string;
                 };
@@ -8627,7 +8275,7 @@ export interface paths {
         put?: never;
         /**
          * Enroll an agent: enrollment token + machine identity → host credential
-         * @description A host that already has a credential is never enrolled again (409, HostAlreadyEnrolled) until its credential is reset; a host whose onboarding needs approval waits (403, AwaitingApproval) until approved. Needs no credential.
+         * @description A host that already has a credential is never enrolled again (409, HostAlreadyEnrolled) until its credential is reset; a host whose onboarding needs approval waits (403, AwaitingApproval) until approved. In a project whose hosts wait for approval, a machine that matches no registered host waits in the onboarding lobby (403, AwaitingApproval, with `onboardingRequest`) until approved, or is refused for good once rejected (403, OnboardingRejected); a full lobby answers 429 (OnboardingLobbyFull). Needs no credential.
          */
         post: {
             parameters: {
@@ -8642,6 +8290,13 @@ export interface paths {
                         enrollmentToken: string;
                         uuid?: string;
                         serial?: string;
+                        /** @description What the machine says about itself (hostname, OS, kernel, architecture): unverified */
+                        facts?: {
+                            hostname?: string;
+                            os?: string;
+                            kernel?: string;
+                            arch?: string;
+                        };
                         /**
                          * @description While no host with this identity is registered, wait up to this long for its registration before answering 404
                          * @default 0
@@ -8791,6 +8446,35 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem document */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9001,15 +8685,6 @@ export interface paths {
                                 kind: "wait";
                                 cluster: string;
                                 message: string;
-                            } | {
-                                /** @enum {string} */
-                                kind: "update-os";
-                                cluster: string;
-                                osProfile: string;
-                                /** @description The OS profile version to move to */
-                                version: string;
-                                /** @description The OS update command, run without a shell; the host then reboots into the new image */
-                                argv: string[];
                             } | {
                                 /** @enum {string} */
                                 kind: "none";
@@ -9470,8 +9145,6 @@ export interface paths {
                                             labels?: {
                                                 [key: string]: unknown;
                                             };
-                                            /** @description all (default): the host's own single-node cluster; controlplane or worker: the host joins the existing cluster `name` */
-                                            role?: string;
                                         };
                                     }[];
                                     /** @description Check every host and answer what would fail and why; writes nothing, not even a job */

@@ -1,5 +1,5 @@
-/** One host: identity, state, labels, and the cluster it is a node of. */
-import { Badge, Card, Group, Stack, Table, Text } from '@mantine/core';
+/** One host: identity, state, labels, the cluster it is a node of, and its agent's last report. */
+import { Badge, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { api, unwrap } from '../api/client.ts';
 import { ErrorAlert, Link, PageTitle, StatusBadge } from '../parts.tsx';
 import { useSession } from '../session.tsx';
@@ -15,6 +15,11 @@ export default function HostDetails({ params: [id = ''] }: { params: string[] })
     () => unwrap(api.GET('/api/v1/projects/{project}/clusters', { params: { path: { project }, query: { limit: 500 } } })),
     [project],
   );
+  const report = useLoad(
+    async () =>
+      (await unwrap(api.GET('/api/v1/projects/{project}/hosts/{host}/report', { params: { path: { project, host: id } } }))).report,
+    [project, id],
+  );
   const hostId = host.data?.id;
   const memberships = (clusters.data?.items ?? []).flatMap((c) =>
     c.nodes.filter((n) => n.hostId === hostId).map((n) => ({ cluster: c, role: n.role })),
@@ -22,7 +27,7 @@ export default function HostDetails({ params: [id = ''] }: { params: string[] })
   return (
     <Stack>
       <PageTitle>Host {host.data?.name ?? id}</PageTitle>
-      <ErrorAlert error={host.error ?? clusters.error} />
+      <ErrorAlert error={host.error ?? clusters.error ?? report.error} />
       {host.data && (
         <Card withBorder maw={800}>
           <Table aria-label="Host">
@@ -71,6 +76,38 @@ export default function HostDetails({ params: [id = ''] }: { params: string[] })
               </Table.Tr>
             </Table.Tbody>
           </Table>
+        </Card>
+      )}
+      {report.data !== undefined && (
+        <Card withBorder maw={800}>
+          <Title order={2} size="h4" mb="xs">
+            Agent's last report
+          </Title>
+          {report.data === null ? (
+            <Text size="sm">No report yet: the agent has not reported since the host was registered.</Text>
+          ) : (
+            <Table aria-label="Agent's last report">
+              <Table.Tbody>
+                {(
+                  [
+                    ['Last seen', new Date(report.data.reportedAt).toLocaleString()],
+                    ['Cluster phase', report.data.cluster ? <StatusBadge key="p" status={report.data.cluster.phase} /> : 'no cluster'],
+                    ['Cluster message', report.data.cluster?.message || '—'],
+                    ['OS image', report.data.image ? `${report.data.image.name} ${report.data.image.version}` : 'no image manifest'],
+                    [
+                      'Embedded Kubernetes',
+                      report.data.kubernetes ? `${report.data.kubernetes.flavor} ${report.data.kubernetes.version}` : 'none',
+                    ],
+                  ] as const
+                ).map(([label, value]) => (
+                  <Table.Tr key={label}>
+                    <Table.Th scope="row">{label}</Table.Th>
+                    <Table.Td>{value}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
         </Card>
       )}
     </Stack>

@@ -1,17 +1,21 @@
 /**
  * A registration job's progress, live: the job is long-polled (the server answers when it moves), the hosts are
- * paged by the server, each host shows each step with its status and the failing step's reason. Failed hosts
- * can be retried and downloaded as the EMF CSV to fix and import again.
+ * paged by the server, each host shows each step with its status and the failing step's reason. Only the rows in
+ * view are rendered, so a page of 500 hosts of a 10,000-host job scrolls smoothly. Failed hosts can be retried and
+ * downloaded as the EMF CSV to fix and import again.
  */
 import { Button, Group, Progress, SegmentedControl, Stack, Table, Text } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState } from 'react';
 import { STEP_NAMES } from '../../../src/contract/ui-vocabulary.ts';
 import { api, errorText, unwrap, type RegistrationHost, type RegistrationJob } from '../api/client.ts';
 import { downloadText, renderFailedRowsCsv, submittedRows } from '../failed-rows-csv.ts';
 import { ErrorAlert, Link, PageTitle, StatusBadge } from '../parts.tsx';
 import { useCan, useSession } from '../session.tsx';
 
-const PAGE = 100;
+const PAGE = 500;
+const ROW_HEIGHT = 41;
+const VIEW_HEIGHT = 600;
 
 export default function Registration({ params: [id = ''] }: { params: string[] }) {
   const { project } = useSession();
@@ -186,38 +190,58 @@ export default function Registration({ params: [id = ''] }: { params: string[] }
 }
 
 function HostSteps({ hosts }: { hosts: RegistrationHost[] }) {
+  const view = useRef<HTMLDivElement>(null);
+  const rows = useVirtualizer({ count: hosts.length, getScrollElement: () => view.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const shown = rows.getVirtualItems();
+  // Spacer rows stand in for the rows out of view, so the table keeps its columns and the scrollbar its length.
+  const before = shown[0]?.start ?? 0;
+  const after = rows.getTotalSize() - (shown.at(-1)?.end ?? 0);
+  const columns = STEP_NAMES.length + 4;
   return (
-    <Table striped aria-label="Hosts and their steps">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>#</Table.Th>
-          <Table.Th>Host</Table.Th>
-          <Table.Th>Status</Table.Th>
-          {STEP_NAMES.map((step) => (
-            <Table.Th key={step}>{step}</Table.Th>
-          ))}
-          <Table.Th>Why it failed</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {hosts.map((host) => {
-          const failed = host.steps.find((s) => s.status === 'failed');
-          return (
-            <Table.Tr key={host.index} data-host={host.name}>
-              <Table.Td>{host.index}</Table.Td>
-              <Table.Td>{host.hostId ? <Link href={`/hosts/${host.hostId}`}>{host.name}</Link> : host.name}</Table.Td>
-              <Table.Td>
-                <StatusBadge status={host.status} />
-              </Table.Td>
-              {STEP_NAMES.map((name) => {
-                const step = host.steps.find((s) => s.step === name);
-                return <Table.Td key={name}>{step ? <StatusBadge status={step.status} /> : '—'}</Table.Td>;
-              })}
-              <Table.Td>{failed?.reason ? `${failed.step}: ${failed.reason.code}: ${failed.reason.message}` : ''}</Table.Td>
-            </Table.Tr>
-          );
-        })}
-      </Table.Tbody>
-    </Table>
+    <div ref={view} role="region" aria-label="Hosts of this page" tabIndex={0} style={{ maxHeight: VIEW_HEIGHT, overflowY: 'auto' }}>
+      <Table striped stickyHeader aria-label="Hosts and their steps" aria-rowcount={hosts.length + 1}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>#</Table.Th>
+            <Table.Th>Host</Table.Th>
+            <Table.Th>Status</Table.Th>
+            {STEP_NAMES.map((step) => (
+              <Table.Th key={step}>{step}</Table.Th>
+            ))}
+            <Table.Th>Why it failed</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {before > 0 && (
+            <tr aria-hidden="true">
+              <td colSpan={columns} style={{ height: before, padding: 0 }} />
+            </tr>
+          )}
+          {shown.map(({ index }) => {
+            const host = hosts[index]!;
+            const failed = host.steps.find((s) => s.status === 'failed');
+            return (
+              <Table.Tr key={host.index} data-host={host.name} aria-rowindex={index + 2} style={{ height: ROW_HEIGHT }}>
+                <Table.Td>{host.index}</Table.Td>
+                <Table.Td>{host.hostId ? <Link href={`/hosts/${host.hostId}`}>{host.name}</Link> : host.name}</Table.Td>
+                <Table.Td>
+                  <StatusBadge status={host.status} />
+                </Table.Td>
+                {STEP_NAMES.map((name) => {
+                  const step = host.steps.find((s) => s.step === name);
+                  return <Table.Td key={name}>{step ? <StatusBadge status={step.status} /> : '—'}</Table.Td>;
+                })}
+                <Table.Td>{failed?.reason ? `${failed.step}: ${failed.reason.code}: ${failed.reason.message}` : ''}</Table.Td>
+              </Table.Tr>
+            );
+          })}
+          {after > 0 && (
+            <tr aria-hidden="true">
+              <td colSpan={columns} style={{ height: after, padding: 0 }} />
+            </tr>
+          )}
+        </Table.Tbody>
+      </Table>
+    </div>
   );
 }
