@@ -16,7 +16,7 @@ const { values } = parseArgs({ options: { hosts: { type: 'string', default: '500
 const HOSTS = Number(values.hosts);
 
 const dir = mkdtempSync(join(tmpdir(), 'edge-orch-stall-'));
-const server = await startServer(loadServerConfig({ dataDir: dir, port: 0, logLevel: 'silent' }, {}));
+const server = await startServer(loadServerConfig({ dataDir: dir, port: 0, logLevel: 'silent', insecureHttp: true }, {}));
 const headers = { authorization: `Bearer ${readFileSync(server.adminTokenFile!, 'utf8').trim()}`, 'content-type': 'application/json' };
 const base = `${server.url}/api/v1/projects/default`;
 

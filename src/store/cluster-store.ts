@@ -2,6 +2,7 @@ import { AppError, notFound } from '../domain/errors.ts';
 import type { Cluster, ClusterNode, ClusterPhase, NodeRole } from '../domain/inventory/cluster.ts';
 import { createId, nowIso } from './create-id.ts';
 import type { ClusterTable, Db } from './database.ts';
+import { inChunks } from './in-chunks.ts';
 import { insertOrConflict } from './store-errors.ts';
 import { decodeCursor, pageLimit, toPage } from './paging.ts';
 import type { SecretBox } from './secret-box.ts';
@@ -52,12 +53,31 @@ function toDoc(c: Omit<Cluster, 'id' | 'project' | 'createdAt' | 'updatedAt'>): 
 /** What a cluster's sealed kubeconfig is bound to. */
 const kubeconfigContext = (clusterId: string): string => `clusters.kubeconfig:${clusterId}`;
 
+function newRows(project: string, clusters: readonly NewCluster[]): ClusterTable[] {
+  const now = nowIso();
+  return clusters.map((cluster) => ({
+    id: createId(),
+    project,
+    name: cluster.name,
+    template_name: cluster.template.name,
+    template_version: cluster.template.version,
+    os_profile: cluster.osProfile,
+    phase: cluster.phase,
+    doc: toDoc(cluster),
+    kubeconfig: null,
+    created_at: now,
+    updated_at: now,
+  }));
+}
+
 export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
   async function nodesOf(clusterIds: string[]): Promise<Map<string, ClusterNode[]>> {
     const byCluster = new Map<string, ClusterNode[]>(clusterIds.map((id) => [id, []]));
     if (clusterIds.length === 0) return byCluster;
-    const rows = await db.selectFrom('cluster_nodes').selectAll().where('cluster_id', 'in', clusterIds).orderBy('position').execute();
-    for (const r of rows) byCluster.get(r.cluster_id)?.push({ hostId: r.host_id, role: r.role as NodeRole });
+    for (const chunk of inChunks(clusterIds)) {
+      const rows = await db.selectFrom('cluster_nodes').selectAll().where('cluster_id', 'in', chunk).orderBy('position').execute();
+      for (const r of rows) byCluster.get(r.cluster_id)?.push({ hostId: r.host_id, role: r.role as NodeRole });
+    }
     return byCluster;
   }
   async function withNodes(rows: ClusterTable[]): Promise<Cluster[]> {
@@ -113,26 +133,48 @@ export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
           field: 'name',
           extra: { existing: { name: cluster.name } },
         });
-      const now = nowIso();
-      const row: ClusterTable = {
-        id: createId(),
-        project,
-        name: cluster.name,
-        template_name: cluster.template.name,
-        template_version: cluster.template.version,
-        os_profile: cluster.osProfile,
-        phase: cluster.phase,
-        doc: toDoc(cluster),
-        kubeconfig: null,
-        created_at: now,
-        updated_at: now,
-      };
-      await insertOrConflict(`cluster ${cluster.name}`, () => db.insertInto('clusters').values(row).execute());
-      await putNodes(project, row.id, cluster.name, cluster.nodes);
-      return toCluster(row, cluster.nodes);
+      const [row] = newRows(project, [cluster]);
+      await insertOrConflict(`cluster ${cluster.name}`, () => db.insertInto('clusters').values(row!).execute());
+      await putNodes(project, row!.id, cluster.name, cluster.nodes);
+      return toCluster(row!, cluster.nodes);
+    },
+    async createMany(project, clusters) {
+      const rows = newRows(project, clusters);
+      const nodes = rows.flatMap((row, i) =>
+        clusters[i]!.nodes.map((n, position) => ({ project, host_id: n.hostId, cluster_id: row.id, role: n.role, position })),
+      );
+      for (const chunk of inChunks(rows))
+        await insertOrConflict(`one of the clusters ${chunk[0]!.name} to ${chunk.at(-1)!.name}`, () =>
+          db.insertInto('clusters').values(chunk).execute(),
+        );
+      for (const chunk of inChunks(nodes))
+        await insertOrConflict(`a node of one of the clusters ${clusters[0]!.name} to ${clusters.at(-1)!.name}`, () =>
+          db.insertInto('cluster_nodes').values(chunk).execute(),
+        );
+      return rows.map((row, i) => toCluster(row, clusters[i]!.nodes));
     },
     get,
     find,
+    async findByNames(project, names) {
+      const rows: ClusterTable[] = [];
+      for (const chunk of inChunks([...new Set(names)]))
+        rows.push(...(await db.selectFrom('clusters').selectAll().where('project', '=', project).where('name', 'in', chunk).execute()));
+      return withNodes(rows);
+    },
+    async findByHosts(project, hostIds) {
+      const rows: ClusterTable[] = [];
+      for (const chunk of inChunks([...new Set(hostIds)]))
+        rows.push(
+          ...(await db
+            .selectFrom('cluster_nodes')
+            .innerJoin('clusters', 'clusters.id', 'cluster_nodes.cluster_id')
+            .selectAll('clusters')
+            .where('cluster_nodes.project', '=', project)
+            .where('cluster_nodes.host_id', 'in', chunk)
+            .execute()),
+        );
+      return withNodes([...new Map(rows.map((r) => [r.id, r])).values()]);
+    },
     async findByHost(project, hostId) {
       const row = await db
         .selectFrom('cluster_nodes')
