@@ -1,13 +1,12 @@
 import { AppError, notFound } from '../domain/errors.ts';
 import { computeInstanceState, type Instance } from '../domain/inventory/instance.ts';
 import { formatOsProfileRef } from '../domain/inventory/os-profile.ts';
-import { createOsProfileStore } from './os-profile-store.ts';
 import { createId, nowIso } from './create-id.ts';
 import type { Db, InstanceTable } from './database.ts';
 import { inChunks } from './in-chunks.ts';
 import { insertOrConflict } from './store-errors.ts';
 import { decodeCursor, pageLimit, toPage } from './paging.ts';
-import type { InstanceStore } from './store.ts';
+import type { InstanceStore, OsProfileStore } from './store.ts';
 
 const toInstance = (row: InstanceTable): Instance => ({
   id: row.id,
@@ -21,8 +20,7 @@ const toInstance = (row: InstanceTable): Instance => ({
   updatedAt: row.updated_at,
 });
 
-export function createInstanceStore(db: Db): InstanceStore {
-  const osProfiles = createOsProfileStore(db);
+export function createInstanceStore(db: Db, osProfiles: OsProfileStore): InstanceStore {
   async function get(project: string, id: string): Promise<Instance> {
     const row = await db.selectFrom('instances').selectAll().where('project', '=', project).where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('instance', id);

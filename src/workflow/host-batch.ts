@@ -152,7 +152,7 @@ function announceStep(run: BatchRun, l: LiveHost, step: StepName): void {
   reportProgress(run, l);
   const hostId = registeredHostId(l);
   if (!hostId || !run.events) return;
-  if (step === 'register-host') run.events.registered(l.host.project);
+  if (step === 'register-host') run.events.registered(l.host.project, l.host.plan.registration);
   else run.events.changed(l.host.project, hostId);
 }
 
