@@ -1,10 +1,12 @@
 /**
  * How long `edge-orch host import` takes for 10,000 hosts with auto-provision and auto-cluster, per store engine,
- * against a baseline measured in the same run: the same 10,000 hosts registered only. Every measurement gets a
- * fresh server process (`edge-orch serve`) and an empty database, and times the CLI from start to exit.
+ * against baselines measured in the same run: the same hosts registered only, and a raw one-transaction insert of
+ * the rows the job ends with (raw-registration-insert.ts). Every import gets a fresh server process (`edge-orch
+ * serve`) and an empty database, and is timed from the CLI's start to its exit. Goals: ≤ 10 s on SQLite, ≤ 20 s on
+ * PostgreSQL, and raw insert time / import time ≥ 0.25. Ends with one JSON line of the figures.
  *
- *   node bench/registration.bench.ts [--hosts N]        (PostgreSQL runs when its server binaries are installed
- *                                                        or EDGE_ORCH_PG_URL names a server; otherwise it is skipped)
+ *   node bench/registration.bench.ts [--hosts N] [--engine sqlite|postgres]
+ *     (PostgreSQL runs when its server binaries are installed or EDGE_ORCH_PG_URL names a server)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,11 +14,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HOST_CSV_COLUMNS } from '../src/interchange/host-csv-format.ts';
+import type { EngineConfig } from '../src/store/store-config.ts';
 import { FORMATS_DIR, osProfileFiles, templateFiles } from '../test/support/formats.ts';
 import { createDatabase, startPostgres, type RunningPostgres } from '../test/support/postgres.ts';
+import { measureRawInsert } from './raw-registration-insert.ts';
 
 const MAIN = resolve(import.meta.dirname, '../src/main.ts');
-const { values } = parseArgs({ options: { hosts: { type: 'string', default: '10000' } } });
+const { values } = parseArgs({ options: { hosts: { type: 'string', default: '10000' }, engine: { type: 'string' } } });
 const HOSTS = Number(values.hosts);
 const FULL = ['--auto-provision', '--auto-cluster', '--os-profile', 'microvisor-nonrt', '--template', 'baseline-k3s:v0.0.4'];
 
@@ -93,7 +97,7 @@ async function measure(engine: string, database: () => Promise<string | null>, c
   try {
     const env = { PATH: process.env['PATH'], HOME: dir, EDGE_ORCH_CONFIG: join(dir, 'cli.json') };
     const setup = [
-      ['login', '--server', server.url, '--token-file', server.tokenFile],
+      ['login', '--server', server.url, '--token-file', server.tokenFile, '--ca-file', join(dir, 'data', 'ca.crt')],
       ...osProfileFiles().map((f) => ['osprofile', 'import', join(FORMATS_DIR, f)]),
       ['template', 'import', ...templateFiles().map((f) => join(FORMATS_DIR, f))],
     ];
@@ -129,17 +133,53 @@ const csv = join(work, 'hosts.csv');
 writeCsv(csv);
 console.log(`edge-orch host import, ${HOSTS} hosts (node ${process.version}); baseline: the same hosts registered only`);
 const rows: string[][] = [['engine', 'register only (s)', 'register + provision + cluster (s)', 'ratio', 'hosts/s']];
-const engines: { name: string; database: () => Promise<string | null>; stop(): void }[] = [
-  { name: 'sqlite', database: async () => null, stop() {} },
-];
-const pg = await postgresDatabase();
-if (typeof pg === 'string') console.log(`postgres: skipped, no server (${pg})`);
-else engines.push({ name: 'postgres', ...pg });
+const engines: { name: 'sqlite' | 'postgres'; database: () => Promise<string | null>; stop(): void; goal: number }[] = [];
+if (values.engine !== 'postgres') engines.push({ name: 'sqlite', database: async () => null, stop() {}, goal: 10 });
+const pg = values.engine === 'sqlite' ? 'not asked for' : await postgresDatabase();
+if (typeof pg === 'string') console.log(`postgres: skipped (${pg})`);
+else engines.push({ name: 'postgres', ...pg, goal: 20 });
+const figures: object[] = [];
+/** A fresh database for the raw insert: a file of its own, or a new PostgreSQL database. */
+async function rawEngine(engine: (typeof engines)[number]): Promise<EngineConfig> {
+  if (engine.name === 'sqlite') return { engine: 'sqlite', file: join(work, 'raw.sqlite') };
+  return { engine: 'postgres', connectionString: (await engine.database())! };
+}
+rows[0]!.push('raw insert (s)', 'raw / import');
 try {
   for (const engine of engines) {
     const baseline = await measure(engine.name, engine.database, csv, []);
     const full = await measure(engine.name, engine.database, csv, FULL);
-    rows.push([engine.name, baseline.toFixed(1), full.toFixed(1), `${(full / baseline).toFixed(2)}x`, (HOSTS / full).toFixed(0)]);
+    const raw = await measureRawInsert(await rawEngine(engine), HOSTS);
+    const ratio = raw / full;
+    rows.push([
+      engine.name,
+      baseline.toFixed(1),
+      full.toFixed(1),
+      `${(full / baseline).toFixed(2)}x`,
+      (HOSTS / full).toFixed(0),
+      raw.toFixed(2),
+      ratio.toFixed(3),
+    ]);
+    figures.push(
+      {
+        name: `${engine.name}: ${HOSTS} hosts, auto-provision + auto-cluster`,
+        value: full,
+        unit: 's',
+        baseline,
+        ratio: full / baseline,
+        goal: `<= ${engine.goal} s`,
+        met: full <= engine.goal,
+      },
+      {
+        name: `${engine.name}: raw one-transaction insert / import`,
+        value: ratio,
+        unit: 'ratio',
+        baseline: raw,
+        ratio,
+        goal: '>= 0.25',
+        met: ratio >= 0.25,
+      },
+    );
   }
 } finally {
   for (const engine of engines) engine.stop();
@@ -153,3 +193,4 @@ for (const row of rows)
       .join('  ')
       .trimEnd(),
   );
+console.log(JSON.stringify({ bench: 'registration', figures }));

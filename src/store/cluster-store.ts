@@ -5,6 +5,7 @@ import { STALE_PHASES } from '../domain/inventory/cluster-staleness.ts';
 import { reasonCodes } from '../domain/reasons.ts';
 import { createId, nowIso } from './create-id.ts';
 import type { ClusterTable, Db } from './database.ts';
+import { inChunks } from './in-chunks.ts';
 import { insertOrConflict, isUniqueViolation } from './store-errors.ts';
 import { decodeCursor, pageLimit, toPage } from './paging.ts';
 import type { SecretBox } from './secret-box.ts';
@@ -61,15 +62,39 @@ const joinTokenContext = (clusterId: string): string => `clusters.join_token:${c
 /** K3s accepts any string as a token; 32 random bytes, hex, leave nothing to guess. */
 const createJoinToken = (): string => randomBytes(32).toString('hex');
 
+function newRows(project: string, clusters: readonly NewCluster[], sealJoinToken: (clusterId: string) => string): ClusterTable[] {
+  const now = nowIso();
+  return clusters.map((cluster) => {
+    const id = createId();
+    return {
+    id,
+    project,
+    name: cluster.name,
+    template_name: cluster.template.name,
+    template_version: cluster.template.version,
+    os_profile: cluster.osProfile,
+    phase: cluster.phase,
+    doc: toDoc(cluster),
+    kubeconfig: null,
+    join_token: sealJoinToken(id),
+    created_at: now,
+    updated_at: now,
+  };
+  });
+}
+
 export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
+  const sealJoinToken = (clusterId: string): string => secrets.seal(createJoinToken(), joinTokenContext(clusterId));
   async function nodesOf(clusterIds: string[]): Promise<Map<string, ClusterNode[]>> {
     const byCluster = new Map<string, ClusterNode[]>(clusterIds.map((id) => [id, []]));
     if (clusterIds.length === 0) return byCluster;
-    const rows = await db.selectFrom('cluster_nodes').selectAll().where('cluster_id', 'in', clusterIds).orderBy('position').execute();
-    for (const r of rows)
-      byCluster
-        .get(r.cluster_id)
-        ?.push({ hostId: r.host_id, role: r.role as NodeRole, ...(r.phase ? { phase: r.phase as NodePhase } : {}) });
+    for (const chunk of inChunks(clusterIds)) {
+      const rows = await db.selectFrom('cluster_nodes').selectAll().where('cluster_id', 'in', chunk).orderBy('position').execute();
+      for (const r of rows)
+        byCluster
+          .get(r.cluster_id)
+          ?.push({ hostId: r.host_id, role: r.role as NodeRole, ...(r.phase ? { phase: r.phase as NodePhase } : {}) });
+    }
     return byCluster;
   }
   async function withNodes(rows: ClusterTable[]): Promise<Cluster[]> {
@@ -174,32 +199,52 @@ export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
           extra: { existing: { name: cluster.name } },
         });
       await checkNodes(project, null, cluster.nodes);
-      const now = nowIso();
-      const id = createId();
-      const row: ClusterTable = {
-        id,
-        project,
-        name: cluster.name,
-        template_name: cluster.template.name,
-        template_version: cluster.template.version,
-        os_profile: cluster.osProfile,
-        phase: cluster.phase,
-        doc: toDoc(cluster),
-        kubeconfig: null,
-        join_token: secrets.seal(createJoinToken(), joinTokenContext(id)),
-        created_at: now,
-        updated_at: now,
-      };
-      await insertOrConflict(`cluster ${cluster.name}`, () => db.insertInto('clusters').values(row).execute());
+      const [row] = newRows(project, [cluster], sealJoinToken);
+      await insertOrConflict(`cluster ${cluster.name}`, () => db.insertInto('clusters').values(row!).execute());
       await claimNodes(
         project,
-        id,
+        row!.id,
         cluster.nodes.map((node, position) => ({ node, position })),
       );
-      return toCluster(row, cluster.nodes);
+      return toCluster(row!, cluster.nodes);
+    },
+    async createMany(project, clusters) {
+      const rows = newRows(project, clusters, sealJoinToken);
+      const nodes = rows.flatMap((row, i) =>
+        clusters[i]!.nodes.map((n, position) => ({ project, host_id: n.hostId, cluster_id: row.id, role: n.role, position })),
+      );
+      for (const chunk of inChunks(rows))
+        await insertOrConflict(`one of the clusters ${chunk[0]!.name} to ${chunk.at(-1)!.name}`, () =>
+          db.insertInto('clusters').values(chunk).execute(),
+        );
+      for (const chunk of inChunks(nodes))
+        await insertOrConflict(`a node of one of the clusters ${clusters[0]!.name} to ${clusters.at(-1)!.name}`, () =>
+          db.insertInto('cluster_nodes').values(chunk).execute(),
+        );
+      return rows.map((row, i) => toCluster(row, clusters[i]!.nodes));
     },
     get,
     find,
+    async findByNames(project, names) {
+      const rows: ClusterTable[] = [];
+      for (const chunk of inChunks([...new Set(names)]))
+        rows.push(...(await db.selectFrom('clusters').selectAll().where('project', '=', project).where('name', 'in', chunk).execute()));
+      return withNodes(rows);
+    },
+    async findByHosts(project, hostIds) {
+      const rows: ClusterTable[] = [];
+      for (const chunk of inChunks([...new Set(hostIds)]))
+        rows.push(
+          ...(await db
+            .selectFrom('cluster_nodes')
+            .innerJoin('clusters', 'clusters.id', 'cluster_nodes.cluster_id')
+            .selectAll('clusters')
+            .where('cluster_nodes.project', '=', project)
+            .where('cluster_nodes.host_id', 'in', chunk)
+            .execute()),
+        );
+      return withNodes([...new Map(rows.map((r) => [r.id, r])).values()]);
+    },
     async findByHost(project, hostId) {
       const row = await db
         .selectFrom('cluster_nodes')

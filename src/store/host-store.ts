@@ -3,6 +3,7 @@ import { AppError, notFound } from '../domain/errors.ts';
 import type { Host, HostRegistration, HostState } from '../domain/inventory/host.ts';
 import { createId, nowIso } from './create-id.ts';
 import type { Db, HostTable } from './database.ts';
+import { inChunks } from './in-chunks.ts';
 import { insertOrConflict } from './store-errors.ts';
 import { decodeCursor, pageLimit, toPage } from './paging.ts';
 import type { HostStore } from './store.ts';
@@ -24,6 +25,23 @@ export const toHost = (row: HostTable): Host => ({
 /** LIKE pattern matching one `"key":"value"` pair of the labels JSON; label characters cannot contain quotes. */
 const labelPattern = (key: string, value: string): string =>
   `%${JSON.stringify({ [key]: value }).slice(1, -1)}%`.replace(/[\\_]/g, (c) => `\\${c}`);
+
+function newRows(project: string, registrations: readonly HostRegistration[]): HostTable[] {
+  const now = nowIso();
+  return registrations.map((registration) => ({
+    id: createId(),
+    project,
+    name: registration.name,
+    uuid: registration.uuid,
+    serial: registration.serial,
+    site: registration.site,
+    labels: JSON.stringify(registration.labels),
+    state: 'registered',
+    auto_onboard: registration.autoOnboard === undefined ? null : Number(registration.autoOnboard),
+    created_at: now,
+    updated_at: now,
+  }));
+}
 
 export function createHostStore(db: Db): HostStore {
   async function find(project: string, id: string): Promise<Host | null> {
@@ -61,26 +79,30 @@ export function createHostStore(db: Db): HostStore {
       },
     );
   }
+  /** Hosts whose `field` is one of `values` (an IN list per chunk). */
+  async function findWhereIn(project: string, field: 'uuid' | 'serial' | 'name', values: readonly string[]): Promise<Host[]> {
+    const found: Host[] = [];
+    for (const chunk of inChunks([...new Set(values)])) {
+      const rows = await db.selectFrom('hosts').selectAll().where('project', '=', project).where(field, 'in', chunk).execute();
+      for (const row of rows) found.push(toHost(row));
+    }
+    return found;
+  }
   return {
     async register(project, registration) {
       const clash = await findClash(project, registration);
       if (clash) throw conflict(clash, String(registration[clash.field]));
-      const now = nowIso();
-      const row: HostTable = {
-        id: createId(),
-        project,
-        name: registration.name,
-        uuid: registration.uuid,
-        serial: registration.serial,
-        site: registration.site,
-        labels: JSON.stringify(registration.labels),
-        state: 'registered',
-        auto_onboard: registration.autoOnboard === undefined ? null : Number(registration.autoOnboard),
-        created_at: now,
-        updated_at: now,
-      };
-      await insertOrConflict(`host ${registration.name}`, () => db.insertInto('hosts').values(row).execute());
-      return toHost(row);
+      const [row] = newRows(project, [registration]);
+      await insertOrConflict(`host ${registration.name}`, () => db.insertInto('hosts').values(row!).execute());
+      return toHost(row!);
+    },
+    async registerMany(project, registrations) {
+      const rows = newRows(project, registrations);
+      for (const chunk of inChunks(rows))
+        await insertOrConflict(`one of the hosts ${chunk[0]!.name} to ${chunk.at(-1)!.name}`, () =>
+          db.insertInto('hosts').values(chunk).execute(),
+        );
+      return rows.map(toHost);
     },
     get,
     find,
@@ -99,6 +121,15 @@ export function createHostStore(db: Db): HostStore {
         .executeTakeFirst();
       return row ? toHost(row) : null;
     },
+    async findByIdentities(project, identities) {
+      const uuids = identities.flatMap((i) => (i.uuid === null ? [] : [i.uuid]));
+      const serials = identities.flatMap((i) => (i.serial === null ? [] : [i.serial]));
+      const byId = new Map<string, Host>();
+      for (const host of [...(await findWhereIn(project, 'uuid', uuids)), ...(await findWhereIn(project, 'serial', serials))])
+        byId.set(host.id, host);
+      return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    },
+    findByNames: (project, names) => findWhereIn(project, 'name', names),
     async list(project, filter = {}, page) {
       const limit = pageLimit(page);
       const after = decodeCursor(page?.cursor);

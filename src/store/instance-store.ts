@@ -1,12 +1,12 @@
 import { AppError, notFound } from '../domain/errors.ts';
 import { computeInstanceState, type Instance } from '../domain/inventory/instance.ts';
 import { formatOsProfileRef } from '../domain/inventory/os-profile.ts';
-import { createOsProfileStore } from './os-profile-store.ts';
 import { createId, nowIso } from './create-id.ts';
 import type { Db, InstanceTable } from './database.ts';
+import { inChunks } from './in-chunks.ts';
 import { insertOrConflict } from './store-errors.ts';
 import { decodeCursor, pageLimit, toPage } from './paging.ts';
-import type { InstanceStore } from './store.ts';
+import type { InstanceStore, OsProfileStore } from './store.ts';
 
 const toInstance = (row: InstanceTable): Instance => ({
   id: row.id,
@@ -21,8 +21,7 @@ const toInstance = (row: InstanceTable): Instance => ({
   updatedAt: row.updated_at,
 });
 
-export function createInstanceStore(db: Db): InstanceStore {
-  const osProfiles = createOsProfileStore(db);
+export function createInstanceStore(db: Db, osProfiles: OsProfileStore): InstanceStore {
   async function get(project: string, id: string): Promise<Instance> {
     const row = await db.selectFrom('instances').selectAll().where('project', '=', project).where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('instance', id);
@@ -67,8 +66,35 @@ export function createInstanceStore(db: Db): InstanceStore {
       await insertOrConflict(`instance of host ${hostId}`, () => db.insertInto('instances').values(row).execute());
       return toInstance(row);
     },
+    async createMany(project, inputs) {
+      const now = nowIso();
+      const rows = inputs.map(({ hostId, osProfile }): InstanceTable => ({
+        id: createId(),
+        project,
+        host_id: hostId,
+        os_profile: osProfile.name,
+        os_profile_version: osProfile.version,
+        observed_os_profile: null,
+        observed_os_version: null,
+        created_at: now,
+        updated_at: now,
+      }));
+      for (const chunk of inChunks(rows))
+        await insertOrConflict(`an instance of one of the hosts ${chunk[0]!.host_id} to ${chunk.at(-1)!.host_id}`, () =>
+          db.insertInto('instances').values(chunk).execute(),
+        );
+      return rows.map(toInstance);
+    },
     get,
     findByHost,
+    async findByHosts(project, hostIds) {
+      const found: Instance[] = [];
+      for (const chunk of inChunks(hostIds)) {
+        const rows = await db.selectFrom('instances').selectAll().where('project', '=', project).where('host_id', 'in', chunk).execute();
+        for (const row of rows) found.push(toInstance(row));
+      }
+      return found;
+    },
     async list(project, page) {
       const limit = pageLimit(page);
       const after = decodeCursor(page?.cursor);

@@ -25,6 +25,7 @@ import {
 } from '../domain/registration/registration-steps.ts';
 import { createId, nowIso } from './create-id.ts';
 import type { Db, RegistrationHostTable, RegistrationJobTable } from './database.ts';
+import { inChunks } from './in-chunks.ts';
 import { decodeCursor, pageLimit, toPage } from './paging.ts';
 import type { Page, PageRequest } from './store.ts';
 
@@ -84,6 +85,8 @@ export interface JobStore {
   hold(owner: string, keys: readonly string[], leaseMs: number): Promise<Set<string>>;
   /** Stores a host's progress if `owner` holds its lease (false otherwise); a host with nothing left is released. */
   save(owner: string, key: string, progress: HostProgress, leaseMs: number): Promise<boolean>;
+  /** `save` for many hosts, one statement per chunk of rows; returns the keys stored (those `owner` holds). */
+  saveMany(owner: string, saves: readonly { key: string; progress: HostProgress }[], leaseMs: number): Promise<Set<string>>;
   /** Releases the leases of `owner`, or of everyone (null); returns how many. */
   releaseLeases(owner: string | null): Promise<number>;
 }
@@ -168,6 +171,48 @@ export function createJobStore(db: Db, engine: 'sqlite' | 'postgres', joined: bo
     };
   }
 
+  /** One UPDATE … FROM (VALUES …) per chunk: a round trip per chunk instead of per host. */
+  async function saveMany(owner: string, saves: readonly { key: string; progress: HostProgress }[], leaseMs: number): Promise<Set<string>> {
+    const now = nowIso();
+    const until = leaseUntil(leaseMs);
+    const saved = new Set<string>();
+    for (const chunk of inChunks(saves)) {
+      const rows = chunk.map(({ key, progress }) => {
+        const done = DONE.includes(progress.status);
+        const columns = stepColumns(progress);
+        const firstStart =
+          progress.steps
+            .map((s) => s.startedAt)
+            .filter((t): t is string => t !== null)
+            .sort()[0] ?? null;
+        const values = [
+          key,
+          columns.status,
+          columns.register_host,
+          columns.create_instance,
+          columns.create_cluster,
+          JSON.stringify(progress),
+          firstStart,
+          done ? now : null,
+          done ? null : owner,
+          done ? null : until,
+        ];
+        return sql`(${sql.join(values)})`;
+      });
+      // VALUES columns are column1… on both engines (SQLite takes no column list after the alias).
+      const result = await sql<{ key: string }>`
+        update registration_hosts set
+          status = v.column2, register_host = v.column3, create_instance = v.column4, create_cluster = v.column5,
+          progress = v.column6, updated_at = ${now}, started_at = coalesce(registration_hosts.started_at, v.column7),
+          finished_at = v.column8, lease_owner = v.column9, lease_until = v.column10
+        from (values ${sql.join(rows)}) as v
+        where registration_hosts.key = v.column1 and registration_hosts.lease_owner = ${owner}
+        returning registration_hosts.key`.execute(db);
+      for (const row of result.rows) saved.add(row.key);
+    }
+    return saved;
+  }
+
   async function findJobRow(project: string, id: string): Promise<RegistrationJobTable> {
     const row = await db.selectFrom('registration_jobs').selectAll().where('project', '=', project).where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('registration job', id);
@@ -209,7 +254,22 @@ export function createJobStore(db: Db, engine: 'sqlite' | 'postgres', joined: bo
             .values(rows.slice(i, i + 500))
             .execute();
       });
-      return withTotals(job);
+      // Every host is pending: the totals are known without reading back what was just written.
+      const totals = { ...emptyHostTotals(), hosts: plans.length, pending: plans.length };
+      const stepTotals: Partial<StepTotals> = {};
+      for (const s of start.steps) stepTotals[s.step] = { ...emptyStepCounts(), pending: plans.length };
+      return {
+        id: job.id,
+        project,
+        status: computeJobStatus(totals),
+        options,
+        defaults,
+        totals,
+        stepTotals,
+        createdAt: now,
+        startedAt: null,
+        finishedAt: null,
+      };
     },
 
     async get(project, id) {
@@ -333,29 +393,10 @@ export function createJobStore(db: Db, engine: 'sqlite' | 'postgres', joined: bo
     },
 
     async save(owner, key, progress, leaseMs) {
-      const now = nowIso();
-      const done = DONE.includes(progress.status);
-      const firstStart =
-        progress.steps
-          .map((s) => s.startedAt)
-          .filter((t): t is string => t !== null)
-          .sort()[0] ?? null;
-      const result = await db
-        .updateTable('registration_hosts')
-        .set({
-          ...stepColumns(progress),
-          progress: JSON.stringify(progress),
-          updated_at: now,
-          started_at: sql<string | null>`coalesce(started_at, ${firstStart})`,
-          finished_at: done ? now : null,
-          lease_owner: done ? null : owner,
-          lease_until: done ? null : leaseUntil(leaseMs),
-        })
-        .where('key', '=', key)
-        .where('lease_owner', '=', owner)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      return (await saveMany(owner, [{ key, progress }], leaseMs)).has(key);
     },
+
+    saveMany,
 
     async releaseLeases(owner) {
       let query = db.updateTable('registration_hosts').set({ lease_owner: null, lease_until: null }).where('lease_owner', 'is not', null);

@@ -9,6 +9,7 @@ import { createAgentStore } from './agent-store.ts';
 import { createAuditStore } from './audit-store.ts';
 import { createClusterStore } from './cluster-store.ts';
 import type { Db } from './database.ts';
+import { createDocumentCache } from './document-cache.ts';
 import { createDb as createPostgresDb } from './engines/postgres.ts';
 import { createDb as createSqliteDb } from './engines/sqlite.ts';
 import { createHostReportStore } from './host-report-store.ts';
@@ -21,7 +22,7 @@ import { createOnboardingRequestStore } from './onboarding-request-store.ts';
 import { createSecretBox, type SecretBox } from './secret-box.ts';
 import { createOsProfileStore } from './os-profile-store.ts';
 import { createProjectStore } from './project-store.ts';
-import { createTemplateStore } from './template-store.ts';
+import { createTemplateStore, type TemplateRow } from './template-store.ts';
 import { createTokenStore } from './token-store.ts';
 import type { Store } from './store.ts';
 
@@ -32,7 +33,8 @@ import type { Store } from './store.ts';
  */
 export async function openStore(config: StoreConfig, { resealSecrets = true }: { resealSecrets?: boolean } = {}): Promise<Store> {
   const db = config.engine === 'sqlite' ? createSqliteDb(config) : createPostgresDb(config);
-  const store = createStore(db, config.engine, createSecretBox(config.secrets), false);
+  const documents = { templates: createDocumentCache<TemplateRow>(), osProfiles: createDocumentCache<{ doc: string }>() };
+  const store = createStore(db, config.engine, createSecretBox(config.secrets), documents, false);
   try {
     await migrate(db);
     if (resealSecrets) {
@@ -54,15 +56,23 @@ export async function migrate(db: Db): Promise<void> {
   }
 }
 
-function createStore(db: Db, engine: Store['engine'], secrets: SecretBox, inTransaction: boolean): Store {
+/** The immutable documents' caches, shared by a store and its transactions. */
+interface Documents {
+  templates: ReturnType<typeof createDocumentCache<TemplateRow>>;
+  osProfiles: ReturnType<typeof createDocumentCache<{ doc: string }>>;
+}
+
+function createStore(db: Db, engine: Store['engine'], secrets: SecretBox, documents: Documents, inTransaction: boolean): Store {
+  const side = inTransaction ? 'readOnly' : 'filling';
+  const osProfiles = createOsProfileStore(db, documents.osProfiles[side]);
   return {
     engine,
     projects: createProjectStore(db),
     tokens: createTokenStore(db),
-    osProfiles: createOsProfileStore(db),
-    templates: createTemplateStore(db),
+    osProfiles,
+    templates: createTemplateStore(db, documents.templates[side]),
     hosts: createHostStore(db),
-    instances: createInstanceStore(db),
+    instances: createInstanceStore(db, osProfiles),
     clusters: createClusterStore(db, secrets),
     agents: createAgentStore(db),
     onboardingRequests: createOnboardingRequestStore(db),
@@ -73,7 +83,7 @@ function createStore(db: Db, engine: Store['engine'], secrets: SecretBox, inTran
     async transaction(fn) {
       // Already inside one: join it (Kysely has no nested transactions on a transaction handle).
       if (inTransaction) return fn(this);
-      return db.transaction().execute((trx) => fn(createStore(trx, engine, secrets, true)));
+      return db.transaction().execute((trx) => fn(createStore(trx, engine, secrets, documents, true)));
     },
     async close() {
       if (!inTransaction) await db.destroy();

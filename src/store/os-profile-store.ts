@@ -3,6 +3,7 @@ import { AppError, notFound } from '../domain/errors.ts';
 import { compareOsProfileVersions, formatOsProfileRef, type OsProfile } from '../domain/inventory/os-profile.ts';
 import { nowIso } from './create-id.ts';
 import type { Db } from './database.ts';
+import { documentKey, type DocumentCache } from './document-cache.ts';
 import { insertOrConflict } from './store-errors.ts';
 import type { OsProfileStore } from './store.ts';
 
@@ -12,20 +13,23 @@ const profileOf = (row: { doc: string }): OsProfile => JSON.parse(row.doc) as Os
 const byNameThenLatest = (a: OsProfile, b: OsProfile): number =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : compareOsProfileVersions(b.version, a.version);
 
-export function createOsProfileStore(db: Db): OsProfileStore {
+export function createOsProfileStore(db: Db, documents: DocumentCache<{ doc: string }>): OsProfileStore {
   async function versionsOf(project: string, name: string): Promise<OsProfile[]> {
     const rows = await db.selectFrom('os_profile_versions').select('doc').where('project', '=', project).where('name', '=', name).execute();
     return rows.map(profileOf).sort(byNameThenLatest);
   }
   const find: OsProfileStore['find'] = async (project, ref) => {
     if (ref.version === undefined) return (await versionsOf(project, ref.name))[0] ?? null;
-    const row = await db
-      .selectFrom('os_profile_versions')
-      .select('doc')
-      .where('project', '=', project)
-      .where('name', '=', ref.name)
-      .where('version', '=', ref.version)
-      .executeTakeFirst();
+    const version = ref.version;
+    const row = await documents.read(documentKey(project, ref.name, version), () =>
+      db
+        .selectFrom('os_profile_versions')
+        .select('doc')
+        .where('project', '=', project)
+        .where('name', '=', ref.name)
+        .where('version', '=', version)
+        .executeTakeFirst(),
+    );
     return row ? profileOf(row) : null;
   };
   return {
@@ -83,6 +87,7 @@ export function createOsProfileStore(db: Db): OsProfileStore {
           extra: { usedBy: instance ? { instance: instance.id } : { cluster: cluster!.name } },
         });
       }
+      documents.forget(documentKey(project, name, version));
       const result = await db
         .deleteFrom('os_profile_versions')
         .where('project', '=', project)

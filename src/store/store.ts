@@ -99,10 +99,18 @@ export interface HostFilter {
 export interface HostStore {
   /** AlreadyExists naming the existing host (id and name) when the uuid, serial or name is taken. */
   register(project: string, registration: HostRegistration): Promise<Host>;
+  /**
+   * Registers many hosts with multi-row inserts, without looking for clashes first (the caller decided there are
+   * none): a taken uuid, serial or name fails the whole call with AlreadyExists. In order.
+   */
+  registerMany(project: string, registrations: readonly HostRegistration[]): Promise<Host[]>;
   get(project: string, id: string): Promise<Host>;
   find(project: string, id: string): Promise<Host | null>;
   findByIdentity(project: string, identity: { uuid: string | null; serial: string | null }): Promise<Host | null>;
   findByName(project: string, name: string): Promise<Host | null>;
+  /** Every host holding one of the uuids or serials, ordered by id (findByIdentity for many at once). */
+  findByIdentities(project: string, identities: readonly { uuid: string | null; serial: string | null }[]): Promise<Host[]>;
+  findByNames(project: string, names: readonly string[]): Promise<Host[]>;
   /** Ordered by creation (id), stable under concurrent inserts. */
   list(project: string, filter?: HostFilter, page?: PageRequest): Promise<Page<Host>>;
   update(project: string, id: string, patch: { site?: string | null; labels?: Record<string, string>; name?: string }): Promise<Host>;
@@ -116,7 +124,13 @@ export interface InstanceStore {
   /** Records the exact version: the reference's, or the latest of its name. */
   create(project: string, input: { hostId: string; osProfile: OsProfileRef }): Promise<Instance>;
   get(project: string, id: string): Promise<Instance>;
+  /**
+   * One instance per host on an exact profile version, with multi-row inserts and no checks first (the caller
+   * resolved the version and decided the hosts have none): a host that has one fails the call with AlreadyExists.
+   */
+  createMany(project: string, inputs: readonly { hostId: string; osProfile: { name: string; version: string } }[]): Promise<Instance[]>;
   findByHost(project: string, hostId: string): Promise<Instance | null>;
+  findByHosts(project: string, hostIds: readonly string[]): Promise<Instance[]>;
   list(project: string, page?: PageRequest): Promise<Page<Instance>>;
   /** What the host's agent reports it runs: the image's name and version (null: not reported). */
   setObserved(project: string, id: string, observedOsProfile: string | null, observedOsVersion?: string | null): Promise<Instance>;
@@ -144,6 +158,15 @@ export interface ClusterStore {
   get(project: string, name: string): Promise<Cluster>;
   find(project: string, name: string): Promise<Cluster | null>;
   findByHost(project: string, hostId: string): Promise<Cluster | null>;
+  /**
+   * Creates many clusters and their nodes with multi-row inserts and no checks first (the caller decided the names
+   * are free and the hosts in no cluster): a taken name or node fails the call with AlreadyExists. In order.
+   */
+  createMany(project: string, clusters: readonly NewCluster[]): Promise<Cluster[]>;
+  /** The clusters with one of the names. */
+  findByNames(project: string, names: readonly string[]): Promise<Cluster[]>;
+  /** The clusters that have one of the hosts as a node. */
+  findByHosts(project: string, hostIds: readonly string[]): Promise<Cluster[]>;
   list(project: string, page?: PageRequest, filter?: ClusterFilter): Promise<Page<Cluster>>;
   /** `nodes` replaces the node list: new hosts are checked and claimed as in create; kept nodes keep their phase. */
   update(project: string, name: string, patch: Partial<Pick<Cluster, 'phase' | 'message' | 'nodes' | 'labels' | 'kubernetesVersion' | 'reason'>>): Promise<Cluster>;

@@ -2,6 +2,7 @@ import { AppError, notFound } from '../domain/errors.ts';
 import { formatTemplateRef, type ClusterTemplate, type ControlPlaneConfig } from '../domain/inventory/template.ts';
 import { nowIso } from './create-id.ts';
 import type { Db } from './database.ts';
+import { documentKey, type DocumentCache } from './document-cache.ts';
 import { insertOrConflict } from './store-errors.ts';
 import type { TemplateStore } from './store.ts';
 
@@ -14,15 +15,19 @@ const templateOf = (row: { doc: string; config: string }): ClusterTemplate => {
   return { ...doc, unusedFields: doc.unusedFields ?? {}, config: JSON.parse(row.config) as ControlPlaneConfig };
 };
 
-export function createTemplateStore(db: Db): TemplateStore {
+export type TemplateRow = { doc: string; config: string };
+
+export function createTemplateStore(db: Db, documents: DocumentCache<TemplateRow>): TemplateStore {
   const find: TemplateStore['find'] = async (project, ref) => {
-    const row = await db
-      .selectFrom('templates')
-      .select(['doc', 'config'])
-      .where('project', '=', project)
-      .where('name', '=', ref.name)
-      .where('version', '=', ref.version)
-      .executeTakeFirst();
+    const row = await documents.read(documentKey(project, ref.name, ref.version), () =>
+      db
+        .selectFrom('templates')
+        .select(['doc', 'config'])
+        .where('project', '=', project)
+        .where('name', '=', ref.name)
+        .where('version', '=', ref.version)
+        .executeTakeFirst(),
+    );
     return row ? templateOf(row) : null;
   };
   return {
@@ -78,6 +83,7 @@ export function createTemplateStore(db: Db): TemplateStore {
         throw new AppError('InUse', `template ${formatTemplateRef(ref)} is in use by cluster ${user.name}`, {
           extra: { usedBy: { cluster: user.name } },
         });
+      documents.forget(documentKey(project, ref.name, ref.version));
       const result = await db
         .deleteFrom('templates')
         .where('project', '=', project)

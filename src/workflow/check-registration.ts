@@ -4,7 +4,7 @@
  * and why; the CSV importer's --dry-run shows exactly this.
  */
 import { setImmediate } from 'node:timers/promises';
-import type { RegistrationRequest } from '../domain/registration/registration-request.ts';
+import type { HostProblem, RegistrationRequest } from '../domain/registration/registration-request.ts';
 import { computeStepNames, type HostPlan, type StepName, type StepReason } from '../domain/registration/registration-steps.ts';
 import type { Store } from '../store/store.ts';
 import { createReferenceCache } from './reference-cache.ts';
@@ -37,8 +37,8 @@ export interface RegistrationCheck {
   hosts: CheckedHost[];
 }
 
-/** Hosts checked at once (PostgreSQL serves them in parallel; SQLite one by one anyway). */
-const PARALLEL = 8;
+/** Hosts checked together: each step observes the inventory once per group. */
+const GROUP = 250;
 
 /**
  * Longest run of checks without letting other requests in. SQLite's driver is synchronous, so a dry run that
@@ -46,32 +46,48 @@ const PARALLEL = 8;
  */
 const MAX_SLICE_MS = 20;
 
+/** A host while it is checked. */
+interface Checking {
+  index: number;
+  plan: HostPlan | null;
+  problem: HostProblem | undefined;
+  hostId: string | null;
+  steps: CheckedStep[];
+  failed: CheckedStep | null;
+}
+
 export async function checkRegistration(store: Store, project: string, request: RegistrationRequest): Promise<RegistrationCheck> {
   const refs = createReferenceCache();
   const stepNames = computeStepNames(request.options);
   const problems = new Map(request.problems.map((p) => [p.index, p]));
 
-  async function checkHost(index: number): Promise<CheckedHost> {
+  function start(index: number): Checking {
     const problem = problems.get(index);
     const full = request.plans[index] ?? null;
     const registration = full?.registration ?? problem?.registration ?? null;
     const plan: HostPlan | null =
       full ?? (registration ? { index, registration, osProfile: problem?.osProfile ?? null, template: null, cluster: null } : null);
-    const steps: CheckedStep[] = [];
-    let hostId: string | null = null;
-    let failed: CheckedStep | null = null;
-    for (const step of stepNames) {
-      if (failed) {
-        steps.push({
+    return { index, plan, problem, hostId: null, steps: [], failed: null };
+  }
+
+  function fail(h: Checking, failed: CheckedStep): void {
+    h.failed = failed;
+    h.steps.push(failed);
+  }
+
+  async function checkStep(step: StepName, group: Checking[]): Promise<void> {
+    const runnable: Checking[] = [];
+    for (const h of group) {
+      if (h.failed) {
+        h.steps.push({
           step,
           status: 'skipped',
-          reason: { code: 'PreviousStepFailed', message: `not run: step ${failed.step} would fail` },
+          reason: { code: 'PreviousStepFailed', message: `not run: step ${h.failed.step} would fail` },
           resourceId: null,
         });
-        continue;
-      }
-      if (problem?.step === step || !plan) {
-        failed = {
+      } else if (h.problem?.step === step || !h.plan) {
+        const { problem, index } = h;
+        fail(h, {
           step,
           status: 'failed',
           reason: {
@@ -80,46 +96,50 @@ export async function checkRegistration(store: Store, project: string, request: 
             field: problem?.field ?? `hosts/${index}`,
           },
           resourceId: null,
-        };
-        steps.push(failed);
-        continue;
-      }
-      const decided = await registrationSteps[step].plan({ store, project, plan, hostId, refs });
-      if (decided.kind === 'fail') {
-        failed = { step, status: 'failed', reason: decided.reason, resourceId: null };
-        steps.push(failed);
-      } else {
-        const resourceId = decided.kind === 'exists' ? decided.resourceId : null;
-        if (step === 'register-host') hostId = resourceId;
-        steps.push({ step, status: 'succeeded', reason: decided.kind === 'exists' ? decided.reason : null, resourceId });
-      }
+        });
+      } else runnable.push(h);
     }
+    if (runnable.length === 0) return;
+    const { decisions } = await registrationSteps[step].plan(
+      { store, project, refs },
+      runnable.map((h) => ({ plan: h.plan!, hostId: h.hostId })),
+    );
+    runnable.forEach((h, i) => {
+      const decided = decisions[i]!;
+      if (decided.kind === 'fail') return fail(h, { step, status: 'failed', reason: decided.reason, resourceId: null });
+      const resourceId = decided.kind === 'exists' ? decided.resourceId : null;
+      if (step === 'register-host') h.hostId = resourceId;
+      h.steps.push({ step, status: 'succeeded', reason: decided.kind === 'exists' ? decided.reason : null, resourceId });
+    });
+  }
+
+  const toChecked = (h: Checking): CheckedHost => {
+    const registration = h.plan?.registration ?? null;
     return {
-      index,
+      index: h.index,
       name: registration?.name ?? null,
       uuid: registration?.uuid ?? null,
       serial: registration?.serial ?? null,
-      status: failed ? 'failed' : 'succeeded',
-      failedStep: failed?.step ?? null,
-      reason: failed?.reason ?? null,
-      steps,
+      status: h.failed ? 'failed' : 'succeeded',
+      failedStep: h.failed?.step ?? null,
+      reason: h.failed?.reason ?? null,
+      steps: h.steps,
     };
-  }
+  };
 
-  const hosts: CheckedHost[] = new Array(request.plans.length);
-  let next = 0;
+  const hosts: CheckedHost[] = [];
   let sliceStarted = performance.now();
-  async function worker(): Promise<void> {
-    while (next < hosts.length) {
-      const index = next++;
-      hosts[index] = await checkHost(index);
+  for (let first = 0; first < request.plans.length; first += GROUP) {
+    const group = Array.from({ length: Math.min(GROUP, request.plans.length - first) }, (_, i) => start(first + i));
+    for (const step of stepNames) {
+      await checkStep(step, group);
       if (performance.now() - sliceStarted > MAX_SLICE_MS) {
         await setImmediate();
         sliceStarted = performance.now();
       }
     }
+    for (const h of group) hosts.push(toChecked(h));
   }
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, hosts.length) }, worker));
   const failed = hosts.filter((h) => h.status === 'failed').length;
   return { dryRun: true, valid: failed === 0, totals: { hosts: hosts.length, succeeded: hosts.length - failed, failed }, hosts };
 }

@@ -33,7 +33,7 @@ export function createWorkerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 
-export function createClaimer({ store, owner = createWorkerId(), batchSize = 100, leaseMs = 15_000 }: ClaimerOptions): Claimer {
+export function createClaimer({ store, owner = createWorkerId(), batchSize = 500, leaseMs = 15_000 }: ClaimerOptions): Claimer {
   return {
     owner,
     leaseMs,

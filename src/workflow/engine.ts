@@ -14,7 +14,7 @@ import type { Store } from '../store/store.ts';
 export interface RegistrationEngineOptions {
   store: Store;
   log?: WorkflowLogger;
-  /** Hosts per claim: bigger batches mean fewer transactions. */
+  /** Hosts per claim: each step runs for a whole batch in a few statements, so bigger batches mean fewer. */
   batchSize?: number;
   /** Batches run at once; SQLite has one connection, so more than one only helps PostgreSQL. */
   concurrency?: number;
@@ -41,7 +41,7 @@ const silent: WorkflowLogger = { debug() {}, info() {}, warn() {}, error() {} };
 export function createRegistrationEngine({
   store,
   log = silent,
-  batchSize = 100,
+  batchSize = 500,
   concurrency = store.engine === 'postgres' ? 2 : 1,
   leaseMs = 15_000,
   pollMs = 1_000,

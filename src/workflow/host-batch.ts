@@ -1,9 +1,11 @@
 /**
  * Runs a claimed batch of hosts through their steps (STYLE R1: load, decide, apply, persist). Stage by stage:
  * every host due for a step records its start (attempts + 1) in one transaction, then the step runs for the
- * whole group in one transaction in which each host's resource write and its new status commit together. If that
- * transaction throws (a race the re-observation could not see), each host of the group runs in its own
- * transaction instead. Every write first holds the host's lease, so a worker that lost a host writes nothing.
+ * whole group in one transaction: the step observes the world for the group in a few queries, writes the group's
+ * resources with multi-row inserts, and every host's new progress is stored with them in one multi-row update, so
+ * a host's resource and its status commit together. If that transaction throws (a race the observation could not
+ * see), each host of the group runs in its own transaction instead. Every write first holds the hosts' leases, so
+ * a worker that lost a host writes nothing for it.
  */
 import { setImmediate } from 'node:timers/promises';
 import { isAppError } from '../domain/errors.ts';
@@ -23,8 +25,7 @@ import {
 import type { ClaimedHost, Store } from '../store/store.ts';
 import type { HostEvents } from './host-events.ts';
 import { createReferenceCache, type ReferenceCache } from './reference-cache.ts';
-import type { StepContext } from './steps/step.ts';
-import { runStep } from './steps/step.ts';
+import { runStepGroup, type StepContext, type StepHost } from './steps/step.ts';
 import { registrationSteps } from './steps/steps.ts';
 import type { WorkSignal } from './work-signal.ts';
 
@@ -104,7 +105,11 @@ async function releaseIdle(run: BatchRun, live: LiveHost[]): Promise<void> {
   const idle = live.filter((l) => !l.lost && l.progress === l.host.progress && nextAction(l).kind === 'done');
   if (idle.length === 0) return;
   await run.store.transaction(async (tx) => {
-    for (const l of await holdAll(run, tx, idle)) await tx.jobs.save(run.owner, l.host.key, l.progress, run.leaseMs);
+    await saveAll(
+      run,
+      tx,
+      (await holdAll(run, tx, idle)).map((l) => [l, l.progress]),
+    );
   });
 }
 
@@ -120,8 +125,21 @@ function registeredHostId(l: LiveHost): string | null {
   return l.progress.steps.find((s) => s.step === 'register-host')?.resourceId ?? null;
 }
 
+const toStepHost = (l: LiveHost): StepHost => ({ plan: l.host.plan, hostId: registeredHostId(l) });
+
 function createContext(run: BatchRun, tx: Store, l: LiveHost): StepContext {
-  return { store: tx, project: l.host.project, plan: l.host.plan, refs: run.refs, hostId: registeredHostId(l) };
+  return { store: tx, project: l.host.project, refs: run.refs, ...toStepHost(l) };
+}
+
+/** Runs the step for hosts of any projects (a claim may span jobs), one group per project. */
+async function runStepForHosts(run: BatchRun, tx: Store, step: StepName, hosts: LiveHost[]): Promise<[LiveHost, StepChange][]> {
+  const byProject = Map.groupBy(hosts, (l) => l.host.project);
+  const out: [LiveHost, StepChange][] = [];
+  for (const [project, group] of byProject) {
+    const outcomes = await runStepGroup(registrationSteps[step], { store: tx, project, refs: run.refs }, group.map(toStepHost));
+    group.forEach((l, i) => out.push([l, finishStep(run, l, step, outcomes[i]!)]));
+  }
+  return out;
 }
 
 /** Tells waiting requests that the host's job moved. */
@@ -134,7 +152,7 @@ function announceStep(run: BatchRun, l: LiveHost, step: StepName): void {
   reportProgress(run, l);
   const hostId = registeredHostId(l);
   if (!hostId || !run.events) return;
-  if (step === 'register-host') run.events.registered(l.host.project);
+  if (step === 'register-host') run.events.registered(l.host.project, l.host.plan.registration);
   else run.events.changed(l.host.project, hostId);
 }
 
@@ -158,8 +176,16 @@ function startStep(run: BatchRun, l: LiveHost, step: StepName): HostProgress {
   return applyStepOutcome(l.progress, step, { ok: false, reason }, { now: run.now(), atomic: isAtomic(l) });
 }
 
-async function save(run: BatchRun, tx: Store, l: LiveHost, progress: HostProgress): Promise<void> {
-  if (!(await tx.jobs.save(run.owner, l.host.key, progress, run.leaseMs))) throw new LeaseLost(l.host.key);
+/** Stores the hosts' progress in one multi-row update; every host must still be this worker's. */
+async function saveAll(run: BatchRun, tx: Store, saves: readonly [LiveHost, HostProgress][]): Promise<void> {
+  if (saves.length === 0) return;
+  const saved = await tx.jobs.saveMany(
+    run.owner,
+    saves.map(([l, progress]) => ({ key: l.host.key, progress })),
+    run.leaseMs,
+  );
+  const lost = saves.find(([l]) => !saved.has(l.host.key));
+  if (lost) throw new LeaseLost(lost[0].host.key);
 }
 
 /** The hosts of `group` whose lease this worker still holds (extended). */
@@ -190,12 +216,8 @@ function settleGroup<C>(
 async function recordStarts(run: BatchRun, step: StepName, group: LiveHost[]): Promise<void> {
   const changes = await run.store.transaction(async (tx) => {
     const held = await holdAll(run, tx, group);
-    const out: [LiveHost, HostProgress][] = [];
-    for (const l of held) {
-      const progress = startStep(run, l, step);
-      await save(run, tx, l, progress);
-      out.push([l, progress]);
-    }
+    const out = held.map((l): [LiveHost, HostProgress] => [l, startStep(run, l, step)]);
+    await saveAll(run, tx, out);
     return { held: new Set(held), out };
   });
   settleGroup(group, changes, (l, progress) => {
@@ -209,9 +231,12 @@ async function runGroup(run: BatchRun, step: StepName, group: LiveHost[]): Promi
   try {
     const changes = await run.store.transaction(async (tx) => {
       const held = await holdAll(run, tx, group);
-      const out: [LiveHost, StepChange][] = [];
-      for (const l of held) out.push([l, finishStep(run, l, step, await runStep(registrationSteps[step], createContext(run, tx, l)))]);
-      for (const [l, change] of out) await save(run, tx, l, change.progress);
+      const out = await runStepForHosts(run, tx, step, held);
+      await saveAll(
+        run,
+        tx,
+        out.map(([l, change]) => [l, change.progress]),
+      );
       return { held: new Set(held), out };
     });
     settleGroup(group, changes, (l, change) => {
@@ -228,8 +253,8 @@ async function runOne(run: BatchRun, step: StepName, l: LiveHost): Promise<void>
   try {
     const change = await run.store.transaction(async (tx) => {
       await holdOne(run, tx, l);
-      const result = finishStep(run, l, step, await runStep(registrationSteps[step], createContext(run, tx, l)));
-      await save(run, tx, l, result.progress);
+      const [[, result]] = (await runStepForHosts(run, tx, step, [l])) as [[LiveHost, StepChange]];
+      await saveAll(run, tx, [[l, result.progress]]);
       return result;
     });
     Object.assign(l, change);
@@ -246,7 +271,7 @@ async function compensateOne(run: BatchRun, step: StepName, l: LiveHost): Promis
       await holdOne(run, tx, l);
       const result = await registrationSteps[step].compensate(createContext(run, tx, l), state);
       const next = applyCompensation(l.progress, step, result, run.now());
-      await save(run, tx, l, next);
+      await saveAll(run, tx, [[l, next]]);
       return next;
     });
     announceStep(run, l, step);
@@ -277,7 +302,7 @@ async function recordError(run: BatchRun, l: LiveHost, error: unknown, fail: (re
     const change = fail({ code: error.code, message: error.detail });
     await run.store.transaction(async (tx) => {
       await holdOne(run, tx, l);
-      await save(run, tx, l, change.progress);
+      await saveAll(run, tx, [[l, change.progress]]);
     });
     Object.assign(l, change);
     reportProgress(run, l);

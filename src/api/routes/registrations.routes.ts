@@ -3,14 +3,15 @@
  * answers with the job at once; jobs of at most 10 hosts are waited for up to 5 s by default (`?wait=` sets
  * 0–30 s): 201 when the job finished, 202 while it runs. `dryRun: true` checks without writing anything.
  */
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox, Static } from '@fastify/type-provider-typebox';
 import { AppError, invalidFields } from '../../domain/errors.ts';
-import { collectHostPlans, parseRegistrationRequest } from '../../domain/registration/registration-request.ts';
+import { collectHostPlans } from '../../domain/registration/registration-request.ts';
 import { computeFailedStep } from '../../domain/registration/registration-steps.ts';
 import { isAllowed } from '../../domain/roles.ts';
 import { formatTemplateRef } from '../../domain/inventory/template.ts';
 import type { RegistrationHostRecord, RegistrationJob, Store } from '../../store/store.ts';
 import { checkRegistration } from '../../workflow/check-registration.ts';
+import { parseRegistrationInSlices } from '../../workflow/parse-registration-in-slices.ts';
 import { createRegistrationJob } from '../../workflow/use-cases/create-registration-job.ts';
 import { retryRegistrationJob } from '../../workflow/use-cases/retry-registration-job.ts';
 import { isJobDone } from '../../workflow/use-cases/wait-for-job.ts';
@@ -27,6 +28,7 @@ import {
   RegistrationParams,
 } from '../../contract/registration.schema.ts';
 import type { ApiDeps } from '../app.ts';
+import { streamRegistrationCheck } from '../registration-check-stream.ts';
 
 export function toHostView(record: RegistrationHostRecord) {
   const { plan, progress } = record;
@@ -87,9 +89,16 @@ export const registrationRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app
     },
     async (request, reply) => {
       const { project } = request.params;
-      const parsed = parseRegistrationRequest(request.body);
+      const parsed = await parseRegistrationInSlices(request.body);
       requireClusterPermission(request.principal, parsed.options.autoCluster);
-      if (parsed.dryRun) return reply.code(200).send(await checkRegistration(store, project, parsed));
+      if (parsed.dryRun)
+        return (
+          reply
+            .code(200)
+            .type('application/json; charset=utf-8')
+            // A stream is sent as it is, past the schema's serializer; its bytes are a RegistrationCheck document.
+            .send(streamRegistrationCheck(await checkRegistration(store, project, parsed)) as unknown as Static<typeof RegistrationCheck>)
+        );
       const collected = collectHostPlans(parsed);
       // Each listed problem carries its host's index, so a client maps it to its own input without reading `field`.
       if (!collected.ok) throw invalidFields(collected.problems.map(({ field, message, index }) => ({ field, message, host: index })));

@@ -52,12 +52,29 @@ export interface RegistrationRequest {
 /** Longest accepted host list; bigger imports are split by the client. */
 export const MAX_REGISTRATION_HOSTS = 50_000;
 
+/** A request's settings, checked, and its host list, not yet parsed (createHostPlanParser parses it). */
+export interface RegistrationHead {
+  options: RegistrationOptions;
+  defaults: RegistrationDefaults;
+  dryRun: boolean;
+  hosts: readonly unknown[];
+}
+
 /**
  * Parses a request body. Request-wide mistakes (autoCluster without autoProvision, no hosts) throw: nothing can be
  * checked without them. Per-host problems are returned as data, every host checked; a real run takes the plans
- * through `collectHostPlans`.
+ * through `collectHostPlans`. A caller that must not hold the thread for a big list parses the head, then the
+ * hosts in slices (createHostPlanParser).
  */
 export function parseRegistrationRequest(body: unknown): RegistrationRequest {
+  const head = parseRegistrationHead(body);
+  const parser = createHostPlanParser(head);
+  head.hosts.forEach((host, index) => parser.add(host, index));
+  return parser.finish();
+}
+
+/** The request-wide part of `parseRegistrationRequest`: throws on a request-wide mistake. */
+export function parseRegistrationHead(body: unknown): RegistrationHead {
   if (!isRecord(body))
     throw new AppError('MalformedDocument', `a registration must be an object with defaults and hosts, got ${describe(body)}`);
   const defaultsDoc = body['defaults'] === undefined || body['defaults'] === null ? {} : body['defaults'];
@@ -99,28 +116,33 @@ export function parseRegistrationRequest(body: unknown): RegistrationRequest {
       `hosts has ${hosts.length} entries; at most ${MAX_REGISTRATION_HOSTS} are accepted per request, split the list`,
     );
   }
-  const dryRun = body['dryRun'] === true;
+  return { options, defaults, dryRun: body['dryRun'] === true, hosts };
+}
 
+/** Parses a request's hosts one at a time, in order (duplicates are found across every host added). */
+export function createHostPlanParser({ options, defaults, dryRun }: Omit<RegistrationHead, 'hosts'>) {
   const plans: (HostPlan | null)[] = [];
   const problems: HostProblem[] = [];
   const seen = createDuplicateFinder();
-  hosts.forEach((host, index) => {
-    const parsed = parseHostPlan(host, index, options, defaults);
-    if (!parsed.ok) {
-      problems.push(...parsed.problems);
-      plans.push(null);
-      return;
-    }
-    const { nameGiven, clusterNameGiven, ...plan } = parsed.value;
-    const duplicate = seen({ ...plan, nameGiven, clusterNameGiven });
-    if (duplicate) {
-      problems.push({ index, code: 'DuplicateInRequest', ...duplicate, registration: plan.registration, osProfile: plan.osProfile });
-      plans.push(null);
-    } else {
-      plans.push(plan);
-    }
-  });
-  return { options, defaults, dryRun, plans, problems };
+  return {
+    add(host: unknown, index: number): void {
+      const parsed = parseHostPlan(host, index, options, defaults);
+      if (!parsed.ok) {
+        problems.push(...parsed.problems);
+        plans.push(null);
+        return;
+      }
+      const { nameGiven, clusterNameGiven, ...plan } = parsed.value;
+      const duplicate = seen({ ...plan, nameGiven, clusterNameGiven });
+      if (duplicate) {
+        problems.push({ index, code: 'DuplicateInRequest', ...duplicate, registration: plan.registration, osProfile: plan.osProfile });
+        plans.push(null);
+      } else {
+        plans.push(plan);
+      }
+    },
+    finish: (): RegistrationRequest => ({ options, defaults, dryRun, plans, problems }),
+  };
 }
 
 /** A real run registers every host or none: the plans of all hosts, or the problems of those that have one. */

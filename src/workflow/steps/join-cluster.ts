@@ -1,10 +1,20 @@
 /** The create-cluster step of a host that joins an existing cluster (computeJoinDecision decides). */
 import type { OsProfile } from '../../domain/inventory/os-profile.ts';
 import { computeJoinDecision } from '../../domain/registration/join-cluster.ts';
-import { requireHostId, type StepContext, type StepPlan } from './step.ts';
+import type { Store } from '../../store/store.ts';
+import { requireHostId, type PlannedStep, type StepGroupContext, type StepHost } from './step.ts';
 
-export async function planClusterJoin(ctx: StepContext, profile: OsProfile, role: 'controlplane' | 'worker'): Promise<StepPlan> {
-  const { store, project, plan, hostId, refs } = ctx;
+export interface ClusterJoin {
+  name: string;
+  role: 'controlplane' | 'worker';
+}
+
+export async function planClusterJoin(
+  { store, project, refs }: StepGroupContext,
+  { plan, hostId }: StepHost,
+  profile: OsProfile,
+  role: ClusterJoin['role'],
+): Promise<PlannedStep<ClusterJoin>> {
   const name = plan.cluster!.name;
   const [byHost, byName] = await Promise.all([
     hostId === null ? null : store.clusters.findByHost(project, hostId),
@@ -23,12 +33,12 @@ export async function planClusterJoin(ctx: StepContext, profile: OsProfile, role
   });
   if (decision.kind === 'fail') return { kind: 'fail', reason: { ...decision.reason, field: `hosts/${plan.index}/cluster` } };
   if (decision.kind !== 'join') return decision;
-  return {
-    kind: 'create',
-    create: async (tx) => {
-      await tx.clusters.addNodes(project, name, [{ hostId: requireHostId(ctx, 'create-cluster'), role }]);
-      await tx.clusters.update(project, name, { message: `host ${plan.registration.name} joining` });
-      return name;
-    },
-  };
+  return { kind: 'create', write: { name, role } };
+}
+
+/** Adds the host to the cluster it joins; the cluster's name is the step's resource. */
+export async function writeClusterJoin(tx: Store, project: string, host: StepHost, { name, role }: ClusterJoin): Promise<string> {
+  await tx.clusters.addNodes(project, name, [{ hostId: requireHostId(host, 'create-cluster'), role }]);
+  await tx.clusters.update(project, name, { message: `host ${host.plan.registration.name} joining` });
+  return name;
 }

@@ -26,7 +26,7 @@ export async function approveOnboardingRequest(
     await tx.onboardingRequests.delete(project, id);
     return tx.hosts.setState(project, registered.id, 'approved');
   });
-  events.registered(project);
+  events.registered(project, decided);
   return decided;
 }
 

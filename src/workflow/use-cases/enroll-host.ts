@@ -73,7 +73,7 @@ export async function enrollHost(
     (await readUntil<Host | null>({
       read: () => findMatchingHost(store, token.project, identity),
       settled: (found) => found !== null,
-      wake: (timeoutMs, wakeSignal) => events.waitForRegistration(token.project, timeoutMs, wakeSignal),
+      wake: (timeoutMs, wakeSignal) => events.waitForRegistration(token.project, identity, timeoutMs, wakeSignal),
       waitMs,
       recheckMs: ENROLL_RECHECK_MS,
       ...(signal ? { signal } : {}),

@@ -10,7 +10,7 @@ import type { StepState } from '../../domain/registration/registration-steps.ts'
 import { createPendingSteps, recordStepOutcome } from '../host-steps.ts';
 import { createReferenceCache } from '../reference-cache.ts';
 import { createInstanceStep } from '../steps/create-instance.step.ts';
-import { runStep } from '../steps/step.ts';
+import { runStepGroup } from '../steps/step.ts';
 import { resolveHost } from './resolve-host.ts';
 import type { UseCaseDeps } from './use-case-deps.ts';
 
@@ -32,9 +32,9 @@ export async function provisionHost(
   const result = await deps.store.transaction(async (tx) => {
     const { name, uuid, serial, site, labels } = host;
     const plan = { index: 0, registration: { name, uuid, serial, site, labels }, osProfile, template: null, cluster: null };
-    const outcome = await runStep(createInstanceStep, { store: tx, project, plan, hostId: host.id, refs: createReferenceCache() });
+    const [outcome] = await runStepGroup(createInstanceStep, { store: tx, project, refs: createReferenceCache() }, [{ plan, hostId: host.id }]);
     // The step names the field as in a registration job (hosts/0/osProfile); here it is the request's osProfile.
-    const named = outcome.ok || !outcome.reason.field ? outcome : { ...outcome, reason: { ...outcome.reason, field: 'osProfile' } };
+    const named = outcome!.ok || !outcome!.reason.field ? outcome! : { ...outcome!, reason: { ...outcome!.reason, field: 'osProfile' } };
     const { steps } = recordStepOutcome(createPendingSteps(['create-instance']), 'create-instance', named);
     if (!named.ok) throw createReasonError(named.reason, { field: 'osProfile', extra: { steps } });
     return { instance: await tx.instances.get(project, named.resourceId), created: named.created, steps };

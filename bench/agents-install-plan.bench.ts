@@ -1,0 +1,113 @@
+/**
+ * 1,000 agents waiting while their hosts are registered with auto-provision and auto-cluster in one job: how long
+ * from the registration request until each agent holds its install plan. Each simulated agent talks HTTP to a
+ * server process (simulated-agent.ts): it holds an enrollment until its host is registered, long-polls its desired
+ * state, reports its OS image when asked to wait for it, and stops at the install plan. Baseline, same run: the
+ * same job on a fresh server with no agent connected (request → job finished). Goal: p95 ≤ 2 s.
+ *
+ *   node bench/agents-install-plan.bench.ts [--agents N] [--database postgres://…]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  createClient,
+  readAdminToken,
+  seedInventory,
+  startServerProcess,
+  type ServerProcess,
+} from '../test/registration/server-process.ts';
+import { printFigures, quantile } from './figures.ts';
+import { runSimulatedAgent } from './simulated-agent.ts';
+
+const { values } = parseArgs({ options: { agents: { type: 'string', default: '1000' }, database: { type: 'string' } } });
+const AGENTS = Number(values.agents);
+const PROFILE = 'microvisor-nonrt';
+const GOAL_P95_S = 2;
+
+const serialOf = (i: number): string => `AGENT-${String(i).padStart(5, '0')}`;
+const jobBody = {
+  defaults: { autoProvision: true, autoCluster: true, osProfile: PROFILE, template: 'baseline-k3s:v0.0.4' },
+  hosts: Array.from({ length: AGENTS }, (_, i) => ({ serial: serialOf(i) })),
+};
+
+interface Server {
+  process: ServerProcess;
+  request: ReturnType<typeof createClient>;
+  stop(): Promise<void>;
+}
+
+async function startFresh(): Promise<Server> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'edge-orch-agents-'));
+  const server = await startServerProcess({ dataDir, ...(values.database ? { database: values.database } : {}) });
+  const request = createClient(() => server.url, await readAdminToken(dataDir));
+  await seedInventory(request);
+  return {
+    process: server,
+    request,
+    async stop() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const P = '/api/v1/projects/default';
+
+/** The job alone: request → finished, seconds. */
+async function baseline(): Promise<number> {
+  const server = await startFresh();
+  try {
+    const started = performance.now();
+    const job = await server.request<{ id: string }>('POST', `${P}/registrations?wait=0`, jobBody);
+    for (;;) {
+      const now = await server.request<{ status: string }>('GET', `${P}/registrations/${job.id}`);
+      if (now.status === 'succeeded') return (performance.now() - started) / 1000;
+      if (now.status === 'failed') throw new Error('the baseline job failed');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The job with every agent waiting: request → install plan, seconds per agent. */
+async function withAgents(): Promise<number[]> {
+  const server = await startFresh();
+  try {
+    const token = await server.request<{ token: string }>('POST', `${P}/enrollment-tokens`, { name: 'bench' });
+    const stop = new AbortController();
+    const agents = Array.from({ length: AGENTS }, (_, i) =>
+      runSimulatedAgent(() => server.process.url, token.token, serialOf(i), i, stop.signal, true),
+    );
+    // Let every agent's enrollment reach the server and wait there.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const started = performance.now();
+    await server.request('POST', `${P}/registrations?wait=0`, jobBody);
+    return (await Promise.all(agents)).map((agent) => (agent.installPlanAt! - started) / 1000);
+  } finally {
+    await server.stop();
+  }
+}
+
+const alone = await baseline();
+const latencies = await withAgents();
+const p50 = quantile(latencies, 0.5);
+const p95 = quantile(latencies, 0.95);
+console.log(`${AGENTS} agents waiting, their hosts registered with auto-cluster in one job (${values.database ? 'PostgreSQL' : 'SQLite'})`);
+console.log(`the same job without agents (baseline): ${alone.toFixed(2)} s`);
+console.log(
+  `request → install plan: p50 ${p50.toFixed(2)} s, p95 ${p95.toFixed(2)} s, max ${Math.max(...latencies).toFixed(2)} s (goal p95 ≤ ${GOAL_P95_S} s)`,
+);
+printFigures('agents-install-plan', [
+  {
+    name: `${AGENTS} agents: request → install plan, p95`,
+    value: p95,
+    unit: 's',
+    baseline: alone,
+    ratio: p95 / alone,
+    goal: `<= ${GOAL_P95_S} s`,
+    met: p95 <= GOAL_P95_S,
+  },
+]);
