@@ -86,7 +86,10 @@ export const ClusterListQuery = Type.Object(
 export const ClusterDeleteQuery = Type.Object(
   {
     force: Type.Optional(
-      Type.Boolean({ description: 'Remove the cluster now, without waiting for the agents (a stale cluster always is); each host removes K3s when it returns' }),
+      Type.Boolean({
+        description:
+          'Remove the cluster now, without waiting for the agents (a stale cluster always is); each host removes K3s when it returns',
+      }),
     ),
     deauthorize: Type.Optional(
       Type.Boolean({ description: 'Deauthorize its hosts instead of returning them to provisioned (needs hosts:write as well)' }),

@@ -67,19 +67,19 @@ function newRows(project: string, clusters: readonly NewCluster[], sealJoinToken
   return clusters.map((cluster) => {
     const id = createId();
     return {
-    id,
-    project,
-    name: cluster.name,
-    template_name: cluster.template.name,
-    template_version: cluster.template.version,
-    os_profile: cluster.osProfile,
-    phase: cluster.phase,
-    doc: toDoc(cluster),
-    kubeconfig: null,
-    join_token: sealJoinToken(id),
-    created_at: now,
-    updated_at: now,
-  };
+      id,
+      project,
+      name: cluster.name,
+      template_name: cluster.template.name,
+      template_version: cluster.template.version,
+      os_profile: cluster.osProfile,
+      phase: cluster.phase,
+      doc: toDoc(cluster),
+      kubeconfig: null,
+      join_token: sealJoinToken(id),
+      created_at: now,
+      updated_at: now,
+    };
   });
 }
 

@@ -169,7 +169,11 @@ export interface ClusterStore {
   findByHosts(project: string, hostIds: readonly string[]): Promise<Cluster[]>;
   list(project: string, page?: PageRequest, filter?: ClusterFilter): Promise<Page<Cluster>>;
   /** `nodes` replaces the node list: new hosts are checked and claimed as in create; kept nodes keep their phase. */
-  update(project: string, name: string, patch: Partial<Pick<Cluster, 'phase' | 'message' | 'nodes' | 'labels' | 'kubernetesVersion' | 'reason'>>): Promise<Cluster>;
+  update(
+    project: string,
+    name: string,
+    patch: Partial<Pick<Cluster, 'phase' | 'message' | 'nodes' | 'labels' | 'kubernetesVersion' | 'reason'>>,
+  ): Promise<Cluster>;
   /** Appends nodes (checked and claimed as in create); concurrent calls for one cluster append one after the other. */
   addNodes(project: string, name: string, nodes: ClusterNode[]): Promise<Cluster>;
   /** Records what the node's agent reported. */

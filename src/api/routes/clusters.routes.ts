@@ -18,7 +18,6 @@ import {
   ClusterParams,
   ClusterSchema,
   NodesAdd,
-  PageOnlyQuery,
 } from '../../contract/cluster.schema.ts';
 import { getCluster, listClusters, readStalenessClock, viewCluster } from '../../workflow/use-cases/list-clusters.ts';
 import type { Cluster } from '../../domain/inventory/cluster.ts';
@@ -26,7 +25,10 @@ import type { ApiDeps } from '../app.ts';
 
 export const clusterRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) => {
   /** A change's cluster as every cluster answer shows it: with its staleness. */
-  const view = <T extends { cluster: Cluster }>(change: T) => ({ ...change, cluster: viewCluster(change.cluster, readStalenessClock(deps)) });
+  const view = <T extends { cluster: Cluster }>(change: T) => ({
+    ...change,
+    cluster: viewCluster(change.cluster, readStalenessClock(deps)),
+  });
   app.post(
     '/clusters',
     {
@@ -42,7 +44,9 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, dep
       },
     },
     async (request, reply) =>
-      reply.code(201).send(view(await createCluster(deps, { project: request.params.project, request: parseClusterRequest(request.body) }))),
+      reply
+        .code(201)
+        .send(view(await createCluster(deps, { project: request.params.project, request: parseClusterRequest(request.body) }))),
   );
 
   app.post(

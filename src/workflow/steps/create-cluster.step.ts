@@ -70,7 +70,9 @@ export const createClusterStep: RegistrationStep = {
     const { clusterDriver: driver } = await store.managementClusters.settings(project);
     return toGroupPlan(planned, async (tx, writes) => {
       const fresh = writes.flatMap((w) =>
-        w.kind === 'new' ? [{ ...w.cluster, driver, nodes: [{ hostId: requireHostId(w.host, 'create-cluster'), role: 'all' as const }] }] : [],
+        w.kind === 'new'
+          ? [{ ...w.cluster, driver, nodes: [{ hostId: requireHostId(w.host, 'create-cluster'), role: 'all' as const }] }]
+          : [],
       );
       // One cluster (run alone after its group failed) gets the checks whose errors name what clashes.
       const created =

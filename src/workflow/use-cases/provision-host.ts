@@ -32,7 +32,9 @@ export async function provisionHost(
   const result = await deps.store.transaction(async (tx) => {
     const { name, uuid, serial, site, labels } = host;
     const plan = { index: 0, registration: { name, uuid, serial, site, labels }, osProfile, template: null, cluster: null };
-    const [outcome] = await runStepGroup(createInstanceStep, { store: tx, project, refs: createReferenceCache() }, [{ plan, hostId: host.id }]);
+    const [outcome] = await runStepGroup(createInstanceStep, { store: tx, project, refs: createReferenceCache() }, [
+      { plan, hostId: host.id },
+    ]);
     // The step names the field as in a registration job (hosts/0/osProfile); here it is the request's osProfile.
     const named = outcome!.ok || !outcome!.reason.field ? outcome! : { ...outcome!, reason: { ...outcome!.reason, field: 'osProfile' } };
     const { steps } = recordStepOutcome(createPendingSteps(['create-instance']), 'create-instance', named);

@@ -1413,6 +1413,15 @@ export interface paths {
                                 unusedFields: {
                                     [key: string]: unknown;
                                 };
+                                /** @description Whether edge-orch can install this flavor at all; an RKE2 template is kept and listed but never offered */
+                                installable: boolean;
+                                installableReason?: {
+                                    code: string;
+                                    message: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                };
                                 compatibility?: {
                                     osProfile: string;
                                     osProfileVersion: string;
@@ -2290,6 +2299,10 @@ export interface paths {
                     /** @description k=v[,k=v...]: every label must match */
                     label?: string;
                     namePrefix?: string;
+                    /** @description template name:version: only hosts that can be nodes of a cluster of it as they run (a page may hold fewer than limit) */
+                    eligibleFor?: string;
+                    /** @description With eligibleFor: list the other hosts of the page too, each with its reason */
+                    explain?: boolean;
                     limit?: number;
                     cursor?: string;
                 };
@@ -2326,6 +2339,32 @@ export interface paths {
                                 updatedAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description With eligibleFor and explain: the hosts of the page that cannot be nodes, and why */
+                            ineligible?: {
+                                host: {
+                                    id: string;
+                                    name: string;
+                                    uuid: string | null;
+                                    serial: string | null;
+                                    site: string | null;
+                                    /** @description Kubernetes-style labels */
+                                    labels: {
+                                        [key: string]: string;
+                                    };
+                                    state: "registered" | "awaiting-approval" | "approved" | "onboarded" | "provisioned" | "in-cluster" | "deauthorized";
+                                    /** @description Whether its agent onboards it when enrolling, or it waits for approval; null: the project's setting */
+                                    autoOnboard: boolean | null;
+                                    createdAt: string;
+                                    updatedAt: string;
+                                };
+                                reason: {
+                                    code: string;
+                                    message: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                            }[];
                         };
                     };
                 };
@@ -2605,7 +2644,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get a host by id or name
+         * Get a host by id, name, serial or uuid
          * @description Needs an API token whose role has the `read` permission.
          */
         get: {
@@ -2614,7 +2653,7 @@ export interface paths {
                 header?: never;
                 path: {
                     project: string;
-                    /** @description Host id or name */
+                    /** @description Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference */
                     host: string;
                 };
                 cookie?: never;
@@ -2761,6 +2800,35 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -2775,7 +2843,7 @@ export interface paths {
                 header?: never;
                 path: {
                     project: string;
-                    /** @description Host id or name */
+                    /** @description Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference */
                     host: string;
                 };
                 cookie?: never;
@@ -2948,7 +3016,7 @@ export interface paths {
                 header?: never;
                 path: {
                     project: string;
-                    /** @description Host id or name */
+                    /** @description Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference */
                     host: string;
                 };
                 cookie?: never;
@@ -3155,7 +3223,7 @@ export interface paths {
                 header?: never;
                 path: {
                     project: string;
-                    /** @description Host id or name */
+                    /** @description Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference */
                     host: string;
                 };
                 cookie?: never;
@@ -3319,6 +3387,312 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project}/hosts/{host}/instance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Provision a host: create its instance of an OS profile, answered with the step result as in a registration job
+         * @description 201 when the instance was created, 200 when the host already has one of this OS profile; a failed step is a problem document with `steps`. Needs an API token whose role has the `hosts:write` permission.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    /** @description Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference */
+                    host: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description OS profile name or name:version */
+                        osProfile: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            host: {
+                                id: string;
+                                name: string;
+                                uuid: string | null;
+                                serial: string | null;
+                                site: string | null;
+                                /** @description Kubernetes-style labels */
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                state: "registered" | "awaiting-approval" | "approved" | "onboarded" | "provisioned" | "in-cluster" | "deauthorized";
+                                /** @description Whether its agent onboards it when enrolling, or it waits for approval; null: the project's setting */
+                                autoOnboard: boolean | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                            instance: {
+                                id: string;
+                                hostId: string;
+                                osProfile: string;
+                                /** @description The exact OS profile version the host should run */
+                                osProfileVersion: string;
+                                observedOsProfile: string | null;
+                                /** @description The image version the agent reported */
+                                observedOsVersion: string | null;
+                                state: "provisioning" | "running" | "error";
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                            steps: {
+                                step: "register-host" | "create-instance" | "create-cluster";
+                                status: "pending" | "running" | "succeeded" | "failed" | "skipped" | "compensated";
+                                reason: {
+                                    /** @description PascalCase reason: AlreadyRegistered, K3sVersionMismatch, PreviousStepFailed, NotFound, HostConflict, Compensated, … */
+                                    code: string;
+                                    message: string;
+                                    /** @description The request field at fault, for example hosts/3/template */
+                                    field?: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                } | null;
+                                resourceId: string | null;
+                                /** @description True when this job created the resource; false when it existed already */
+                                created: boolean;
+                                /** @description Times the step was started (a start is stored before it runs) */
+                                attempts: number;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            host: {
+                                id: string;
+                                name: string;
+                                uuid: string | null;
+                                serial: string | null;
+                                site: string | null;
+                                /** @description Kubernetes-style labels */
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                state: "registered" | "awaiting-approval" | "approved" | "onboarded" | "provisioned" | "in-cluster" | "deauthorized";
+                                /** @description Whether its agent onboards it when enrolling, or it waits for approval; null: the project's setting */
+                                autoOnboard: boolean | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                            instance: {
+                                id: string;
+                                hostId: string;
+                                osProfile: string;
+                                /** @description The exact OS profile version the host should run */
+                                osProfileVersion: string;
+                                observedOsProfile: string | null;
+                                /** @description The image version the agent reported */
+                                observedOsVersion: string | null;
+                                state: "provisioning" | "running" | "error";
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                            steps: {
+                                step: "register-host" | "create-instance" | "create-cluster";
+                                status: "pending" | "running" | "succeeded" | "failed" | "skipped" | "compensated";
+                                reason: {
+                                    /** @description PascalCase reason: AlreadyRegistered, K3sVersionMismatch, PreviousStepFailed, NotFound, HostConflict, Compensated, … */
+                                    code: string;
+                                    message: string;
+                                    /** @description The request field at fault, for example hosts/3/template */
+                                    field?: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                } | null;
+                                resourceId: string | null;
+                                /** @description True when this job created the resource; false when it existed already */
+                                created: boolean;
+                                /** @description Times the step was started (a start is stored before it runs) */
+                                attempts: number;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project}/hosts/{host}/deauthorize": {
         parameters: {
             query?: never;
@@ -3338,7 +3712,7 @@ export interface paths {
                 header?: never;
                 path: {
                     project: string;
-                    /** @description Host id or name */
+                    /** @description Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference */
                     host: string;
                 };
                 cookie?: never;
@@ -3512,7 +3886,7 @@ export interface paths {
                 header?: never;
                 path: {
                     project: string;
-                    /** @description Host id or name */
+                    /** @description Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference */
                     host: string;
                 };
                 cookie?: never;
@@ -3715,7 +4089,7 @@ export interface paths {
                 header?: never;
                 path: {
                     project: string;
-                    /** @description Host id or name */
+                    /** @description Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference */
                     host: string;
                 };
                 cookie?: never;
@@ -3918,7 +4292,7 @@ export interface paths {
                 header?: never;
                 path: {
                     project: string;
-                    /** @description Host id or name */
+                    /** @description Host id, name, serial or uuid; an id always names one host, another text that matches several is 409 AmbiguousReference */
                     host: string;
                 };
                 cookie?: never;
@@ -4139,7 +4513,11 @@ export interface paths {
                                 id: string;
                                 hostId: string;
                                 osProfile: string;
+                                /** @description The exact OS profile version the host should run */
+                                osProfileVersion: string;
                                 observedOsProfile: string | null;
+                                /** @description The image version the agent reported */
+                                observedOsVersion: string | null;
                                 state: "provisioning" | "running" | "error";
                                 createdAt: string;
                                 updatedAt: string;
@@ -4278,7 +4656,11 @@ export interface paths {
                             id: string;
                             hostId: string;
                             osProfile: string;
+                            /** @description The exact OS profile version the host should run */
+                            osProfileVersion: string;
                             observedOsProfile: string | null;
+                            /** @description The image version the agent reported */
+                            observedOsVersion: string | null;
                             state: "provisioning" | "running" | "error";
                             createdAt: string;
                             updatedAt: string;
@@ -4408,7 +4790,197 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Move an instance to another OS profile version
+         * @description On a cluster node it needs clusters:write as well (403, ClusterNodeChange), and the new image's embedded K3s must neither downgrade the cluster, skip a Kubernetes minor nor differ from its other nodes (409, UpgradeRefused). The cluster's recorded version follows when the host reports the new image. Needs an API token whose role has the `hosts:write` permission.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The OS profile the host should run: name:version, or a name for its latest version. On a cluster node only another version of the same profile, and only if its embedded K3s neither downgrades, skips a minor nor differs from the other nodes (409 UpgradeRefused) */
+                        osProfile: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            hostId: string;
+                            osProfile: string;
+                            /** @description The exact OS profile version the host should run */
+                            osProfileVersion: string;
+                            observedOsProfile: string | null;
+                            /** @description The image version the agent reported */
+                            observedOsVersion: string | null;
+                            state: "provisioning" | "running" | "error";
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/projects/{project}/clusters": {
@@ -4419,7 +4991,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List clusters
+         * List clusters; stale=true lists those waiting for agents that never came
          * @description Needs an API token whose role has the `read` permission.
          */
         get: {
@@ -4427,6 +4999,8 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    /** @description Only stale clusters (true), or only those that are not (false) */
+                    stale?: boolean;
                 };
                 header?: never;
                 path: {
@@ -4456,7 +5030,10 @@ export interface paths {
                                 osProfile: string;
                                 nodes: {
                                     hostId: string;
+                                    /** @description all: the server of a single-node cluster (runs workloads too); controlplane: a K3s server; worker: a K3s agent */
                                     role: "all" | "controlplane" | "worker";
+                                    /** @description What the node's agent last reported */
+                                    phase?: "installing" | "ready" | "failed" | "removing" | "removed";
                                 }[];
                                 airGapped: boolean;
                                 airGappedOverride: {
@@ -4469,12 +5046,29 @@ export interface paths {
                                 driver: "agent" | "capi";
                                 phase: "waiting-for-nodes" | "provisioning" | "ready" | "degraded" | "deleting" | "deleted" | "failed";
                                 message: string;
+                                reason?: {
+                                    code: string;
+                                    message: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                };
                                 /** @description Kubernetes-style labels */
                                 labels: {
                                     [key: string]: string;
                                 };
                                 autoCreated: boolean;
+                                /** @description delete (deleteOnDeauthorize): deauthorizing the last host deletes the cluster; orphan: the node only leaves */
                                 deletionPolicy: string;
+                                /** @description Waiting for nodes or provisioning with no word from its agents for longer than the server's stale-cluster time (computed when asked); deleting a stale cluster needs no agent */
+                                stale: boolean;
+                                staleReason?: {
+                                    code: string;
+                                    message: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                };
                                 createdAt: string;
                                 updatedAt: string;
                             }[];
@@ -4572,8 +5166,805 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /**
+         * Create a cluster on existing hosts, answered with each host's steps
+         * @description Option 1 (default): provisioned hosts, not in a cluster, whose OS is compatible with the template. Option 3 (`osProfile`): hosts without an instance are provisioned with it first. Option 2 (`osUpdate`): a provisioned EMT host whose image embeds another K3s moves to a compatible version of its OS profile first. An incompatible host is 409 with its reason; nothing is written then. Needs an API token whose role has the `clusters:write` permission.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Project name */
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description name:version */
+                        template: string;
+                        nodes: {
+                            /** @description Host id or name */
+                            host: string;
+                            /** @description Default: all for a single-node cluster, worker when joining */
+                            role?: "all" | "controlplane" | "worker";
+                        }[];
+                        /** @description Option 3: provision the hosts without an instance with this OS profile (name or name:version) first */
+                        osProfile?: string;
+                        /** @description Option 2: move a provisioned EMT host whose image's K3s does not match to a compatible version of its OS profile first */
+                        osUpdate?: boolean;
+                        /** @description Deauthorizing its last host deletes the cluster (default false for a cluster created here) */
+                        deleteOnDeauthorize?: boolean;
+                        labels?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cluster: {
+                                id: string;
+                                name: string;
+                                template: {
+                                    name: string;
+                                    version: string;
+                                };
+                                flavor: "k3s" | "rke2";
+                                kubernetesVersion: string;
+                                osProfile: string;
+                                nodes: {
+                                    hostId: string;
+                                    /** @description all: the server of a single-node cluster (runs workloads too); controlplane: a K3s server; worker: a K3s agent */
+                                    role: "all" | "controlplane" | "worker";
+                                    /** @description What the node's agent last reported */
+                                    phase?: "installing" | "ready" | "failed" | "removing" | "removed";
+                                }[];
+                                airGapped: boolean;
+                                airGappedOverride: {
+                                    code: string;
+                                    message: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                } | null;
+                                driver: "agent" | "capi";
+                                phase: "waiting-for-nodes" | "provisioning" | "ready" | "degraded" | "deleting" | "deleted" | "failed";
+                                message: string;
+                                reason?: {
+                                    code: string;
+                                    message: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @description Kubernetes-style labels */
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                autoCreated: boolean;
+                                /** @description delete (deleteOnDeauthorize): deauthorizing the last host deletes the cluster; orphan: the node only leaves */
+                                deletionPolicy: string;
+                                /** @description Waiting for nodes or provisioning with no word from its agents for longer than the server's stale-cluster time (computed when asked); deleting a stale cluster needs no agent */
+                                stale: boolean;
+                                staleReason?: {
+                                    code: string;
+                                    message: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                            hosts: {
+                                hostId: string;
+                                name: string;
+                                steps: {
+                                    step: "register-host" | "create-instance" | "create-cluster";
+                                    status: "pending" | "running" | "succeeded" | "failed" | "skipped" | "compensated";
+                                    reason: {
+                                        /** @description PascalCase reason: AlreadyRegistered, K3sVersionMismatch, PreviousStepFailed, NotFound, HostConflict, Compensated, … */
+                                        code: string;
+                                        message: string;
+                                        /** @description The request field at fault, for example hosts/3/template */
+                                        field?: string;
+                                        details?: {
+                                            [key: string]: string;
+                                        };
+                                    } | null;
+                                    resourceId: string | null;
+                                    /** @description True when this job created the resource; false when it existed already */
+                                    created: boolean;
+                                    /** @description Times the step was started (a start is stored before it runs) */
+                                    attempts: number;
+                                    startedAt: string | null;
+                                    finishedAt: string | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/clusters/{name}/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add nodes to a cluster: hosts checked as at creation, and against the cluster's OS profile and Kubernetes version
+         * @description Needs an API token whose role has the `clusters:write` permission.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        nodes: {
+                            /** @description Host id or name */
+                            host: string;
+                            /** @description Default: all for a single-node cluster, worker when joining */
+                            role?: "all" | "controlplane" | "worker";
+                        }[];
+                        /** @description Option 3: provision the hosts without an instance with this OS profile (name or name:version) first */
+                        osProfile?: string;
+                        /** @description Option 2: move a provisioned EMT host whose image's K3s does not match to a compatible version of its OS profile first */
+                        osUpdate?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cluster: {
+                                id: string;
+                                name: string;
+                                template: {
+                                    name: string;
+                                    version: string;
+                                };
+                                flavor: "k3s" | "rke2";
+                                kubernetesVersion: string;
+                                osProfile: string;
+                                nodes: {
+                                    hostId: string;
+                                    /** @description all: the server of a single-node cluster (runs workloads too); controlplane: a K3s server; worker: a K3s agent */
+                                    role: "all" | "controlplane" | "worker";
+                                    /** @description What the node's agent last reported */
+                                    phase?: "installing" | "ready" | "failed" | "removing" | "removed";
+                                }[];
+                                airGapped: boolean;
+                                airGappedOverride: {
+                                    code: string;
+                                    message: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                } | null;
+                                driver: "agent" | "capi";
+                                phase: "waiting-for-nodes" | "provisioning" | "ready" | "degraded" | "deleting" | "deleted" | "failed";
+                                message: string;
+                                reason?: {
+                                    code: string;
+                                    message: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @description Kubernetes-style labels */
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                autoCreated: boolean;
+                                /** @description delete (deleteOnDeauthorize): deauthorizing the last host deletes the cluster; orphan: the node only leaves */
+                                deletionPolicy: string;
+                                /** @description Waiting for nodes or provisioning with no word from its agents for longer than the server's stale-cluster time (computed when asked); deleting a stale cluster needs no agent */
+                                stale: boolean;
+                                staleReason?: {
+                                    code: string;
+                                    message: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                            hosts: {
+                                hostId: string;
+                                name: string;
+                                steps: {
+                                    step: "register-host" | "create-instance" | "create-cluster";
+                                    status: "pending" | "running" | "succeeded" | "failed" | "skipped" | "compensated";
+                                    reason: {
+                                        /** @description PascalCase reason: AlreadyRegistered, K3sVersionMismatch, PreviousStepFailed, NotFound, HostConflict, Compensated, … */
+                                        code: string;
+                                        message: string;
+                                        /** @description The request field at fault, for example hosts/3/template */
+                                        field?: string;
+                                        details?: {
+                                            [key: string]: string;
+                                        };
+                                    } | null;
+                                    resourceId: string | null;
+                                    /** @description True when this job created the resource; false when it existed already */
+                                    created: boolean;
+                                    /** @description Times the step was started (a start is stored before it runs) */
+                                    attempts: number;
+                                    startedAt: string | null;
+                                    finishedAt: string | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/clusters/{name}/nodes/{host}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a node: its host removes K3s and returns to provisioned (not the first server while others remain, nor the last node)
+         * @description Needs an API token whose role has the `clusters:write` permission.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    name: string;
+                    host: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            template: {
+                                name: string;
+                                version: string;
+                            };
+                            flavor: "k3s" | "rke2";
+                            kubernetesVersion: string;
+                            osProfile: string;
+                            nodes: {
+                                hostId: string;
+                                /** @description all: the server of a single-node cluster (runs workloads too); controlplane: a K3s server; worker: a K3s agent */
+                                role: "all" | "controlplane" | "worker";
+                                /** @description What the node's agent last reported */
+                                phase?: "installing" | "ready" | "failed" | "removing" | "removed";
+                            }[];
+                            airGapped: boolean;
+                            airGappedOverride: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: string;
+                                };
+                            } | null;
+                            driver: "agent" | "capi";
+                            phase: "waiting-for-nodes" | "provisioning" | "ready" | "degraded" | "deleting" | "deleted" | "failed";
+                            message: string;
+                            reason?: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            /** @description Kubernetes-style labels */
+                            labels: {
+                                [key: string]: string;
+                            };
+                            autoCreated: boolean;
+                            /** @description delete (deleteOnDeauthorize): deauthorizing the last host deletes the cluster; orphan: the node only leaves */
+                            deletionPolicy: string;
+                            /** @description Waiting for nodes or provisioning with no word from its agents for longer than the server's stale-cluster time (computed when asked); deleting a stale cluster needs no agent */
+                            stale: boolean;
+                            staleReason?: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -4620,7 +6011,10 @@ export interface paths {
                             osProfile: string;
                             nodes: {
                                 hostId: string;
+                                /** @description all: the server of a single-node cluster (runs workloads too); controlplane: a K3s server; worker: a K3s agent */
                                 role: "all" | "controlplane" | "worker";
+                                /** @description What the node's agent last reported */
+                                phase?: "installing" | "ready" | "failed" | "removing" | "removed";
                             }[];
                             airGapped: boolean;
                             airGappedOverride: {
@@ -4633,12 +6027,29 @@ export interface paths {
                             driver: "agent" | "capi";
                             phase: "waiting-for-nodes" | "provisioning" | "ready" | "degraded" | "deleting" | "deleted" | "failed";
                             message: string;
+                            reason?: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: string;
+                                };
+                            };
                             /** @description Kubernetes-style labels */
                             labels: {
                                 [key: string]: string;
                             };
                             autoCreated: boolean;
+                            /** @description delete (deleteOnDeauthorize): deauthorizing the last host deletes the cluster; orphan: the node only leaves */
                             deletionPolicy: string;
+                            /** @description Waiting for nodes or provisioning with no word from its agents for longer than the server's stale-cluster time (computed when asked); deleting a stale cluster needs no agent */
+                            stale: boolean;
+                            staleReason?: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: string;
+                                };
+                            };
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -4765,14 +6176,16 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete a cluster: agents stop K3s and remove its state; force removes it at once (agents clean up when they return)
-         * @description Needs an API token whose role has the `clusters:write` permission.
+         * Delete a cluster: agents stop K3s and remove its state; force, or a stale cluster, removes it at once (agents clean up when they return)
+         * @description Its hosts return to provisioned; with deauthorize=true they are deauthorized instead, which needs hosts:write as well. Needs an API token whose role has the `clusters:write` permission.
          */
         delete: {
             parameters: {
                 query?: {
-                    /** @description Remove the cluster now, without waiting for the agents */
+                    /** @description Remove the cluster now, without waiting for the agents (a stale cluster always is); each host removes K3s when it returns */
                     force?: boolean;
+                    /** @description Deauthorize its hosts instead of returning them to provisioned (needs hosts:write as well) */
+                    deauthorize?: boolean;
                 };
                 header?: never;
                 path: {
@@ -4801,7 +6214,10 @@ export interface paths {
                             osProfile: string;
                             nodes: {
                                 hostId: string;
+                                /** @description all: the server of a single-node cluster (runs workloads too); controlplane: a K3s server; worker: a K3s agent */
                                 role: "all" | "controlplane" | "worker";
+                                /** @description What the node's agent last reported */
+                                phase?: "installing" | "ready" | "failed" | "removing" | "removed";
                             }[];
                             airGapped: boolean;
                             airGappedOverride: {
@@ -4814,12 +6230,29 @@ export interface paths {
                             driver: "agent" | "capi";
                             phase: "waiting-for-nodes" | "provisioning" | "ready" | "degraded" | "deleting" | "deleted" | "failed";
                             message: string;
+                            reason?: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: string;
+                                };
+                            };
                             /** @description Kubernetes-style labels */
                             labels: {
                                 [key: string]: string;
                             };
                             autoCreated: boolean;
+                            /** @description delete (deleteOnDeauthorize): deauthorizing the last host deletes the cluster; orphan: the node only leaves */
                             deletionPolicy: string;
+                            /** @description Waiting for nodes or provisioning with no word from its agents for longer than the server's stale-cluster time (computed when asked); deleting a stale cluster needs no agent */
+                            stale: boolean;
+                            staleReason?: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: string;
+                                };
+                            };
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -5380,6 +6813,8 @@ export interface paths {
                                 labels?: {
                                     [key: string]: unknown;
                                 };
+                                /** @description all (default): the host's own single-node cluster; controlplane or worker: the host joins the existing cluster `name` */
+                                role?: string;
                             };
                         }[];
                         /** @description Check every host and answer what would fail and why; writes nothing, not even a job */
@@ -8264,6 +9699,942 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project}/management-cluster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's cluster driver and Cluster API management cluster (never its kubeconfig)
+         * @description Needs an API token whose role has the `read` permission.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Project name */
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description agent: edge-orch agents install K3s; capi: Cluster API on the management cluster makes the cluster */
+                            clusterDriver: "agent" | "capi";
+                            managementCluster: {
+                                /** @description The API server of the kubeconfig's current context (the kubeconfig itself is never given back) */
+                                server: string;
+                                namespace: string;
+                                updatedAt: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Name the Cluster API management cluster clusters of the capi driver are applied to (its kubeconfig is stored sealed)
+         * @description Needs an API token whose role has the `admin` permission.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Project name */
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description kubeconfig YAML: https server, inline CA data, an inline client certificate and key or a token (no exec, no files) */
+                        kubeconfig: string;
+                        /** @description Namespace edge-orch applies to (default: default) */
+                        namespace?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description agent: edge-orch agents install K3s; capi: Cluster API on the management cluster makes the cluster */
+                            clusterDriver: "agent" | "capi";
+                            managementCluster: {
+                                /** @description The API server of the kubeconfig's current context (the kubeconfig itself is never given back) */
+                                server: string;
+                                namespace: string;
+                                updatedAt: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Forget the management cluster (409 while the project uses the capi driver)
+         * @description Needs an API token whose role has the `admin` permission.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Project name */
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/cluster-driver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Choose the driver new clusters of the project get (capi needs a management cluster)
+         * @description Needs an API token whose role has the `admin` permission.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Project name */
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description agent: edge-orch agents install K3s; capi: Cluster API on the management cluster makes the cluster */
+                        clusterDriver: "agent" | "capi";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description agent: edge-orch agents install K3s; capi: Cluster API on the management cluster makes the cluster */
+                            clusterDriver: "agent" | "capi";
+                            managementCluster: {
+                                /** @description The API server of the kubeconfig's current context (the kubeconfig itself is never given back) */
+                                server: string;
+                                namespace: string;
+                                updatedAt: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/clusters/{name}/capi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Cluster API objects of a cluster, as the capi driver applies them (its template's, then its Cluster)
+         * @description Needs an API token whose role has the `read` permission.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                apiVersion: string;
+                                kind: string;
+                                metadata: {
+                                    name: string;
+                                    namespace: string;
+                                    labels?: {
+                                        [key: string]: string;
+                                    };
+                                    annotations?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                spec: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/templates/{name}/versions/{version}/capi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Cluster API objects of a template version: ClusterClass, control-plane, bootstrap and infrastructure templates
+         * @description Needs an API token whose role has the `read` permission.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    name: string;
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                apiVersion: string;
+                                kind: string;
+                                metadata: {
+                                    name: string;
+                                    namespace: string;
+                                    labels?: {
+                                        [key: string]: string;
+                                    };
+                                    annotations?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                spec: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agent/enroll": {
         parameters: {
             query?: never;
@@ -8685,6 +11056,15 @@ export interface paths {
                                 kind: "wait";
                                 cluster: string;
                                 message: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "update-os";
+                                cluster: string;
+                                osProfile: string;
+                                /** @description The OS profile version to move to */
+                                version: string;
+                                /** @description The OS update command, run without a shell; the host then reboots into the new image */
+                                argv: string[];
                             } | {
                                 /** @enum {string} */
                                 kind: "none";
@@ -9145,6 +11525,8 @@ export interface paths {
                                             labels?: {
                                                 [key: string]: unknown;
                                             };
+                                            /** @description all (default): the host's own single-node cluster; controlplane or worker: the host joins the existing cluster `name` */
+                                            role?: string;
                                         };
                                     }[];
                                     /** @description Check every host and answer what would fail and why; writes nothing, not even a job */
