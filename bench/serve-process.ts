@@ -1,0 +1,40 @@
+/** `edge-orch serve` as a child process on a free port, for benchmarks that measure the server from outside. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+const MAIN = resolve(import.meta.dirname, '../src/main.ts');
+
+export interface ServeProcess {
+  url: string;
+  tokenFile: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Resolves once the server listens (plain HTTP) and has written its first admin token. */
+export function startServe(dataDir: string, flags: readonly string[] = []): Promise<ServeProcess> {
+  const args = [MAIN, 'serve', '--data-dir', dataDir, '--port', '0', '--insecure-http', ...flags];
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return new Promise((done, fail) => {
+    let text = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const url = /listening on (\S+)/.exec(text)?.[1];
+      if (url && text.includes('admin token written to')) done({ url, tokenFile: join(dataDir, 'admin-token'), child, stop });
+    });
+    child.on('exit', (code) => fail(new Error(`edge-orch serve exited with ${code}: ${text}`)));
+  });
+}
+
+/** Resident set size of a process, in MB (Linux). */
+export async function residentMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
