@@ -55,7 +55,7 @@ function createStore(db: Db, engine: Store['engine'], secrets: SecretBox, inTran
     tokens: createTokenStore(db),
     osProfiles: createOsProfileStore(db),
     templates: createTemplateStore(db),
-    hosts: createHostStore(db),
+    hosts: createHostStore(db, engine),
     instances: createInstanceStore(db),
     clusters: createClusterStore(db, secrets),
     agents: createAgentStore(db),

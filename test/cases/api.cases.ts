@@ -297,6 +297,25 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
       expect((await api.call('DELETE', `${A}/hosts/host-sn-100`)).statusCode).toBe(204);
       expect((await api.call('GET', `${A}/hosts/host-sn-100`)).statusCode).toBe(404);
     });
+
+    it('finds a host by its exact name among more than a page of hosts named after it, and filters them by prefix', async () => {
+      const registration = (name: string) => ({ name, uuid: null, serial: name.toUpperCase(), site: null, labels: {} });
+      await api.store.transaction(async (store) => {
+        await store.hosts.register('alpha', registration('web'));
+        for (let i = 0; i < 501; i++) await store.hosts.register('alpha', registration(`web-${String(i).padStart(3, '0')}`));
+        await store.hosts.register('alpha', registration('wec'));
+      });
+      const web = await api.call('GET', `${A}/hosts/web`);
+      expect(web.statusCode, web.body).toBe(200);
+      expect(web.json().name).toBe('web');
+      const first = await api.call('GET', `${A}/hosts?namePrefix=web-&limit=500`);
+      expect(first.json().items).toHaveLength(500);
+      const rest = await api.call('GET', `${A}/hosts?namePrefix=web-&limit=500&cursor=${first.json().nextCursor}`);
+      expect(rest.json()).toEqual({ items: [expect.objectContaining({ name: 'web-500' })], nextCursor: null });
+      const byPrefix = await api.call('GET', `${A}/hosts?namePrefix=web&limit=500`);
+      expect(byPrefix.json().items.map((h: { name: string }) => h.name)).toContain('web');
+      expect(byPrefix.json().items.map((h: { name: string }) => h.name)).not.toContain('wec');
+    });
   });
 
   describe('isolation between projects', () => {

@@ -8,6 +8,7 @@ import * as addOsProfileVersions from './0005-add-os-profile-versions.ts';
 import * as secureEnrollment from './0006-secure-enrollment.ts';
 import * as createAuditEvents from './0007-create-audit-events.ts';
 import * as addHostCredentialExpiry from './0008-add-host-credential-expiry.ts';
+import * as indexPagesAndCountJobs from './0013-index-pages-and-count-jobs.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-create-inventory': createInventory,
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '0006-secure-enrollment': secureEnrollment,
   '0007-create-audit-events': createAuditEvents,
   '0008-add-host-credential-expiry': addHostCredentialExpiry,
+  '0013-index-pages-and-count-jobs': indexPagesAndCountJobs,
 };
 
 export const migrationProvider: MigrationProvider = {
