@@ -38,3 +38,10 @@ export async function residentMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
+
+/** CPU time a process has used so far (user + system), in ms (Linux; clock ticks of 10 ms). */
+export async function cpuMs(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).replace(/^.*\) /s, '').split(' ');
+  // After the command name: state is field 3, utime 14 and stime 15 (1-based, per proc(5)).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}

@@ -19,6 +19,7 @@ import { createSecretBox, type SecretBox } from './secret-box.ts';
 import { createOsProfileStore } from './os-profile-store.ts';
 import { createProjectStore } from './project-store.ts';
 import { createTemplateStore } from './template-store.ts';
+import { createTokenCache, type TokenCache } from './token-cache.ts';
 import { createTokenStore } from './token-store.ts';
 import type { Store } from './store.ts';
 
@@ -29,7 +30,7 @@ import type { Store } from './store.ts';
  */
 export async function openStore(config: StoreConfig): Promise<Store> {
   const db = config.engine === 'sqlite' ? createSqliteDb(config) : createPostgresDb(config);
-  const store = createStore(db, config.engine, createSecretBox(config.secrets), false);
+  const store = createStore(db, config.engine, createSecretBox(config.secrets), createTokenCache(), false);
   try {
     await migrate(db);
     await store.clusters.resealSecrets();
@@ -48,11 +49,12 @@ export async function migrate(db: Db): Promise<void> {
   }
 }
 
-function createStore(db: Db, engine: Store['engine'], secrets: SecretBox, inTransaction: boolean): Store {
+/** `tokenCache` is the process's one: the stores of its transactions evict from it too. */
+function createStore(db: Db, engine: Store['engine'], secrets: SecretBox, tokenCache: TokenCache, inTransaction: boolean): Store {
   return {
     engine,
     projects: createProjectStore(db),
-    tokens: createTokenStore(db),
+    tokens: tokenCache.wrap(createTokenStore(db)),
     osProfiles: createOsProfileStore(db),
     templates: createTemplateStore(db),
     hosts: createHostStore(db, engine),
@@ -64,7 +66,7 @@ function createStore(db: Db, engine: Store['engine'], secrets: SecretBox, inTran
     async transaction(fn) {
       // Already inside one: join it (Kysely has no nested transactions on a transaction handle).
       if (inTransaction) return fn(this);
-      return db.transaction().execute((trx) => fn(createStore(trx, engine, secrets, true)));
+      return db.transaction().execute((trx) => fn(createStore(trx, engine, secrets, tokenCache, true)));
     },
     async close() {
       if (!inTransaction) await db.destroy();
