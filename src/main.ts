@@ -6,8 +6,9 @@ import { createAgentCommand } from './agent/agent-command.ts';
 import { createProgram } from './cli/main.ts';
 import { loadServerConfig, type ServerConfig } from './config.ts';
 
-await createProgram({
+const program = await createProgram({
   loadServerConfig,
   startServer: async (config: ServerConfig) => (await import('./server.ts')).startServer(config),
   agentCommand: createAgentCommand,
-}).parseAsync(process.argv);
+});
+await program.parseAsync(process.argv);
