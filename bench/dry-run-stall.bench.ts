@@ -3,7 +3,7 @@
  * GET every 20 ms; its worst latency is the longest time the dry run held every other request. Baseline: the
  * same GETs on the idle server, in the same run.
  *
- *   node bench/dry-run-stall.bench.ts [--hosts N]
+ *   node bench/dry-run-stall.bench.ts [--hosts N] [--quick]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadServerConfig } from '../src/config.ts';
 import { startServer } from '../src/server.ts';
+import { reportResults } from './report.ts';
 
-const { values } = parseArgs({ options: { hosts: { type: 'string', default: '50000' } } });
-const HOSTS = Number(values.hosts);
+const { values } = parseArgs({ options: { hosts: { type: 'string', default: '50000' }, quick: { type: 'boolean', default: false } } });
+const HOSTS = values.quick ? 500 : Number(values.hosts);
 
 const dir = mkdtempSync(join(tmpdir(), 'edge-orch-stall-'));
 const server = await startServer(loadServerConfig({ dataDir: dir, port: 0, logLevel: 'silent' }, {}));
@@ -71,6 +72,17 @@ try {
     `during the dry run  ${String(busy.length).padStart(5)}  ${b.median.toFixed(1).padStart(11)}  ${b.max.toFixed(1).padStart(8)}`,
   );
   console.log(`longest stall: ${b.max.toFixed(0)} ms (idle max ${a.max.toFixed(0)} ms)`);
+  reportResults([
+    {
+      name: `longest GET during a ${HOSTS}-host dry run`,
+      figure: b.max,
+      unit: 'ms',
+      baseline: a.max,
+      ratio: b.max / a.max,
+      goal: null,
+      met: null,
+    },
+  ]);
 } finally {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
