@@ -12,7 +12,7 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-/** Resolves once the server listens (plain HTTP) and has written its first admin token. */
+/** Resolves once the server listens (plain HTTP). */
 export function startServe(dataDir: string, flags: readonly string[] = []): Promise<ServeProcess> {
   const args = [MAIN, 'serve', '--data-dir', dataDir, '--port', '0', '--insecure-http', ...flags];
   const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -27,7 +27,8 @@ export function startServe(dataDir: string, flags: readonly string[] = []): Prom
     child.stderr!.on('data', (chunk: Buffer) => {
       text += chunk.toString();
       const url = /listening on (\S+)/.exec(text)?.[1];
-      if (url && text.includes('admin token written to')) done({ url, tokenFile: join(dataDir, 'admin-token'), child, stop });
+      // The first admin token is written before the server listens (and only on its first start).
+      if (url) done({ url, tokenFile: join(dataDir, 'admin-token'), child, stop });
     });
     child.on('exit', (code) => fail(new Error(`edge-orch serve exited with ${code}: ${text}`)));
   });
