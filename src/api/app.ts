@@ -5,7 +5,7 @@
  */
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { AGENT_PREFIX, OPENAPI_PATH, PROJECT_PREFIX } from '../contract/paths.ts';
 import { HostEvents } from '../workflow/host-events.ts';
 import type { UseCaseDeps } from '../workflow/use-cases/use-case-deps.ts';
@@ -83,7 +83,7 @@ export async function buildApp({
     ...(https ? ({ https } as object) : {}),
     logger: logger === false ? false : { ...(typeof logger === 'object' ? logger : {}), redact: REDACTED_PATHS },
     // request-log.ts logs what matters at info; the rest at debug.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: limits.bodyBytes,
     requestTimeout: limits.requestTimeoutMs,
     http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: limits.timeoutCheckIntervalMs },

@@ -10,7 +10,7 @@ function fakeTokens() {
   let lookups = 0;
   const store: TokenStore = {
     create: () => Promise.reject(new Error('not used')),
-    list: () => Promise.resolve([...rows.values()]),
+    list: () => Promise.resolve({ items: [...rows.values()], nextCursor: null }),
     findBySecretHash: (hash) => {
       lookups++;
       return Promise.resolve(rows.get(hash) ?? null);

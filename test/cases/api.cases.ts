@@ -318,6 +318,21 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
     });
   });
 
+  describe('API tokens', () => {
+    it('pages through the tokens of a project, oldest first', async () => {
+      const P = '/api/v1/projects/token-paging';
+      const admin = await api.token('token-paging', 'admin');
+      for (const name of ['ci', 'backup']) {
+        const res = await api.call('POST', `${P}/tokens`, { token: admin, body: { name, role: 'viewer' } });
+        expect(res.statusCode, res.body).toBe(201);
+      }
+      const first = await api.call('GET', `${P}/tokens?limit=2`, { token: admin });
+      expect(first.json().items.map((t: { name: string }) => t.name)).toEqual(['admin-test', 'ci']);
+      const rest = await api.call('GET', `${P}/tokens?limit=2&cursor=${first.json().nextCursor}`, { token: admin });
+      expect(rest.json()).toEqual({ items: [expect.objectContaining({ name: 'backup', role: 'viewer' })], nextCursor: null });
+    });
+  });
+
   describe('isolation between projects', () => {
     it("never shows one project's data to another, even by id", async () => {
       const host = (await api.call('POST', `${A}/hosts`, { body: { serial: 'ISO-1' } })).json();

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { requestLog } from './request-log.ts';
 
@@ -11,7 +11,7 @@ async function appLogging(lines: Record<string, unknown>[], slowMs?: number) {
       done();
     },
   });
-  const app = Fastify({ logger: { level: 'info', stream }, disableRequestLogging: true });
+  const app = Fastify({ logger: { level: 'info', stream }, logController: new LogController({ disableRequestLogging: true }) });
   await app.register(requestLog, slowMs === undefined ? {} : { slowMs });
   app.get('/ok', async () => ({ ok: true }));
   app.get('/fails', async () => {
