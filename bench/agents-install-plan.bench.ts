@@ -18,11 +18,13 @@ import {
   startServerProcess,
   type ServerProcess,
 } from '../test/registration/server-process.ts';
-import { printFigures, quantile } from './figures.ts';
+import { percentile, reportResults } from './report.ts';
 import { runSimulatedAgent } from './simulated-agent.ts';
 
-const { values } = parseArgs({ options: { agents: { type: 'string', default: '1000' }, database: { type: 'string' } } });
-const AGENTS = Number(values.agents);
+const { values } = parseArgs({
+  options: { agents: { type: 'string', default: '1000' }, database: { type: 'string' }, quick: { type: 'boolean', default: false } },
+});
+const AGENTS = values.quick ? 100 : Number(values.agents);
 const PROFILE = 'microvisor-nonrt';
 const GOAL_P95_S = 2;
 
@@ -93,17 +95,17 @@ async function withAgents(): Promise<number[]> {
 
 const alone = await baseline();
 const latencies = await withAgents();
-const p50 = quantile(latencies, 0.5);
-const p95 = quantile(latencies, 0.95);
+const p50 = percentile(latencies, 50);
+const p95 = percentile(latencies, 95);
 console.log(`${AGENTS} agents waiting, their hosts registered with auto-cluster in one job (${values.database ? 'PostgreSQL' : 'SQLite'})`);
 console.log(`the same job without agents (baseline): ${alone.toFixed(2)} s`);
 console.log(
   `request → install plan: p50 ${p50.toFixed(2)} s, p95 ${p95.toFixed(2)} s, max ${Math.max(...latencies).toFixed(2)} s (goal p95 ≤ ${GOAL_P95_S} s)`,
 );
-printFigures('agents-install-plan', [
+reportResults([
   {
     name: `${AGENTS} agents: request → install plan, p95`,
-    value: p95,
+    figure: p95,
     unit: 's',
     baseline: alone,
     ratio: p95 / alone,

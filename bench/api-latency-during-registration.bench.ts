@@ -3,7 +3,7 @@
  * on fresh servers: once alone (baseline) and once while a client GETs its job document every 100 ms. Compared:
  * the job's duration with and without the API load, and the GET latency during the job against the same GETs on
  * the idle server before it (SQLite's driver is synchronous, so a worker that never yields would hold every
- * request until the job ends). Ends with one JSON line of figures.
+ * request until the job ends). Reports its figures in the shared format (report.ts).
  *
  *   node bench/api-latency-during-registration.bench.ts [--hosts N]
  */
@@ -14,10 +14,10 @@ import { parseArgs } from 'node:util';
 import { loadServerConfig } from '../src/config.ts';
 import { startServer } from '../src/server.ts';
 import { osProfileFiles, readFormat } from '../test/support/formats.ts';
-import { printFigures, quantile } from './figures.ts';
+import { percentile, reportResults } from './report.ts';
 
-const { values } = parseArgs({ options: { hosts: { type: 'string', default: '5000' } } });
-const HOSTS = Number(values.hosts);
+const { values } = parseArgs({ options: { hosts: { type: 'string', default: '5000' }, quick: { type: 'boolean', default: false } } });
+const HOSTS = values.quick ? 300 : Number(values.hosts);
 const PROJECT = '/api/v1/projects/default';
 const jobBody = (prefix: string) => ({
   defaults: { autoProvision: true, autoCluster: true, osProfile: 'microvisor-nonrt', template: 'baseline-k3s:v0.0.4' },
@@ -68,9 +68,9 @@ async function runJob(load: boolean): Promise<Run> {
 
 const alone = await runJob(false);
 const loaded = await runJob(true);
-const idleP50 = quantile(loaded.idle, 0.5);
+const idleP50 = percentile(loaded.idle, 50);
 const idleMax = Math.max(...loaded.idle);
-const busyP50 = quantile(loaded.busy, 0.5);
+const busyP50 = percentile(loaded.busy, 50);
 const busyMax = Math.max(...loaded.busy);
 console.log(`${HOSTS}-host job with auto-provision + auto-cluster (SQLite, node ${process.version})`);
 console.log(
@@ -86,32 +86,32 @@ console.log(
 console.log(
   `POST answered in ${loaded.postMs.toFixed(0)} ms (alone: ${alone.postMs.toFixed(0)} ms); ${loaded.busy.length} GETs answered while the job ran`,
 );
-printFigures('api-latency-during-registration', [
+reportResults([
   {
     name: `${HOSTS}-host job duration under API load`,
-    value: loaded.jobSeconds,
+    figure: loaded.jobSeconds,
     unit: 's',
     baseline: alone.jobSeconds,
     ratio: loaded.jobSeconds / alone.jobSeconds,
-    goal: 'none (context)',
-    met: true,
+    goal: null,
+    met: null,
   },
   {
     name: 'GET job during the job, median',
-    value: busyP50,
+    figure: busyP50,
     unit: 'ms',
     baseline: idleP50,
     ratio: busyP50 / idleP50,
-    goal: 'none (context)',
-    met: true,
+    goal: null,
+    met: null,
   },
   {
     name: 'GET job during the job, max',
-    value: busyMax,
+    figure: busyMax,
     unit: 'ms',
     baseline: idleMax,
     ratio: busyMax / idleMax,
-    goal: 'none (context)',
-    met: true,
+    goal: null,
+    met: null,
   },
 ]);

@@ -7,7 +7,7 @@
  * kept), and the peak resident memory is printed: it should stay flat from 100,000 to 1,000,000 rows, apart from
  * the duplicate index of the rows' UUIDs, serials and host names.
  *
- *   node bench/host-csv.bench.ts [--rows N] [--runs N]
+ *   node bench/host-csv.bench.ts [--rows N] [--runs N] [--quick]
  *   node --expose-gc bench/host-csv.bench.ts --stream --rows 1000000 --runs 1
  */
 import { parse } from 'csv-parse/sync';
@@ -17,16 +17,18 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readHostCsv } from '../src/interchange/host-csv.ts';
 import { formatHostCsvError, HOST_CSV_COLUMNS, type HostCsvError } from '../src/interchange/host-csv-format.ts';
+import { reportResults } from './report.ts';
 
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '100000' },
     runs: { type: 'string', default: '5' },
     stream: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
   },
 });
-const ROWS = Number(values.rows);
-const RUNS = Number(values.runs);
+const ROWS = values.quick ? 1000 : Number(values.rows);
+const RUNS = values.quick ? 1 : Number(values.runs);
 
 /** One data line per host: a serial, a label and K8sEnable, every other column empty; then serial SN5 again. */
 function writeCsv(): string {
@@ -90,6 +92,17 @@ if (values.stream) {
   console.log(`host CSV streamed from disk, ${ROWS} rows, ${(text.length / 1e6).toFixed(1)} MB file (node ${process.version})`);
   console.log(`wall ${ms.toFixed(0)} ms, ${((ROWS / ms) * 1000).toFixed(0)} rows/s`);
   console.log(`RSS before ${mb(before)} (the generated text is held by the bench), peak ${mb(peak)}, growth ${mb(peak - before)}`);
+  reportResults([
+    {
+      name: `host CSV streamed, ${ROWS} rows: RSS growth`,
+      figure: (peak - before) / 1e6,
+      unit: 'MB',
+      baseline: null,
+      ratio: null,
+      goal: null,
+      met: null,
+    },
+  ]);
 } else {
   const base = await measure(baseline);
   const full = await measure(parseHosts);
@@ -102,4 +115,7 @@ if (values.stream) {
     console.log(
       `${name.padEnd(22)} ${ms.toFixed(0).padStart(10)}  ${((ROWS / ms) * 1000).toFixed(0).padEnd(9)}  ${(ms / base).toFixed(2)}x`,
     );
+  reportResults([
+    { name: `readHostCsv, ${ROWS} rows`, figure: full, unit: 'ms', baseline: base, ratio: full / base, goal: null, met: null },
+  ]);
 }

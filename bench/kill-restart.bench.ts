@@ -8,7 +8,7 @@
  *      installed once (no host installs twice) and every cluster reaches ready;
  *   3. the deletion of those M clusters, killed 10 times while the agents remove them: every deletion the server
  *      acknowledged finishes, and no cluster is left.
- * Prints the counts and ends with one JSON line of figures.
+ * Prints the counts and reports its figures in the shared format (report.ts).
  *
  *   node bench/kill-restart.bench.ts [--quick] [--engine sqlite|postgres]
  *     full: 10,000 hosts and 1,000 agents/clusters; --quick: 1,000 hosts and 100 agents/clusters
@@ -21,7 +21,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { osProfileFiles, readFormat } from '../test/support/formats.ts';
 import { createDatabase, startPostgres } from '../test/support/postgres.ts';
-import { printFigures, type Figure } from './figures.ts';
+import { reportResults, type BenchResult } from './report.ts';
 import { runSimulatedAgent, type AgentRecord } from './simulated-agent.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, engine: { type: 'string' } } });
@@ -138,7 +138,7 @@ async function killWhile(server: ServeProcess, kills: number, reached: (k: numbe
 
 interface EngineRun {
   name: string;
-  figures: Figure[];
+  figures: BenchResult[];
 }
 
 async function runEngine(name: string, database: string | null): Promise<EngineRun> {
@@ -233,9 +233,9 @@ async function runEngine(name: string, database: string | null): Promise<EngineR
     console.log(
       `[${name}] deletion of ${AGENTS} clusters, ${deletionKills} SIGKILLs: ${acknowledged.size} acknowledged, ${await left()} left`,
     );
-    const met = (ok: boolean, value: number, unit: string, what: string): Figure => ({
+    const met = (ok: boolean, value: number, unit: string, what: string): BenchResult => ({
       name: `${name}: ${what}`,
-      value,
+      figure: value,
       unit,
       baseline: null,
       ratio: null,
@@ -267,7 +267,7 @@ async function runEngine(name: string, database: string | null): Promise<EngineR
   }
 }
 
-const figures: Figure[] = [];
+const figures: BenchResult[] = [];
 if (values.engine !== 'postgres') figures.push(...(await runEngine('sqlite', null)).figures);
 if (values.engine !== 'sqlite') {
   const pg = await startPostgres();
@@ -277,4 +277,4 @@ if (values.engine !== 'sqlite') {
     pg.stop();
   }
 }
-printFigures('kill-restart', figures);
+reportResults(figures);

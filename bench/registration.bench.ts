@@ -3,7 +3,7 @@
  * against baselines measured in the same run: the same hosts registered only, and a raw one-transaction insert of
  * the rows the job ends with (raw-registration-insert.ts). Every import gets a fresh server process (`edge-orch
  * serve`) and an empty database, and is timed from the CLI's start to its exit. Goals: ≤ 10 s on SQLite, ≤ 20 s on
- * PostgreSQL, and raw insert time / import time ≥ 0.25. Ends with one JSON line of the figures.
+ * PostgreSQL, and raw insert time / import time ≥ 0.25. Reports its figures in the shared format (report.ts).
  *
  *   node bench/registration.bench.ts [--hosts N] [--engine sqlite|postgres]
  *     (PostgreSQL runs when its server binaries are installed or EDGE_ORCH_PG_URL names a server)
@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { reportResults, type BenchResult } from './report.ts';
 import { HOST_CSV_COLUMNS } from '../src/interchange/host-csv-format.ts';
 import type { EngineConfig } from '../src/store/store-config.ts';
 import { FORMATS_DIR, osProfileFiles, templateFiles } from '../test/support/formats.ts';
@@ -20,8 +21,10 @@ import { createDatabase, startPostgres, type RunningPostgres } from '../test/sup
 import { measureRawInsert } from './raw-registration-insert.ts';
 
 const MAIN = resolve(import.meta.dirname, '../src/main.ts');
-const { values } = parseArgs({ options: { hosts: { type: 'string', default: '10000' }, engine: { type: 'string' } } });
-const HOSTS = Number(values.hosts);
+const { values } = parseArgs({
+  options: { hosts: { type: 'string', default: '10000' }, engine: { type: 'string' }, quick: { type: 'boolean', default: false } },
+});
+const HOSTS = values.quick ? 500 : Number(values.hosts);
 const FULL = ['--auto-provision', '--auto-cluster', '--os-profile', 'microvisor-nonrt', '--template', 'baseline-k3s:v0.0.4'];
 
 interface Result {
@@ -138,7 +141,7 @@ if (values.engine !== 'postgres') engines.push({ name: 'sqlite', database: async
 const pg = values.engine === 'sqlite' ? 'not asked for' : await postgresDatabase();
 if (typeof pg === 'string') console.log(`postgres: skipped (${pg})`);
 else engines.push({ name: 'postgres', ...pg, goal: 20 });
-const figures: object[] = [];
+const figures: BenchResult[] = [];
 /** A fresh database for the raw insert: a file of its own, or a new PostgreSQL database. */
 async function rawEngine(engine: (typeof engines)[number]): Promise<EngineConfig> {
   if (engine.name === 'sqlite') return { engine: 'sqlite', file: join(work, 'raw.sqlite') };
@@ -163,7 +166,7 @@ try {
     figures.push(
       {
         name: `${engine.name}: ${HOSTS} hosts, auto-provision + auto-cluster`,
-        value: full,
+        figure: full,
         unit: 's',
         baseline,
         ratio: full / baseline,
@@ -172,7 +175,7 @@ try {
       },
       {
         name: `${engine.name}: raw one-transaction insert / import`,
-        value: ratio,
+        figure: ratio,
         unit: 'ratio',
         baseline: raw,
         ratio,
@@ -193,4 +196,4 @@ for (const row of rows)
       .join('  ')
       .trimEnd(),
   );
-console.log(JSON.stringify({ bench: 'registration', figures }));
+reportResults(figures);

@@ -6,7 +6,7 @@ import { createAgentCommand } from './agent/agent-command.ts';
 import { createProgram } from './cli/main.ts';
 import { loadServerConfig, type ServerConfig } from './config.ts';
 
-await createProgram({
+const program = await createProgram({
   loadServerConfig,
   startServer: async (config: ServerConfig) => (await import('./server.ts')).startServer(config),
   agentCommand: createAgentCommand,
@@ -15,4 +15,5 @@ await createProgram({
     const { rotateSecretKey } = await import('./store/rotate-secret-key.ts');
     return rotateSecretKey({ store, current: secretKeys.current, newKeyFile: options.newSecretKeyFile });
   },
-}).parseAsync(process.argv);
+});
+await program.parseAsync(process.argv);

@@ -101,7 +101,7 @@ function listenError(error: unknown, config: ServerConfig): unknown {
 /** On first start (no token in the default project) creates an admin token and writes it to a 0600 file. */
 async function ensureFirstAdminToken(store: Store, config: ServerConfig): Promise<string | null> {
   await store.projects.ensure(config.defaultProject);
-  if ((await store.tokens.list(config.defaultProject)).length > 0) return null;
+  if ((await store.tokens.list(config.defaultProject, { limit: 1 })).items.length > 0) return null;
   const { token } = await createApiToken({ store }, { project: config.defaultProject, role: 'admin', name: 'first-admin' });
   const file = join(config.dataDir, 'admin-token');
   await writeFile(file, `${token}\n`, { mode: 0o600 });

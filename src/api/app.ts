@@ -5,7 +5,7 @@
  */
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { AGENT_PREFIX, OPENAPI_PATH, PROJECT_PREFIX } from '../contract/paths.ts';
 import { HostEvents } from '../workflow/host-events.ts';
 import type { UseCaseDeps } from '../workflow/use-cases/use-case-deps.ts';
@@ -15,6 +15,7 @@ import { audit } from './plugins/audit.ts';
 import { auth } from './plugins/auth.ts';
 import { jsonBody } from './plugins/json-body.ts';
 import { rateLimits } from './plugins/rate-limits.ts';
+import { requestLog } from './plugins/request-log.ts';
 import { agentRoutes, enrollmentTokenRoutes } from './routes/agent.routes.ts';
 import { answerClientError, answerProblem, problemDetails } from './plugins/problem-details.ts';
 import { describePermission } from './route-permission.ts';
@@ -86,6 +87,8 @@ export async function buildApp({
     // Typed as the HTTP instance either way: routes and plugins do not depend on the transport.
     ...(https ? ({ https } as object) : {}),
     logger: logger === false ? false : { ...(typeof logger === 'object' ? logger : {}), redact: REDACTED_PATHS },
+    // request-log.ts logs what matters at info; the rest at debug.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: limits.bodyBytes,
     requestTimeout: limits.requestTimeoutMs,
     http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: limits.timeoutCheckIntervalMs },
@@ -108,6 +111,7 @@ export async function buildApp({
     else if (route.config?.body === 'bulk') route.bodyLimit = limits.bulkBodyBytes;
   });
   await app.register(problemDetails);
+  await app.register(requestLog, {});
   await app.register(jsonBody, { maxDepth: limits.jsonDepth });
   await app.register(swagger, {
     openapi: {

@@ -1,27 +1,20 @@
 /**
  * The edge-orch command line (kubectl style: nouns, verbs, -o table|json|yaml). Parts that live in sibling
  * layers (server, agent) are handed in by the composition root, src/main.ts.
+ *
+ * Only the command a run names is imported: the others are listed by name and description for help, so
+ * `edge-orch --help` and every command start without loading the rest (commands.ts).
  */
 import { Command, Option } from 'commander';
-import { registerAgentCommand, type AgentCommandDeps } from './commands/agent.ts';
-import { registerAuditCommand } from './commands/audit.ts';
-import { registerClusterCommands } from './commands/cluster.ts';
-import { registerEmtCommands } from './commands/emt.ts';
-import { registerEnrollmentTokenCommands } from './commands/enrollment-token.ts';
-import { registerHostCommands } from './commands/host.ts';
-import { registerLoginCommand } from './commands/login.ts';
-import { registerOnboardingCommands } from './commands/onboarding.ts';
-import { registerOsProfileCommands } from './commands/osprofile.ts';
-import { registerRegistrationCommands } from './commands/registration.ts';
-import { addClusterRenderCommand } from './commands/render.ts';
-import { registerSecretsCommands, type SecretsCommandDeps } from './commands/secrets.ts';
-import { registerServeCommand, type ServeDeps } from './commands/serve.ts';
-import { registerTemplateCommands } from './commands/template.ts';
-import { registerTokenCommands } from './commands/token.ts';
+import type { AgentCommandDeps } from './commands/agent.ts';
+import type { SecretsCommandDeps } from './commands/secrets.ts';
+import type { ServeDeps } from './commands/serve.ts';
+import { COMMANDS, commandNamed } from './commands.ts';
 
 export type ProgramDeps<Config> = ServeDeps<Config> & AgentCommandDeps & SecretsCommandDeps;
 
-export function createProgram<Config>(deps: ProgramDeps<Config>): Command {
+/** The program for `args` (process.argv): the command they name in full, every other one by its description. */
+export async function createProgram<Config>(deps: ProgramDeps<Config>, args: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('edge-orch')
     .description('Turns bare edge machines into running K3s clusters, with Kubernetes built into the OS image')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'))
@@ -33,19 +26,10 @@ export function createProgram<Config>(deps: ProgramDeps<Config>): Command {
       "the CA to trust for an https:// server, for example the server's data/ca.crt (EDGE_ORCH_CA_FILE; default: from edge-orch login)",
     )
     .showHelpAfterError();
-  registerServeCommand(program, deps);
-  registerLoginCommand(program);
-  registerOsProfileCommands(program);
-  registerTemplateCommands(program);
-  registerHostCommands(program);
-  registerRegistrationCommands(program);
-  addClusterRenderCommand(registerClusterCommands(program));
-  registerTokenCommands(program);
-  registerEnrollmentTokenCommands(program);
-  registerOnboardingCommands(program);
-  registerAuditCommand(program);
-  registerSecretsCommands(program, deps);
-  registerAgentCommand(program, deps);
-  registerEmtCommands(program);
+  const named = commandNamed(args.slice(2));
+  for (const entry of COMMANDS) {
+    if (entry.name === named) await entry.register(program, deps);
+    else program.command(entry.name).description(typeof entry.description === 'string' ? entry.description : entry.description(deps));
+  }
   return program;
 }

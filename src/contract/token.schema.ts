@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import { ROLES } from '../domain/roles.ts';
 import { ExpiresAt } from './agent.schema.ts';
-import { literalUnion } from './common.schema.ts';
+import { literalUnion, PageQuery } from './common.schema.ts';
 
 export const RoleSchema = literalUnion(ROLES);
 
@@ -21,5 +21,6 @@ export const TokenCreate = Type.Object(
 );
 
 export const TokenCreated = Type.Object({ ...TokenSchema.properties, token: Type.String({ description: 'The secret; shown only now' }) });
-export const TokenList = Type.Object({ items: Type.Array(TokenSchema) });
+export const TokenList = Type.Object({ items: Type.Array(TokenSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const TokenListQuery = Type.Object(PageQuery, { additionalProperties: false });
 export const TokenParams = Type.Object({ project: Type.String(), id: Type.String() });

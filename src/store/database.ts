@@ -224,6 +224,17 @@ export interface ManagementClusterTable {
   updated_at: string;
 }
 
+/**
+ * Per registration job, how many of its hosts have `value` in the column `field` (status, register_host,
+ * create_instance, create_cluster); kept by triggers on registration_hosts (migration 0013).
+ */
+export interface RegistrationJobCountTable {
+  job_id: string;
+  field: string;
+  value: string;
+  n: number;
+}
+
 export interface Database {
   projects: ProjectTable;
   api_tokens: ApiTokenTable;
@@ -238,6 +249,7 @@ export interface Database {
   host_credentials: HostCredentialTable;
   registration_jobs: RegistrationJobTable;
   registration_hosts: RegistrationHostTable;
+  registration_job_counts: RegistrationJobCountTable;
   audit_events: AuditEventTable;
   management_clusters: ManagementClusterTable;
   onboarding_requests: OnboardingRequestTable;

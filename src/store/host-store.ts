@@ -5,6 +5,7 @@ import { createId, nowIso } from './create-id.ts';
 import type { Db, HostTable } from './database.ts';
 import { inChunks } from './in-chunks.ts';
 import { insertOrConflict } from './store-errors.ts';
+import { prefixEnd } from './name-prefix.ts';
 import { decodeCursor, pageLimit, toPage } from './paging.ts';
 import type { HostStore } from './store.ts';
 
@@ -43,7 +44,9 @@ function newRows(project: string, registrations: readonly HostRegistration[]): H
   }));
 }
 
-export function createHostStore(db: Db): HostStore {
+/** `engine` decides how the name prefix filter compares (see name-prefix.ts). */
+export function createHostStore(db: Db, engine: 'sqlite' | 'postgres'): HostStore {
+  const name = engine === 'postgres' ? sql<string>`name collate "C"` : sql<string>`name`;
   async function find(project: string, id: string): Promise<Host | null> {
     const row = await db.selectFrom('hosts').selectAll().where('project', '=', project).where('id', '=', id).executeTakeFirst();
     return row ? toHost(row) : null;
@@ -137,7 +140,11 @@ export function createHostStore(db: Db): HostStore {
       if (after) query = query.where('id', '>', after);
       if (filter.state) query = query.where('state', '=', filter.state);
       if (filter.site) query = query.where('site', '=', filter.site);
-      if (filter.namePrefix) query = query.where(sql<boolean>`substr(name, 1, ${filter.namePrefix.length}) = ${filter.namePrefix}`);
+      if (filter.namePrefix) {
+        const end = prefixEnd(filter.namePrefix);
+        query = query.where(name, '>=', filter.namePrefix);
+        if (end !== null) query = query.where(name, '<', end);
+      }
       for (const [key, value] of Object.entries(filter.labels ?? {})) {
         query = query.where(sql<boolean>`labels like ${labelPattern(key, value)} escape '\\'`);
       }

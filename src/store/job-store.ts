@@ -1,6 +1,7 @@
 /**
- * Registration jobs: the job row and one row per host with its plan, progress and lease. Totals are counted with
- * GROUP BY over the status columns, so a 10,000-host job answers a poll without reading its hosts. Work is claimed
+ * Registration jobs: the job row and one row per host with its plan, progress and lease. Totals are counters
+ * that triggers keep with the hosts' status columns (migration 0013), so a 50,000-host job answers a poll
+ * without reading its hosts, whichever of these calls (or a later one) writes those columns. Work is claimed
  * under a lease: on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so replicas sharing the database take disjoint hosts;
  * every later write of a host checks that the lease is still this worker's.
  */
@@ -12,7 +13,6 @@ import {
   createHostProgress,
   emptyHostTotals,
   emptyStepCounts,
-  STEP_NAMES,
   type HostPlan,
   type HostProgress,
   type HostStatus,
@@ -96,6 +96,9 @@ const STEP_COLUMNS = {
   'create-instance': 'create_instance',
   'create-cluster': 'create_cluster',
 } as const satisfies Record<StepName, string>;
+const STEP_OF_COLUMN: Record<string, StepName> = Object.fromEntries(
+  Object.entries(STEP_COLUMNS).map(([step, column]) => [column, step as StepName]),
+);
 const DONE: readonly HostStatus[] = ['succeeded', 'failed'];
 const leaseUntil = (leaseMs: number): string => new Date(Date.now() + leaseMs).toISOString();
 const indexCursor = (index: number): string => String(index).padStart(10, '0');
@@ -125,51 +128,59 @@ const toRecord = (row: RegistrationHostTable): RegistrationHostRecord => ({
 /** `engine` decides row locking (SQLite has one writer, so its claim needs none); `joined`: db is already a transaction. */
 export function createJobStore(db: Db, engine: 'sqlite' | 'postgres', joined: boolean): JobStore {
   const inTransaction = <T>(fn: (trx: Db) => Promise<T>): Promise<T> => (joined ? fn(db) : db.transaction().execute(fn));
-  /** The job with totals counted from its hosts' status columns, in one grouped query. */
-  async function withTotals(row: RegistrationJobTable): Promise<RegistrationJob> {
-    const groups = await db
-      .selectFrom('registration_hosts')
-      .where('job_id', '=', row.id)
+  /**
+   * The jobs with their totals, from the counters kept with their hosts' rows (migration 0013) and the first
+   * start and last finish through the job's time indexes: no statement reads all of a job's hosts.
+   */
+  async function withTotals(rows: readonly RegistrationJobTable[]): Promise<RegistrationJob[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const counts = await db.selectFrom('registration_job_counts').selectAll().where('job_id', 'in', ids).execute();
+    const times = await db
+      .selectFrom('registration_jobs as j')
+      .where('j.id', 'in', ids)
       .select((eb) => [
-        'status',
-        'register_host',
-        'create_instance',
-        'create_cluster',
-        eb.fn.countAll<string | number>().as('n'),
-        eb.fn.min('started_at').as('started'),
-        eb.fn.max('finished_at').as('finished'),
+        'j.id',
+        eb
+          .selectFrom('registration_hosts as h')
+          .whereRef('h.job_id', '=', 'j.id')
+          .where('h.started_at', 'is not', null)
+          .select((e) => e.fn.min('h.started_at').as('t'))
+          .as('started'),
+        eb
+          .selectFrom('registration_hosts as h')
+          .whereRef('h.job_id', '=', 'j.id')
+          .where('h.finished_at', 'is not', null)
+          .select((e) => e.fn.max('h.finished_at').as('t'))
+          .as('finished'),
       ])
-      .groupBy(['status', 'register_host', 'create_instance', 'create_cluster'])
       .execute();
-    const totals = { ...emptyHostTotals(), hosts: row.host_count };
-    const stepTotals: Partial<StepTotals> = {};
-    let started: string | null = null;
-    let finished: string | null = null;
-    for (const group of groups) {
-      const n = Number(group.n);
-      totals[group.status as HostStatus] += n;
-      for (const step of STEP_NAMES) {
-        const status = group[STEP_COLUMNS[step]];
-        if (status !== null) (stepTotals[step] ??= emptyStepCounts())[status as StepStatus] += n;
+    return rows.map((row) => {
+      const totals = { ...emptyHostTotals(), hosts: row.host_count };
+      const stepTotals: Partial<StepTotals> = {};
+      for (const count of counts) {
+        if (count.job_id !== row.id) continue;
+        const n = Number(count.n);
+        if (count.field === 'status') totals[count.value as HostStatus] += n;
+        else if (n !== 0) (stepTotals[STEP_OF_COLUMN[count.field]!] ??= emptyStepCounts())[count.value as StepStatus] += n;
       }
-      if (group.started !== null && (started === null || group.started < started)) started = group.started;
-      if (group.finished !== null && (finished === null || group.finished > finished)) finished = group.finished;
-    }
-    const options = JSON.parse(row.options) as RegistrationOptions;
-    const status = computeJobStatus(totals);
-    return {
-      id: row.id,
-      project: row.project,
-      status,
-      options,
-      defaults: JSON.parse(row.defaults) as RegistrationJob['defaults'],
-      totals,
-      stepTotals,
-      createdAt: row.created_at,
-      startedAt: started,
-      finishedAt: status === 'succeeded' || status === 'failed' ? finished : null,
-    };
+      const time = times.find((t) => t.id === row.id);
+      const status = computeJobStatus(totals);
+      return {
+        id: row.id,
+        project: row.project,
+        status,
+        options: JSON.parse(row.options) as RegistrationOptions,
+        defaults: JSON.parse(row.defaults) as RegistrationJob['defaults'],
+        totals,
+        stepTotals,
+        createdAt: row.created_at,
+        startedAt: time?.started ?? null,
+        finishedAt: status === 'succeeded' || status === 'failed' ? (time?.finished ?? null) : null,
+      };
+    });
   }
+  const withTotalsOf = async (row: RegistrationJobTable): Promise<RegistrationJob> => (await withTotals([row]))[0]!;
 
   /** One UPDATE … FROM (VALUES …) per chunk: a round trip per chunk instead of per host. */
   async function saveMany(owner: string, saves: readonly { key: string; progress: HostProgress }[], leaseMs: number): Promise<Set<string>> {
@@ -273,7 +284,7 @@ export function createJobStore(db: Db, engine: 'sqlite' | 'postgres', joined: bo
     },
 
     async get(project, id) {
-      return withTotals(await findJobRow(project, id));
+      return withTotalsOf(await findJobRow(project, id));
     },
 
     async list(project, page) {
@@ -286,7 +297,7 @@ export function createJobStore(db: Db, engine: 'sqlite' | 'postgres', joined: bo
         .limit(limit + 1)
         .execute();
       const { items, nextCursor } = toPage(rows, limit);
-      return { items: await Promise.all(items.map(withTotals)), nextCursor };
+      return { items: await withTotals(items), nextCursor };
     },
 
     async listHosts(project, jobId, filter = {}, page) {

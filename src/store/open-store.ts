@@ -23,6 +23,7 @@ import { createSecretBox, type SecretBox } from './secret-box.ts';
 import { createOsProfileStore } from './os-profile-store.ts';
 import { createProjectStore } from './project-store.ts';
 import { createTemplateStore, type TemplateRow } from './template-store.ts';
+import { createTokenCache, type TokenCache } from './token-cache.ts';
 import { createTokenStore } from './token-store.ts';
 import type { Store } from './store.ts';
 
@@ -34,7 +35,7 @@ import type { Store } from './store.ts';
 export async function openStore(config: StoreConfig, { resealSecrets = true }: { resealSecrets?: boolean } = {}): Promise<Store> {
   const db = config.engine === 'sqlite' ? createSqliteDb(config) : createPostgresDb(config);
   const documents = { templates: createDocumentCache<TemplateRow>(), osProfiles: createDocumentCache<{ doc: string }>() };
-  const store = createStore(db, config.engine, createSecretBox(config.secrets), documents, false);
+  const store = createStore(db, config.engine, createSecretBox(config.secrets), documents, createTokenCache(), false);
   try {
     await migrate(db);
     if (resealSecrets) {
@@ -62,16 +63,16 @@ interface Documents {
   osProfiles: ReturnType<typeof createDocumentCache<{ doc: string }>>;
 }
 
-function createStore(db: Db, engine: Store['engine'], secrets: SecretBox, documents: Documents, inTransaction: boolean): Store {
+function createStore(db: Db, engine: Store['engine'], secrets: SecretBox, documents: Documents, tokenCache: TokenCache, inTransaction: boolean): Store {
   const side = inTransaction ? 'readOnly' : 'filling';
   const osProfiles = createOsProfileStore(db, documents.osProfiles[side]);
   return {
     engine,
     projects: createProjectStore(db),
-    tokens: createTokenStore(db),
+    tokens: tokenCache.wrap(createTokenStore(db)),
     osProfiles,
     templates: createTemplateStore(db, documents.templates[side]),
-    hosts: createHostStore(db),
+    hosts: createHostStore(db, engine),
     instances: createInstanceStore(db, osProfiles),
     clusters: createClusterStore(db, secrets),
     agents: createAgentStore(db),
@@ -83,7 +84,7 @@ function createStore(db: Db, engine: Store['engine'], secrets: SecretBox, docume
     async transaction(fn) {
       // Already inside one: join it (Kysely has no nested transactions on a transaction handle).
       if (inTransaction) return fn(this);
-      return db.transaction().execute((trx) => fn(createStore(trx, engine, secrets, documents, true)));
+      return db.transaction().execute((trx) => fn(createStore(trx, engine, secrets, documents, tokenCache, true)));
     },
     async close() {
       if (!inTransaction) await db.destroy();

@@ -52,7 +52,8 @@ export interface TokenStore {
   /** Stores only the sha256 of the secret. */
   create(input: { project: string; role: Role; name: string; secretHash: string; expiresAt?: string | null }): Promise<ApiToken>;
   findBySecretHash(secretHash: string): Promise<ApiToken | null>;
-  list(project: string): Promise<ApiToken[]>;
+  /** Ordered by creation (id). */
+  list(project: string, page?: PageRequest): Promise<Page<ApiToken>>;
   delete(project: string, id: string): Promise<void>;
 }
 

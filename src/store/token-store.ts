@@ -2,6 +2,7 @@ import { notFound } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
 import { createId, nowIso } from './create-id.ts';
 import type { ApiTokenTable, Db } from './database.ts';
+import { decodeCursor, pageLimit, toPage } from './paging.ts';
 import type { ApiToken, TokenStore } from './store.ts';
 
 const toToken = (row: Omit<ApiTokenTable, 'secret_hash'>): ApiToken => ({
@@ -29,8 +30,16 @@ export function createTokenStore(db: Db): TokenStore {
       const row = await db.selectFrom('api_tokens').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
       return row ? toToken(row) : null;
     },
-    async list(project) {
-      return (await db.selectFrom('api_tokens').selectAll().where('project', '=', project).orderBy('id').execute()).map(toToken);
+    async list(project, page) {
+      const limit = pageLimit(page);
+      const after = decodeCursor(page?.cursor);
+      let query = db.selectFrom('api_tokens').selectAll().where('project', '=', project);
+      if (after) query = query.where('id', '>', after);
+      const rows = await query
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
+      return toPage(rows.map(toToken), limit);
     },
     async delete(project, id) {
       const result = await db.deleteFrom('api_tokens').where('project', '=', project).where('id', '=', id).executeTakeFirst();

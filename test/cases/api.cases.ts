@@ -321,6 +321,40 @@ export function runApiCases({ createStore }: { createStore: () => Promise<Store>
       expect((await api.call('DELETE', `${A}/hosts/host-sn-100`)).statusCode).toBe(204);
       expect((await api.call('GET', `${A}/hosts/host-sn-100`)).statusCode).toBe(404);
     });
+
+    it('finds a host by its exact name among more than a page of hosts named after it, and filters them by prefix', async () => {
+      const registration = (name: string) => ({ name, uuid: null, serial: name.toUpperCase(), site: null, labels: {} });
+      await api.store.transaction(async (store) => {
+        await store.hosts.register('alpha', registration('web'));
+        for (let i = 0; i < 501; i++) await store.hosts.register('alpha', registration(`web-${String(i).padStart(3, '0')}`));
+        await store.hosts.register('alpha', registration('wec'));
+      });
+      const web = await api.call('GET', `${A}/hosts/web`);
+      expect(web.statusCode, web.body).toBe(200);
+      expect(web.json().name).toBe('web');
+      const first = await api.call('GET', `${A}/hosts?namePrefix=web-&limit=500`);
+      expect(first.json().items).toHaveLength(500);
+      const rest = await api.call('GET', `${A}/hosts?namePrefix=web-&limit=500&cursor=${first.json().nextCursor}`);
+      expect(rest.json()).toEqual({ items: [expect.objectContaining({ name: 'web-500' })], nextCursor: null });
+      const byPrefix = await api.call('GET', `${A}/hosts?namePrefix=web&limit=500`);
+      expect(byPrefix.json().items.map((h: { name: string }) => h.name)).toContain('web');
+      expect(byPrefix.json().items.map((h: { name: string }) => h.name)).not.toContain('wec');
+    });
+  });
+
+  describe('API tokens', () => {
+    it('pages through the tokens of a project, oldest first', async () => {
+      const P = '/api/v1/projects/token-paging';
+      const admin = await api.token('token-paging', 'admin');
+      for (const name of ['ci', 'backup']) {
+        const res = await api.call('POST', `${P}/tokens`, { token: admin, body: { name, role: 'viewer' } });
+        expect(res.statusCode, res.body).toBe(201);
+      }
+      const first = await api.call('GET', `${P}/tokens?limit=2`, { token: admin });
+      expect(first.json().items.map((t: { name: string }) => t.name)).toEqual(['admin-test', 'ci']);
+      const rest = await api.call('GET', `${P}/tokens?limit=2&cursor=${first.json().nextCursor}`, { token: admin });
+      expect(rest.json()).toEqual({ items: [expect.objectContaining({ name: 'backup', role: 'viewer' })], nextCursor: null });
+    });
   });
 
   describe('onboarding lobby and audit', () => {

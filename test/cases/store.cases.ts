@@ -438,8 +438,8 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
       const token = await store.tokens.create({ project: 'tokens-new', role: 'admin', name: 'ci', secretHash: 'hash-token-1' });
       expect(await store.projects.list()).toContain('tokens-new');
       expect(await store.tokens.findBySecretHash('hash-token-1')).toEqual(token);
-      expect(await store.tokens.list('tokens-new')).toEqual([token]);
-      expect(await store.tokens.list('tokens-other')).toEqual([]);
+      expect(await store.tokens.list('tokens-new')).toEqual({ items: [token], nextCursor: null });
+      expect(await store.tokens.list('tokens-other')).toEqual({ items: [], nextCursor: null });
       await expectAppError(store.tokens.delete('tokens-other', token.id), { code: 'NotFound' });
       await store.tokens.delete('tokens-new', token.id);
       expect(await store.tokens.findBySecretHash('hash-token-1')).toBeNull();

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
-import { TokenCreate, TokenCreated, TokenList, TokenParams } from '../../contract/token.schema.ts';
+import { TokenCreate, TokenCreated, TokenList, TokenListQuery, TokenParams } from '../../contract/token.schema.ts';
 import { createApiToken } from '../../workflow/use-cases/create-api-token.ts';
 import type { ApiDeps } from '../app.ts';
 
@@ -29,12 +29,16 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps)
       config: { permission: 'admin' },
       schema: {
         tags: ['tokens'],
-        summary: 'List API tokens (without secrets)',
+        summary: 'List API tokens (without secrets), oldest first (cursor pagination)',
         params: ProjectParams,
+        querystring: TokenListQuery,
         response: { 200: TokenList, ...problemResponses() },
       },
     },
-    async (request) => ({ items: await store.tokens.list(request.params.project) }),
+    async (request) => {
+      const { limit, cursor } = request.query;
+      return store.tokens.list(request.params.project, { ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) });
+    },
   );
 
   app.delete(

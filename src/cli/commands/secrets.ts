@@ -25,7 +25,7 @@ export interface SecretsCommandDeps {
 }
 
 export function registerSecretsCommands(program: Command, { rotateSecrets }: SecretsCommandDeps): void {
-  const secrets = program.command('secrets').description('Secrets at rest (kubeconfigs): the key they are sealed with');
+  const secrets = program.command('secrets').description('Secrets at rest (kubeconfigs, join tokens): the key they are sealed with');
   secrets
     .command('rotate')
     .description('Reseal every secret under a new key (stop the servers first); interrupted, run it again to resume with the same new key')

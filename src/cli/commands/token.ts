@@ -55,11 +55,23 @@ export function registerTokenCommands(program: Command): void {
   token
     .command('list')
     .description('List API tokens (never their secrets)')
+    .option('--limit <n>', 'page size (1-500)', '100')
+    .option('--all', 'follow pages to the end')
     .action(
       runAction(async function listAction(this: Command) {
         const ctx = commandContext(this);
+        const { limit, all } = this.opts<{ limit: string; all?: boolean }>();
         const client = ctx.client();
-        const { items } = await client.get<{ items: TokenView[] }>(client.projectPath('/tokens'));
+        const items: TokenView[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: { items: TokenView[]; nextCursor: string | null } = await client.get(client.projectPath('/tokens'), {
+            limit,
+            ...(cursor ? { cursor } : {}),
+          });
+          items.push(...page.items);
+          cursor = all ? page.nextCursor : null;
+        } while (cursor);
         ctx.print(renderOutput(ctx.format, items, items, COLUMNS));
       }),
     );

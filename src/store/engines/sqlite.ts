@@ -7,6 +7,7 @@ import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database as Schema } from '../database.ts';
+import { cacheStatements } from './sqlite-statement-cache.ts';
 
 const FILE_MODE = 0o600;
 
@@ -22,5 +23,5 @@ export function createDb({ file }: { file: string }): Kysely<Schema> {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   if (onDisk) for (const path of [`${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, FILE_MODE);
-  return new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Schema>({ dialect: new SqliteDialect({ database: cacheStatements(sqlite) }) });
 }

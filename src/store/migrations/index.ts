@@ -11,6 +11,7 @@ import * as addHostCredentialExpiry from './0008-add-host-credential-expiry.ts';
 import * as addClusterJoins from './0009-add-cluster-joins.ts';
 import * as createHostCleanups from './0010-create-host-cleanups.ts';
 import * as createManagementClusters from './0012-create-management-clusters.ts';
+import * as indexPagesAndCountJobs from './0013-index-pages-and-count-jobs.ts';
 import * as createOnboardingRequests from './0015-create-onboarding-requests.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '0009-add-cluster-joins': addClusterJoins,
   '0010-create-host-cleanups': createHostCleanups,
   '0012-create-management-clusters': createManagementClusters,
+  '0013-index-pages-and-count-jobs': indexPagesAndCountJobs,
   '0015-create-onboarding-requests': createOnboardingRequests,
 };
 

@@ -7862,12 +7862,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List API tokens (without secrets)
+         * List API tokens (without secrets), oldest first (cursor pagination)
          * @description Needs an API token whose role has the `admin` permission.
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
                 header?: never;
                 path: {
                     /** @description Project name */
@@ -7893,6 +7896,7 @@ export interface paths {
                                 /** @description Null: it works until revoked */
                                 expiresAt: string | null;
                             }[];
+                            nextCursor: string | null;
                         };
                     };
                 };
