@@ -127,6 +127,7 @@ export function createHostReconciler({
           const result = await ops.cleanup(ops.osType());
           if (result.failed.length > 0) {
             const message = `K3s could not be removed completely: ${result.failed.map((f) => `${f.path}: ${f.error}`).join('; ')}`;
+            log.warn({ cluster, message }, 'removing K3s failed');
             await ops.report({ name: cluster, phase: 'failed', message });
             return false;
           }

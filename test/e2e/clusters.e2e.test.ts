@@ -168,6 +168,15 @@ async function k3sProcesses(host: Host): Promise<string[]> {
   return output.trim() ? output.trim().split('\n') : [];
 }
 
+/** Waits for the cluster of `host` to be deleted; on timeout says where the cluster stands (a failed removal's reason). */
+async function waitForDeletion(host: Host): Promise<void> {
+  await waitFor(`cluster ${host.cluster} to be deleted`, async () => (await api.call('GET', `/clusters/${host.cluster}`)).status === 404, {
+    timeoutMs: 60_000,
+  }).catch(async (error) => {
+    throw new Error(`${(error as Error).message}: ${(await api.call('GET', `/clusters/${host.cluster}`)).text}`);
+  });
+}
+
 const leftovers = (host: Host): Promise<K3sLeftovers> => readK3sLeftovers((argv) => host.machine.run(argv));
 const NO_LEFTOVERS: K3sLeftovers = { processes: [], mounts: [], interfaces: [], rules: [] };
 
@@ -443,7 +452,9 @@ describe('clusters on systemd-booted emulated hosts, end to end', () => {
     ]);
     // The agent itself runs as the unit systemd started on boot, the one its image's package installed.
     for (const host of hosts) {
-      const unit = await unitProperties(host, AGENT_UNIT, ['ActiveState', 'FragmentPath']);
+      const { ActiveState, FragmentPath } = await unitProperties(host, AGENT_UNIT, ['ActiveState', 'FragmentPath']);
+      // Debian's /lib is a link to /usr/lib, where systemd may name it.
+      const unit = { ActiveState, FragmentPath: (await host.machine.run(['readlink', '-f', FragmentPath ?? ''])).output.trim() };
       const owner = (await host.machine.run(['rpm', '-qf', '--queryformat', '%{NAME}\\n', AGENT_PACKAGE_PATHS.unit])).output;
       expect({ host: host.name, unit, owner }).toEqual({
         host: host.name,
@@ -547,11 +558,7 @@ describe('clusters on systemd-booted emulated hosts, end to end', () => {
     const running = await leftovers(host);
     for (const [what, found] of Object.entries(running)) expect({ what, present: found.length > 0 }).toEqual({ what, present: true });
     await api.expect([202], 'DELETE', `/clusters/${host.cluster}`);
-    await waitFor(
-      `cluster ${host.cluster} to be deleted`,
-      async () => (await api.call('GET', `/clusters/${host.cluster}`)).status === 404,
-      { timeoutMs: 60_000 },
-    );
+    await waitForDeletion(host);
     for (const path of rpmFiles)
       expect({ path, sha256: await sha256(join(host.machine.root, path)) }).toEqual({ path, sha256: before[path] });
     for (const path of [
@@ -570,11 +577,7 @@ describe('clusters on systemd-booted emulated hosts, end to end', () => {
     const host = hostBy('deauthorize');
     const { items } = await api.expect<{ items: { id: string; name: string }[] }>([200], 'GET', '/hosts?limit=100');
     await api.expect([200], 'POST', `/hosts/${items.find((i) => i.name === host.name)!.id}/deauthorize`);
-    await waitFor(
-      `cluster ${host.cluster} to be deleted`,
-      async () => (await api.call('GET', `/clusters/${host.cluster}`)).status === 404,
-      { timeoutMs: 60_000 },
-    );
+    await waitForDeletion(host);
     expect(existsSync(join(host.machine.root, 'etc/rancher/k3s'))).toBe(false);
     expect(await afterRemoval(host)).toEqual(NOTHING_LEFT(host));
   }, 90_000);

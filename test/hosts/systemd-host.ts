@@ -71,6 +71,9 @@ export async function bootSystemdHost(options: SystemdHostOptions): Promise<Syst
     `--directory=${root}`,
     `--machine=${name}`,
     `--network-namespace-path=/run/netns/${namespace}`,
+    // The machine's own network namespace is K3s's to change (cni0, flannel.1, pod netns, iptables rules), as on a
+    // real host; nspawn grants CAP_NET_ADMIN only with a network it makes itself.
+    '--capability=CAP_NET_ADMIN',
     ...(immutable ? [`--bind-ro=${join(root, 'usr')}:/usr`] : []),
   ];
   const log = createWriteStream(consoleLog, { flags: 'a' });
