@@ -16,7 +16,7 @@ export type ClusterReport = NonNullable<AgentReportT['cluster']>;
 
 /** What the reconciler does to the host and the server; the agent wires the real ones, tests fakes. */
 export interface HostOperations {
-  /** Sends a report (with the host's manifest added); null reports only the manifest. */
+  /** Sends a report (with the host's manifest added); null reports only the manifest. Throws only when the agent is stopping. */
   report(cluster: ClusterReport | null): Promise<void>;
   /** Installs `plan`, known on the host by `planRevision`. */
   install(plan: InstallPlan, planRevision: string): Promise<InstallResult>;
@@ -86,23 +86,34 @@ export function createHostReconciler({
           });
         }
         log.info({ cluster: action.cluster, version: plan.kubernetesVersion, mode: plan.mode }, 'installing K3s');
+        let result: InstallResult;
         try {
-          const result = await ops.install(plan, action.planRevision);
-          const warnings = result.warnings.length ? `; warnings: ${result.warnings.join('; ')}` : '';
-          await ops.report({
-            name: action.cluster,
-            phase: 'ready',
-            message: `K3s ${plan.kubernetesVersion} is ready (${plan.mode})${warnings}`,
-            ...(result.kubeconfig ? { kubeconfig: result.kubeconfig } : {}),
-          });
-          log.info({ cluster: action.cluster, status: result.status }, 'K3s is ready');
-          return true;
+          result = await ops.install(plan, action.planRevision);
         } catch (error) {
           const message = errorMessage(error);
           log.warn({ cluster: action.cluster, code: (error as { code?: string }).code, message }, 'installing K3s failed');
           await ops.report({ name: action.cluster, phase: 'failed', message });
           return false;
         }
+        const warnings = result.warnings.length ? `; warnings: ${result.warnings.join('; ')}` : '';
+        try {
+          await ops.report({
+            name: action.cluster,
+            phase: 'ready',
+            message: `K3s ${plan.kubernetesVersion} is ready (${plan.mode})${warnings}`,
+            ...(result.kubeconfig ? { kubeconfig: result.kubeconfig } : {}),
+          });
+        } catch (error) {
+          // The agent was told to stop while it installed: it let the install finish, and its next start finds
+          // K3s installed (the install record) and reports it ready.
+          log.info(
+            { cluster: action.cluster, status: result.status, reason: errorMessage(error) },
+            'K3s installed while the agent was stopping; its next start reports it ready',
+          );
+          throw error;
+        }
+        log.info({ cluster: action.cluster, status: result.status }, 'K3s is ready');
+        return true;
       },
     };
   }
@@ -118,6 +129,7 @@ export function createHostReconciler({
           const result = await ops.cleanup(ops.osType());
           if (result.failed.length > 0) {
             const message = `K3s could not be removed completely: ${result.failed.map((f) => `${f.path}: ${f.error}`).join('; ')}`;
+            log.warn({ cluster, message }, 'removing K3s failed');
             await ops.report({ name: cluster, phase: 'failed', message });
             return false;
           }

@@ -326,6 +326,28 @@ describe('runAgent reconciling', () => {
     });
   });
 
+  it('says an install finished while the agent was stopping was not reported, and reports it ready on its next start', async () => {
+    await registerHost({ template: 'baseline-k3s:v0.0.4' });
+    const { host, release } = fakeHost({ hold: true });
+    const { log, said } = recordingLog();
+    const agent = startAgent(agentOptions({ host, log }));
+    await waitForPhase('provisioning');
+    // systemd stops the agent mid-install (SIGTERM to the agent alone): the install under way still finishes.
+    const stopped = agent.stop();
+    release();
+    await stopped;
+    expect(said('installing K3s failed')).toEqual([]);
+    expect(said('K3s installed while the agent was stopping; its next start reports it ready')).toMatchObject([
+      { level: 'info', fields: { cluster: 'store-42', status: 'installed' } },
+    ]);
+    expect((await cluster()).body.phase).toBe('provisioning'); // never reported as failed
+
+    const next = recordingLog();
+    const restarted = startAgent(agentOptions({ host, log: next.log }));
+    await waitForPhase('ready');
+    await restarted.stop();
+  });
+
   it('does not install again when a new revision carries the same plan (the host moved on after its own report)', async () => {
     const hostId = await registerHost({ template: 'baseline-k3s:v0.0.4' });
     const { host, calls } = fakeHost();

@@ -4,10 +4,11 @@
  * from the K3s stand-in sources and K3s's install script, and imported from its manifest.json; Ubuntu-like hosts
  * run an image without K3s and download it from a local mirror (the server's configured mirror URL). Every host
  * is a systemd-nspawn machine (test/hosts/systemd-host.ts) in a network namespace whose only link is a veth to a
- * test bridge (EMT hosts cannot even route to the mirror); its own systemd starts the agent (agent-service.ts).
+ * test bridge (EMT hosts cannot even route to the mirror); its own systemd starts the agent from the
+ * edge-orch-agent RPM its image carries, with the settings file provisioned for it (write-agent-settings.ts).
  * An EMT host sees its image's /usr read-only. Hosts are registered from an EMF CSV with
  * `edge-orch host import --auto-provision --auto-cluster`; then the clusters' lives are followed through the API
- * and inside the machines. Needs root (network namespaces, mounts, nspawn, rpm, dnf). Writes
+ * and inside the machines, down to what a deletion leaves (read-k3s-leftovers.ts). Needs root (network namespaces, mounts, nspawn, rpm, dnf). Writes
  * test-output/e2e-timings.json and copies the hosts' journals of the agent and K3s to test-output/e2e-agent-logs/.
  */
 import { createHash } from 'node:crypto';
@@ -19,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadServerConfig } from '../../src/config.ts';
 import { K3S_HOST_PATHS } from '../../src/domain/bootstrap/k3s-host-paths.ts';
+import { AGENT_PACKAGE_NAME, AGENT_PACKAGE_PATHS, AGENT_UNIT_NAME as AGENT_UNIT } from '../../src/domain/emt/agent-package.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { ensureHostBaseRoot } from '../hosts/host-base-root.ts';
 import { bootSystemdHost, type SystemdHost } from '../hosts/systemd-host.ts';
@@ -26,12 +28,13 @@ import { writeStandinMirror } from '../standins/standin-sources.ts';
 import { createEdgeOrchCli, type EdgeOrchCli } from '../support/edge-orch-cli.ts';
 import { FORMATS_DIR } from '../support/formats.ts';
 import { readK3sInstallScript } from '../support/upstream.ts';
-import { AGENT_RUNTIME_PATHS, AGENT_UNIT, installAgentService } from './support/agent-service.ts';
 import { createE2eApi, type E2eApi } from './support/api-client.ts';
 import { startCountingMirror, type CountingMirror } from './support/counting-mirror.ts';
 import { prepareImageRoots, type ImageRoots } from './support/image-roots.ts';
+import { readK3sLeftovers, type K3sLeftovers } from './support/read-k3s-leftovers.ts';
 import { registerHosts } from './support/register-hosts.ts';
 import { createTestNetwork, type TestNetwork } from './support/test-network.ts';
+import { writeAgentSettings } from './support/write-agent-settings.ts';
 
 const EMT_VERSION = 'v1.32.4+k3s1';
 const DOWNLOAD_VERSION = 'v1.33.5+k3s1';
@@ -39,8 +42,6 @@ const OUTPUT_DIR = join(import.meta.dirname, '..', '..', 'test-output');
 const TIMINGS_FILE = join(OUTPUT_DIR, 'e2e-timings.json');
 /** Every host's journal of the agent and K3s is copied here when the test ends, pass or fail. */
 const LOGS_DIR = join(OUTPUT_DIR, 'e2e-agent-logs');
-/** The stand-in k3s runs on the Node.js running this test (its shebang); the machines see it read-only. */
-const NODE_RUNTIME = dirname(dirname(process.execPath));
 
 const installScript = await readK3sInstallScript();
 /** Only K3s's real script drives systemd; the stand-in starts K3s itself, without a unit. */
@@ -147,9 +148,9 @@ const readInstallRecord = async (host: Host): Promise<string | null> =>
 const systemctl = async (host: Host, verb: string, unit: string): Promise<string> =>
   (await host.machine.run(['systemctl', verb, unit])).output.trim();
 
-/** Whether systemd knows K3s's unit and whether it runs. */
-async function k3sUnit(host: Host): Promise<Record<string, string>> {
-  const { output } = await host.machine.run(['systemctl', 'show', 'k3s', '-p', 'LoadState', '-p', 'ActiveState']);
+/** Properties of `unit` as `systemctl show` gives them. */
+async function unitProperties(host: Host, unit: string, properties: string[]): Promise<Record<string, string>> {
+  const { output } = await host.machine.run(['systemctl', 'show', unit, ...properties.flatMap((p) => ['-p', p])]);
   return Object.fromEntries(
     output
       .trim()
@@ -158,11 +159,51 @@ async function k3sUnit(host: Host): Promise<Record<string, string>> {
   );
 }
 
+/** Whether systemd knows K3s's unit and whether it runs. */
+const k3sUnit = (host: Host): Promise<Record<string, string>> => unitProperties(host, 'k3s', ['LoadState', 'ActiveState']);
+
 /** The pids of `k3s server|agent` processes on `host` (the stand-in runs on Node.js, so by command line). */
 async function k3sProcesses(host: Host): Promise<string[]> {
   const { output } = await host.machine.run(['pgrep', '--full', '--', '/k3s (server|agent)( |$)']);
   return output.trim() ? output.trim().split('\n') : [];
 }
+
+/** Waits for the cluster of `host` to be deleted; on timeout says where the cluster stands (a failed removal's reason). */
+async function waitForDeletion(host: Host): Promise<void> {
+  await waitFor(`cluster ${host.cluster} to be deleted`, async () => (await api.call('GET', `/clusters/${host.cluster}`)).status === 404, {
+    timeoutMs: 60_000,
+  }).catch(async (error) => {
+    throw new Error(`${(error as Error).message}: ${(await api.call('GET', `/clusters/${host.cluster}`)).text}`);
+  });
+}
+
+const leftovers = (host: Host): Promise<K3sLeftovers> => readK3sLeftovers((argv) => host.machine.run(argv));
+const NO_LEFTOVERS: K3sLeftovers = { processes: [], mounts: [], interfaces: [], rules: [] };
+
+/**
+ * `rpm -V` of the k3s and agent packages inside the machine: every file a package owns that differs from the
+ * package, but the agent's settings file, which is the host's own by design (a noreplace config file).
+ */
+async function changedPackageFiles(host: Host): Promise<string[]> {
+  const { output } = await host.machine.run(['rpm', '-V', 'k3s', AGENT_PACKAGE_NAME]);
+  return output.split('\n').filter((line) => line.trim() !== '' && !line.endsWith(` c ${AGENT_PACKAGE_PATHS.config}`));
+}
+
+/** What remains of K3s on `host` after its removal, and what of its packages changed. */
+async function afterRemoval(host: Host): Promise<Record<string, unknown>> {
+  return {
+    host: host.name,
+    ...(await leftovers(host)),
+    ...(realScript ? { unit: await k3sUnit(host) } : {}),
+    changedPackageFiles: await changedPackageFiles(host),
+  };
+}
+const NOTHING_LEFT = (host: Host): Record<string, unknown> => ({
+  host: host.name,
+  ...NO_LEFTOVERS,
+  ...(realScript ? { unit: { LoadState: 'not-found', ActiveState: 'inactive' } } : {}),
+  changedPackageFiles: [],
+});
 
 /** How often systemd started K3s's unit on `host`, over every boot. */
 const k3sStarts = async (host: Host): Promise<number> =>
@@ -197,7 +238,8 @@ async function restartAgentMidInstall(host: Host, hold: { reached: Promise<void>
   if (done.code !== 0) throw new Error(`systemctl restart ${AGENT_UNIT} on ${host.name} failed: ${done.output}`);
 }
 
-// The time limit is generous: the first run also builds the hosts' base root (about 100 s on a quiet machine).
+// The time limit is generous: the first run also builds the hosts' base root (about 100 s on a quiet machine,
+// 800 s measured on two cores under a load of 20).
 beforeAll(async () => {
   if (process.getuid?.() !== 0)
     throw new Error('the end-to-end test needs root (network namespaces, mounts, nspawn, rpm, dnf); run the suite as root');
@@ -222,7 +264,12 @@ beforeAll(async () => {
     }),
   ]);
   images = prepared;
-  await writeStandinMirror(join(dir, 'mirror'), { versions: [DOWNLOAD_VERSION], installScript: installScript.text });
+  // The downloaded K3s stand-in runs on the Node.js runtime the agent package brought, as the image's does.
+  await writeStandinMirror(join(dir, 'mirror'), {
+    versions: [DOWNLOAD_VERSION],
+    installScript: installScript.text,
+    nodePath: AGENT_PACKAGE_PATHS.runtime,
+  });
   mirror = await startCountingMirror({ dir: join(dir, 'mirror'), host: network.mirrorAddress });
 
   server = await startServer(
@@ -242,9 +289,8 @@ beforeAll(async () => {
   ]);
   const { token: enrollToken } = await api.expect<{ token: string }>([201], 'POST', '/enrollment-tokens', { name: 'e2e' });
 
-  // Every host boots on its image over the base root; its own systemd starts the agent. One EMT host's copy
-  // of its image carries a corrupted air-gap image.
-  const sharedReadOnly = [...new Set([NODE_RUNTIME, ...AGENT_RUNTIME_PATHS])];
+  // Every host boots on its image over the base root; its own systemd starts the agent its image carries, with
+  // the settings provisioned for it. One EMT host's copy of its image carries a corrupted air-gap image.
   const booted = await Promise.allSettled(
     SPECS.map(async (spec) => {
       const { namespace, address } = network.addHost({ canReachMirror: spec.image !== 'emt' });
@@ -254,15 +300,15 @@ beforeAll(async () => {
         layers: [spec.image === 'emt' ? images.emt : images.ubuntu, base],
         namespace,
         immutable: spec.image === 'emt',
-        sharedReadOnly,
         populate: async (upper) => {
-          await installAgentService(upper, {
+          await writeAgentSettings(upper, {
             serverUrl: server.url,
             enrollToken,
             caCertificate,
-            mirrorUrl: mirror.url,
+            address,
             uuid: spec.uuid,
             serial: spec.serial,
+            ...(spec.image === 'ubuntu' ? { mirrorUrl: mirror.url } : {}),
           });
           if (spec.role === 'corrupt') {
             await mkdir(dirname(join(upper, images.embedded.airgapImage)), { recursive: true });
@@ -367,7 +413,7 @@ beforeAll(async () => {
     `registration-to-ready over ${counted.length} clusters: median ${seconds(summary.medianMs)}, max ${seconds(summary.maxMs)}; ` +
       `boot median ${seconds(summary.bootMedianMs)}, install median ${seconds(summary.installMedianMs)} (${TIMINGS_FILE})`,
   );
-}, 900_000);
+}, 1_500_000);
 
 afterAll(async () => {
   if (hosts.length > 0) {
@@ -405,9 +451,18 @@ describe('clusters on systemd-booted emulated hosts, end to end', () => {
     expect(await k3sProcesses(keep)).toEqual([
       (await keep.machine.run(['systemctl', 'show', 'k3s', '-p', 'MainPID', '--value'])).output.trim(),
     ]);
-    // The agent itself runs as the unit systemd started on boot.
-    for (const host of hosts)
-      expect({ host: host.name, agent: await systemctl(host, 'is-active', AGENT_UNIT) }).toMatchObject({ agent: 'active' });
+    // The agent itself runs as the unit systemd started on boot, the one its image's package installed.
+    for (const host of hosts) {
+      const { ActiveState, FragmentPath } = await unitProperties(host, AGENT_UNIT, ['ActiveState', 'FragmentPath']);
+      // Debian's /lib is a link to /usr/lib, where systemd may name it.
+      const unit = { ActiveState, FragmentPath: (await host.machine.run(['readlink', '-f', FragmentPath ?? ''])).output.trim() };
+      const owner = (await host.machine.run(['rpm', '-qf', '--queryformat', '%{NAME}\\n', AGENT_PACKAGE_PATHS.unit])).output;
+      expect({ host: host.name, unit, owner }).toEqual({
+        host: host.name,
+        unit: { ActiveState: 'active', FragmentPath: AGENT_PACKAGE_PATHS.unit },
+        owner: `${AGENT_PACKAGE_NAME}\n`,
+      });
+    }
   });
 
   it("ships the install script the test runs in the EMT image's k3s package and on the mirror, byte for byte", async () => {
@@ -444,6 +499,9 @@ describe('clusters on systemd-booted emulated hosts, end to end', () => {
     expect(await k3sStarts(host)).toBe(1);
     expect((await agentLines(host, 'K3s is ready')).map((l) => l['status'])).toEqual(['already-installed']);
     expect(await agentLines(host, 'enrolling')).toHaveLength(1); // the credential survived the restart
+    // The stopping agent let the install finish and said so; it never called it failed.
+    expect(await agentLines(host, 'installing K3s failed')).toEqual([]);
+    expect(await agentLines(host, 'K3s installed while the agent was stopping; its next start reports it ready')).toHaveLength(1);
   });
 
   it('serves the kubeconfig the agent uploaded, pointed at the host', async () => {
@@ -497,12 +555,11 @@ describe('clusters on systemd-booted emulated hosts, end to end', () => {
     const host = hostBy('delete');
     const rpmFiles = Object.values(images.embedded);
     const before = Object.fromEntries(await Promise.all(rpmFiles.map(async (p) => [p, await sha256(join(images.emt, p))])));
+    // What the cleanup must remove is there: K3s left what a running K3s leaves.
+    const running = await leftovers(host);
+    for (const [what, found] of Object.entries(running)) expect({ what, present: found.length > 0 }).toEqual({ what, present: true });
     await api.expect([202], 'DELETE', `/clusters/${host.cluster}`);
-    await waitFor(
-      `cluster ${host.cluster} to be deleted`,
-      async () => (await api.call('GET', `/clusters/${host.cluster}`)).status === 404,
-      { timeoutMs: 60_000 },
-    );
+    await waitForDeletion(host);
     for (const path of rpmFiles)
       expect({ path, sha256: await sha256(join(host.machine.root, path)) }).toEqual({ path, sha256: before[path] });
     for (const path of [
@@ -513,10 +570,7 @@ describe('clusters on systemd-booted emulated hosts, end to end', () => {
     ]) {
       expect({ path, exists: existsSync(join(host.machine.root, path)) }).toEqual({ path, exists: false });
     }
-    if (realScript) {
-      expect(await k3sUnit(host)).toEqual({ LoadState: 'not-found', ActiveState: 'inactive' });
-      expect(await k3sProcesses(host)).toEqual([]);
-    }
+    expect(await afterRemoval(host)).toEqual(NOTHING_LEFT(host));
     await waitFor(`host ${host.name} to be provisioned`, async () => (await hostState(host.name)) === 'provisioned', { timeoutMs: 30_000 });
   }, 90_000);
 
@@ -524,12 +578,9 @@ describe('clusters on systemd-booted emulated hosts, end to end', () => {
     const host = hostBy('deauthorize');
     const { items } = await api.expect<{ items: { id: string; name: string }[] }>([200], 'GET', '/hosts?limit=100');
     await api.expect([200], 'POST', `/hosts/${items.find((i) => i.name === host.name)!.id}/deauthorize`);
-    await waitFor(
-      `cluster ${host.cluster} to be deleted`,
-      async () => (await api.call('GET', `/clusters/${host.cluster}`)).status === 404,
-      { timeoutMs: 60_000 },
-    );
+    await waitForDeletion(host);
     expect(existsSync(join(host.machine.root, 'etc/rancher/k3s'))).toBe(false);
+    expect(await afterRemoval(host)).toEqual(NOTHING_LEFT(host));
   }, 90_000);
 
   it("keeps an EMT image's /usr read-only while /etc, /opt and /var/lib/rancher are writable, and no host wrote into /usr", async () => {

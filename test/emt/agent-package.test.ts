@@ -66,6 +66,9 @@ describe('the edge-orch-agent package', { timeout: 300_000 }, () => {
     const unit = readFileSync(join(rootfs, AGENT_PACKAGE_PATHS.unit), 'utf8');
     expect(unit).toContain('\nExecStart=/usr/bin/edge-orch-agent --config /etc/edge-orch/agent.yaml\n');
     expect(unit).toContain('\n[Install]\nWantedBy=multi-user.target\n');
+    // A stop reaches the agent alone, which finishes an install under way; K3s's restart never waits for it.
+    expect(unit).toContain('\nKillMode=mixed\n');
+    expect(unit).not.toMatch(/^After=.*k3s/m);
     expect(AGENT_ENABLED_LINK).toBe('/etc/systemd/system/multi-user.target.wants/edge-orch-agent.service');
     expect(lstatSync(join(rootfs, AGENT_ENABLED_LINK)).isSymbolicLink()).toBe(true);
     expect(readlinkSync(join(rootfs, AGENT_ENABLED_LINK))).toBe(AGENT_PACKAGE_PATHS.unit);

@@ -3,7 +3,8 @@
  * over the Debian base root) and the host's own upper directory, which persists across reboots as a disk does.
  * The machine joins an existing network namespace. On an immutable (EMT) host /usr is bound read-only, as EMT's
  * dm-verity root is; /etc, /opt and /var stay writable. The machine running the tests has no systemd as PID 1,
- * so nspawn runs with `--register=no --keep-unit` and the machine is driven with `nsenter` into its PID 1.
+ * so nspawn runs with `--register=no --keep-unit` and the machine is driven with `nsenter` into its PID 1. Nothing
+ * of this machine is shown inside: a host runs only what its image and its own layer carry.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
@@ -21,8 +22,6 @@ export interface SystemdHostOptions {
   namespace: string;
   /** An immutable image: /usr is read-only inside. */
   immutable: boolean;
-  /** Directories of this machine shown read-only at the same path inside (the Node.js runtime, the project). */
-  sharedReadOnly: string[];
   /** Writes into the host's upper layer before its first boot (its own settings, units, a corrupted file). */
   populate?: (upper: string) => Promise<void>;
   /** How long a boot may take before it counts as failed. */
@@ -52,7 +51,7 @@ export interface SystemdHost {
 }
 
 export async function bootSystemdHost(options: SystemdHostOptions): Promise<SystemdHost> {
-  const { name, dir, layers, namespace, immutable, sharedReadOnly, populate, bootTimeoutMs = 90_000 } = options;
+  const { name, dir, layers, namespace, immutable, populate, bootTimeoutMs = 90_000 } = options;
   const upper = join(dir, 'upper');
   const work = join(dir, 'work');
   const root = join(dir, 'root');
@@ -72,8 +71,10 @@ export async function bootSystemdHost(options: SystemdHostOptions): Promise<Syst
     `--directory=${root}`,
     `--machine=${name}`,
     `--network-namespace-path=/run/netns/${namespace}`,
+    // The machine's own network namespace is K3s's to change (cni0, flannel.1, pod netns, iptables rules), as on a
+    // real host; nspawn grants CAP_NET_ADMIN only with a network it makes itself.
+    '--capability=CAP_NET_ADMIN',
     ...(immutable ? [`--bind-ro=${join(root, 'usr')}:/usr`] : []),
-    ...sharedReadOnly.map((p) => `--bind-ro=${p}`),
   ];
   const log = createWriteStream(consoleLog, { flags: 'a' });
   let nspawn: ChildProcess;

@@ -7,6 +7,7 @@ export function renderAgentUnit(): string {
     'Description=edge-orch agent: enrolls this host and installs K3s as the orchestrator asks',
     'Documentation=https://github.com/edge-orch/edge-orch/blob/main/docs/emt.md',
     'Wants=network-online.target',
+    // Not After=k3s.service: the install script restarts K3s, whose start would then wait for a stopping agent.
     'After=network-online.target',
     '',
     '[Service]',
@@ -16,6 +17,10 @@ export function renderAgentUnit(): string {
     // Settings not filled in yet, or an orchestrator out of reach at boot: try again rather than give up.
     'Restart=always',
     'RestartSec=5s',
+    // SIGTERM to the agent alone: it lets an install under way finish (the install script is never killed
+    // half-way) and exits; whatever is left of the unit's processes after that is killed.
+    'KillMode=mixed',
+    'TimeoutStopSec=120',
     '',
     '[Install]',
     `WantedBy=${AGENT_WANTED_BY}`,

@@ -1,13 +1,16 @@
 /**
- * The two host images of the end-to-end test. The EMT image is made the way docs/emt.md says, with the real
- * `edge-orch emt` commands (spec → build → packagelist → imageconfig add-packagelist → compose) from the K3s
- * stand-in sources and the given install script (K3s's real one where available); its OS profile is the composed build/<image>/manifest.json. The Ubuntu-like mutable image
- * has no K3s and no RPMs, only the image manifest the agent reads (test/agent/support/image-root.ts).
+ * The two host images of the end-to-end test, both made the way docs/emt.md says, with the real `edge-orch emt`
+ * commands (spec → build → packagelist → imageconfig add-packagelist → compose). Both carry the edge-orch-agent
+ * RPM (test/emt/support/agent-rpm.ts, built once per code version), whose unit starts the agent on boot and whose
+ * Node.js runtime also runs the K3s stand-in. The EMT image adds the k3s RPM built from the K3s stand-in sources
+ * and the given install script (K3s's real one where available); the Ubuntu-like mutable image has no K3s, which
+ * its hosts download from the mirror. Each image's OS profile is the manifest.json compose wrote next to its root.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AGENT_PACKAGE_PATHS } from '../../../src/domain/emt/agent-package.ts';
 import type { ImageManifest } from '../../../src/domain/inventory/image-manifest.ts';
-import { composeImageRoot, renderManifest } from '../../agent/support/image-root.ts';
+import { buildAgentRpm, buildRuntimeLibsRepo } from '../../emt/support/agent-rpm.ts';
 import { buildEmtBaseRepo } from '../../emt/support/emt-workspace.ts';
 import { writeStandinSources } from '../../standins/standin-sources.ts';
 import type { EdgeOrchCli } from '../../support/edge-orch-cli.ts';
@@ -19,13 +22,17 @@ export interface ImageRoots {
   emtManifest: string;
   /** The files the k3s RPM installs, as the manifest names them. */
   embedded: { binary: string; installScript: string; airgapImage: string };
+  /** The Ubuntu-like image root (build/ubuntu-image/rootfs). */
   ubuntu: string;
   ubuntuManifest: string;
   emtProfile: string;
   ubuntuProfile: string;
 }
 
-/** An EMT toolkit edge image config: the OS's own package lists, to which `imageconfig add-packagelist` adds k3s. */
+/**
+ * An EMT toolkit edge image config: the OS's own package lists, to which `imageconfig add-packagelist` adds k3s
+ * and edge-orch-agent.
+ */
 const EDGE_IMAGE_CONFIG = `{
     "SystemConfigs": [
         {
@@ -41,6 +48,20 @@ const EDGE_IMAGE_CONFIG = `{
 }
 `;
 
+/** The Ubuntu-like image: the same OS stand-in packages and the agent, without K3s. */
+const UBUNTU_IMAGE_CONFIG = `{
+    "SystemConfigs": [
+        {
+            "Name": "Standard",
+            "PackageLists": [
+                "packagelists/core-packages-image.json",
+                "packagelists/edge-orch-agent.json"
+            ]
+        }
+    ]
+}
+`;
+
 /** Builds both images under `dir`; `cli` runs in `dir` (the `emt` commands need no server). */
 export async function prepareImageRoots(
   dir: string,
@@ -48,7 +69,7 @@ export async function prepareImageRoots(
 ): Promise<ImageRoots> {
   const emtProfile = 'emt-k3s-e2e';
   const ubuntuProfile = 'ubuntu-e2e';
-  await writeStandinSources(join(dir, 'sources'), { version: emtVersion, installScript });
+  await writeStandinSources(join(dir, 'sources'), { version: emtVersion, installScript, nodePath: AGENT_PACKAGE_PATHS.runtime });
   const imageconfigs = join(dir, 'toolkit', 'imageconfigs');
   await mkdir(join(imageconfigs, 'packagelists'), { recursive: true });
   await writeFile(join(imageconfigs, 'edge-image.json'), EDGE_IMAGE_CONFIG);
@@ -57,41 +78,37 @@ export async function prepareImageRoots(
     `${JSON.stringify({ packages: ['filesystem', 'systemd', 'rpm'] }, null, 4)}\n`,
   );
 
-  const ubuntu = join(dir, 'ubuntu-root');
-  const [, , ubuntuManifest] = await Promise.all([
+  await writeFile(join(imageconfigs, 'ubuntu-image.json'), UBUNTU_IMAGE_CONFIG);
+  const addPackageList = (list: string) =>
+    cli.ok([
+      'emt',
+      'imageconfig',
+      'add-packagelist',
+      `packagelists/${list}`,
+      '--dir',
+      'toolkit/imageconfigs',
+      '--config',
+      'edge-image.json',
+    ]);
+
+  const [agent] = await Promise.all([
+    buildAgentRpm(),
     cli.ok(['emt', 'spec', 'k3s', '--version', emtVersion, '--arch', 'amd64', '--sources', 'sources', '--out', 'SPECS/k3s']),
+    // Both lists go into the same config, one after the other.
     cli
       .ok(['emt', 'packagelist', 'k3s', '--out', 'toolkit/imageconfigs/packagelists/k3s.json'])
-      .then(() =>
-        cli.ok([
-          'emt',
-          'imageconfig',
-          'add-packagelist',
-          'packagelists/k3s.json',
-          '--dir',
-          'toolkit/imageconfigs',
-          '--config',
-          'edge-image.json',
-        ]),
-      ),
-    composeUbuntuRoot(ubuntu, ubuntuProfile),
+      .then(() => cli.ok(['emt', 'packagelist', 'edge-orch-agent', '--out', 'toolkit/imageconfigs/packagelists/edge-orch-agent.json']))
+      .then(() => addPackageList('k3s.json'))
+      .then(() => addPackageList('edge-orch-agent.json')),
   ]);
   await cli.ok(['emt', 'build', '--spec', 'SPECS/k3s', '--sources', 'sources', '--repo', 'repo']);
-  // The image's own packages (filesystem, systemd, rpm) come from a stand-in EMT base repository.
-  buildEmtBaseRepo(dir);
-  await cli.ok([
-    'emt',
-    'compose',
-    '--config',
-    'toolkit/imageconfigs/edge-image.json',
-    '--repo',
-    'repo',
-    'emt-base',
-    '--out',
-    'build/edge-image',
-    '--name',
-    emtProfile,
-  ]);
+  // The images' own packages (filesystem, systemd, rpm) come from a stand-in EMT base repository, and the
+  // libraries the agent's runtime links against from a stand-in of EMT's glibc.
+  const baseRepos = [agent.repo, buildEmtBaseRepo(dir), buildRuntimeLibsRepo(dir, agent.rpm)];
+  const compose = (config: string, out: string, name: string, repos: string[], extra: string[] = []) =>
+    cli.ok(['emt', 'compose', '--config', `toolkit/imageconfigs/${config}`, '--repo', ...repos, '--out', out, '--name', name, ...extra]);
+  await compose('edge-image.json', 'build/edge-image', emtProfile, ['repo', ...baseRepos]);
+  await compose('ubuntu-image.json', 'build/ubuntu-image', ubuntuProfile, baseRepos, ['--os-type', 'mutable']);
 
   // EMT images carry /opt as the mount point of its persistent partition, whatever packages they hold.
   await mkdir(join(dir, 'build', 'edge-image', 'rootfs', 'opt'), { recursive: true });
@@ -104,18 +121,9 @@ export async function prepareImageRoots(
     emt: join(dir, 'build', 'edge-image', 'rootfs'),
     emtManifest,
     embedded: { binary: k8s.binaryPath, installScript: k8s.installScriptPath, airgapImage: k8s.airgapImages[0]!.path },
-    ubuntu,
-    ubuntuManifest,
+    ubuntu: join(dir, 'build', 'ubuntu-image', 'rootfs'),
+    ubuntuManifest: join(dir, 'build', 'ubuntu-image', 'manifest.json'),
     emtProfile,
     ubuntuProfile,
   };
-}
-
-/** A mutable image without K3s: only its manifest (at the path the agent reads), also written next to the root. */
-async function composeUbuntuRoot(root: string, name: string): Promise<string> {
-  const manifest = renderManifest({ name, osType: 'mutable' });
-  await composeImageRoot(root, { manifest });
-  const file = `${root}.manifest.json`;
-  await writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
-  return file;
 }
