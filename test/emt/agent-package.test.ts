@@ -90,7 +90,7 @@ describe('the edge-orch-agent package', { timeout: 300_000 }, () => {
     expect(help.stdout).toContain('--config <file>');
     // The packaged settings file is a template: the agent says what is missing, and where to set it.
     const unset = run('--config', join(rootfs, AGENT_PACKAGE_PATHS.config));
-    expect(unset.status).toBe(1);
+    expect(unset.status).toBe(2);
     expect(unset.stderr).toContain(`needs the orchestrator URL: server in ${join(rootfs, AGENT_PACKAGE_PATHS.config)}`);
   });
 
@@ -98,7 +98,7 @@ describe('the edge-orch-agent package', { timeout: 300_000 }, () => {
     const bad = join(ws.dir, 'agent-bad.yaml');
     writeFileSync(bad, 'server: https://orch.example:8080\nenrol-token: x\n');
     const result = await runCli(['emt', 'agent-sources', '--out', join(ws.dir, 'agent-sources'), '--config', bad], { cwd: ws.dir });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${bad} line 2: unknown key "enrol-token"`);
   });
 

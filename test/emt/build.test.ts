@@ -137,7 +137,7 @@ describe('building the K3s packages', { timeout: 90_000 }, () => {
     const { code, stderr } = await runCli(['emt', 'build', '--spec', 'SPECS/k3s', '--sources', 'tampered', '--repo', 'repo'], {
       cwd: ws.dir,
     });
-    expect(code).toBe(1);
+    expect(code).toBe(4);
     expect(stderr).toBe(
       `error: source k3s-airgap-images-amd64.tar.zst in tampered has sha256 ${sha256(wrong)}, expected ${ws.standins.airgapImages[0]!.sha256} (from ${join(ws.dir, 'SPECS/k3s/k3s.signatures.json')}); nothing was built (field: sources/k3s-airgap-images-amd64.tar.zst)\n`,
     );
@@ -168,7 +168,7 @@ describe('building the K3s packages', { timeout: 90_000 }, () => {
     ],
   ])('refuses spec k3s %j with a precise error and writes nothing', async (args, message) => {
     const { code, stderr } = await runCli(['emt', 'spec', 'k3s', ...args, '--sources', 'sources', '--out', 'SPECS/bad'], { cwd: ws.dir });
-    expect({ code, stderr }).toEqual({ code: 1, stderr: message });
+    expect({ code, stderr }).toEqual({ code: 2, stderr: message });
     expect(existsSync(join(ws.dir, 'SPECS/bad'))).toBe(false);
   });
 

@@ -116,7 +116,7 @@ describe('package lists in image configs', { timeout: 120_000 }, () => {
 
     const named = await addPackageList('packagelists/k3s.json', '--config', 'full-aarch64.json', '--system-config', '*');
     expect(named).toMatchObject({
-      code: 1,
+      code: 2,
       stderr: 'error: full-aarch64.json is an aarch64 image config; the package list is for x86_64 (--arch) (field: --config)\n',
     });
     expect(snapshotDir(ws.imageconfigs)).toEqual(before);
@@ -130,7 +130,7 @@ describe('package lists in image configs', { timeout: 120_000 }, () => {
     writeFileSync(join(ws.imageconfigs, 'edge-image.json'), fixture('edge-image.json'));
     const before = snapshotDir(ws.imageconfigs);
     const { code, stdout, stderr } = await addPackageList('packagelists/k3s.json', '--config', 'edge-image*.json');
-    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
     expect(stderr).toBe(
       `error: ${join('toolkit/imageconfigs', 'edge-image-broken.json')} is not JSON: expected a value, found "]" at line 4 column 70 (position 104)\n`,
     );
@@ -139,7 +139,7 @@ describe('package lists in image configs', { timeout: 120_000 }, () => {
 
   it('refuses a package list that does not exist yet', async () => {
     const { code, stderr } = await addPackageList('packagelists/k3s-missing.json', '--config', 'edge-image.json');
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toContain(
       'error: package list packagelists/k3s-missing.json does not exist in toolkit/imageconfigs; write it first with edge-orch emt packagelist k3s',
     );

@@ -10,6 +10,8 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoreConfig } from '../../src/store/store-config.ts';
 import { openStore } from '../../src/store/open-store.ts';
+import { loadSecretKeyring } from '../../src/store/load-secret-keyring.ts';
+import { SECRET_KEY_FILE } from '../../src/config.ts';
 import type { Store } from '../../src/store/store.ts';
 import { engines } from '../support/engines.ts';
 import { createClient, readAdminToken, seedInventory, sleep, startServerProcess, type ServerProcess } from './server-process.ts';
@@ -151,7 +153,12 @@ describe.each(engines)('registration durability on $name', (engine) => {
     await server.stop();
     running.splice(running.indexOf(server), 1);
 
-    const store = await openStore(config);
+    // The server sealed its clusters' join tokens with the key in its data directory.
+    const secrets = await loadSecretKeyring({
+      current: { kind: 'file', path: join(dataDir, SECRET_KEY_FILE), createIfMissing: false },
+      previous: null,
+    });
+    const store = await openStore({ ...config, secrets });
     try {
       await expectExactlyOnce(store, rows, 'DUR');
     } finally {

@@ -53,7 +53,7 @@ describe.each(engines)('secrets rotate on $name', (engine) => {
     expect(output.code, output.stderr).toBe(0);
     expect(output.stdout).toBe(
       [
-        `resealed 2 of 3 secret(s) under key ${keyId(newKey)} (1 were already); none is left under key ${keyId(oldKey)}`,
+        `resealed 5 of 6 secret(s) under key ${keyId(newKey)} (1 were already); none is left under key ${keyId(oldKey)}`,
         `the key file ${keyFile} now holds the new key; start the servers as before`,
         '',
       ].join('\n'),
@@ -68,21 +68,27 @@ describe.each(engines)('secrets rotate on $name', (engine) => {
     expect(existsSync(`${keyFile}.new`)).toBe(false);
   });
 
-  it('opens every kubeconfig with the new key and none with the old key alone', async () => {
+  // Each cluster holds two secrets: its kubeconfig and its join token.
+  it('opens every kubeconfig and join token with the new key and none with the old key alone', async () => {
     await expect(open({ current: oldKey, previous: [] })).rejects.toThrow(
       `sealed with key ${keyId(newKey)}, which this server was not given`,
     );
     const old = await open({ current: oldKey, previous: [] }, false);
     try {
-      for (const name of CLUSTERS)
+      for (const name of CLUSTERS) {
         await expect(old.clusters.getKubeconfig(PROJECT, name)).rejects.toThrow(/which this server was not given/);
+        await expect(old.clusters.getJoinToken(PROJECT, name)).rejects.toThrow(/which this server was not given/);
+      }
     } finally {
       await old.close();
     }
     const store = await open({ current: newKey, previous: [] });
     try {
-      for (const name of CLUSTERS) expect(await store.clusters.getKubeconfig(PROJECT, name)).toBe(`${HOST_KUBECONFIG}# ${name}\n`);
-      expect(await store.clusters.countSecrets()).toEqual({ total: 3, underCurrentKey: 3 });
+      for (const name of CLUSTERS) {
+        expect(await store.clusters.getKubeconfig(PROJECT, name)).toBe(`${HOST_KUBECONFIG}# ${name}\n`);
+        expect(await store.clusters.getJoinToken(PROJECT, name)).toMatch(/^[0-9a-f]{64}$/);
+      }
+      expect(await store.clusters.countSecrets()).toEqual({ total: 6, underCurrentKey: 6 });
     } finally {
       await store.close();
     }

@@ -201,8 +201,13 @@ describe('computeDesiredState', () => {
 
   it('option 2: asks for the OS update while the host reports another version than its instance records', () => {
     const moving: Instance = { ...instance('microvisor-nonrt'), osProfileVersion: emt.version, observedOsVersion: '3.0.20250101.0000' };
-    const input = { host: host(), instance: moving, cluster: cluster(), template: v004, osProfile: emt };
+    const running = { ...emt, version: '3.0.20250101.0000' };
+    const input = { host: host(), instance: moving, cluster: cluster(), template: v004, osProfile: emt, runningOsProfile: running };
     expect(computeDesiredState(input).action).toMatchObject({ kind: 'blocked', reason: { code: 'OsUpdateNotConfigured' } });
+    // A version edge-orch never imported is not one it moves a host from.
+    expect(computeDesiredState({ ...input, runningOsProfile: null, osUpdateCommand: ['/bin/upd'] }).action).toMatchObject({
+      kind: 'install',
+    });
     expect(computeDesiredState({ ...input, osUpdateCommand: ['/bin/upd', '{version}'] }).action).toEqual({
       kind: 'update-os',
       cluster: 'edge-1',

@@ -57,6 +57,8 @@ export interface DesiredStateInput {
   join?: JoinInput | null;
   /** The configured OS update command (option 2); absent, a due update is blocked. */
   osUpdateCommand?: readonly string[] | null;
+  /** The imported OS profile version the host reports running; null when it reports none or one never imported. */
+  runningOsProfile?: OsProfile | null;
   mirrorUrl?: MirrorUrl;
 }
 
@@ -127,10 +129,18 @@ function computeClusterAction(input: DesiredStateInput): ClusterAction {
 
 /**
  * Option 2: the instance records another version than the host reports running, so the host updates its image
- * first. Only once it has reported a version (a host that never did is waited for as before).
+ * first. Only once it has reported a version that is an imported version of the profile: a host that never
+ * reported is waited for as before, and an image version edge-orch never imported is not one it can move from.
  */
-function computeOsUpdate({ cluster, instance, osProfile, osUpdateCommand = null }: DesiredStateInput): ClusterAction | null {
+function computeOsUpdate({
+  cluster,
+  instance,
+  osProfile,
+  osUpdateCommand = null,
+  runningOsProfile = null,
+}: DesiredStateInput): ClusterAction | null {
   if (!cluster || !instance || instance.observedOsVersion === null || instance.observedOsProfile !== instance.osProfile) return null;
+  if (runningOsProfile === null) return null;
   if (instance.observedOsVersion === instance.osProfileVersion || !osProfile) return null;
   if (osUpdateCommand === null)
     return {

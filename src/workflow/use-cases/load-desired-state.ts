@@ -61,6 +61,9 @@ async function readDesiredState(
     cluster && profileRef
       ? await Promise.all([store.templates.find(project, cluster.template), store.osProfiles.find(project, profileRef)])
       : [null, null];
+  const running = instance?.observedOsVersion ? { name: instance.osProfile, version: instance.observedOsVersion } : null;
+  const runningOsProfile =
+    cluster && running && running.version !== instance?.osProfileVersion ? await store.osProfiles.find(project, running) : null;
   return computeDesiredState({
     host,
     instance,
@@ -70,6 +73,7 @@ async function readDesiredState(
     cleanup,
     join: cluster ? await readJoin(store, project, cluster) : null,
     osUpdateCommand: osUpdateCommand ?? null,
+    runningOsProfile,
     ...(mirrorUrl ? { mirrorUrl } : {}),
   });
 }
