@@ -63,7 +63,14 @@ interface Documents {
   osProfiles: ReturnType<typeof createDocumentCache<{ doc: string }>>;
 }
 
-function createStore(db: Db, engine: Store['engine'], secrets: SecretBox, documents: Documents, tokenCache: TokenCache, inTransaction: boolean): Store {
+function createStore(
+  db: Db,
+  engine: Store['engine'],
+  secrets: SecretBox,
+  documents: Documents,
+  tokenCache: TokenCache,
+  inTransaction: boolean,
+): Store {
   const side = inTransaction ? 'readOnly' : 'filling';
   const osProfiles = createOsProfileStore(db, documents.osProfiles[side]);
   return {
