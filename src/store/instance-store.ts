@@ -121,6 +121,7 @@ export function createInstanceStore(db: Db, osProfiles: OsProfileStore): Instanc
       return get(project, id);
     },
     async setOsProfile(project, id, osProfile) {
+      if (!(await osProfiles.find(project, osProfile))) throw notFound('OS profile', formatOsProfileRef(osProfile));
       const result = await db
         .updateTable('instances')
         .set({ os_profile: osProfile.name, os_profile_version: osProfile.version, updated_at: nowIso() })
@@ -128,18 +129,6 @@ export function createInstanceStore(db: Db, osProfiles: OsProfileStore): Instanc
         .where('id', '=', id)
         .executeTakeFirst();
       if (result.numUpdatedRows === 0n) throw notFound('instance', id);
-      return get(project, id);
-    },
-    async setOsProfileVersion(project, id, version) {
-      const instance = await get(project, id);
-      const profile = await osProfiles.find(project, { name: instance.osProfile, version });
-      if (!profile) throw notFound('OS profile', formatOsProfileRef({ name: instance.osProfile, version }));
-      await db
-        .updateTable('instances')
-        .set({ os_profile_version: version, updated_at: nowIso() })
-        .where('project', '=', project)
-        .where('id', '=', id)
-        .execute();
       return get(project, id);
     },
     async delete(project, id) {

@@ -135,10 +135,8 @@ export interface InstanceStore {
   list(project: string, page?: PageRequest): Promise<Page<Instance>>;
   /** What the host's agent reports it runs: the image's name and version (null: not reported). */
   setObserved(project: string, id: string, observedOsProfile: string | null, observedOsVersion?: string | null): Promise<Instance>;
-  /** Moves the instance to another OS profile version (the caller checked it exists and is allowed). */
+  /** Moves the instance to another OS profile version (an upgrade or an OS update); NotFound when it is not imported. */
   setOsProfile(project: string, id: string, osProfile: { name: string; version: string }): Promise<Instance>;
-  /** Moves the instance to another version of its OS profile (an OS update); NotFound when that version is not imported. */
-  setOsProfileVersion(project: string, id: string, version: string): Promise<Instance>;
   delete(project: string, id: string): Promise<void>;
 }
 

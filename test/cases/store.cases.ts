@@ -205,11 +205,11 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
       const host = await store.hosts.register(p, registration('edge-1'));
       const instance = await store.instances.create(p, { hostId: host.id, osProfile: { name: EMT.name, version: EMT.version } });
       expect(await store.instances.setObserved(p, instance.id, EMT.name, EMT.version)).toMatchObject({ observedOsVersion: EMT.version });
-      expect(await store.instances.setOsProfileVersion(p, instance.id, '3.1.0')).toMatchObject({
+      expect(await store.instances.setOsProfile(p, instance.id, { name: EMT.name, version: '3.1.0' })).toMatchObject({
         osProfileVersion: '3.1.0',
         observedOsVersion: EMT.version,
       });
-      await expectAppError(store.instances.setOsProfileVersion(p, instance.id, '9.9'), { code: 'NotFound' });
+      await expectAppError(store.instances.setOsProfile(p, instance.id, { name: EMT.name, version: '9.9' }), { code: 'NotFound' });
     });
   });
 

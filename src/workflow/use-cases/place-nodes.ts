@@ -107,7 +107,7 @@ export async function writeNodeInstances(tx: Store, project: string, placed: Pla
       instance = await tx.instances.create(project, { hostId: host.id, osProfile: exact });
       progress = recordStepOutcome(progress, 'create-instance', { ok: true, resourceId: instance.id, created: true });
     } else {
-      if (eligibility.update) instance = await tx.instances.setOsProfileVersion(project, instance!.id, exact.version);
+      if (eligibility.update) instance = await tx.instances.setOsProfile(project, instance!.id, exact);
       progress = recordStepOutcome(progress, 'create-instance', {
         ok: true,
         resourceId: instance!.id,
