@@ -18,23 +18,23 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadServerConfig } from '../../src/config.ts';
 import { K3S_HOST_PATHS } from '../../src/domain/bootstrap/k3s-host-paths.ts';
 import { AGENT_PACKAGE_NAME, AGENT_PACKAGE_PATHS, AGENT_UNIT_NAME as AGENT_UNIT } from '../../src/domain/emt/agent-package.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
 import { ensureHostBaseRoot } from '../hosts/host-base-root.ts';
-import { bootSystemdHost, type SystemdHost } from '../hosts/systemd-host.ts';
+import type { SystemdHost } from '../hosts/systemd-host.ts';
 import { writeStandinMirror } from '../standins/standin-sources.ts';
-import { createEdgeOrchCli, type EdgeOrchCli } from '../support/edge-orch-cli.ts';
+import { createEdgeOrchCli } from '../support/edge-orch-cli.ts';
 import { FORMATS_DIR } from '../support/formats.ts';
 import { readK3sInstallScript } from '../support/upstream.ts';
-import { createE2eApi, type E2eApi } from './support/api-client.ts';
+import type { E2eApi } from './support/api-client.ts';
+import { bootE2eHost } from './support/boot-e2e-host.ts';
 import { startCountingMirror, type CountingMirror } from './support/counting-mirror.ts';
+import { startE2eControlPlane, type E2eControlPlane } from './support/e2e-control-plane.ts';
+import { agentJournal, agentLines, systemctl, unitProperties, waitFor } from './support/host-probes.ts';
 import { prepareImageRoots, type ImageRoots } from './support/image-roots.ts';
 import { readK3sLeftovers, type K3sLeftovers } from './support/read-k3s-leftovers.ts';
 import { registerHosts } from './support/register-hosts.ts';
 import { createTestNetwork, type TestNetwork } from './support/test-network.ts';
-import { writeAgentSettings } from './support/write-agent-settings.ts';
 
 const EMT_VERSION = 'v1.32.4+k3s1';
 const DOWNLOAD_VERSION = 'v1.33.5+k3s1';
@@ -76,9 +76,8 @@ interface Host extends HostSpec {
 let dir: string;
 let network: TestNetwork;
 let mirror: CountingMirror;
-let server: RunningServer;
+let control: E2eControlPlane;
 let api: E2eApi;
-let cli: EdgeOrchCli;
 let images: ImageRoots;
 const hosts: Host[] = [];
 let registeredAt = 0;
@@ -100,35 +99,6 @@ const median = (values: number[]): number | null => {
   return all.length % 2 === 1 ? all[middle]! : Math.round((all[middle - 1]! + all[middle]!) / 2);
 };
 
-async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | null | false>,
-  { timeoutMs = 60_000, intervalMs = 200 } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
-/** The agent's journal on `host` (every boot, as the journal is persistent), one JSON log line per line. */
-async function agentJournal(host: Host, { thisBoot = false } = {}): Promise<string> {
-  const args = ['journalctl', '--no-pager', '-o', 'cat', '-u', AGENT_UNIT, ...(thisBoot ? ['-b'] : [])];
-  return (await host.machine.run(args)).output;
-}
-
-/** The agent's log lines with message `msg`. */
-async function agentLines(host: Host, msg: string, options?: { thisBoot?: boolean }): Promise<Record<string, unknown>[]> {
-  return (await agentJournal(host, options))
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((entry) => entry['msg'] === msg);
-}
-
 async function agentLogs(): Promise<string> {
   const logs = await Promise.all(
     hosts.map(async (h) => `--- ${h.name} (${h.namespace}, ${h.address})\n${(await agentJournal(h)).split('\n').slice(-15).join('\n')}`),
@@ -143,21 +113,6 @@ async function hostState(name: string): Promise<string | undefined> {
 
 const readInstallRecord = async (host: Host): Promise<string | null> =>
   readFile(join(host.machine.root, K3S_HOST_PATHS.marker), 'utf8').catch(() => null);
-
-/** `systemctl <verb> <unit>` inside the host: its one-line answer. */
-const systemctl = async (host: Host, verb: string, unit: string): Promise<string> =>
-  (await host.machine.run(['systemctl', verb, unit])).output.trim();
-
-/** Properties of `unit` as `systemctl show` gives them. */
-async function unitProperties(host: Host, unit: string, properties: string[]): Promise<Record<string, string>> {
-  const { output } = await host.machine.run(['systemctl', 'show', unit, ...properties.flatMap((p) => ['-p', p])]);
-  return Object.fromEntries(
-    output
-      .trim()
-      .split('\n')
-      .map((line) => line.split('=', 2) as [string, string]),
-  );
-}
 
 /** Whether systemd knows K3s's unit and whether it runs. */
 const k3sUnit = (host: Host): Promise<Record<string, string>> => unitProperties(host, 'k3s', ['LoadState', 'ActiveState']);
@@ -272,14 +227,10 @@ beforeAll(async () => {
   });
   mirror = await startCountingMirror({ dir: join(dir, 'mirror'), host: network.mirrorAddress });
 
-  server = await startServer(
-    loadServerConfig({ dataDir: join(dir, 'server'), host: network.serverAddress, port: 0, logLevel: 'warn', mirrorUrl: mirror.url }, {}),
-  );
-  cli = createEdgeOrchCli({ home: join(dir, 'operator') });
-  expect(server.url).toMatch(/^https:/);
-  await cli.ok(['login', '--server', server.url, '--token-file', server.adminTokenFile!, '--ca-file', server.caFile!]);
-  const caCertificate = await readFile(server.caFile!, 'utf8');
-  api = createE2eApi({ serverUrl: server.url, token: (await readFile(server.adminTokenFile!, 'utf8')).trim(), caCertificate });
+  control = await startE2eControlPlane({ dir, network, mirrorUrl: mirror.url });
+  const { cli } = control;
+  api = control.api;
+  expect(control.server.url).toMatch(/^https:/);
 
   await cli.ok(['osprofile', 'import', images.emtManifest, images.ubuntuManifest]);
   await cli.ok([
@@ -287,29 +238,22 @@ beforeAll(async () => {
     'import',
     ...['baseline-k3s-v0.0.4.json', 'baseline-k3s-v0.0.10.json'].map((f) => join(FORMATS_DIR, 'templates', f)),
   ]);
-  const { token: enrollToken } = await api.expect<{ token: string }>([201], 'POST', '/enrollment-tokens', { name: 'e2e' });
 
   // Every host boots on its image over the base root; its own systemd starts the agent its image carries, with
   // the settings provisioned for it. One EMT host's copy of its image carries a corrupted air-gap image.
   const booted = await Promise.allSettled(
     SPECS.map(async (spec) => {
-      const { namespace, address } = network.addHost({ canReachMirror: spec.image !== 'emt' });
-      const machine = await bootSystemdHost({
-        name: spec.serial,
-        dir: join(dir, 'hosts', spec.serial),
+      const { namespace, address, machine } = await bootE2eHost({
+        dir,
+        network,
+        control,
+        serial: spec.serial,
+        uuid: spec.uuid,
         layers: [spec.image === 'emt' ? images.emt : images.ubuntu, base],
-        namespace,
         immutable: spec.image === 'emt',
+        canReachMirror: spec.image !== 'emt',
+        ...(spec.image === 'ubuntu' ? { mirrorUrl: mirror.url } : {}),
         populate: async (upper) => {
-          await writeAgentSettings(upper, {
-            serverUrl: server.url,
-            enrollToken,
-            caCertificate,
-            address,
-            uuid: spec.uuid,
-            serial: spec.serial,
-            ...(spec.image === 'ubuntu' ? { mirrorUrl: mirror.url } : {}),
-          });
           if (spec.role === 'corrupt') {
             await mkdir(dirname(join(upper, images.embedded.airgapImage)), { recursive: true });
             await writeFile(join(upper, images.embedded.airgapImage), 'corrupted air-gap image\n');
@@ -339,7 +283,7 @@ beforeAll(async () => {
   const restarting = hold ? restartAgentMidInstall(hostBy('restart'), hold) : Promise.resolve();
   restarting.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
   const imported = await registerHosts({
-    cli,
+    cli: control.cli,
     dir,
     hosts: hosts.map((h) => ({
       serial: h.serial,
@@ -426,7 +370,7 @@ afterAll(async () => {
   await Promise.allSettled(hosts.map((h) => h.machine.stop()));
   await network?.dispose();
   await mirror?.close().catch(() => undefined);
-  await server?.close().catch(() => undefined);
+  await control?.server.close().catch(() => undefined);
   if (dir) await rm(dir, { recursive: true, force: true });
 }, 120_000);
 

@@ -46,6 +46,13 @@ export interface SystemdHost {
   run(argv: string[], timeoutMs?: number): Promise<CommandResult>;
   /** `systemctl reboot` inside, then boots the same root again (the upper layer persists). */
   reboot(): Promise<void>;
+  /** Resolves when the machine has gone down by itself (a reboot or power-off from inside); its root stays mounted. */
+  stopped(): Promise<void>;
+  /**
+   * Boots a machine that went down again, on `layers` when given: another image under the same upper layer, as
+   * an A/B image update leaves the disk's own data in place.
+   */
+  start(options?: { layers?: string[] }): Promise<void>;
   /** Powers the machine off (killing it after a grace time) and unmounts its root. Never throws. */
   stop(): Promise<void>;
 }
@@ -61,7 +68,9 @@ export async function bootSystemdHost(options: SystemdHostOptions): Promise<Syst
   // The base root keeps the hostname of the machine that built it; each host has its own.
   await mkdir(join(upper, 'etc'), { recursive: true });
   await writeFile(join(upper, 'etc', 'hostname'), `${name}\n`);
-  await exec('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${layers.join(':')},upperdir=${upper},workdir=${work}`, root]);
+  const mountRoot = (lower: string[]) =>
+    exec('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower.join(':')},upperdir=${upper},workdir=${work}`, root]);
+  await mountRoot(layers);
   const args = [
     '--quiet',
     '--register=no',
@@ -109,6 +118,15 @@ export async function bootSystemdHost(options: SystemdHostOptions): Promise<Syst
       const before = nspawn;
       await run(['systemctl', 'reboot']);
       await exited(before);
+      await boot();
+    },
+    stopped: () => exited(nspawn),
+    async start({ layers: next } = {}) {
+      if (nspawn.exitCode === null && nspawn.signalCode === null) throw new Error(`machine ${name} is still running`);
+      if (next) {
+        await exec('umount', [root]);
+        await mountRoot(next);
+      }
       await boot();
     },
     async stop() {

@@ -5,6 +5,8 @@
  * Node.js runtime also runs the K3s stand-in. The EMT image adds the k3s RPM built from the K3s stand-in sources
  * and the given install script (K3s's real one where available); the Ubuntu-like mutable image has no K3s, which
  * its hosts download from the mirror. Each image's OS profile is the manifest.json compose wrote next to its root.
+ * More versions of the EMT image (another embedded K3s, another image version of the same OS profile) are built
+ * the same way when asked, each from its own sources, spec and repository.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,6 +29,16 @@ export interface ImageRoots {
   ubuntuManifest: string;
   emtProfile: string;
   ubuntuProfile: string;
+  /** The further EMT image versions asked for, in the order asked. */
+  moreEmt: EmtImageVersion[];
+}
+
+/** Another version of the EMT image: the same OS profile name, another image version and embedded K3s. */
+export interface EmtImageVersion {
+  k3sVersion: string;
+  imageVersion: string;
+  root: string;
+  manifest: string;
 }
 
 /**
@@ -65,7 +77,18 @@ const UBUNTU_IMAGE_CONFIG = `{
 /** Builds both images under `dir`; `cli` runs in `dir` (the `emt` commands need no server). */
 export async function prepareImageRoots(
   dir: string,
-  { emtVersion, installScript, cli }: { emtVersion: string; installScript: string; cli: EdgeOrchCli },
+  {
+    emtVersion,
+    installScript,
+    cli,
+    moreEmt = [],
+  }: {
+    emtVersion: string;
+    installScript: string;
+    cli: EdgeOrchCli;
+    /** Further EMT images to build; the first one is image version 3.0 and embeds `emtVersion`. */
+    moreEmt?: { k3sVersion: string; imageVersion: string }[];
+  },
 ): Promise<ImageRoots> {
   const emtProfile = 'emt-k3s-e2e';
   const ubuntuProfile = 'ubuntu-e2e';
@@ -109,14 +132,25 @@ export async function prepareImageRoots(
     cli.ok(['emt', 'compose', '--config', `toolkit/imageconfigs/${config}`, '--repo', ...repos, '--out', out, '--name', name, ...extra]);
   await compose('edge-image.json', 'build/edge-image', emtProfile, ['repo', ...baseRepos]);
   await compose('ubuntu-image.json', 'build/ubuntu-image', ubuntuProfile, baseRepos, ['--os-type', 'mutable']);
+  const more: EmtImageVersion[] = [];
+  for (const { k3sVersion, imageVersion } of moreEmt) {
+    const sources = `sources-${k3sVersion}`;
+    const spec = `SPECS/k3s-${k3sVersion}`;
+    const repo = `repo-${k3sVersion}`;
+    const out = `build/edge-image-${imageVersion}`;
+    await writeStandinSources(join(dir, sources), { version: k3sVersion, installScript, nodePath: AGENT_PACKAGE_PATHS.runtime });
+    await cli.ok(['emt', 'spec', 'k3s', '--version', k3sVersion, '--arch', 'amd64', '--sources', sources, '--out', spec]);
+    await cli.ok(['emt', 'build', '--spec', spec, '--sources', sources, '--repo', repo]);
+    await compose('edge-image.json', out, emtProfile, [repo, ...baseRepos], ['--image-version', imageVersion]);
+    await mkdir(join(dir, out, 'rootfs', 'opt'), { recursive: true });
+    await readEmbedded(join(dir, out, 'manifest.json'), k3sVersion);
+    more.push({ k3sVersion, imageVersion, root: join(dir, out, 'rootfs'), manifest: join(dir, out, 'manifest.json') });
+  }
 
   // EMT images carry /opt as the mount point of its persistent partition, whatever packages they hold.
   await mkdir(join(dir, 'build', 'edge-image', 'rootfs', 'opt'), { recursive: true });
   const emtManifest = join(dir, 'build', 'edge-image', 'manifest.json');
-  const manifest = JSON.parse(await readFile(emtManifest, 'utf8')) as ImageManifest;
-  const k8s = manifest.kubernetes;
-  if (k8s?.version !== emtVersion || k8s.airgapImages.length !== 1)
-    throw new Error(`${emtManifest} does not embed K3s ${emtVersion} with one air-gap file: ${JSON.stringify(k8s)}`);
+  const k8s = await readEmbedded(emtManifest, emtVersion);
   return {
     emt: join(dir, 'build', 'edge-image', 'rootfs'),
     emtManifest,
@@ -125,5 +159,14 @@ export async function prepareImageRoots(
     ubuntuManifest: join(dir, 'build', 'ubuntu-image', 'manifest.json'),
     emtProfile,
     ubuntuProfile,
+    moreEmt: more,
   };
+}
+
+/** The K3s section of an EMT image's manifest, checked to embed `version` with one air-gap file. */
+async function readEmbedded(manifestFile: string, version: string): Promise<NonNullable<ImageManifest['kubernetes']>> {
+  const k8s = (JSON.parse(await readFile(manifestFile, 'utf8')) as ImageManifest).kubernetes;
+  if (k8s?.version !== version || k8s.airgapImages.length !== 1)
+    throw new Error(`${manifestFile} does not embed K3s ${version} with one air-gap file: ${JSON.stringify(k8s)}`);
+  return k8s;
 }

@@ -11,23 +11,28 @@ export interface HostToRegister {
   serial: string;
   uuid: string;
   osProfile: string;
-  /** name:version */
-  template: string;
-  cluster: string;
+  /** name:version; with `cluster`, or neither for a host only provisioned (its cluster is made afterwards). */
+  template?: string;
+  cluster?: string;
 }
 
 export const HOST_CSV_HEADER =
   'Serial,UUID,OSProfile,Site,Secure,RemoteUser,Metadata,LVMSize,CloudInitMeta,K8sEnable,K8sClusterTemplate,K8sConfig,Error - do not fill';
 
-/** The CSV: one single-node cluster per host (`K8sConfig` role:all;name:<cluster>). */
+/** The CSV: one single-node cluster per host that names one (`K8sConfig` role:all;name:<cluster>). */
 export function renderHostCsv(hosts: HostToRegister[]): string {
   const rows = hosts.map((h) =>
-    [h.serial, h.uuid, h.osProfile, '', '', '', '', '', '', '', h.template, `role:all;name:${h.cluster}`, ''].join(','),
+    [h.serial, h.uuid, h.osProfile, '', '', '', '', '', '', '', h.template ?? '', h.cluster ? `role:all;name:${h.cluster}` : '', ''].join(
+      ',',
+    ),
   );
   return `${[HOST_CSV_HEADER, ...rows].join('\n')}\n`;
 }
 
-/** Writes `<dir>/hosts.csv` and imports it with the logged-in CLI; throws with the failed rows unless all succeeded. */
+/**
+ * Writes `<dir>/hosts.csv` and imports it with the logged-in CLI (--auto-cluster when every host names a
+ * cluster); throws with the failed rows unless all succeeded.
+ */
 export async function registerHosts({
   cli,
   dir,
@@ -39,7 +44,8 @@ export async function registerHosts({
 }): Promise<{ totals: { hosts: number; succeeded: number; failed: number } }> {
   const file = join(dir, 'hosts.csv');
   await writeFile(file, renderHostCsv(hosts));
-  const result = await cli.run(['host', 'import', file, '--auto-provision', '--auto-cluster', '-o', 'json']);
+  const autoCluster = hosts.every((h) => h.cluster) ? ['--auto-cluster'] : [];
+  const result = await cli.run(['host', 'import', file, '--auto-provision', ...autoCluster, '-o', 'json']);
   if (result.code !== 0) {
     const failed = await readFile(join(dir, 'hosts.failed.csv'), 'utf8').catch(() => '(no failed-rows file)');
     throw new Error(`edge-orch host import exited with ${result.code}:\n${result.stderr}\n${result.stdout}\nfailed rows:\n${failed}`);
