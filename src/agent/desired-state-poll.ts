@@ -5,7 +5,16 @@
 import type { ClusterActionT, DesiredStateT } from '../contract/agent.schema.ts';
 import { SouthboundError, type SouthboundClient } from './southbound-client.ts';
 
-const ACTION_KINDS: readonly ClusterActionT['kind'][] = ['install', 'blocked', 'remove', 'wait', 'none'];
+/** Every kind the server sends; a record over the contract's kinds, so a new kind cannot be left out here. */
+const KNOWN_KINDS: Record<ClusterActionT['kind'], true> = {
+  install: true,
+  blocked: true,
+  remove: true,
+  wait: true,
+  'update-os': true,
+  none: true,
+};
+const ACTION_KINDS = Object.keys(KNOWN_KINDS) as ClusterActionT['kind'][];
 
 export interface PollOptions {
   client: SouthboundClient;
@@ -24,7 +33,7 @@ export async function pollDesiredState({ client, credential, revision, waitSecon
 }
 
 /** Throws when the answer is not a desired state this agent understands (a non-retryable SouthboundError). */
-function checkDesiredState(state: DesiredStateT): void {
+export function checkDesiredState(state: DesiredStateT): void {
   const problem = (what: string): SouthboundError =>
     new SouthboundError(`the desired state from the server is not usable: ${what}`, { status: 200 });
   if (typeof state.revision !== 'string' || state.revision === '') throw problem('revision is missing');
@@ -40,4 +49,14 @@ function checkDesiredState(state: DesiredStateT): void {
   )
     throw problem('an install action needs a cluster name, a plan and its revision');
   if (action.kind === 'blocked' && typeof action.reason?.message !== 'string') throw problem('a blocked action needs a reason');
+  if (
+    action.kind === 'update-os' &&
+    (typeof action.cluster !== 'string' ||
+      typeof action.osProfile !== 'string' ||
+      typeof action.version !== 'string' ||
+      !Array.isArray(action.argv) ||
+      action.argv.length === 0 ||
+      !action.argv.every((a) => typeof a === 'string'))
+  )
+    throw problem("an update-os action needs a cluster name, the OS profile and version, and the command's argv");
 }

@@ -229,12 +229,23 @@ beforeAll(async () => {
   if (failed) throw (failed as PromiseRejectedResult).reason;
   timings['bootMs'] = Date.now() - bootStarted;
 
-  // Registered and provisioned, each on the image it boots, without a cluster.
+  // Registered, then provisioned one by one (`edge-orch host provision`), each with the OS profile version of the
+  // image it boots, without a cluster.
   await registerHosts({
     cli: control.cli,
     dir,
-    hosts: hosts.map((h) => ({ serial: h.serial, uuid: h.uuid, osProfile: `${images.emtProfile}:${h.image}` })),
+    hosts: hosts.map((h) => ({ serial: h.serial, uuid: h.uuid })),
+    autoProvision: false,
   });
+  const stateOf = async (host: Host): Promise<string> =>
+    (await control.api.expect<{ state: string }>([200], 'GET', `/hosts/${host.name}`)).state;
+  await waitFor('every agent to enroll', async () => (await Promise.all(hosts.map(stateOf))).every((s) => s === 'onboarded'), {
+    timeoutMs: 120_000,
+    intervalMs: 500,
+  }).catch(async (error) => {
+    throw new Error(`${(error as Error).message}: ${JSON.stringify(await Promise.all(hosts.map(stateOf)))}`);
+  });
+  for (const host of hosts) await control.cli.ok(['host', 'provision', host.name, '--os-profile', `${images.emtProfile}:${host.image}`]);
   await waitFor(
     'every host to report its image',
     async () => {
@@ -287,7 +298,7 @@ describe('a multi-node cluster on EMT hosts, end to end', () => {
   it('brings up one server and two agents air-gapped, each running its K3s unit', async () => {
     const cluster = (await getCluster()).body;
     expect(cluster).toMatchObject({ phase: 'ready', kubernetesVersion: K3S, airGapped: true });
-    expect(cluster.message).toMatch(/^K3s v1\.33\.5\+k3s1 is ready \(air-gapped\)/);
+    expect(cluster.message).toMatch(/: K3s v1\.33\.5\+k3s1 is ready \(air-gapped\)/);
     const ids = new Map(await Promise.all(hosts.map(async (h) => [await hostId(h), h.name] as const)));
     expect(cluster.nodes.map((n) => ({ host: ids.get(n.hostId), role: n.role })).sort((a, b) => a.host!.localeCompare(b.host!))).toEqual([
       { host: 'host-e2e-mn-agent-1', role: 'worker' },
