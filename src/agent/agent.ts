@@ -157,6 +157,7 @@ export async function runAgent(options: AgentOptions): Promise<AgentRunResult> {
     cleanup: options.host?.cleanup ?? ((osType: OsType) => cleanupK3s({ osType })),
     readInstallRecord: options.host?.readInstallRecord ?? (() => readInstallRecord()),
     osType: () => manifestOsType(manifest),
+    osVersion: () => manifest?.image.version ?? null,
     checkPlan,
     updateOs: options.host?.updateOs ?? runOsUpdate,
   };

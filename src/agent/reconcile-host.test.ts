@@ -9,7 +9,7 @@ const updateOs = (argv: string[]): DesiredStateT => ({
   action: { kind: 'update-os', cluster: 'plant', osProfile: 'microvisor-nonrt', version: '3.1', argv },
 });
 
-function fakeOps(result: { ok: boolean; message: string } | null) {
+function fakeOps(result: { ok: boolean; message: string } | null, osVersion: string | null = '3.0') {
   const reports: (ClusterReport | null)[] = [];
   const ran: (readonly string[])[] = [];
   const ops: HostOperations = {
@@ -22,6 +22,7 @@ function fakeOps(result: { ok: boolean; message: string } | null) {
     },
     readInstallRecord: async () => null,
     osType: () => 'immutable',
+    osVersion: () => osVersion,
     ...(result ? { updateOs: async (argv: readonly string[]) => (ran.push(argv), result) } : {}),
   };
   return { ops, reports, ran };
@@ -36,6 +37,13 @@ describe('update-os', () => {
     await reconciler.reconcile(updateOs(['/bin/upd', '3.1']), { revisionChanged: false });
     expect(ran).toEqual([['/bin/upd', '3.1']]);
     expect(reports).toEqual([{ name: 'plant', phase: 'installing', message: 'updating the OS to microvisor-nonrt:3.1' }]);
+  });
+
+  it('only reports the manifest when the host already runs the version asked for (booted into it, not yet read by the server)', async () => {
+    const { ops, reports, ran } = fakeOps({ ok: true, message: 'rebooting' }, '3.1');
+    await createHostReconciler({ ops, log }).reconcile(updateOs(['/bin/upd', '3.1']), { revisionChanged: true });
+    expect(ran).toEqual([]);
+    expect(reports).toEqual([null]);
   });
 
   it('reports a failed update, and an agent that cannot update, as failed', async () => {

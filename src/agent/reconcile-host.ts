@@ -24,6 +24,8 @@ export interface HostOperations {
   readInstallRecord(): Promise<InstallRecord | null>;
   /** The OS type of the image the host runs (from its manifest). */
   osType(): OsType;
+  /** The image version the host runs (from its manifest), or null when it names none. */
+  osVersion?(): string | null;
   /** Why this plan cannot be executed here, or null (an emulated host refuses files outside its root). */
   checkPlan?(plan: InstallPlan): string | null;
   /** Runs the OS update command (option 2); the host then reboots into the new image. Absent: this agent cannot. */
@@ -182,6 +184,13 @@ export function createHostReconciler({
           key: `update-os:${action.osProfile}:${action.version}`,
           cluster: action.cluster,
           async run() {
+            // Booted into the new image, the agent may hear the update asked again before the server has read
+            // its new manifest: reporting it is all that is left to do, and updating again would reboot for ever.
+            if (ops.osVersion?.() === action.version) {
+              log.info({ cluster: action.cluster, version: action.version }, 'the host runs the OS version asked for; reporting it');
+              await ops.report(null);
+              return true;
+            }
             await ops.report({
               name: action.cluster,
               phase: 'installing',
