@@ -62,7 +62,7 @@ describe.each(engines)('OS profile store on $name', ({ createConfig }) => {
     }
 
     store = await openStore(config);
-    const [migrated, ...others] = await store.osProfiles.list('alpha');
+    const [migrated, ...others] = (await store.osProfiles.list('alpha')).items;
     expect(others).toEqual([]);
     expect(migrated).toEqual({
       ...emt,

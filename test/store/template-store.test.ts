@@ -46,7 +46,7 @@ describe.each(engines)('template store on $name', ({ createConfig }) => {
       expect(stored).toEqual(imported);
       expect(stored.controlPlane).toEqual(JSON.parse(readFormat(file))['clusterconfiguration']);
     }
-    const listed = await store.templates.list('alpha', { flavor: 'k3s' });
+    const listed = (await store.templates.list('alpha', { flavor: 'k3s' })).items;
     expect(listed.map((t) => t.config.kind)).toEqual(['k3s', 'k3s', 'k3s', 'k3s']);
   });
 
@@ -78,7 +78,7 @@ describe.each(engines)('template store on $name', ({ createConfig }) => {
     }
 
     store = await openStore(config);
-    const listed = await store.templates.list('alpha');
+    const listed = (await store.templates.list('alpha')).items;
     expect(listed.map((t) => [t.name, t.version, t.config.kind])).toEqual([
       ['baseline', 'v2.0.2', 'rke2'],
       ['baseline-k3s', 'v0.0.4', 'k3s'],
