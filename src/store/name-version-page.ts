@@ -3,6 +3,11 @@
  * migration 0017), the cursor being the last item's name:version. A page is at most two ranges of the
  * (project, name, version_key) index: the rest of the cursor's name, then the names after it.
  */
+import { sql, type RawBuilder } from 'kysely';
+
+/** The name column compared in code point order on both engines: PostgreSQL in the "C" collation, as indexed. */
+export const nameInCodePointOrder = (engine: 'sqlite' | 'postgres'): RawBuilder<string> =>
+  engine === 'postgres' ? sql<string>`name collate "C"` : sql<string>`name`;
 
 /** Which rows a page reads: the versions beyond `versionKey` of one name, or every version of the names after one. */
 export type NameVersionRange = { name: string; beyondVersionKey: string } | { afterName: string | null };

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import { AppError, notFound } from '../domain/errors.ts';
 import { checkOsProfileRef, formatOsProfileRef, osProfileVersionSortKey, type OsProfile } from '../domain/inventory/os-profile.ts';
 import { parsedProblems, parsedValue, type Parsed } from '../domain/problem.ts';
 import { nowIso } from './create-id.ts';
 import type { Db } from './database.ts';
 import { documentKey, type DocumentCache } from './document-cache.ts';
-import { readNameVersionPage, type NameVersionRange } from './name-version-page.ts';
+import { nameInCodePointOrder, readNameVersionPage, type NameVersionRange } from './name-version-page.ts';
 import { decodeCursorAs, pageLimit, toPage } from './paging.ts';
 import { insertOrConflict } from './store-errors.ts';
 import type { OsProfileStore } from './store.ts';
@@ -23,7 +22,7 @@ function readPosition(text: string): Parsed<{ name: string; version: string }, s
 
 /** `engine` decides how names compare: in code point order on both (see migration 0017). */
 export function createOsProfileStore(db: Db, documents: DocumentCache<{ doc: string }>, engine: 'sqlite' | 'postgres'): OsProfileStore {
-  const nameColumn = engine === 'postgres' ? sql<string>`name collate "C"` : sql<string>`name`;
+  const nameColumn = nameInCodePointOrder(engine);
   /** Versions by name, the latest first (the version_key order reversed), of one range (see name-version-page.ts). */
   async function readRange(project: string, only: string | undefined, range: NameVersionRange, rows?: number): Promise<OsProfile[]> {
     let query = db.selectFrom('os_profile_versions').select('doc').where('project', '=', project);

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { AppError, notFound } from '../domain/errors.ts';
 import {
   checkTemplateRef,
@@ -10,7 +9,7 @@ import {
 import { nowIso } from './create-id.ts';
 import type { Db } from './database.ts';
 import { documentKey, type DocumentCache } from './document-cache.ts';
-import { readNameVersionPage } from './name-version-page.ts';
+import { nameInCodePointOrder, readNameVersionPage } from './name-version-page.ts';
 import { decodeCursorAs, pageLimit, toPage } from './paging.ts';
 import { insertOrConflict } from './store-errors.ts';
 import type { TemplateStore } from './store.ts';
@@ -28,7 +27,7 @@ export type TemplateRow = { doc: string; config: string };
 
 /** `engine` decides how names compare: in code point order on both (see migration 0017). */
 export function createTemplateStore(db: Db, documents: DocumentCache<TemplateRow>, engine: 'sqlite' | 'postgres'): TemplateStore {
-  const nameColumn = engine === 'postgres' ? sql<string>`name collate "C"` : sql<string>`name`;
+  const nameColumn = nameInCodePointOrder(engine);
   const find: TemplateStore['find'] = async (project, ref) => {
     const row = await documents.read(documentKey(project, ref.name, ref.version), () =>
       db
