@@ -110,10 +110,11 @@ export function registerTemplateCommands(program: Command): void {
           );
           excluded.push(...(page.excluded ?? []));
           nextCursor = page.nextCursor;
+          // Without --all, one page: its nextCursor is printed, not followed.
           return all ? page : { ...page, nextCursor: null };
         };
         const items = await readAllPages(readPage);
-        const body = { items, ...(explain ? { excluded } : {}), nextCursor };
+        const body = { items, ...(explain && compatibleWith ? { excluded } : {}), nextCursor };
         if (ctx.format !== 'table') return ctx.print(renderOutput(ctx.format, body, [], COLUMNS));
         ctx.print(renderOutput('table', body, body.items, compatibleWith ? COMPATIBLE_COLUMNS : LIST_COLUMNS));
         if (excluded.length > 0) {
