@@ -1,5 +1,6 @@
 /** OS profiles on the wire. The body is validated for shape here and for meaning by the domain parser. */
 import { Type } from 'typebox';
+import { PageQuery } from './common.schema.ts';
 
 const AirgapImage = Type.Object({ path: Type.String(), sha256: Type.String() });
 
@@ -77,7 +78,7 @@ export const OsProfileImport = Type.Object(
 export const OsProfileParams = Type.Object({ project: Type.String(), name: Type.String() });
 export const OsProfileVersionParams = Type.Object({ project: Type.String(), name: Type.String(), version: Type.String() });
 export const OsProfileListQuery = Type.Object(
-  { name: Type.Optional(Type.String({ description: 'Only the versions of this profile name' })) },
+  { name: Type.Optional(Type.String({ description: 'Only the versions of this profile name' })), ...PageQuery },
   { additionalProperties: false },
 );
-export const OsProfileList = Type.Object({ items: Type.Array(OsProfileSchema) });
+export const OsProfileList = Type.Object({ items: Type.Array(OsProfileSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });

@@ -1,6 +1,6 @@
 /** Cluster templates on the wire; import takes the EMF TemplateInfo JSON as is. */
 import { Type } from 'typebox';
-import { Labels, ReasonSchema } from './common.schema.ts';
+import { Labels, PageQuery, ReasonSchema } from './common.schema.ts';
 
 const Cidrs = Type.Object({ cidrBlocks: Type.Array(Type.String()) });
 
@@ -67,12 +67,16 @@ export const TemplateListQuery = Type.Object(
     explain: Type.Optional(
       Type.Boolean({ description: 'With compatibleWithOsProfile: also return excluded templates with their reasons' }),
     ),
+    ...PageQuery,
   },
   { additionalProperties: false },
 );
 
 export const TemplateList = Type.Object({
-  items: Type.Array(TemplateView),
+  items: Type.Array(TemplateView, {
+    description:
+      'A page of limit templates; with compatibleWithOsProfile, those of them that can run on each profile version, so fewer or more',
+  }),
   excluded: Type.Optional(
     Type.Array(
       Type.Object({
@@ -83,8 +87,10 @@ export const TemplateList = Type.Object({
         osProfileVersion: Type.String(),
         reason: ReasonSchema,
       }),
+      { description: "The page's templates left out, and why, per profile version" },
     ),
   ),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 
 export const TemplateParams = Type.Object({ project: Type.String(), name: Type.String(), version: Type.String() });

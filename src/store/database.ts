@@ -31,6 +31,8 @@ export interface OsProfileVersionTable {
   /** The whole OsProfile as JSON. */
   doc: string;
   created_at: string;
+  /** osProfileVersionSortKey(version): the list's order and cursor (compared in code-point order). */
+  version_key: string;
 }
 
 export interface TemplateTable {
@@ -44,6 +46,8 @@ export interface TemplateTable {
   /** The ClusterTemplate's `config` (ControlPlaneConfig) as JSON: the control plane as parsed at import. */
   config: string;
   created_at: string;
+  /** templateVersionSortKey(version): the list's order and cursor (compared in code-point order). */
+  version_key: string;
 }
 
 export interface HostTable {

@@ -72,13 +72,13 @@ function createStore(
   inTransaction: boolean,
 ): Store {
   const side = inTransaction ? 'readOnly' : 'filling';
-  const osProfiles = createOsProfileStore(db, documents.osProfiles[side]);
+  const osProfiles = createOsProfileStore(db, documents.osProfiles[side], engine);
   return {
     engine,
     projects: createProjectStore(db),
     tokens: tokenCache.wrap(createTokenStore(db)),
     osProfiles,
-    templates: createTemplateStore(db, documents.templates[side]),
+    templates: createTemplateStore(db, documents.templates[side], engine),
     hosts: createHostStore(db, engine),
     instances: createInstanceStore(db, osProfiles),
     clusters: createClusterStore(db, secrets),

@@ -1,25 +1,39 @@
 import { randomBytes } from 'node:crypto';
 import { AppError, notFound } from '../domain/errors.ts';
-import { compareOsProfileVersions, formatOsProfileRef, type OsProfile } from '../domain/inventory/os-profile.ts';
+import { checkOsProfileRef, formatOsProfileRef, osProfileVersionSortKey, type OsProfile } from '../domain/inventory/os-profile.ts';
+import { parsedProblems, parsedValue, type Parsed } from '../domain/problem.ts';
 import { nowIso } from './create-id.ts';
 import type { Db } from './database.ts';
 import { documentKey, type DocumentCache } from './document-cache.ts';
+import { nameInCodePointOrder, readNameVersionPage, type NameVersionRange } from './name-version-page.ts';
+import { decodeCursorAs, pageLimit, toPage } from './paging.ts';
 import { insertOrConflict } from './store-errors.ts';
 import type { OsProfileStore } from './store.ts';
 
 const profileOf = (row: { doc: string }): OsProfile => JSON.parse(row.doc) as OsProfile;
 
-/** The highest version first (compareOsProfileVersions), then by name. */
-const byNameThenLatest = (a: OsProfile, b: OsProfile): number =>
-  a.name < b.name ? -1 : a.name > b.name ? 1 : compareOsProfileVersions(b.version, a.version);
+/** A page's cursor: the name:version of its last profile. */
+function readPosition(text: string): Parsed<{ name: string; version: string }, string> {
+  const ref = checkOsProfileRef(text);
+  return ref.ok && ref.value.version !== undefined
+    ? parsedValue({ name: ref.value.name, version: ref.value.version })
+    : parsedProblems(text);
+}
 
-export function createOsProfileStore(db: Db, documents: DocumentCache<{ doc: string }>): OsProfileStore {
-  async function versionsOf(project: string, name: string): Promise<OsProfile[]> {
-    const rows = await db.selectFrom('os_profile_versions').select('doc').where('project', '=', project).where('name', '=', name).execute();
-    return rows.map(profileOf).sort(byNameThenLatest);
+/** `engine` decides how names compare: in code point order on both (see migration 0017). */
+export function createOsProfileStore(db: Db, documents: DocumentCache<{ doc: string }>, engine: 'sqlite' | 'postgres'): OsProfileStore {
+  const nameColumn = nameInCodePointOrder(engine);
+  /** Versions by name, the latest first (the version_key order reversed), of one range (see name-version-page.ts). */
+  async function readRange(project: string, only: string | undefined, range: NameVersionRange, rows?: number): Promise<OsProfile[]> {
+    let query = db.selectFrom('os_profile_versions').select('doc').where('project', '=', project);
+    if (only !== undefined) query = query.where(nameColumn, '=', only);
+    if ('name' in range) query = query.where(nameColumn, '=', range.name).where('version_key', '<', range.beyondVersionKey);
+    else if (range.afterName !== null) query = query.where(nameColumn, '>', range.afterName);
+    query = query.orderBy(nameColumn).orderBy('version_key', 'desc');
+    return (await (rows === undefined ? query : query.limit(rows)).execute()).map(profileOf);
   }
   const find: OsProfileStore['find'] = async (project, ref) => {
-    if (ref.version === undefined) return (await versionsOf(project, ref.name))[0] ?? null;
+    if (ref.version === undefined) return (await readRange(project, ref.name, { afterName: null }, 1))[0] ?? null;
     const version = ref.version;
     const row = await documents.read(documentKey(project, ref.name, version), () =>
       db
@@ -52,6 +66,7 @@ export function createOsProfileStore(db: Db, documents: DocumentCache<{ doc: str
             resource_id: stored.resourceId!,
             doc: JSON.stringify(stored),
             created_at: nowIso(),
+            version_key: osProfileVersionSortKey(profile.version),
           })
           .execute(),
       );
@@ -63,11 +78,17 @@ export function createOsProfileStore(db: Db, documents: DocumentCache<{ doc: str
       if (!profile) throw notFound('OS profile', formatOsProfileRef(ref));
       return profile;
     },
-    async list(project, filter = {}) {
-      let query = db.selectFrom('os_profile_versions').select('doc').where('project', '=', project);
-      if (filter.name) query = query.where('name', '=', filter.name);
-      return (await query.execute()).map(profileOf).sort(byNameThenLatest);
+    async list(project, filter = {}, page) {
+      const limit = pageLimit(page);
+      const rows = await readNameVersionPage({
+        rows: limit + 1,
+        after: decodeCursorAs(page?.cursor, readPosition),
+        versionKey: osProfileVersionSortKey,
+        read: (range, rows) => readRange(project, filter.name || undefined, range, rows),
+      });
+      return toPage(rows, limit, formatOsProfileRef);
     },
+    versions: (project, name) => readRange(project, name, { afterName: null }),
     async delete(project, { name, version }) {
       const ref = formatOsProfileRef({ name, version });
       const instance = await db
@@ -78,7 +99,7 @@ export function createOsProfileStore(db: Db, documents: DocumentCache<{ doc: str
         .where('os_profile_version', '=', version)
         .executeTakeFirst();
       // A cluster names the profile without a version; it holds on to the last version of the name.
-      const lastVersion = (await versionsOf(project, name)).length === 1;
+      const lastVersion = (await readRange(project, name, { afterName: null }, 2)).length === 1;
       const cluster = lastVersion
         ? await db.selectFrom('clusters').select('name').where('project', '=', project).where('os_profile', '=', name).executeTakeFirst()
         : undefined;

@@ -66,8 +66,10 @@ export interface OsProfileStore {
   /** A reference without a version is the latest version of the name. */
   get(project: string, ref: OsProfileRef): Promise<OsProfile>;
   find(project: string, ref: OsProfileRef): Promise<OsProfile | null>;
-  /** By name, the latest version first. */
-  list(project: string, filter?: { name?: string | undefined }): Promise<OsProfile[]>;
+  /** By name (code point order), the latest version first (compareOsProfileVersions); the cursor is a name:version. */
+  list(project: string, filter?: { name?: string | undefined }, page?: PageRequest): Promise<Page<OsProfile>>;
+  /** Every version of one name, the latest first. */
+  versions(project: string, name: string): Promise<OsProfile[]>;
   /** InUse when an instance records this version, or a cluster names the profile and this is its last version. */
   delete(project: string, ref: { name: string; version: string }): Promise<void>;
 }
@@ -83,7 +85,8 @@ export interface TemplateStore {
   create(project: string, template: ClusterTemplate): Promise<ClusterTemplate>;
   get(project: string, ref: TemplateRef): Promise<ClusterTemplate>;
   find(project: string, ref: TemplateRef): Promise<ClusterTemplate | null>;
-  list(project: string, filter?: TemplateFilter): Promise<ClusterTemplate[]>;
+  /** By name (code point order), then by version (templateVersionSortKey); the cursor is a name:version. */
+  list(project: string, filter?: TemplateFilter, page?: PageRequest): Promise<Page<ClusterTemplate>>;
   /** InUse when a cluster uses it. */
   delete(project: string, ref: TemplateRef): Promise<void>;
 }

@@ -1,8 +1,16 @@
 import { AppError, notFound } from '../domain/errors.ts';
-import { formatTemplateRef, type ClusterTemplate, type ControlPlaneConfig } from '../domain/inventory/template.ts';
+import {
+  checkTemplateRef,
+  formatTemplateRef,
+  templateVersionSortKey,
+  type ClusterTemplate,
+  type ControlPlaneConfig,
+} from '../domain/inventory/template.ts';
 import { nowIso } from './create-id.ts';
 import type { Db } from './database.ts';
 import { documentKey, type DocumentCache } from './document-cache.ts';
+import { nameInCodePointOrder, readNameVersionPage } from './name-version-page.ts';
+import { decodeCursorAs, pageLimit, toPage } from './paging.ts';
 import { insertOrConflict } from './store-errors.ts';
 import type { TemplateStore } from './store.ts';
 
@@ -17,7 +25,9 @@ const templateOf = (row: { doc: string; config: string }): ClusterTemplate => {
 
 export type TemplateRow = { doc: string; config: string };
 
-export function createTemplateStore(db: Db, documents: DocumentCache<TemplateRow>): TemplateStore {
+/** `engine` decides how names compare: in code point order on both (see migration 0017). */
+export function createTemplateStore(db: Db, documents: DocumentCache<TemplateRow>, engine: 'sqlite' | 'postgres'): TemplateStore {
+  const nameColumn = nameInCodePointOrder(engine);
   const find: TemplateStore['find'] = async (project, ref) => {
     const row = await documents.read(documentKey(project, ref.name, ref.version), () =>
       db
@@ -52,6 +62,7 @@ export function createTemplateStore(db: Db, documents: DocumentCache<TemplateRow
             doc: JSON.stringify(doc),
             config: JSON.stringify(config),
             created_at: nowIso(),
+            version_key: templateVersionSortKey(template.version),
           })
           .execute(),
       );
@@ -63,13 +74,23 @@ export function createTemplateStore(db: Db, documents: DocumentCache<TemplateRow
       if (!template) throw notFound('template', formatTemplateRef(ref));
       return template;
     },
-    async list(project, filter = {}) {
-      let query = db.selectFrom('templates').select(['doc', 'config']).where('project', '=', project);
-      if (filter.flavor) query = query.where('flavor', '=', filter.flavor);
-      if (filter.kubernetesVersion) query = query.where('kubernetes_version', '=', filter.kubernetesVersion);
-      if (filter.name) query = query.where('name', '=', filter.name);
-      const rows = await query.orderBy('name').orderBy('created_at').execute();
-      return rows.map(templateOf);
+    async list(project, filter = {}, page) {
+      const limit = pageLimit(page);
+      const rows = await readNameVersionPage({
+        rows: limit + 1,
+        after: decodeCursorAs(page?.cursor, checkTemplateRef),
+        versionKey: templateVersionSortKey,
+        read: async (range, rows) => {
+          let query = db.selectFrom('templates').select(['doc', 'config']).where('project', '=', project);
+          if (filter.flavor) query = query.where('flavor', '=', filter.flavor);
+          if (filter.kubernetesVersion) query = query.where('kubernetes_version', '=', filter.kubernetesVersion);
+          if (filter.name) query = query.where(nameColumn, '=', filter.name);
+          if ('name' in range) query = query.where(nameColumn, '=', range.name).where('version_key', '>', range.beyondVersionKey);
+          else if (range.afterName !== null) query = query.where(nameColumn, '>', range.afterName);
+          return (await query.orderBy(nameColumn).orderBy('version_key').limit(rows).execute()).map(templateOf);
+        },
+      });
+      return toPage(rows, limit, formatTemplateRef);
     },
     async delete(project, ref) {
       const user = await db

@@ -383,7 +383,7 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
   describe('OS profiles and templates', () => {
     it('lists profiles by name, and refuses to delete one an instance or a cluster uses', async () => {
       const p = await inventory('profiles-in-use');
-      expect((await store.osProfiles.list(p)).map((o) => o.name)).toEqual([EMT.name, UBUNTU.name]);
+      expect((await store.osProfiles.list(p)).items.map((o) => o.name)).toEqual([EMT.name, UBUNTU.name]);
       const stored = await store.osProfiles.get(p, { name: EMT.name });
       expect(stored).toEqual({ ...EMT, resourceId: expect.stringMatching(/^os-[0-9a-f]{8}$/) });
       const host = await store.hosts.register(p, registration('edge-1'));
@@ -411,7 +411,7 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
         code: 'AlreadyExists',
         extra: { existing: { name: EMT.name, version: '9.0.1' } },
       });
-      expect((await store.osProfiles.list(p, { name: EMT.name })).map((o) => o.version)).toEqual(['9.0.1', EMT.version]);
+      expect((await store.osProfiles.list(p, { name: EMT.name })).items.map((o) => o.version)).toEqual(['9.0.1', EMT.version]);
       expect(await store.osProfiles.get(p, { name: EMT.name })).toEqual(created);
       expect((await store.osProfiles.get(p, { name: EMT.name, version: EMT.version })).kubernetes?.version).toBe(EMT.kubernetes!.version);
       const host = await store.hosts.register(p, registration('edge-1'));

@@ -45,6 +45,31 @@ describe('edge-orch CLI', () => {
     expect(templates.stdout.trim().split('\n')).toHaveLength(5);
   });
 
+  it('lists one page of OS profiles and templates, or every page with --all', async () => {
+    const json = async (...args: string[]) => {
+      const result = await cli('-o', 'json', ...args);
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout);
+    };
+    expect(await json('osprofile', 'list', '--limit', '1')).toHaveLength(1);
+    expect((await json('osprofile', 'list', '--limit', '1', '--all')).map((p: { name: string }) => p.name)).toEqual([
+      'microvisor-nonrt',
+      'ubuntu-22.04-lts-generic',
+    ]);
+    const page = await json('template', 'list', '--limit', '2');
+    expect(page.items).toHaveLength(2);
+    expect(page.nextCursor).toEqual(expect.any(String));
+    const all = await json('template', 'list', '--limit', '2', '--all');
+    expect(all.items.map((t: { name: string; version: string }) => `${t.name}:${t.version}`)).toEqual([
+      'baseline:v2.0.2',
+      'baseline-k3s:v0.0.4',
+      'baseline-k3s:v0.0.10',
+      'privileged-k3s:v0.0.10',
+      'restricted-k3s:v0.0.10',
+    ]);
+    expect(all.nextCursor).toBeNull();
+  });
+
   it('renders a template version as the Cluster API objects the capi driver applies', async () => {
     const yaml = await cli('template', 'render', 'baseline-k3s:v0.0.4');
     expect(yaml.code, yaml.stderr).toBe(0);

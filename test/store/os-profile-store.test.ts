@@ -1,6 +1,7 @@
 /**
  * OS profile versions on every engine: rows stored before migration 0005 (one profile per name) become the
- * first version of their name, with a resource id, and their instances record that version.
+ * first version of their name, with a resource id, and their instances record that version; versions stored before
+ * migration 0017 list in version order.
  */
 import type { Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
@@ -62,7 +63,7 @@ describe.each(engines)('OS profile store on $name', ({ createConfig }) => {
     }
 
     store = await openStore(config);
-    const [migrated, ...others] = await store.osProfiles.list('alpha');
+    const [migrated, ...others] = (await store.osProfiles.list('alpha')).items;
     expect(others).toEqual([]);
     expect(migrated).toEqual({
       ...emt,
@@ -76,5 +77,31 @@ describe.each(engines)('OS profile store on $name', ({ createConfig }) => {
     const next = { ...migrated!, version: '3.0.20260701.0100', resourceId: null };
     await store.osProfiles.create('alpha', next);
     expect((await store.osProfiles.get('alpha', { name: emt.name })).version).toBe('3.0.20260701.0100');
+  });
+
+  it('lists versions stored before migration 0017 the latest first, by value', async () => {
+    const config = await createConfig();
+    const old = (await openAt(config, '0015-create-onboarding-requests')) as Kysely<any>;
+    const emt = parseOsProfileDocument(readFormat('os-profiles/microvisor-nonrt.yaml'));
+    try {
+      await old.insertInto('projects').values({ name: 'alpha', created_at: '2026-01-01T00:00:00Z' }).execute();
+      for (const [i, version] of ['3.0.9', '3.0.10', '3.0.10.1', '3.0.2'].entries())
+        await old
+          .insertInto('os_profile_versions')
+          .values({
+            project: 'alpha',
+            name: emt.name,
+            version,
+            resource_id: `os-0000000${i}`,
+            doc: JSON.stringify({ ...emt, version, resourceId: `os-0000000${i}` }),
+            created_at: '2026-01-01T00:00:00Z',
+          })
+          .execute();
+    } finally {
+      await old.destroy();
+    }
+    store = await openStore(config);
+    expect((await store.osProfiles.list('alpha')).items.map((p) => p.version)).toEqual(['3.0.10.1', '3.0.10', '3.0.9', '3.0.2']);
+    expect((await store.osProfiles.get('alpha', { name: emt.name })).version).toBe('3.0.10.1');
   });
 });

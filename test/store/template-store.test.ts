@@ -1,6 +1,7 @@
 /**
  * The template store on every engine: a template comes back as imported (its control plane untouched) with its
- * typed config, and rows stored before migration 0004 load, a now-refused one marked refused.
+ * typed config, and rows stored before migration 0004 load, a now-refused one marked refused; versions stored before
+ * migration 0017 list in version order.
  */
 import type { Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
@@ -46,7 +47,7 @@ describe.each(engines)('template store on $name', ({ createConfig }) => {
       expect(stored).toEqual(imported);
       expect(stored.controlPlane).toEqual(JSON.parse(readFormat(file))['clusterconfiguration']);
     }
-    const listed = await store.templates.list('alpha', { flavor: 'k3s' });
+    const listed = (await store.templates.list('alpha', { flavor: 'k3s' })).items;
     expect(listed.map((t) => t.config.kind)).toEqual(['k3s', 'k3s', 'k3s', 'k3s']);
   });
 
@@ -78,7 +79,7 @@ describe.each(engines)('template store on $name', ({ createConfig }) => {
     }
 
     store = await openStore(config);
-    const listed = await store.templates.list('alpha');
+    const listed = (await store.templates.list('alpha')).items;
     expect(listed.map((t) => [t.name, t.version, t.config.kind])).toEqual([
       ['baseline', 'v2.0.2', 'rke2'],
       ['baseline-k3s', 'v0.0.4', 'k3s'],
@@ -108,5 +109,32 @@ describe.each(engines)('template store on $name', ({ createConfig }) => {
       detail:
         'template baseline-k3s:v0.0.5 was stored before its control plane was checked at import and is refused now: controlPlane/spec/template/spec/kthreesConfigSpec/agentConfig/kubeletArgs must be a list of strings, got string "--max-pods=250"; import a corrected version',
     });
+  });
+
+  it('lists versions stored before migration 0017 by value, a -dev version before its release', async () => {
+    const config = await createConfig();
+    const old = (await openAt(config, '0015-create-onboarding-requests')) as Kysely<any>;
+    const { config: controlPlane, ...doc } = shared('templates/baseline-k3s-v0.0.4.json');
+    try {
+      await old.insertInto('projects').values({ name: 'alpha', created_at: '2026-01-01T00:00:00Z' }).execute();
+      for (const version of ['v0.0.10', 'v0.0.9', 'v0.0.10-dev', 'v0.1.0'])
+        await old
+          .insertInto('templates')
+          .values({
+            project: 'alpha',
+            name: doc.name,
+            version,
+            flavor: doc.flavor,
+            kubernetes_version: doc.kubernetesVersion,
+            doc: JSON.stringify({ ...doc, version }),
+            config: JSON.stringify(controlPlane),
+            created_at: '2026-01-01T00:00:00Z',
+          })
+          .execute();
+    } finally {
+      await old.destroy();
+    }
+    store = await openStore(config);
+    expect((await store.templates.list('alpha')).items.map((t) => t.version)).toEqual(['v0.0.9', 'v0.0.10-dev', 'v0.0.10', 'v0.1.0']);
   });
 });

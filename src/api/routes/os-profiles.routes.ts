@@ -60,13 +60,16 @@ export const osProfileRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, d
       config: { permission: 'read' },
       schema: {
         tags: ['osprofiles'],
-        summary: 'List OS profiles: every version, by name, the latest version first',
+        summary: 'List OS profiles: every version, by name, the latest version first (cursor pagination)',
         params: ProjectParams,
         querystring: OsProfileListQuery,
         response: { 200: OsProfileList, ...problemResponses() },
       },
     },
-    async (request) => ({ items: await store.osProfiles.list(request.params.project, request.query) }),
+    async (request) => {
+      const { name, limit, cursor } = request.query;
+      return store.osProfiles.list(request.params.project, { name }, { ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) });
+    },
   );
 
   app.get(

@@ -37,15 +37,16 @@ export const templateRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, de
       config: { permission: 'read' },
       schema: {
         tags: ['templates'],
-        summary: 'List templates; with compatibleWithOsProfile only those that can run on it',
+        summary: 'List templates by name, then version (cursor pagination); with compatibleWithOsProfile only those that can run on it',
         params: ProjectParams,
         querystring: TemplateListQuery,
         response: { 200: TemplateList, ...problemResponses(404) },
       },
     },
     async (request) => {
-      const { compatibleWithOsProfile, explain, ...filter } = request.query;
-      return listTemplates(deps, { project: request.params.project, filter, compatibleWithOsProfile, explain });
+      const { compatibleWithOsProfile, explain, limit, cursor, ...filter } = request.query;
+      const page = { ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) };
+      return listTemplates(deps, { project: request.params.project, filter, compatibleWithOsProfile, explain, page });
     },
   );
 

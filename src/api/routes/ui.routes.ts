@@ -13,8 +13,10 @@ import { resolveOsProfileRef } from '../../interchange/os-profile-ref.ts';
 import { computeHostImportJobs } from '../../interchange/host-import-jobs.ts';
 import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
 import { PROJECT_PREFIX } from '../../contract/paths.ts';
+import { readAllPages } from '../../contract/read-all-pages.ts';
 import { RegistrationParams } from '../../contract/registration.schema.ts';
 import { HostCsvPlan, HostCsvPlanRequest, RegistrationProgress, RegistrationProgressQuery, Session } from '../../contract/ui.schema.ts';
+import { MAX_PAGE } from '../../store/paging.ts';
 import { waitForJobProgress } from '../../workflow/use-cases/wait-for-job-progress.ts';
 import type { ApiDeps } from '../app.ts';
 import { loadJobDocument } from './registrations.routes.ts';
@@ -54,7 +56,7 @@ export const uiRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) =>
     async (request) => {
       const { csv, osProfile, template, autoProvision = false, autoCluster = false, atomic = false } = request.body;
       const parsed = await parseHostCsv(csv);
-      const profiles = await deps.store.osProfiles.list(request.params.project);
+      const profiles = await readAllPages((cursor) => store.osProfiles.list(request.params.project, {}, { limit: MAX_PAGE, cursor }));
       const chosen = osProfile ? resolveOsProfileRef(osProfile, profiles) : null;
       if (chosen && !chosen.ok) throw invalidField('osProfile', `osProfile: ${chosen.problems.join('; ')}`);
       const options = {

@@ -23,6 +23,7 @@ import { resolveOsProfileRef, type OsProfileRefTarget } from '../../interchange/
 import { MAX_REGISTRATION_HOSTS } from '../../domain/registration/registration-request.ts';
 import type { StepName } from '../../domain/registration/registration-steps.ts';
 import { parseTemplateRef, type TemplateRef } from '../../domain/inventory/template.ts';
+import { readAllPages } from '../../contract/read-all-pages.ts';
 import type { RegistrationCheck, RegistrationHostList } from '../../contract/registration.schema.ts';
 import type { ApiClient } from '../api-client.ts';
 import { commandContext, reportError, runAction, type CommandContext } from '../command-context.ts';
@@ -170,10 +171,11 @@ async function planImport(
   return { rows: csv.rows, jobs: planned.jobs };
 }
 
-/** The project's OS profiles as the API lists them; displayName, resourceId and securityFeature when it has them. */
-async function listOsProfiles(client: ApiClient): Promise<OsProfileRefTarget[]> {
-  const { items } = await client.get<{ items: OsProfileRefTarget[] }>(client.projectPath('/osprofiles'));
-  return items;
+/** The project's OS profiles as the API lists them (every page); displayName, resourceId and securityFeature when it has them. */
+function listOsProfiles(client: ApiClient): Promise<OsProfileRefTarget[]> {
+  return readAllPages((cursor) =>
+    client.get<{ items: OsProfileRefTarget[]; nextCursor: string | null }>(client.projectPath('/osprofiles'), { limit: 500, cursor }),
+  );
 }
 
 const registrationsPath = (client: ApiClient, suffix = ''): string => client.projectPath(`/registrations${suffix}`);

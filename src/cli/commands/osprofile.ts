@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '../../domain/errors.ts';
 import { parseOsProfileRef, type OsProfile } from '../../domain/inventory/os-profile.ts';
+import { readAllPages } from '../../contract/read-all-pages.ts';
 import { commandContext, runAction } from '../command-context.ts';
 import { importEachFile } from '../import-files.ts';
 import { renderOutput, type Column } from '../output/output.ts';
@@ -66,12 +67,17 @@ export function registerOsProfileCommands(program: Command): void {
 
   osprofile
     .command('list [name]')
-    .description('List OS profiles, every version (the latest first); with a name, only its versions')
+    .description('List OS profiles, every version (by name, the latest first); with a name, only its versions')
+    .option('--limit <n>', 'page size (1-500)', '100')
+    .option('--all', 'follow pages to the end')
     .action(
       runAction(async function listAction(this: Command, name?: string) {
         const ctx = commandContext(this);
+        const { limit, all } = this.opts<{ limit: string; all?: boolean }>();
         const client = ctx.client();
-        const { items } = await client.get<{ items: OsProfile[] }>(client.projectPath('/osprofiles'), { name });
+        const readPage = (cursor?: string) =>
+          client.get<{ items: OsProfile[]; nextCursor: string | null }>(client.projectPath('/osprofiles'), { name, limit, cursor });
+        const items = all ? await readAllPages(readPage) : (await readPage()).items;
         ctx.print(renderOutput(ctx.format, items, items, COLUMNS));
       }),
     );

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { isAppError } from '../../domain/errors.ts';
 import { parseTemplateRef, type ClusterTemplate } from '../../domain/inventory/template.ts';
 import type { Reason } from '../../domain/reasons.ts';
+import { readAllPages } from '../../contract/read-all-pages.ts';
 import { commandContext, runAction } from '../command-context.ts';
 import { renderOutput, renderTable, type Column } from '../output/output.ts';
 import { importEachFile } from '../import-files.ts';
@@ -86,27 +87,39 @@ export function registerTemplateCommands(program: Command): void {
       'only templates compatible with this OS profile (name:version, or a name for each of its versions)',
     )
     .option('--explain', 'with --compatible-with: also list the excluded templates and why')
+    .option('--limit <n>', 'page size (1-500): templates read per page', '100')
+    .option('--all', 'follow pages to the end')
     .action(
       runAction(async function listAction(this: Command) {
         const ctx = commandContext(this);
-        const { flavor, kubernetesVersion, compatibleWith, explain } = this.opts<{
+        const { flavor, kubernetesVersion, compatibleWith, explain, limit, all } = this.opts<{
           flavor?: string;
           kubernetesVersion?: string;
           compatibleWith?: string;
           explain?: boolean;
+          limit: string;
+          all?: boolean;
         }>();
         const client = ctx.client();
-        const body = await client.get<{ items: TemplateView[]; excluded?: Excluded[] }>(client.projectPath('/templates'), {
-          flavor,
-          kubernetesVersion,
-          compatibleWithOsProfile: compatibleWith,
-          explain: explain ? true : undefined,
-        });
+        const excluded: Excluded[] = [];
+        let nextCursor: string | null = null;
+        const readPage = async (cursor?: string) => {
+          const page = await client.get<{ items: TemplateView[]; excluded?: Excluded[]; nextCursor: string | null }>(
+            client.projectPath('/templates'),
+            { flavor, kubernetesVersion, compatibleWithOsProfile: compatibleWith, explain: explain ? true : undefined, limit, cursor },
+          );
+          excluded.push(...(page.excluded ?? []));
+          nextCursor = page.nextCursor;
+          // Without --all, one page: its nextCursor is printed, not followed.
+          return all ? page : { ...page, nextCursor: null };
+        };
+        const items = await readAllPages(readPage);
+        const body = { items, ...(explain && compatibleWith ? { excluded } : {}), nextCursor };
         if (ctx.format !== 'table') return ctx.print(renderOutput(ctx.format, body, [], COLUMNS));
         ctx.print(renderOutput('table', body, body.items, compatibleWith ? COMPATIBLE_COLUMNS : LIST_COLUMNS));
-        if (body.excluded && body.excluded.length > 0) {
+        if (excluded.length > 0) {
           ctx.print(`\nExcluded (not compatible with ${compatibleWith}):`);
-          ctx.print(renderTable(body.excluded, EXCLUDED_COLUMNS));
+          ctx.print(renderTable(excluded, EXCLUDED_COLUMNS));
         }
       }),
     );

@@ -12,6 +12,7 @@ import {
   parseOsProfileRef,
   formatOsProfileRef,
   compareOsProfileVersions,
+  osProfileVersionSortKey,
   type OsProfile,
 } from './os-profile.ts';
 
@@ -443,6 +444,40 @@ describe('OS profile versions and references', () => {
   it('orders image versions part by part, numbers by value', () => {
     const versions = ['3.0.20260602.2200', '3.0.20250504', '3.0.20260602', '3.0.9', '3.1'];
     expect(versions.sort(compareOsProfileVersions)).toEqual(['3.0.9', '3.0.20250504', '3.0.20260602', '3.0.20260602.2200', '3.1']);
+  });
+
+  it('orders numbers before text, fewer parts first, and tells equal versions apart by their text', () => {
+    const versions = ['3.0.rc1', '3.0.1', '3.2', '3.0', '3.02', '10.0', '9.0', '3-2', '3.0-a', '3.0.0010'];
+    expect(versions.sort(compareOsProfileVersions)).toEqual([
+      '3.0',
+      '3.0.1',
+      '3.0.0010',
+      '3.0-a',
+      '3.0.rc1',
+      '3-2',
+      '3.02',
+      '3.2',
+      '9.0',
+      '10.0',
+    ]);
+  });
+
+  it('gives each version a sort key whose code-point order is the version order', () => {
+    const versions = [
+      '3.0.20260602.2200',
+      '3.0.9',
+      '3.1',
+      '24.04',
+      '22.04',
+      '1.0.0+build7',
+      '1.0.0',
+      '1.0.0-rc1',
+      'a.1',
+      '99999999999999999999.1',
+    ];
+    const byKey = [...versions].sort((a, b) => (osProfileVersionSortKey(a) < osProfileVersionSortKey(b) ? -1 : 1));
+    expect(byKey).toEqual([...versions].sort(compareOsProfileVersions));
+    expect(byKey.at(-2)).toBe('99999999999999999999.1');
   });
 
   it('applies the name override to the infra-core format too', () => {

@@ -18,6 +18,7 @@ import {
   readString,
   type Doc,
 } from '../fields.ts';
+import { numberSortKey } from './number-sort-key.ts';
 import type { EmbeddedKubernetes, ImagePackage } from './image-manifest.ts';
 import { parsedProblems, parsedValue, type Parsed } from '../problem.ts';
 import { parseKubernetesVersion } from '../compatibility/k8s-version.ts';
@@ -99,20 +100,26 @@ export const OS_PROFILE_REF_FORM = 'an OS profile name, or name:version for one 
 export const formatOsProfileRef = (ref: OsProfileRef): string => (ref.version ? `${ref.name}:${ref.version}` : ref.name);
 
 /**
- * Orders image versions: dot-, dash- or plus-separated parts, numeric parts by value, others as text
- * (3.0.20250504 < 3.0.20260602.2200, 22.04 < 24.04). The latest version of a name is the highest.
+ * Orders image versions: dot-, dash-, plus- or underscore-separated parts, numeric parts by value and before
+ * text parts (as SemVer ranks them), text parts as text, fewer parts first (3.0.20250504 < 3.0.20260602.2200,
+ * 22.04 < 24.04, 3.0 < 3.0.1 < 3.0.rc1). The latest version of a name is the highest. Versions equal part by
+ * part (3.02 and 3.2) are told apart by their text, so the order is total.
  */
 export function compareOsProfileVersions(a: string, b: string): number {
-  const pa = a.split(/[.+_-]/);
-  const pb = b.split(/[.+_-]/);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
-    const order = /^\d+$/.test(x) && /^\d+$/.test(y) ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0;
-    if (order !== 0) return Math.sign(order);
-  }
-  return 0;
+  const x = osProfileVersionSortKey(a);
+  const y = osProfileVersionSortKey(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * compareOsProfileVersions' order as text compared by code point, which SQLite's BINARY and PostgreSQL's "C"
+ * collation do: the store sorts and pages versions in SQL exactly as the domain orders them. Parts are joined
+ * by "/", lower than any character of a part, so a version that is a prefix of another sorts first; the
+ * version itself follows a space, lower still, as the tie-break.
+ */
+export function osProfileVersionSortKey(version: string): string {
+  const parts = version.split(/[.+_-]/).map((part) => (/^\d+$/.test(part) ? `1${numberSortKey(part)}` : `2${part}`));
+  return `${parts.join('/')} ${version}`;
 }
 
 /** Where EMT's K3s RPM installs things (and where the CAPI K3s provider looks in air-gapped mode). */

@@ -1,7 +1,7 @@
 import { expectAppError } from '../../../test/support/expect-app-error.ts';
 import { describe, expect, it } from 'vitest';
 import { readFormat, templateFiles } from '../../../test/support/formats.ts';
-import { formatTemplateRef, parseTemplate, parseTemplateRef, templateAirGappedSetting } from './template.ts';
+import { formatTemplateRef, parseTemplate, parseTemplateRef, templateAirGappedSetting, templateVersionSortKey } from './template.ts';
 
 const readTemplate = (file: string): Record<string, any> => JSON.parse(readFormat(file));
 const BASELINE_K3S = (): Record<string, any> => readTemplate('templates/baseline-k3s-v0.0.4.json');
@@ -377,5 +377,13 @@ describe('parseTemplateRef', () => {
     expect(expectAppError(() => parseTemplateRef(undefined)).detail).toBe(
       'template must be a string, got nothing; expected name:version, for example baseline-k3s:v0.0.4',
     );
+  });
+});
+
+describe('templateVersionSortKey', () => {
+  it('sorts versions by value, a -dev version before its release', () => {
+    const versions = ['v0.0.10', 'v1.0.0', 'v0.0.4', 'v0.0.4-dev', 'v0.10.0', 'v0.9.1', 'v10.0.0'];
+    const byKey = versions.sort((a, b) => (templateVersionSortKey(a) < templateVersionSortKey(b) ? -1 : 1));
+    expect(byKey).toEqual(['v0.0.4-dev', 'v0.0.4', 'v0.0.10', 'v0.9.1', 'v0.10.0', 'v1.0.0', 'v10.0.0']);
   });
 });

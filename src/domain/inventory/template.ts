@@ -12,6 +12,7 @@ import {
 } from '../compatibility/k8s-version.ts';
 import { parsedProblems, parsedValue, type Parsed } from '../problem.ts';
 import { parseK3sTemplateConfig, type K3sTemplateConfig } from './k3s-template-config.ts';
+import { numberSortKey } from './number-sort-key.ts';
 
 export interface ClusterNetwork {
   pods: { cidrBlocks: string[] };
@@ -49,6 +50,17 @@ export type ControlPlaneConfig =
 
 /** cluster-manager's TemplateInfo version: vX.Y.Z, or vX.Y.Z-dev. */
 export const TEMPLATE_VERSION = /^(?=.{1,63}$)v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-dev)?$/;
+
+/**
+ * A template version's order as text compared by code point (SQLite's BINARY, PostgreSQL's "C" collation), so
+ * the store sorts and pages versions in SQL: by major, minor and patch value, a -dev version before its
+ * release (as SemVer ranks pre-releases). A version outside TEMPLATE_VERSION sorts after all, by its text.
+ */
+export function templateVersionSortKey(version: string): string {
+  const m = TEMPLATE_VERSION.exec(version);
+  if (!m) return `~${version}`;
+  return `${numberSortKey(m[1]!)}/${numberSortKey(m[2]!)}/${numberSortKey(m[3]!)}/${m[4] ? 0 : 1}`;
+}
 
 const CONTROL_PLANE_KIND: Record<KubernetesFlavor, string> = {
   k3s: 'KThreesControlPlaneTemplate',

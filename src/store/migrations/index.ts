@@ -13,6 +13,7 @@ import * as createHostCleanups from './0010-create-host-cleanups.ts';
 import * as createManagementClusters from './0012-create-management-clusters.ts';
 import * as indexPagesAndCountJobs from './0013-index-pages-and-count-jobs.ts';
 import * as createOnboardingRequests from './0015-create-onboarding-requests.ts';
+import * as pageOsProfilesAndTemplates from './0017-page-os-profiles-and-templates.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-create-inventory': createInventory,
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '0012-create-management-clusters': createManagementClusters,
   '0013-index-pages-and-count-jobs': indexPagesAndCountJobs,
   '0015-create-onboarding-requests': createOnboardingRequests,
+  '0017-page-os-profiles-and-templates': pageOsProfilesAndTemplates,
 };
 
 export const migrationProvider: MigrationProvider = {

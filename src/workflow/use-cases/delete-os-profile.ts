@@ -11,7 +11,7 @@ export async function deleteOsProfile(
   { project, ref }: { project: string; ref: OsProfileRef },
 ): Promise<void> {
   if (ref.version !== undefined) return store.osProfiles.delete(project, { name: ref.name, version: ref.version });
-  const versions = await store.osProfiles.list(project, { name: ref.name });
+  const versions = await store.osProfiles.versions(project, ref.name);
   if (versions.length > 1) {
     throw invalidField(
       'version',

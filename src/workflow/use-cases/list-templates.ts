@@ -2,14 +2,15 @@
  * Listing cluster templates; with an OS profile, only those that can run on it (each with its compatibility),
  * and on request the excluded ones with the reason. A profile named without a version stands for every version
  * of it, so the view shows side by side what each image version can run. Every template says whether edge-orch
- * can install its flavor at all (`installable`, with the reason when not).
+ * can install its flavor at all (`installable`, with the reason when not). The list pages over templates: each page
+ * reads `limit` of them and answers those compatible (or excluded) with each profile version.
  */
 import { computeCompatibility, type Compatibility } from '../../domain/compatibility/compatibility.ts';
 import { computeInstallability } from '../../domain/compatibility/installability.ts';
 import { parseOsProfileRef } from '../../domain/inventory/os-profile.ts';
 import type { ClusterTemplate } from '../../domain/inventory/template.ts';
 import type { Reason } from '../../domain/reasons.ts';
-import type { TemplateFilter } from '../../store/store.ts';
+import type { PageRequest, TemplateFilter } from '../../store/store.ts';
 import type { UseCaseDeps } from './use-case-deps.ts';
 
 export type TemplateListItem = ClusterTemplate & {
@@ -23,6 +24,7 @@ export interface TemplateListing {
   items: TemplateListItem[];
   /** With `explain`: the templates left out, and why, per profile version. */
   excluded?: { name: string; version: string; kubernetesVersion: string; osProfile: string; osProfileVersion: string; reason: Reason }[];
+  nextCursor: string | null;
 }
 
 export async function listTemplates(
@@ -32,18 +34,32 @@ export async function listTemplates(
     filter,
     compatibleWithOsProfile,
     explain,
-  }: { project: string; filter: TemplateFilter; compatibleWithOsProfile?: string | undefined; explain?: boolean | undefined },
+    page,
+  }: {
+    project: string;
+    filter: TemplateFilter;
+    compatibleWithOsProfile?: string | undefined;
+    explain?: boolean | undefined;
+    page?: PageRequest;
+  },
 ): Promise<TemplateListing> {
-  const templates = (await store.templates.list(project, filter)).map(withInstallability);
-  if (!compatibleWithOsProfile) return { items: templates };
-  const ref = parseOsProfileRef(compatibleWithOsProfile, 'compatibleWithOsProfile');
-  const profiles = ref.version !== undefined ? [await store.osProfiles.get(project, ref)] : await store.osProfiles.list(project, ref);
-  if (profiles.length === 0) await store.osProfiles.get(project, ref); // NotFound, naming the profile
+  // The profile first: a bad reference is refused before the page is read.
+  const ref = compatibleWithOsProfile ? parseOsProfileRef(compatibleWithOsProfile, 'compatibleWithOsProfile') : null;
+  const profiles = !ref
+    ? []
+    : ref.version !== undefined
+      ? [await store.osProfiles.get(project, ref)]
+      : await store.osProfiles.versions(project, ref.name);
+  if (ref && profiles.length === 0) await store.osProfiles.get(project, ref); // NotFound, naming the profile
+  const { items: listed, nextCursor } = await store.templates.list(project, filter, page);
+  const templates = listed.map(withInstallability);
+  if (!ref) return { items: templates, nextCursor };
   const items: TemplateListing['items'] = [];
   const excluded: NonNullable<TemplateListing['excluded']> = [];
-  for (const profile of profiles) {
-    const on = { osProfile: profile.name, osProfileVersion: profile.version };
-    for (const template of templates) {
+  // Template by template, so that pages concatenate to the whole list.
+  for (const template of templates) {
+    for (const profile of profiles) {
+      const on = { osProfile: profile.name, osProfileVersion: profile.version };
       const result = computeCompatibility(template, profile);
       if (result.compatible) items.push({ ...template, compatibility: { ...on, ...result } });
       else
@@ -56,7 +72,7 @@ export async function listTemplates(
         });
     }
   }
-  return explain ? { items, excluded } : { items };
+  return explain ? { items, excluded, nextCursor } : { items, nextCursor };
 }
 
 function withInstallability(template: ClusterTemplate): TemplateListItem {

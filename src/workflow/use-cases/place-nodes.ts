@@ -70,8 +70,7 @@ export async function decideNodes(
   const refused: { index: number; host: Host; reason: Reason; steps: StepState[] }[] = [];
   for (const [index, host] of hosts.entries()) {
     const candidate = await loadNodeCandidate(tx, project, host);
-    const versions =
-      placement.osUpdate && candidate.instance ? await tx.osProfiles.list(project, { name: candidate.instance.osProfile }) : null;
+    const versions = placement.osUpdate && candidate.instance ? await tx.osProfiles.versions(project, candidate.instance.osProfile) : null;
     const eligibility = computeNodeEligibility({
       ...candidate,
       template,

@@ -12,7 +12,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List OS profiles: every version, by name, the latest version first
+         * List OS profiles: every version, by name, the latest version first (cursor pagination)
          * @description Needs an API token whose role has the `read` permission.
          */
         get: {
@@ -20,6 +20,8 @@ export interface paths {
                 query?: {
                     /** @description Only the versions of this profile name */
                     name?: string;
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path: {
@@ -82,6 +84,7 @@ export interface paths {
                                     [key: string]: unknown;
                                 };
                             }[];
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -1357,7 +1360,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List templates; with compatibleWithOsProfile only those that can run on it
+         * List templates by name, then version (cursor pagination); with compatibleWithOsProfile only those that can run on it
          * @description Needs an API token whose role has the `read` permission.
          */
         get: {
@@ -1370,6 +1373,8 @@ export interface paths {
                     compatibleWithOsProfile?: string;
                     /** @description With compatibleWithOsProfile: also return excluded templates with their reasons */
                     explain?: boolean;
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path: {
@@ -1387,6 +1392,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description A page of limit templates; with compatibleWithOsProfile, those of them that can run on each profile version, so fewer or more */
                             items: {
                                 name: string;
                                 version: string;
@@ -1446,6 +1452,7 @@ export interface paths {
                                     };
                                 };
                             }[];
+                            /** @description The page's templates left out, and why, per profile version */
                             excluded?: {
                                 name: string;
                                 version: string;
@@ -1460,6 +1467,7 @@ export interface paths {
                                     };
                                 };
                             }[];
+                            nextCursor: string | null;
                         };
                     };
                 };

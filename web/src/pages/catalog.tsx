@@ -1,9 +1,10 @@
 /** OS profiles and cluster templates: lists, and import from files (manifest.json / infra-core YAML; TemplateInfo JSON). */
-import { Alert, Card, FileInput, Group, SimpleGrid, Stack, Table, Title } from '@mantine/core';
+import { Alert, Button, Card, FileInput, Group, SimpleGrid, Stack, Table, Title } from '@mantine/core';
 import { useState } from 'react';
 import { api, errorText, unwrap } from '../api/client.ts';
 import { ErrorAlert, Link, PageTitle } from '../parts.tsx';
 import { useCan, useSession } from '../session.tsx';
+import { usePager } from '../pager.ts';
 import { useLoad } from '../use-load.ts';
 
 export default function Catalog() {
@@ -11,8 +12,22 @@ export default function Catalog() {
   const params = { path: { project } };
   const canImportProfiles = useCan('hosts:write');
   const canImportTemplates = useCan('clusters:write');
-  const profiles = useLoad(() => unwrap(api.GET('/api/v1/projects/{project}/osprofiles', { params })), [project]);
-  const templates = useLoad(() => unwrap(api.GET('/api/v1/projects/{project}/templates', { params })), [project]);
+  const profilePager = usePager();
+  const templatePager = usePager();
+  const profiles = useLoad(
+    () =>
+      unwrap(
+        api.GET('/api/v1/projects/{project}/osprofiles', { params: { ...params, query: { limit: 100, cursor: profilePager.cursor } } }),
+      ),
+    [project, profilePager.cursor],
+  );
+  const templates = useLoad(
+    () =>
+      unwrap(
+        api.GET('/api/v1/projects/{project}/templates', { params: { ...params, query: { limit: 100, cursor: templatePager.cursor } } }),
+      ),
+    [project, templatePager.cursor],
+  );
   const [error, setError] = useState<string | null>(null);
   const [imported, setImported] = useState<string[]>([]);
 
@@ -82,7 +97,7 @@ export default function Catalog() {
             </Table.Thead>
             <Table.Tbody>
               {profiles.data?.items.map((p) => (
-                <Table.Tr key={p.name}>
+                <Table.Tr key={`${p.name}:${p.version}`}>
                   <Table.Td>{p.name}</Table.Td>
                   <Table.Td>{p.version}</Table.Td>
                   <Table.Td>{p.osType}</Table.Td>
@@ -91,6 +106,7 @@ export default function Catalog() {
               ))}
             </Table.Tbody>
           </Table>
+          <PageButtons pager={profilePager} nextCursor={profiles.data?.nextCursor} label="OS profiles" />
         </Card>
         <Card withBorder>
           <Group justify="space-between" mb="xs">
@@ -129,8 +145,38 @@ export default function Catalog() {
               ))}
             </Table.Tbody>
           </Table>
+          <PageButtons pager={templatePager} nextCursor={templates.data?.nextCursor} label="templates" />
         </Card>
       </SimpleGrid>
     </Stack>
+  );
+}
+
+/** Previous and next page of one of the lists (shown once the list has more than one page). */
+function PageButtons({
+  pager,
+  nextCursor,
+  label,
+}: {
+  pager: ReturnType<typeof usePager>;
+  nextCursor: string | null | undefined;
+  label: string;
+}) {
+  if (pager.page === 1 && !nextCursor) return null;
+  return (
+    <Group mt="xs">
+      <Button variant="default" size="xs" disabled={pager.page === 1} onClick={pager.previous} aria-label={`Previous page of ${label}`}>
+        Previous page
+      </Button>
+      <Button
+        variant="default"
+        size="xs"
+        disabled={!nextCursor}
+        onClick={() => pager.next(nextCursor ?? null)}
+        aria-label={`Next page of ${label}`}
+      >
+        Next page
+      </Button>
+    </Group>
   );
 }

@@ -3,7 +3,8 @@
  * download, or the reason it cannot run, so version drift between images and templates shows at a glance.
  */
 import { Badge, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
-import { api, unwrap, type OsProfile, type TemplateList } from '../api/client.ts';
+import { readAllPages } from '../../../src/contract/read-all-pages.ts';
+import { api, unwrap, type OsProfile, type Template, type TemplateList } from '../api/client.ts';
 import { ErrorAlert, PageTitle } from '../parts.tsx';
 import { useSession } from '../session.tsx';
 import { useLoad } from '../use-load.ts';
@@ -12,23 +13,19 @@ type Cell = { kind: 'air-gapped' | 'download'; note: string } | { kind: 'incompa
 
 export default function Compatibility() {
   const { project } = useSession();
-  const params = { path: { project } };
   const matrix = useLoad(async () => {
+    // The whole catalog, page by page: the matrix is every profile version × every template.
     const [profiles, templates] = await Promise.all([
-      unwrap(api.GET('/api/v1/projects/{project}/osprofiles', { params })),
-      unwrap(api.GET('/api/v1/projects/{project}/templates', { params })),
-    ]);
-    // One question per profile: the server decides compatibility (the same answer the template picker gets).
-    const answers = await Promise.all(
-      profiles.items.map((p) =>
-        unwrap(
-          api.GET('/api/v1/projects/{project}/templates', {
-            params: { ...params, query: { compatibleWithOsProfile: p.name, explain: true } },
-          }),
-        ),
+      readAllPages((cursor) =>
+        unwrap(api.GET('/api/v1/projects/{project}/osprofiles', { params: { path: { project }, query: { limit: 500, cursor } } })),
       ),
-    );
-    return { profiles: profiles.items, templates: templates.items, cells: answers.map(toCells) };
+      readTemplates(project),
+    ]);
+    // One question per profile name, for all its versions: the server decides compatibility (the same answer the
+    // template picker gets).
+    const names = [...new Set(profiles.map((p) => p.name))];
+    const answers = await Promise.all(names.map((name) => readTemplates(project, { compatibleWithOsProfile: name, explain: true })));
+    return { profiles, templates: templates.items, cells: toCells(answers) };
   }, [project]);
 
   const data = matrix.data;
@@ -60,13 +57,13 @@ export default function Compatibility() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {data.profiles.map((p, i) => (
-              <Table.Tr key={p.name}>
+            {data.profiles.map((p) => (
+              <Table.Tr key={`${p.name}:${p.version}`}>
                 <Table.Th scope="row">
                   <ProfileHeading profile={p} />
                 </Table.Th>
                 {data.templates.map((t) => {
-                  const cell = data.cells[i]?.get(`${t.name}:${t.version}`);
+                  const cell = data.cells.get(cellKey(p.name, p.version, t));
                   return (
                     <Table.Td key={`${t.name}:${t.version}`} data-cell={`${p.name}|${t.name}:${t.version}`}>
                       {cell && (
@@ -91,20 +88,45 @@ export default function Compatibility() {
   );
 }
 
-function toCells(answer: TemplateList): Map<string, Cell> {
+type Excluded = NonNullable<TemplateList['excluded']>[number];
+
+/** Every page of a template list, with the templates each page excluded. */
+async function readTemplates(
+  project: string,
+  query: { compatibleWithOsProfile?: string; explain?: boolean } = {},
+): Promise<{ items: Template[]; excluded: Excluded[] }> {
+  const excluded: Excluded[] = [];
+  const items = await readAllPages(async (cursor) => {
+    const page = await unwrap(
+      api.GET('/api/v1/projects/{project}/templates', { params: { path: { project }, query: { ...query, limit: 500, cursor } } }),
+    );
+    excluded.push(...(page.excluded ?? []));
+    return page;
+  });
+  return { items, excluded };
+}
+
+const cellKey = (osProfile: string, osProfileVersion: string, t: { name: string; version: string }): string =>
+  `${osProfile}:${osProfileVersion}|${t.name}:${t.version}`;
+
+/** The cells of the answers for compatibleWithOsProfile: compatible templates, and excluded ones with their reason. */
+function toCells(answers: { items: Template[]; excluded: Excluded[] }[]): Map<string, Cell> {
   const cells = new Map<string, Cell>();
-  for (const t of answer.items) {
-    const c = t.compatibility;
-    const note = c?.override ? c.override.message : c?.airGapped ? 'embedded version' : 'no embedded K3s';
-    cells.set(`${t.name}:${t.version}`, { kind: c?.airGapped ? 'air-gapped' : 'download', note });
-  }
-  for (const t of answer.excluded ?? []) {
-    const d = t.reason.details;
-    const note =
-      d?.['templateVersion'] && d['embeddedVersion']
-        ? `needs ${d['templateVersion']}, image has ${d['embeddedVersion']}`
-        : t.reason.message;
-    cells.set(`${t.name}:${t.version}`, { kind: 'incompatible', code: t.reason.code, note });
+  for (const answer of answers) {
+    for (const t of answer.items) {
+      const c = t.compatibility;
+      if (!c) continue;
+      const note = c.override ? c.override.message : c.airGapped ? 'embedded version' : 'no embedded K3s';
+      cells.set(cellKey(c.osProfile, c.osProfileVersion, t), { kind: c.airGapped ? 'air-gapped' : 'download', note });
+    }
+    for (const t of answer.excluded) {
+      const d = t.reason.details;
+      const note =
+        d?.['templateVersion'] && d['embeddedVersion']
+          ? `needs ${d['templateVersion']}, image has ${d['embeddedVersion']}`
+          : t.reason.message;
+      cells.set(cellKey(t.osProfile, t.osProfileVersion, t), { kind: 'incompatible', code: t.reason.code, note });
+    }
   }
   return cells;
 }
