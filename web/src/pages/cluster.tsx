@@ -174,6 +174,7 @@ export default function ClusterDetails({ params: [name = ''] }: { params: string
           <Modal
             opened={typeof dialog === 'object' && dialog !== null}
             onClose={() => setDialog(null)}
+            closeButtonProps={{ 'aria-label': 'Close' }}
             title={typeof dialog === 'object' && dialog ? `Remove ${hostName(dialog.remove)} from ${name}?` : ''}
           >
             <Stack>
@@ -188,7 +189,12 @@ export default function ClusterDetails({ params: [name = ''] }: { params: string
               </Group>
             </Stack>
           </Modal>
-          <Modal opened={dialog === 'delete'} onClose={() => setDialog(null)} title={`Delete cluster ${name}?`}>
+          <Modal
+            opened={dialog === 'delete'}
+            onClose={() => setDialog(null)}
+            closeButtonProps={{ 'aria-label': 'Close' }}
+            title={`Delete cluster ${name}?`}
+          >
             <Stack>
               <Alert color="orange">
                 Its agents stop K3s and remove its state. With force the cluster is removed at once; agents clean up when they return.
@@ -255,7 +261,7 @@ function AddNodes({ cluster, onClose, onAdded }: { cluster: Cluster; onClose: ()
   }
 
   return (
-    <Modal opened onClose={onClose} title={`Add nodes to ${cluster.name}`} size="xl">
+    <Modal opened onClose={onClose} title={`Add nodes to ${cluster.name}`} size="xl" closeButtonProps={{ 'aria-label': 'Close' }}>
       <Stack>
         <Radio.Group
           label="How hosts become nodes"
