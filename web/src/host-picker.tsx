@@ -112,7 +112,14 @@ export function HostPicker({
               />
             ),
           },
-          { header: 'Host', cell: (row) => <Text c={usable(row) ? undefined : 'dimmed'}>{row.host.name}</Text> },
+          {
+            header: 'Host',
+            cell: (row) => (
+              <Text size="sm" c={usable(row) ? undefined : 'dimmed'} style={{ whiteSpace: 'nowrap' }}>
+                {row.host.name}
+              </Text>
+            ),
+          },
           { header: 'State', cell: (row) => <StatusBadge status={row.host.state} /> },
           {
             header: 'Eligible',
@@ -120,7 +127,7 @@ export function HostPicker({
               row.reason === null ? (
                 <StatusBadge status="eligible" />
               ) : (
-                <Text size="sm" c={usable(row) ? undefined : 'dimmed'}>
+                <Text size="sm" c={usable(row) ? undefined : 'dimmed'} maw={480}>
                   {row.reason.code}: {row.reason.message}
                 </Text>
               ),
@@ -133,6 +140,7 @@ export function HostPicker({
                 <Select
                   aria-label={`Role of ${row.host.name}`}
                   size="xs"
+                  w={230}
                   allowDeselect={false}
                   data={NODE_ROLES.map((value) => ({ value, label: ROLE_LABELS[value] }))}
                   value={pick.role}

@@ -2,12 +2,34 @@
 import { Group, Stack, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { api, unwrap, type AuditEvent } from '../api/client.ts';
-import { PagedTable } from '../paged-table.tsx';
+import { PagedTable, type Column } from '../paged-table.tsx';
 import { PageTitle, StatusBadge } from '../parts.tsx';
 import { useSession } from '../session.tsx';
 import { usePagedList } from '../use-paged-list.ts';
 
 const PAGE = 50;
+
+const COLUMNS: Column<AuditEvent>[] = [
+  { header: 'Time', cell: (event) => new Date(event.at).toLocaleString() },
+  { header: 'Token', cell: (event) => `${event.actor.tokenName ?? '?'} (${event.actor.role ?? event.actor.kind})` },
+  { header: 'Action', cell: (event) => event.action },
+  {
+    header: 'Target',
+    cell: (event) =>
+      Object.entries(event.target)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', '),
+  },
+  {
+    header: 'Result',
+    cell: (event) => (
+      <>
+        <StatusBadge status={event.outcome} /> {event.status}
+      </>
+    ),
+  },
+];
+const eventKey = (event: AuditEvent) => event.id;
 
 export default function Audit() {
   const { project } = useSession();
@@ -50,27 +72,8 @@ export default function Audit() {
         label="Audit events"
         noun="events"
         testId="audit-status"
-        rowKey={(event) => event.id}
-        columns={[
-          { header: 'Time', cell: (event) => new Date(event.at).toLocaleString() },
-          { header: 'Token', cell: (event) => `${event.actor.tokenName ?? '?'} (${event.actor.role ?? event.actor.kind})` },
-          { header: 'Action', cell: (event) => event.action },
-          {
-            header: 'Target',
-            cell: (event) =>
-              Object.entries(event.target)
-                .map(([k, v]) => `${k}=${v}`)
-                .join(', '),
-          },
-          {
-            header: 'Result',
-            cell: (event) => (
-              <>
-                <StatusBadge status={event.outcome} /> {event.status}
-              </>
-            ),
-          },
-        ]}
+        rowKey={eventKey}
+        columns={COLUMNS}
       />
     </Stack>
   );

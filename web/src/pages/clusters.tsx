@@ -1,11 +1,38 @@
 /** Clusters with their phase and message (stale ones say why), template and K3s version, and how K3s gets there. */
 import { Button, Group, Stack, Text } from '@mantine/core';
 import { api, unwrap, type Cluster } from '../api/client.ts';
-import { PagedTable } from '../paged-table.tsx';
+import { PagedTable, type Column } from '../paged-table.tsx';
 import { Link, PageTitle, StatusBadge } from '../parts.tsx';
 import { followLink } from '../router.ts';
 import { useCan, useSession } from '../session.tsx';
 import { usePagedList } from '../use-paged-list.ts';
+
+const COLUMNS: Column<Cluster>[] = [
+  { header: 'Name', cell: (c) => <Link href={`/clusters/${c.name}`}>{c.name}</Link> },
+  {
+    header: 'Phase',
+    cell: (c) => (
+      <Group gap={4}>
+        <StatusBadge status={c.phase} />
+        {c.stale && <StatusBadge status="stale" />}
+      </Group>
+    ),
+  },
+  {
+    header: 'Message',
+    cell: (c) => (
+      <>
+        {c.message}
+        {c.staleReason && <Text size="sm">{c.staleReason.message}</Text>}
+      </>
+    ),
+  },
+  { header: 'Template', cell: (c) => `${c.template.name}:${c.template.version}` },
+  { header: 'K3s', cell: (c) => c.kubernetesVersion },
+  { header: 'Nodes', cell: (c) => c.nodes.length },
+  { header: 'K3s from', cell: (c) => (c.airGapped ? 'image (air-gapped)' : 'download') },
+];
+const clusterKey = (c: Cluster) => c.name;
 
 export default function Clusters() {
   const { project } = useSession();
@@ -35,32 +62,8 @@ export default function Clusters() {
         rows={clusters.data?.items}
         label="Clusters"
         noun="clusters"
-        rowKey={(c) => c.name}
-        columns={[
-          { header: 'Name', cell: (c) => <Link href={`/clusters/${c.name}`}>{c.name}</Link> },
-          {
-            header: 'Phase',
-            cell: (c) => (
-              <Group gap={4}>
-                <StatusBadge status={c.phase} />
-                {c.stale && <StatusBadge status="stale" />}
-              </Group>
-            ),
-          },
-          {
-            header: 'Message',
-            cell: (c) => (
-              <>
-                {c.message}
-                {c.staleReason && <Text size="sm">{c.staleReason.message}</Text>}
-              </>
-            ),
-          },
-          { header: 'Template', cell: (c) => `${c.template.name}:${c.template.version}` },
-          { header: 'K3s', cell: (c) => c.kubernetesVersion },
-          { header: 'Nodes', cell: (c) => c.nodes.length },
-          { header: 'K3s from', cell: (c) => (c.airGapped ? 'image (air-gapped)' : 'download') },
-        ]}
+        rowKey={clusterKey}
+        columns={COLUMNS}
       />
     </Stack>
   );

@@ -3,12 +3,21 @@ import { Group, Select, Stack, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { HOST_STATES } from '../../../src/contract/ui-vocabulary.ts';
 import { api, unwrap, type Host } from '../api/client.ts';
-import { PagedTable } from '../paged-table.tsx';
+import { PagedTable, type Column } from '../paged-table.tsx';
 import { Link, PageTitle, StatusBadge } from '../parts.tsx';
 import { useSession } from '../session.tsx';
 import { usePagedList } from '../use-paged-list.ts';
 
-const PAGE = 50;
+const PAGE = 25;
+
+const COLUMNS: Column<Host>[] = [
+  { header: 'Name', cell: (h) => <Link href={`/hosts/${h.id}`}>{h.name}</Link> },
+  { header: 'State', cell: (h) => <StatusBadge status={h.state} /> },
+  { header: 'Serial', cell: (h) => h.serial },
+  { header: 'UUID', cell: (h) => h.uuid },
+  { header: 'Site', cell: (h) => h.site },
+];
+const hostKey = (h: Host) => h.id;
 
 export default function Hosts() {
   const { project } = useSession();
@@ -56,14 +65,8 @@ export default function Hosts() {
         label="Hosts"
         noun="hosts"
         testId="hosts-status"
-        rowKey={(h) => h.id}
-        columns={[
-          { header: 'Name', cell: (h) => <Link href={`/hosts/${h.id}`}>{h.name}</Link> },
-          { header: 'State', cell: (h) => <StatusBadge status={h.state} /> },
-          { header: 'Serial', cell: (h) => h.serial },
-          { header: 'UUID', cell: (h) => h.uuid },
-          { header: 'Site', cell: (h) => h.site },
-        ]}
+        rowKey={hostKey}
+        columns={COLUMNS}
       />
     </Stack>
   );
