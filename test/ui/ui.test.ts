@@ -31,6 +31,7 @@ const HOSTS_CSV = [
 ].join('\n');
 
 let server: RunningServer;
+let dataDir: string;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -130,7 +131,7 @@ async function checkPage(name: string): Promise<void> {
 describe('web UI in Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('web/dist is not built: run scripts/install.sh');
-    const dataDir = mkdtempSync(join(tmpdir(), 'edge-orch-ui-'));
+    dataDir = mkdtempSync(join(tmpdir(), 'edge-orch-ui-'));
     // Plain HTTP on loopback: the browser under test would not trust the server's own CA.
     server = await startServer(loadServerConfig({ dataDir, port: '0', logLevel: 'warn', insecureHttp: true }));
     adminToken = readFileSync(server.adminTokenFile!, 'utf8').trim();
@@ -359,6 +360,19 @@ describe('web UI in Chromium', () => {
     expect((await api<{ state: string }>('GET', '/hosts/host-ui-cl-2')).state).toBe('provisioned');
   });
 
+  it('marks a cluster that waited too long for its agents as stale, with why, in the list and its details', async () => {
+    const db = new Database(join(dataDir, 'edge-orch.sqlite'));
+    db.prepare(`update clusters set updated_at = '2026-01-01T00:00:00.000Z' where name = 'host-ui-sn-2-cluster'`).run();
+    db.close();
+    await visit('/clusters', 'host-ui-sn-2-cluster', 'clusters-stale');
+    const row = await page.getByRole('row').filter({ hasText: 'host-ui-sn-2-cluster' }).innerText();
+    expect(row).toMatch(/\bstale\b/i);
+    expect(row).toContain('has been waiting-for-nodes since 2026-01-01T00:00:00.000Z');
+    await expect(page.getByRole('row').filter({ hasText: 'host-ui-sn-1-cluster' }).innerText()).resolves.not.toMatch(/\bstale\b/i);
+    await page.getByRole('link', { name: 'host-ui-sn-2-cluster' }).click();
+    await page.getByRole('alert').filter({ hasText: 'deleting it needs no agent' }).waitFor();
+  });
+
   it("shows the agent's last report on the host details", async () => {
     const { token } = await api<{ token: string }>('POST', '/enrollment-tokens', { name: 'ui-plant' });
     const { credential, hostId } = await agent('/enroll', null, { enrollmentToken: token, uuid: U(1), serial: 'UI-SN-1' });
@@ -406,7 +420,7 @@ describe('web UI in Chromium', () => {
     await page.getByTestId('audit-status').getByText('Page 1: 0 events').waitFor();
   });
 
-  it('shows a viewer no register button and refuses the register page', async () => {
+  it('shows a viewer no register button, no cluster changes nor kubeconfig, and refuses those pages', async () => {
     const viewer = await browser.newPage();
     consoleErrors.push(...collectConsoleErrors(viewer));
     await viewer.goto(server.url);
@@ -420,6 +434,12 @@ describe('web UI in Chromium', () => {
     await screenshot(viewer, 'viewer-audit');
     await viewer.goto(`${server.url}/register`);
     await viewer.getByText('Role viewer may not use Register hosts.').waitFor();
+    await viewer.goto(`${server.url}/clusters/host-ui-sn-1-cluster`);
+    await viewer.getByRole('table', { name: 'Nodes' }).waitFor();
+    for (const hidden of ['Add nodes', 'Download kubeconfig', 'Delete cluster'])
+      await expect(viewer.getByRole('button', { name: hidden }).count()).resolves.toBe(0);
+    await viewer.goto(`${server.url}/new-cluster`);
+    await viewer.getByText('Role viewer may not use Create cluster.').waitFor();
     await viewer.goto(`${server.url}/registrations`);
     await viewer.getByRole('table', { name: 'Registration jobs' }).getByRole('link').first().click();
     await viewer.getByTestId('totals').waitFor();

@@ -90,7 +90,7 @@ export default function ClusterDetails({ params: [name = ''] }: { params: string
           </Group>
           {c.stale && (
             <Alert color="orange" title="Stale">
-              {c.staleReason?.message ?? 'No word from its agents for too long.'} Deleting it needs no agent.
+              {c.staleReason?.message ?? 'No word from its agents for too long; deleting it needs no agent.'}
             </Alert>
           )}
           <Card withBorder maw={800}>
