@@ -249,9 +249,17 @@ describe('web UI in Chromium', () => {
     await visit('/hosts', 'more on the next page', 'hosts');
     const status = page.getByTestId('hosts-status');
     const byName = page.getByLabel('Name starts with');
-    // The first scan after seeding reads the table from disk; the figure asked for is the warm one.
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByRole('link', { name: 'seed-000025', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await page.getByRole('link', { name: 'seed-000000', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await status.getByText('Page 2: 25 hosts, more on the next page').waitFor();
+    // A new filter starts again at the first page. The first scan after seeding reads the table from disk; the
+    // figure asked for is the warm one.
     await byName.fill('seed-05');
     await page.getByRole('link', { name: 'seed-050000' }).waitFor();
+    await status.getByText('Page 1: 25 hosts, more on the next page').waitFor();
     const filters: [prefix: string, first: string][] = [
       ['seed-09999', 'seed-099999'],
       ['seed-0123', 'seed-012300'],
