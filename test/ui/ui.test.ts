@@ -3,7 +3,7 @@
  * server on a SQLite store): sign in, import profiles and templates, read the compatibility matrix, register
  * three hosts by CSV where one row picks an incompatible template, watch the steps, retry after the fix, the
  * hosts page at 100,000 hosts, the agent's last report on a host, onboarding requests approved one and many, the
- * audit log, clusters, and a viewer who cannot register nor read the audit log. Every page is scanned by axe-core
+ * audit log, clusters (created by hand, a node added and removed, deleted), and a viewer who cannot register nor read the audit log. Every page is scanned by axe-core
  * and photographed under test-output/ui; no page may log a console error.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -31,6 +31,7 @@ const HOSTS_CSV = [
 ].join('\n');
 
 let server: RunningServer;
+let dataDir: string;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -62,6 +63,18 @@ async function agent<T = any>(path: string, credential: string | null, body: unk
   return JSON.parse(text) as T;
 }
 
+/** A host provisioned with the EMT profile whose agent enrolled and reported running its image: a node as it runs. */
+async function provisionedHost(serial: string, enrollmentToken: string): Promise<void> {
+  const host = await api<{ name: string }>('POST', '/hosts', { serial });
+  await api('POST', `/hosts/${host.name}/instance`, { osProfile: 'microvisor-nonrt' });
+  const { credential } = await agent('/enroll', null, { enrollmentToken, serial });
+  const manifest = {
+    image: { name: 'microvisor-nonrt', version: '3.0.20260602.2200' },
+    kubernetes: { flavor: 'k3s', version: 'v1.32.4+k3s1' },
+  };
+  await agent('/report', credential, { manifest, cluster: null });
+}
+
 /** Hosts written straight into the store's tables in one transaction: 100,000 in well under a second. */
 function seedHosts(file: string, count: number): void {
   const db = new Database(file);
@@ -77,6 +90,29 @@ function seedHosts(file: string, count: number): void {
     }
   })();
   db.close();
+}
+
+/**
+ * Times a filter in the page, from the input event the next fill types to the frame that shows `first` linked in
+ * the table: what a user waits for, without the test driver's own round trips; and the request's share of it.
+ * (Browser code as text: these tests are typed for Node.)
+ */
+function timeFilter(inputLabel: string, table: string, first: string): Promise<[total: number, request: number]> {
+  return page.evaluate(`new Promise((resolve) => {
+    const input = [...document.querySelectorAll('label')].find((l) => l.textContent === ${JSON.stringify(inputLabel)}).control;
+    let typed = 0;
+    input.addEventListener('input', () => { typed = performance.now(); }, { once: true });
+    const shown = () => [...document.querySelectorAll('table[aria-label=${JSON.stringify(table)}] a')].some((a) => a.textContent === ${JSON.stringify(first)});
+    const observer = new MutationObserver(() => {
+      if (!typed || !shown()) return;
+      observer.disconnect();
+      requestAnimationFrame(() => {
+        const asked = performance.getEntriesByType('resource').filter((e) => e.name.includes('/hosts?')).at(-1);
+        resolve([performance.now() - typed, asked ? asked.duration : NaN]);
+      });
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+  })`);
 }
 
 /** Visits `path` in the app, waits for `ready`, scans it with axe-core and photographs it. */
@@ -95,7 +131,7 @@ async function checkPage(name: string): Promise<void> {
 describe('web UI in Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('web/dist is not built: run scripts/install.sh');
-    const dataDir = mkdtempSync(join(tmpdir(), 'edge-orch-ui-'));
+    dataDir = mkdtempSync(join(tmpdir(), 'edge-orch-ui-'));
     // Plain HTTP on loopback: the browser under test would not trust the server's own CA.
     server = await startServer(loadServerConfig({ dataDir, port: '0', logLevel: 'warn', insecureHttp: true }));
     adminToken = readFileSync(server.adminTokenFile!, 'utf8').trim();
@@ -209,21 +245,48 @@ describe('web UI in Chromium', () => {
     await visit('/registrations', 'Options', 'registrations');
   });
 
-  it('filters 100,000 hosts on the server and reports how long the answer took', async () => {
+  it('filters 100,000 hosts on the server in under 200 ms (the median of a few filters)', async () => {
     await visit('/hosts', 'more on the next page', 'hosts');
     const status = page.getByTestId('hosts-status');
-    // The first scan after seeding reads the table from disk; the figure asked for is the warm one.
-    await page.getByLabel('Name starts with').fill('seed-05');
+    const byName = page.getByLabel('Name starts with');
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByRole('link', { name: 'seed-000025', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await page.getByRole('link', { name: 'seed-000000', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await status.getByText('Page 2: 25 hosts, more on the next page').waitFor();
+    // A new filter starts again at the first page. The first scan after seeding reads the table from disk; the
+    // figure asked for is the warm one.
+    await byName.fill('seed-05');
     await page.getByRole('link', { name: 'seed-050000' }).waitFor();
-    const started = Date.now();
-    await page.getByLabel('Name starts with').fill('seed-09999');
-    await page.getByRole('link', { name: 'seed-099999' }).waitFor();
-    const elapsed = Date.now() - started;
-    await expect(status.innerText()).resolves.toContain('10 hosts');
-    // The issue's bar is 200 ms; the store's name-prefix filter scans every host today (see the report), so the
-    // figure is printed rather than asserted until that filter uses the (project, name) index.
-    console.log(`hosts filter at ${SEEDED_HOSTS} hosts answered in ${elapsed} ms`);
-    await page.getByLabel('Name starts with').fill('host-ui-sn-1');
+    await status.getByText('Page 1: 25 hosts, more on the next page').waitFor();
+    const filters: [prefix: string, first: string][] = [
+      ['seed-09999', 'seed-099999'],
+      ['seed-0123', 'seed-012300'],
+      ['seed-05555', 'seed-055550'],
+      ['seed-0777', 'seed-077700'],
+      ['seed-00042', 'seed-000420'],
+      ['seed-04', 'seed-040000'],
+      ['seed-0888', 'seed-088800'],
+    ];
+    const times: number[] = [];
+    const requests: number[] = [];
+    for (const [prefix, first] of filters) {
+      const answered = timeFilter('Name starts with', 'Hosts', first);
+      await byName.fill(prefix);
+      const [total, request] = await answered;
+      times.push(total);
+      requests.push(request);
+    }
+    await byName.fill('seed-09999');
+    await status.getByText('Page 1: 10 hosts', { exact: true }).waitFor();
+    const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+    const ms = (values: number[]) => values.map((t) => t.toFixed(0)).join(', ');
+    console.log(
+      `hosts filter at ${SEEDED_HOSTS} hosts: ${ms(times)} ms (median ${median.toFixed(0)} ms), of which the request ${ms(requests)} ms`,
+    );
+    expect(median).toBeLessThan(200);
+    await byName.fill('host-ui-sn-1');
     await page.getByRole('link', { name: 'host-ui-sn-1' }).click();
     await page.getByRole('table', { name: 'Host' }).getByText('host-ui-sn-1-cluster').waitFor();
     await checkPage('host');
@@ -241,6 +304,81 @@ describe('web UI in Chromium', () => {
     await page.getByRole('heading', { name: 'Clusters' }).waitFor();
     await page.getByRole('link', { name: 'host-ui-sn-1-cluster' }).waitFor();
     await expect(page.getByRole('link', { name: 'host-ui-sn-3-cluster' }).count()).resolves.toBe(0);
+  });
+
+  it('creates a cluster by hand from eligible hosts, the others greyed with their reason, and never offers RKE2', async () => {
+    const { token } = await api<{ token: string }>('POST', '/enrollment-tokens', { name: 'ui-nodes' });
+    for (const serial of ['UI-CL-1', 'UI-CL-2']) await provisionedHost(serial, token);
+    await api('POST', '/hosts', { serial: 'UI-CL-3' });
+    await page.getByRole('link', { name: 'Clusters', exact: true }).click();
+    await page.getByRole('link', { name: 'Create cluster', exact: true }).click();
+    await page
+      .getByRole('table', { name: 'Templates not offered' })
+      .getByText(/^FlavorNotInstallable: /)
+      .waitFor();
+    await page.getByLabel('Cluster name').fill('ui-hand');
+    await page.getByPlaceholder('Pick a template').click();
+    await expect(page.getByRole('option', { name: /baseline-rke2/ }).count()).resolves.toBe(0);
+    await page.getByRole('option', { name: /^baseline-k3s:v0\.0\.4/ }).click();
+    await page.getByLabel('Host name starts with').fill('host-ui-');
+    const row = (host: string) => page.locator(`tr[data-host="${host}"]`);
+    await row('host-ui-cl-2').waitFor();
+    await expect(row('host-ui-cl-1').innerText()).resolves.toMatch(/\beligible\b/i);
+    await expect(row('host-ui-sn-1').innerText()).resolves.toContain('ClusterConflict: host host-ui-sn-1 is already a node of cluster');
+    await expect(page.getByLabel('Use host-ui-sn-1').isDisabled()).resolves.toBe(true);
+    // Option 3: a host without an instance can be picked, with an OS profile that runs the template.
+    await expect(row('host-ui-cl-3').getAttribute('data-usable')).resolves.toBe('false');
+    await page.getByLabel('Provision onboarded hosts first').check();
+    await expect(row('host-ui-cl-3').getAttribute('data-usable')).resolves.toBe('true');
+    await page.getByPlaceholder('OS profiles that can run the template').click();
+    await page.getByRole('option', { name: /^microvisor-nonrt:.* air-gapped$/ }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByLabel('Hosts as they run').check();
+    await page.getByLabel('Use host-ui-cl-1').check();
+    await checkPage('cluster-create');
+    await page.getByRole('button', { name: 'Create cluster' }).click();
+    await page.waitForURL(/\/clusters\/ui-hand$/);
+    await page.locator('tr[data-node="host-ui-cl-1"]').getByText('server (runs workloads too)').waitFor();
+    expect((await api<{ template: { version: string } }>('GET', '/clusters/ui-hand')).template.version).toBe('v0.0.4');
+  });
+
+  it('adds a worker to the cluster and removes it again', async () => {
+    await page.getByRole('button', { name: 'Add nodes' }).click();
+    await page.getByLabel('Host name starts with').fill('host-ui-cl');
+    await page.getByLabel('Use host-ui-cl-2').check();
+    await checkPage('cluster-add-nodes');
+    await page.getByRole('button', { name: 'Add 1 node' }).click();
+    await page.locator('tr[data-node="host-ui-cl-2"]').getByText('worker').waitFor();
+    await page.getByRole('button', { name: 'Remove host-ui-cl-2' }).click();
+    await page.getByRole('button', { name: 'Remove', exact: true }).click();
+    await page.locator('tr[data-node="host-ui-cl-2"]').waitFor({ state: 'detached' });
+    const cluster = await api<{ nodes: { role: string }[] }>('GET', '/clusters/ui-hand');
+    expect(cluster.nodes.map((n) => n.role)).toEqual(['all']);
+  });
+
+  it('deletes the cluster with force, deauthorizing its hosts', async () => {
+    await page.getByRole('button', { name: 'Delete cluster' }).click();
+    await page.getByLabel('Force').check();
+    await page.getByLabel('Deauthorize its hosts').check();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('heading', { name: 'Clusters' }).waitFor();
+    await page.getByRole('link', { name: 'host-ui-sn-1-cluster' }).waitFor();
+    await expect(page.getByRole('link', { name: 'ui-hand' }).count()).resolves.toBe(0);
+    expect((await api<{ state: string }>('GET', '/hosts/host-ui-cl-1')).state).toBe('deauthorized');
+    expect((await api<{ state: string }>('GET', '/hosts/host-ui-cl-2')).state).toBe('provisioned');
+  });
+
+  it('marks a cluster that waited too long for its agents as stale, with why, in the list and its details', async () => {
+    const db = new Database(join(dataDir, 'edge-orch.sqlite'));
+    db.prepare(`update clusters set updated_at = '2026-01-01T00:00:00.000Z' where name = 'host-ui-sn-2-cluster'`).run();
+    db.close();
+    await visit('/clusters', 'host-ui-sn-2-cluster', 'clusters-stale');
+    const row = await page.getByRole('row').filter({ hasText: 'host-ui-sn-2-cluster' }).innerText();
+    expect(row).toMatch(/\bstale\b/i);
+    expect(row).toContain('has been waiting-for-nodes since 2026-01-01T00:00:00.000Z');
+    await expect(page.getByRole('row').filter({ hasText: 'host-ui-sn-1-cluster' }).innerText()).resolves.not.toMatch(/\bstale\b/i);
+    await page.getByRole('link', { name: 'host-ui-sn-2-cluster' }).click();
+    await page.getByRole('alert').filter({ hasText: 'deleting it needs no agent' }).waitFor();
   });
 
   it("shows the agent's last report on the host details", async () => {
@@ -290,7 +428,7 @@ describe('web UI in Chromium', () => {
     await page.getByTestId('audit-status').getByText('Page 1: 0 events').waitFor();
   });
 
-  it('shows a viewer no register button and refuses the register page', async () => {
+  it('shows a viewer no register button, no cluster changes nor kubeconfig, and refuses those pages', async () => {
     const viewer = await browser.newPage();
     consoleErrors.push(...collectConsoleErrors(viewer));
     await viewer.goto(server.url);
@@ -304,6 +442,12 @@ describe('web UI in Chromium', () => {
     await screenshot(viewer, 'viewer-audit');
     await viewer.goto(`${server.url}/register`);
     await viewer.getByText('Role viewer may not use Register hosts.').waitFor();
+    await viewer.goto(`${server.url}/clusters/host-ui-sn-1-cluster`);
+    await viewer.getByRole('table', { name: 'Nodes' }).waitFor();
+    for (const hidden of ['Add nodes', 'Download kubeconfig', 'Delete cluster'])
+      await expect(viewer.getByRole('button', { name: hidden }).count()).resolves.toBe(0);
+    await viewer.goto(`${server.url}/new-cluster`);
+    await viewer.getByText('Role viewer may not use Create cluster.').waitFor();
     await viewer.goto(`${server.url}/registrations`);
     await viewer.getByRole('table', { name: 'Registration jobs' }).getByRole('link').first().click();
     await viewer.getByTestId('totals').waitFor();

@@ -51,6 +51,13 @@ const PAGES: Page[] = [
     nav: { label: 'Clusters', href: '/clusters' },
     component: lazy(() => import('./pages/clusters.tsx')),
   },
+  // Not under /clusters/, where any name is a cluster's.
+  {
+    path: /^\/new-cluster$/,
+    title: 'Create cluster',
+    needs: 'clusters:write',
+    component: lazy(() => import('./pages/cluster-new.tsx')),
+  },
   { path: /^\/clusters\/([^/]+)$/, title: 'Cluster', component: lazy(() => import('./pages/cluster.tsx')) },
   {
     path: /^\/catalog$/,

@@ -23,6 +23,11 @@ const COLORS: Record<string, string> = {
   skipped: 'yellow',
   compensated: 'orange',
   deleting: 'orange',
+  degraded: 'orange',
+  stale: 'orange',
+  'waiting-for-nodes': 'gray',
+  eligible: 'green',
+  ineligible: 'gray',
 };
 
 /** Dark text on a light badge keeps the contrast at AA whatever the color. */

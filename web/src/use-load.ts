@@ -1,4 +1,7 @@
-/** Loads data for a page: the value, the error, and a reload; a newer load wins over an older one. */
+/**
+ * Loads data for a page: the value, the error, and a reload. A newer load cancels the older one's request (its
+ * answer would be dropped anyway), so typing into a filter never queues answers nobody waits for.
+ */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorText } from './api/client.ts';
 
@@ -9,7 +12,7 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
+export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[]): Loaded<T> {
   const [state, setState] = useState<{ data: T | undefined; error: string | null; loading: boolean }>({
     data: undefined,
     error: null,
@@ -19,11 +22,14 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
   const latest = useRef(0);
   useEffect(() => {
     const run = ++latest.current;
+    const abort = new AbortController();
     setState((s) => ({ ...s, loading: true }));
-    load().then(
+    load(abort.signal).then(
       (data) => run === latest.current && setState({ data, error: null, loading: false }),
-      (error: unknown) => run === latest.current && setState((s) => ({ ...s, error: errorText(error), loading: false })),
+      (error: unknown) =>
+        run === latest.current && !abort.signal.aborted && setState((s) => ({ ...s, error: errorText(error), loading: false })),
     );
+    return () => abort.abort();
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload };

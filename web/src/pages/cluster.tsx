@@ -1,11 +1,14 @@
 /**
- * One cluster: nodes and roles, template, the K3s version, air-gapped or downloaded and why; delete (with force)
- * and the kubeconfig for the roles that may.
+ * One cluster: nodes and roles, template, the K3s version, air-gapped or downloaded and why, and whether it is
+ * stale; add and remove nodes, delete (with force, or deauthorizing its hosts), and the kubeconfig for the roles
+ * that may.
  */
-import { Alert, Button, Card, Checkbox, Group, Modal, Stack, Table, Text } from '@mantine/core';
-import { useState } from 'react';
-import { api, errorText, tokenStorage, unwrap } from '../api/client.ts';
+import { Alert, Button, Card, Checkbox, Group, List, Modal, Radio, Stack, Table, Text } from '@mantine/core';
+import { useMemo, useState } from 'react';
+import { checkClusterNodes } from '../../../src/contract/ui-vocabulary.ts';
+import { api, errorText, tokenStorage, unwrap, type Cluster } from '../api/client.ts';
 import { downloadText } from '../failed-rows-csv.ts';
+import { HostPicker, ROLE_LABELS, withPick, type Pick, type Placement } from '../host-picker.tsx';
 import { ErrorAlert, Link, PageTitle, StatusBadge } from '../parts.tsx';
 import { navigate } from '../router.ts';
 import { useCan, useSession } from '../session.tsx';
@@ -14,23 +17,53 @@ import { useLoad } from '../use-load.ts';
 export default function ClusterDetails({ params: [name = ''] }: { params: string[] }) {
   const { project } = useSession();
   const canOperate = useCan('clusters:write');
+  const canDeauthorize = useCan('hosts:write');
+  const path = { project, name };
   const cluster = useLoad(
-    () => unwrap(api.GET('/api/v1/projects/{project}/clusters/{name}', { params: { path: { project, name } } })),
+    (signal) => unwrap(api.GET('/api/v1/projects/{project}/clusters/{name}', { params: { path }, signal })),
     [project, name],
   );
-  const [confirm, setConfirm] = useState(false);
+  const c = cluster.data;
+  // Nodes name their host by id: the names are read once per set of nodes.
+  const nodeIds = c?.nodes.map((n) => n.hostId) ?? [];
+  const hostNames = useLoad(
+    async (signal) => {
+      const hosts = await Promise.all(
+        nodeIds.map((host) => unwrap(api.GET('/api/v1/projects/{project}/hosts/{host}', { params: { path: { project, host } }, signal }))),
+      );
+      return new Map(hosts.map((h) => [h.id, h.name]));
+    },
+    [project, nodeIds.join(',')],
+  );
+  const hostName = (id: string) => hostNames.data?.get(id) ?? id;
+  const [dialog, setDialog] = useState<'delete' | 'add' | { remove: string } | null>(null);
   const [force, setForce] = useState(false);
+  const [deauthorize, setDeauthorize] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  async function remove() {
+  async function act(change: () => Promise<unknown>, after: () => void) {
+    setError(null);
     try {
-      await unwrap(api.DELETE('/api/v1/projects/{project}/clusters/{name}', { params: { path: { project, name }, query: { force } } }));
-      setConfirm(false);
-      navigate('/clusters');
+      await change();
+      setDialog(null);
+      after();
     } catch (e) {
       setError(errorText(e));
+      setDialog(null);
     }
   }
+
+  const remove = () =>
+    act(
+      () => unwrap(api.DELETE('/api/v1/projects/{project}/clusters/{name}', { params: { path, query: { force, deauthorize } } })),
+      () => navigate('/clusters'),
+    );
+
+  const removeNode = (hostId: string) =>
+    act(
+      () => unwrap(api.DELETE('/api/v1/projects/{project}/clusters/{name}/nodes/{host}', { params: { path: { ...path, host: hostId } } })),
+      cluster.reload,
+    );
 
   async function kubeconfig() {
     // The kubeconfig is YAML text, not JSON: read it with a plain fetch carrying the token.
@@ -45,7 +78,6 @@ export default function ClusterDetails({ params: [name = ''] }: { params: string
     downloadText(`${name}.kubeconfig.yaml`, await response.text(), 'application/yaml');
   }
 
-  const c = cluster.data;
   return (
     <Stack>
       <PageTitle>Cluster {name}</PageTitle>
@@ -56,6 +88,11 @@ export default function ClusterDetails({ params: [name = ''] }: { params: string
             <StatusBadge status={c.phase} />
             <Text>{c.message}</Text>
           </Group>
+          {c.stale && (
+            <Alert color="orange" title="Stale">
+              {c.staleReason?.message ?? 'No word from its agents for too long; deleting it needs no agent.'}
+            </Alert>
+          )}
           <Card withBorder maw={800}>
             <Table aria-label="Cluster">
               <Table.Tbody>
@@ -88,37 +125,90 @@ export default function ClusterDetails({ params: [name = ''] }: { params: string
               <Table.Tr>
                 <Table.Th>Host</Table.Th>
                 <Table.Th>Role</Table.Th>
+                <Table.Th>Node</Table.Th>
+                {canOperate && <Table.Th>Change</Table.Th>}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {c.nodes.map((n) => (
-                <Table.Tr key={n.hostId}>
+                <Table.Tr key={n.hostId} data-node={hostName(n.hostId)}>
                   <Table.Td>
-                    <Link href={`/hosts/${n.hostId}`}>{n.hostId}</Link>
+                    <Link href={`/hosts/${n.hostId}`}>{hostName(n.hostId)}</Link>
                   </Table.Td>
-                  <Table.Td>{n.role}</Table.Td>
+                  <Table.Td>{ROLE_LABELS[n.role]}</Table.Td>
+                  <Table.Td>{n.phase ? <StatusBadge status={n.phase} /> : 'no report yet'}</Table.Td>
+                  {canOperate && (
+                    <Table.Td>
+                      <Button size="xs" variant="default" onClick={() => setDialog({ remove: n.hostId })}>
+                        Remove {hostName(n.hostId)}
+                      </Button>
+                    </Table.Td>
+                  )}
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
           {canOperate && (
             <Group>
+              <Button variant="default" onClick={() => setDialog('add')}>
+                Add nodes
+              </Button>
               <Button variant="default" onClick={kubeconfig} disabled={c.phase !== 'ready'}>
                 Download kubeconfig
               </Button>
-              <Button color="red" onClick={() => setConfirm(true)}>
+              <Button color="red" onClick={() => setDialog('delete')}>
                 Delete cluster
               </Button>
             </Group>
           )}
-          <Modal opened={confirm} onClose={() => setConfirm(false)} title={`Delete cluster ${name}?`}>
+          {dialog === 'add' && (
+            <AddNodes
+              cluster={c}
+              onClose={() => setDialog(null)}
+              onAdded={() => {
+                setDialog(null);
+                cluster.reload();
+              }}
+            />
+          )}
+          <Modal
+            opened={typeof dialog === 'object' && dialog !== null}
+            onClose={() => setDialog(null)}
+            closeButtonProps={{ 'aria-label': 'Close' }}
+            title={typeof dialog === 'object' && dialog ? `Remove ${hostName(dialog.remove)} from ${name}?` : ''}
+          >
+            <Stack>
+              <Text>Its agent removes K3s and the host returns to provisioned.</Text>
+              <Group justify="flex-end">
+                <Button variant="default" onClick={() => setDialog(null)}>
+                  Cancel
+                </Button>
+                <Button color="red" onClick={() => typeof dialog === 'object' && dialog && removeNode(dialog.remove)}>
+                  Remove
+                </Button>
+              </Group>
+            </Stack>
+          </Modal>
+          <Modal
+            opened={dialog === 'delete'}
+            onClose={() => setDialog(null)}
+            closeButtonProps={{ 'aria-label': 'Close' }}
+            title={`Delete cluster ${name}?`}
+          >
             <Stack>
               <Alert color="orange">
                 Its agents stop K3s and remove its state. With force the cluster is removed at once; agents clean up when they return.
               </Alert>
               <Checkbox label="Force" checked={force} onChange={(e) => setForce(e.currentTarget.checked)} />
+              <Checkbox
+                label="Deauthorize its hosts"
+                description={canDeauthorize ? 'Instead of returning them to provisioned' : 'Needs a role that may change hosts'}
+                disabled={!canDeauthorize}
+                checked={deauthorize}
+                onChange={(e) => setDeauthorize(e.currentTarget.checked)}
+              />
               <Group justify="flex-end">
-                <Button variant="default" onClick={() => setConfirm(false)}>
+                <Button variant="default" onClick={() => setDialog(null)}>
                   Cancel
                 </Button>
                 <Button color="red" onClick={remove}>
@@ -130,5 +220,89 @@ export default function ClusterDetails({ params: [name = ''] }: { params: string
         </>
       )}
     </Stack>
+  );
+}
+
+/** Hosts to add, checked against the cluster's nodes as they would be (1 or 3 servers). */
+function AddNodes({ cluster, onClose, onAdded }: { cluster: Cluster; onClose: () => void; onAdded: () => void }) {
+  const { project } = useSession();
+  const [placement, setPlacement] = useState<Placement>('as-they-run');
+  const [picked, setPicked] = useState<Map<string, Pick>>(new Map());
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const added = [...picked.entries()].map(([hostId, p]) => ({ hostId, role: p.role }));
+  const problems = useMemo(
+    () =>
+      added.length === 0 ? [] : checkClusterNodes([...cluster.nodes, ...added], (id) => picked.get(id)?.name ?? id).map((p) => p.message),
+    [picked, cluster.nodes],
+  );
+
+  async function add() {
+    setBusy(true);
+    setError(null);
+    try {
+      await unwrap(
+        api.POST('/api/v1/projects/{project}/clusters/{name}/nodes', {
+          params: { path: { project, name: cluster.name } },
+          body: {
+            nodes: added.map((n) => ({ host: n.hostId, role: n.role })),
+            // Option 3 provisions with the cluster's OS profile: the only one its nodes may run.
+            ...(placement === 'provision' ? { osProfile: cluster.osProfile } : {}),
+            ...(placement === 'os-update' ? { osUpdate: true } : {}),
+          },
+        }),
+      );
+      onAdded();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal opened onClose={onClose} title={`Add nodes to ${cluster.name}`} size="xl" closeButtonProps={{ 'aria-label': 'Close' }}>
+      <Stack>
+        <Radio.Group
+          label="How hosts become nodes"
+          value={placement}
+          onChange={(v) => {
+            setPlacement(v === 'provision' || v === 'os-update' ? v : 'as-they-run');
+            setPicked(new Map());
+          }}
+        >
+          <Group mt="xs">
+            <Radio value="as-they-run" label="As they run" />
+            <Radio value="provision" label={`Provision with ${cluster.osProfile} first`} />
+            <Radio value="os-update" label="Update the OS first" />
+          </Group>
+        </Radio.Group>
+        <HostPicker
+          template={`${cluster.template.name}:${cluster.template.version}`}
+          placement={placement}
+          picked={picked}
+          onPick={(hostId, pick) => setPicked((before) => withPick(before, hostId, pick))}
+          defaultRole="worker"
+        />
+        {problems.length > 0 && (
+          <Alert color="orange" title="The nodes would not make a cluster">
+            <List size="sm">
+              {problems.map((p) => (
+                <List.Item key={p}>{p}</List.Item>
+              ))}
+            </List>
+          </Alert>
+        )}
+        <ErrorAlert error={error} title="No node was added" />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button onClick={add} disabled={added.length === 0 || problems.length > 0} loading={busy}>
+            Add {added.length || ''} node{added.length === 1 ? '' : 's'}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
   );
 }

@@ -1,67 +1,70 @@
-/** Clusters with their phase and message, template and K3s version, and how K3s gets there. */
-import { Button, Group, Stack, Table } from '@mantine/core';
-import { api, unwrap } from '../api/client.ts';
-import { usePager } from '../pager.ts';
-import { ErrorAlert, Link, PageTitle, StatusBadge } from '../parts.tsx';
-import { useSession } from '../session.tsx';
-import { useLoad } from '../use-load.ts';
+/** Clusters with their phase and message (stale ones say why), template and K3s version, and how K3s gets there. */
+import { Button, Group, Stack, Text } from '@mantine/core';
+import { api, unwrap, type Cluster } from '../api/client.ts';
+import { PagedTable, type Column } from '../paged-table.tsx';
+import { Link, PageTitle, StatusBadge } from '../parts.tsx';
+import { followLink } from '../router.ts';
+import { useCan, useSession } from '../session.tsx';
+import { usePagedList } from '../use-paged-list.ts';
+
+const COLUMNS: Column<Cluster>[] = [
+  { header: 'Name', cell: (c) => <Link href={`/clusters/${c.name}`}>{c.name}</Link> },
+  {
+    header: 'Phase',
+    cell: (c) => (
+      <Group gap={4}>
+        <StatusBadge status={c.phase} />
+        {c.stale && <StatusBadge status="stale" />}
+      </Group>
+    ),
+  },
+  {
+    header: 'Message',
+    cell: (c) => (
+      <>
+        {c.message}
+        {c.staleReason && <Text size="sm">{c.staleReason.message}</Text>}
+      </>
+    ),
+  },
+  { header: 'Template', cell: (c) => `${c.template.name}:${c.template.version}` },
+  { header: 'K3s', cell: (c) => c.kubernetesVersion },
+  { header: 'Nodes', cell: (c) => c.nodes.length },
+  { header: 'K3s from', cell: (c) => (c.airGapped ? 'image (air-gapped)' : 'download') },
+];
+const clusterKey = (c: Cluster) => c.name;
 
 export default function Clusters() {
   const { project } = useSession();
-  const pager = usePager();
-  const clusters = useLoad(
-    () =>
+  const canCreate = useCan('clusters:write');
+  const clusters = usePagedList(
+    (cursor, signal) =>
       unwrap(
         api.GET('/api/v1/projects/{project}/clusters', {
-          params: { path: { project }, query: { limit: 100, ...(pager.cursor ? { cursor: pager.cursor } : {}) } },
+          params: { path: { project }, query: { limit: 100, ...(cursor ? { cursor } : {}) } },
+          signal,
         }),
       ),
-    [project, pager.cursor],
+    [project],
   );
   return (
     <Stack>
-      <PageTitle>Clusters</PageTitle>
-      <ErrorAlert error={clusters.error} />
-      <Table striped aria-label="Clusters">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Phase</Table.Th>
-            <Table.Th>Message</Table.Th>
-            <Table.Th>Template</Table.Th>
-            <Table.Th>K3s</Table.Th>
-            <Table.Th>Nodes</Table.Th>
-            <Table.Th>K3s from</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {clusters.data?.items.map((c) => (
-            <Table.Tr key={c.name}>
-              <Table.Td>
-                <Link href={`/clusters/${c.name}`}>{c.name}</Link>
-              </Table.Td>
-              <Table.Td>
-                <StatusBadge status={c.phase} />
-              </Table.Td>
-              <Table.Td>{c.message}</Table.Td>
-              <Table.Td>
-                {c.template.name}:{c.template.version}
-              </Table.Td>
-              <Table.Td>{c.kubernetesVersion}</Table.Td>
-              <Table.Td>{c.nodes.length}</Table.Td>
-              <Table.Td>{c.airGapped ? 'image (air-gapped)' : 'download'}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      <Group>
-        <Button variant="default" disabled={pager.page === 1} onClick={pager.previous}>
-          Previous page
-        </Button>
-        <Button variant="default" disabled={!clusters.data?.nextCursor} onClick={() => pager.next(clusters.data?.nextCursor ?? null)}>
-          Next page
-        </Button>
+      <Group justify="space-between">
+        <PageTitle>Clusters</PageTitle>
+        {canCreate && (
+          <Button component="a" href="/new-cluster" onClick={followLink}>
+            Create cluster
+          </Button>
+        )}
       </Group>
+      <PagedTable<Cluster>
+        list={clusters}
+        rows={clusters.data?.items}
+        label="Clusters"
+        noun="clusters"
+        rowKey={clusterKey}
+        columns={COLUMNS}
+      />
     </Stack>
   );
 }
