@@ -8,8 +8,7 @@
  * markers, not values. A query whose clauses differ with the call (a filter given or not) names each variant by
  * its own shape.
  */
-import type { CompiledQuery, Compilable } from 'kysely';
-import type { Db } from './database.ts';
+import type { CompiledQuery, Compilable, Kysely } from 'kysely';
 
 /** Runs the query `build` makes for `shape` with `values`; resolves with its rows. */
 export type PreparedQueries = <Values extends Record<string, unknown>, Row>(
@@ -35,7 +34,7 @@ function prepare(build: (values: Record<string, unknown>) => Compilable<unknown>
   return { query, slots };
 }
 
-export function createPreparedQueries(db: Db): PreparedQueries {
+export function createPreparedQueries<Tables>(db: Kysely<Tables>): PreparedQueries {
   const prepared = new Map<string, Prepared>();
   return async function run<Values extends Record<string, unknown>, Row>(
     shape: string,
