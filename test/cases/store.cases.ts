@@ -87,7 +87,7 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
       const bySerial = await store.hosts.register(p, registration('edge-d', { uuid: null, serial: 'EDGE-C' }));
       const byUuid = await store.hosts.register(p, registration('edge-e', { uuid, serial: null }));
       const ids = (reference: { id: string; name: string; serial: string | null; uuid: string | null }, project = p) =>
-        store.hosts.findByReference(project, reference).then((hosts) => hosts.map((h) => h.id));
+        store.hosts.findByReference(project, reference).then((hosts) => hosts.map((h) => h.id).sort());
       const sorted = (...hosts: { id: string }[]) => hosts.map((h) => h.id).sort();
       expect(await ids({ id: 'EDGE-C', name: 'EDGE-C', serial: 'EDGE-C', uuid: null })).toEqual(sorted(named, bySerial));
       expect(await ids({ id: 'EDGE-C', name: 'EDGE-C', serial: null, uuid: null })).toEqual([named.id]);
