@@ -7,6 +7,7 @@ import { inChunks } from './in-chunks.ts';
 import { insertOrConflict } from './store-errors.ts';
 import { prefixEnd } from './name-prefix.ts';
 import { decodeCursor, pageLimit, toPage } from './paging.ts';
+import { createPreparedQueries } from './prepared-queries.ts';
 import type { HostStore } from './store.ts';
 
 export const toHost = (row: HostTable): Host => ({
@@ -22,6 +23,10 @@ export const toHost = (row: HostTable): Host => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
+
+/** The values of a host page's query; which of them are given is its shape (prepared-queries.ts). */
+type HostListValues = { project: string; rows: number } & Partial<Record<'after' | 'state' | 'site' | 'prefix' | 'prefixEnd', string>> &
+  Record<`label${number}`, string>;
 
 /** LIKE pattern matching one `"key":"value"` pair of the labels JSON; label characters cannot contain quotes. */
 const labelPattern = (key: string, value: string): string =>
@@ -47,6 +52,7 @@ function newRows(project: string, registrations: readonly HostRegistration[]): H
 /** `engine` decides how the name prefix filter compares (see name-prefix.ts). */
 export function createHostStore(db: Db, engine: 'sqlite' | 'postgres'): HostStore {
   const name = engine === 'postgres' ? sql<string>`name collate "C"` : sql<string>`name`;
+  const prepared = createPreparedQueries(db);
   async function find(project: string, id: string): Promise<Host | null> {
     const row = await db.selectFrom('hosts').selectAll().where('project', '=', project).where('id', '=', id).executeTakeFirst();
     return row ? toHost(row) : null;
@@ -109,9 +115,25 @@ export function createHostStore(db: Db, engine: 'sqlite' | 'postgres'): HostStor
     },
     get,
     find,
-    async findByName(project, name) {
-      const row = await db.selectFrom('hosts').selectAll().where('project', '=', project).where('name', '=', name).executeTakeFirst();
-      return row ? toHost(row) : null;
+    async findByReference(project, reference) {
+      // One statement for a GET's lookup; the project in each alternative lets each use its own index. Unordered:
+      // sorting the few rows found costs SQLite more than finding them.
+      const rows = await prepared(
+        'by-reference',
+        (v: { project: string; id: string; name: string; serial: string | null; uuid: string | null }) =>
+          db
+            .selectFrom('hosts')
+            .selectAll()
+            .where((eb) =>
+              eb.or(
+                (['id', 'name', 'serial', 'uuid'] as const).map((column) =>
+                  eb.and([eb('project', '=', v.project), eb(column, '=', v[column])]),
+                ),
+              ),
+            ),
+        { project, ...reference },
+      );
+      return rows.map(toHost);
     },
     async findByIdentity(project, { uuid, serial }) {
       if (uuid === null && serial === null) return null;
@@ -135,23 +157,33 @@ export function createHostStore(db: Db, engine: 'sqlite' | 'postgres'): HostStor
     findByNames: (project, names) => findWhereIn(project, 'name', names),
     async list(project, filter = {}, page) {
       const limit = pageLimit(page);
+      const values: HostListValues = { project, rows: limit + 1 };
       const after = decodeCursor(page?.cursor);
-      let query = db.selectFrom('hosts').selectAll().where('project', '=', project);
-      if (after) query = query.where('id', '>', after);
-      if (filter.state) query = query.where('state', '=', filter.state);
-      if (filter.site) query = query.where('site', '=', filter.site);
+      if (after) values.after = after;
+      if (filter.state) values.state = filter.state;
+      if (filter.site) values.site = filter.site;
       if (filter.namePrefix) {
+        values.prefix = filter.namePrefix;
         const end = prefixEnd(filter.namePrefix);
-        query = query.where(name, '>=', filter.namePrefix);
-        if (end !== null) query = query.where(name, '<', end);
+        if (end !== null) values.prefixEnd = end;
       }
-      for (const [key, value] of Object.entries(filter.labels ?? {})) {
-        query = query.where(sql<boolean>`labels like ${labelPattern(key, value)} escape '\\'`);
-      }
-      const rows = await query
-        .orderBy('id')
-        .limit(limit + 1)
-        .execute();
+      const labels = Object.entries(filter.labels ?? {});
+      labels.forEach(([key, value], i) => (values[`label${i}`] = labelPattern(key, value)));
+      // Which filters are given, and how many labels, is the query's shape; their values are its parameters.
+      const rows = await prepared(
+        `list:${Object.keys(values).join(',')}`,
+        (v: HostListValues) => {
+          let query = db.selectFrom('hosts').selectAll().where('project', '=', v.project);
+          if (after) query = query.where('id', '>', v.after!);
+          if (filter.state) query = query.where('state', '=', v.state!);
+          if (filter.site) query = query.where('site', '=', v.site!);
+          if (filter.namePrefix) query = query.where(name, '>=', v.prefix!);
+          if (values.prefixEnd !== undefined) query = query.where(name, '<', v.prefixEnd!);
+          for (let i = 0; i < labels.length; i++) query = query.where(sql<boolean>`labels like ${v[`label${i}`]} escape '\\'`);
+          return query.orderBy('id').limit(v.rows);
+        },
+        values,
+      );
       return toPage(rows.map(toHost), limit);
     },
     async update(project, id, patch) {

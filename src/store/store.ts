@@ -111,7 +111,11 @@ export interface HostStore {
   get(project: string, id: string): Promise<Host>;
   find(project: string, id: string): Promise<Host | null>;
   findByIdentity(project: string, identity: { uuid: string | null; serial: string | null }): Promise<Host | null>;
-  findByName(project: string, name: string): Promise<Host | null>;
+  /**
+   * In one statement, every host whose id, name, serial or uuid is the one given (null: not looked for), in no
+   * particular order: what a request naming a host may mean (workflow/use-cases/resolve-host.ts decides).
+   */
+  findByReference(project: string, reference: { id: string; name: string; serial: string | null; uuid: string | null }): Promise<Host[]>;
   /** Every host holding one of the uuids or serials, ordered by id (findByIdentity for many at once). */
   findByIdentities(project: string, identities: readonly { uuid: string | null; serial: string | null }[]): Promise<Host[]>;
   findByNames(project: string, names: readonly string[]): Promise<Host[]>;

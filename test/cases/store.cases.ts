@@ -78,7 +78,22 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
       expect((await store.hosts.findByIdentity(p, { uuid, serial: 'EDGE-B' }))?.id).toBe(a.id);
       expect(await store.hosts.findByIdentity(p, { uuid: null, serial: null })).toBeNull();
       expect(await store.hosts.findByIdentity('hosts-other', { uuid, serial: null })).toBeNull();
-      expect((await store.hosts.findByName(p, 'edge-b'))?.id).toBe(b.id);
+    });
+
+    it('finds by reference, in one call, every host whose id, name, serial or uuid it is, and only in its project', async () => {
+      const p = await inventory('hosts-reference');
+      const uuid = '4c4c4544-0000-4000-8000-000000000003';
+      const named = await store.hosts.register(p, registration('EDGE-C', { uuid: null, serial: 'S-1' }));
+      const bySerial = await store.hosts.register(p, registration('edge-d', { uuid: null, serial: 'EDGE-C' }));
+      const byUuid = await store.hosts.register(p, registration('edge-e', { uuid, serial: null }));
+      const ids = (reference: { id: string; name: string; serial: string | null; uuid: string | null }, project = p) =>
+        store.hosts.findByReference(project, reference).then((hosts) => hosts.map((h) => h.id).sort());
+      const sorted = (...hosts: { id: string }[]) => hosts.map((h) => h.id).sort();
+      expect(await ids({ id: 'EDGE-C', name: 'EDGE-C', serial: 'EDGE-C', uuid: null })).toEqual(sorted(named, bySerial));
+      expect(await ids({ id: 'EDGE-C', name: 'EDGE-C', serial: null, uuid: null })).toEqual([named.id]);
+      expect(await ids({ id: byUuid.id, name: byUuid.id, serial: null, uuid })).toEqual([byUuid.id]);
+      expect(await ids({ id: 'x', name: 'edge-e', serial: 'S-1', uuid })).toEqual(sorted(named, byUuid));
+      expect(await ids({ id: named.id, name: 'EDGE-C', serial: 'EDGE-C', uuid }, 'hosts-other')).toEqual([]);
     });
 
     it.each(['uuid', 'serial', 'name'] as const)(
@@ -537,7 +552,7 @@ export function runStoreCases({ createStore }: { createStore: () => Promise<Stor
         }),
         { code: 'NotFound', extra: { resource: 'host', id: 'missing-host' } },
       );
-      expect(await store.hosts.findByName(p, 'edge-1')).toBeNull();
+      expect(await store.hosts.findByNames(p, ['edge-1'])).toEqual([]);
       expect(await store.clusters.find(p, 'c1')).toBeNull();
     });
 

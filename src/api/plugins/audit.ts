@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AuditActor } from '../../domain/audit/audit-event.ts';
 import { recordAuditEvent } from '../../workflow/use-cases/record-audit-event.ts';
+import { addRouteHook } from '../route-hooks.ts';
 import type { UseCaseDeps } from '../../workflow/use-cases/use-case-deps.ts';
 
 declare module 'fastify' {
@@ -25,7 +26,12 @@ const NAMING_MEMBERS = ['id', 'name'] as const;
 export const audit = fp(async function auditPlugin(app: FastifyInstance, deps: Pick<UseCaseDeps, 'store'>) {
   app.decorateRequest('auditActor', null);
   app.decorateRequest('auditTarget', null);
-  app.addHook('onSend', async function recordChange(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+  // Only routes that may change something get the hook: reads pay nothing for it.
+  app.addHook('onRoute', function recordChanges(route) {
+    if ([route.method].flat().every((method) => method === 'GET' || method === 'HEAD')) return;
+    addRouteHook(route, 'onSend', recordChange);
+  });
+  async function recordChange(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
     if (request.method === 'GET' || request.method === 'HEAD' || request.auditActor === null) return payload;
     const answer = parseAnswer(payload);
     const { project: _project, ...params } = (request.params ?? {}) as Record<string, string>;
@@ -46,7 +52,7 @@ export const audit = fp(async function auditPlugin(app: FastifyInstance, deps: P
       request.log.error({ err: error }, 'recording the audit event failed');
     }
     return payload;
-  });
+  }
 });
 
 /** Answers longer than this (a large registration's report) are not read for a created resource's name. */

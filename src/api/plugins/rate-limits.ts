@@ -64,15 +64,17 @@ export const rateLimits = fp(async function rateLimitsPlugin(app: FastifyInstanc
   });
 
   const failures = createFailureCounter(limits);
-  app.addHook('onRequest', async function refuseAfterAuthFailures(request, reply) {
-    if (request.routeOptions.config?.permission === 'public') return;
+  // On every request, before any route's own credential check (the agent routes' included); the route's
+  // permission is read only for an address that is refused.
+  app.addHook('onRequest', function refuseAfterAuthFailures(request, reply, done) {
     const waitMs = failures.blockedFor(clientAddress(request), Date.now());
-    if (waitMs === 0) return;
+    if (waitMs === 0 || request.routeOptions.config?.permission === 'public') return done();
     reply.header('retry-after', String(retrySeconds(waitMs)));
-    throw tooManyRequests('failed authentications', waitMs);
+    done(tooManyRequests('failed authentications', waitMs));
   });
-  app.addHook('onResponse', async function countAuthFailures(request, reply) {
+  app.addHook('onResponse', function countAuthFailures(request, reply, done) {
     // Only a credential that was sent and refused is a guess; a request without one is not counted.
     if (reply.statusCode === 401 && request.headers.authorization) failures.record(clientAddress(request), Date.now());
+    done();
   });
 });

@@ -10,10 +10,11 @@ import fp from 'fastify-plugin';
 export const SLOW_REQUEST_MS = 1000;
 
 export const requestLog = fp(async function requestLogPlugin(app: FastifyInstance, { slowMs = SLOW_REQUEST_MS }: { slowMs?: number }) {
-  app.addHook('onResponse', async function logRequest(request, reply) {
+  app.addHook('onResponse', function logRequest(request, reply, done) {
     const ms = reply.elapsedTime;
     const line = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(ms) };
     if (reply.statusCode >= 500 || ms > slowMs) request.log.info(line, reply.statusCode >= 500 ? 'request failed' : 'slow request');
     else request.log.debug(line, 'request completed');
+    done();
   });
 });

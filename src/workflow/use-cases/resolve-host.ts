@@ -5,17 +5,18 @@ import type { UseCaseDeps } from './use-case-deps.ts';
 
 /** The host with this id; else the one host with this name, serial or uuid; NotFound or AmbiguousReference otherwise. */
 export async function resolveHost({ store }: Pick<UseCaseDeps, 'store'>, project: string, reference: string): Promise<Host> {
-  const byId = await store.hosts.find(project, reference);
-  if (byId) return byId;
   const { uuid, serial } = computeHostReferenceForms(reference);
-  const [byName, bySerial, byUuid] = await Promise.all([
-    store.hosts.findByName(project, reference),
-    serial === null ? null : store.hosts.findByIdentity(project, { uuid: null, serial }),
-    uuid === null ? null : store.hosts.findByIdentity(project, { uuid, serial: null }),
-  ]);
+  const found = await store.hosts.findByReference(project, { id: reference, name: reference, serial, uuid });
+  const byId = found.find((host) => host.id === reference);
+  if (byId) return byId;
   const matches: HostMatch[] = [];
-  if (byName) matches.push({ host: byName, matchedBy: 'name' });
-  if (bySerial) matches.push({ host: bySerial, matchedBy: 'serial' });
-  if (byUuid) matches.push({ host: byUuid, matchedBy: 'uuid' });
+  for (const [matchedBy, value] of [
+    ['name', reference],
+    ['serial', serial],
+    ['uuid', uuid],
+  ] as const) {
+    const host = value === null ? undefined : found.find((h) => h[matchedBy] === value);
+    if (host) matches.push({ host, matchedBy });
+  }
   return pickReferencedHost(reference, matches);
 }
