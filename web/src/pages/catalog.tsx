@@ -4,29 +4,22 @@ import { useState } from 'react';
 import { api, errorText, unwrap } from '../api/client.ts';
 import { ErrorAlert, Link, PageTitle } from '../parts.tsx';
 import { useCan, useSession } from '../session.tsx';
-import { usePager } from '../pager.ts';
-import { useLoad } from '../use-load.ts';
+import { usePagedList, type CursorPage, type PagedList } from '../use-paged-list.ts';
 
 export default function Catalog() {
   const { project } = useSession();
   const params = { path: { project } };
   const canImportProfiles = useCan('hosts:write');
   const canImportTemplates = useCan('clusters:write');
-  const profilePager = usePager();
-  const templatePager = usePager();
-  const profiles = useLoad(
-    () =>
-      unwrap(
-        api.GET('/api/v1/projects/{project}/osprofiles', { params: { ...params, query: { limit: 100, cursor: profilePager.cursor } } }),
-      ),
-    [project, profilePager.cursor],
+  const profiles = usePagedList(
+    (cursor, signal) =>
+      unwrap(api.GET('/api/v1/projects/{project}/osprofiles', { params: { ...params, query: { limit: 100, cursor } }, signal })),
+    [project],
   );
-  const templates = useLoad(
-    () =>
-      unwrap(
-        api.GET('/api/v1/projects/{project}/templates', { params: { ...params, query: { limit: 100, cursor: templatePager.cursor } } }),
-      ),
-    [project, templatePager.cursor],
+  const templates = usePagedList(
+    (cursor, signal) =>
+      unwrap(api.GET('/api/v1/projects/{project}/templates', { params: { ...params, query: { limit: 100, cursor } }, signal })),
+    [project],
   );
   const [error, setError] = useState<string | null>(null);
   const [imported, setImported] = useState<string[]>([]);
@@ -106,7 +99,7 @@ export default function Catalog() {
               ))}
             </Table.Tbody>
           </Table>
-          <PageButtons pager={profilePager} nextCursor={profiles.data?.nextCursor} label="OS profiles" />
+          <PageButtons list={profiles} label="OS profiles" />
         </Card>
         <Card withBorder>
           <Group justify="space-between" mb="xs">
@@ -145,7 +138,7 @@ export default function Catalog() {
               ))}
             </Table.Tbody>
           </Table>
-          <PageButtons pager={templatePager} nextCursor={templates.data?.nextCursor} label="templates" />
+          <PageButtons list={templates} label="templates" />
         </Card>
       </SimpleGrid>
     </Stack>
@@ -153,28 +146,15 @@ export default function Catalog() {
 }
 
 /** Previous and next page of one of the lists (shown once the list has more than one page). */
-function PageButtons({
-  pager,
-  nextCursor,
-  label,
-}: {
-  pager: ReturnType<typeof usePager>;
-  nextCursor: string | null | undefined;
-  label: string;
-}) {
-  if (pager.page === 1 && !nextCursor) return null;
+function PageButtons({ list, label }: { list: PagedList<CursorPage<unknown>>; label: string }) {
+  const nextCursor = list.data?.nextCursor;
+  if (list.page === 1 && !nextCursor) return null;
   return (
     <Group mt="xs">
-      <Button variant="default" size="xs" disabled={pager.page === 1} onClick={pager.previous} aria-label={`Previous page of ${label}`}>
+      <Button variant="default" size="xs" disabled={list.page === 1} onClick={list.previous} aria-label={`Previous page of ${label}`}>
         Previous page
       </Button>
-      <Button
-        variant="default"
-        size="xs"
-        disabled={!nextCursor}
-        onClick={() => pager.next(nextCursor ?? null)}
-        aria-label={`Next page of ${label}`}
-      >
+      <Button variant="default" size="xs" disabled={!nextCursor} onClick={list.next} aria-label={`Next page of ${label}`}>
         Next page
       </Button>
     </Group>

@@ -6,6 +6,7 @@
 import { Alert, Button, Card, Group, List, Radio, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { checkClusterNodes } from '../../../src/contract/ui-vocabulary.ts';
+import { readOsProfiles, readTemplates } from '../api/catalog.ts';
 import { api, errorText, unwrap } from '../api/client.ts';
 import { HostPicker, withPick, type Pick, type Placement } from '../host-picker.tsx';
 import { ErrorAlert, PageTitle } from '../parts.tsx';
@@ -39,7 +40,7 @@ export default function ClusterNew() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const templates = useLoad((signal) => unwrap(api.GET('/api/v1/projects/{project}/templates', { params, signal })), [project]);
+  const templates = useLoad((signal) => readTemplates(project, {}, signal), [project]);
   const installable = (templates.data?.items ?? []).filter((t) => t.installable);
   const notOffered = (templates.data?.items ?? []).filter((t) => !t.installable);
   const chosen = installable.find((t) => `${t.name}:${t.version}` === template);
@@ -48,17 +49,10 @@ export default function ClusterNew() {
   const profiles = useLoad(
     async (signal) => {
       if (!chosen || placement !== 'provision') return [];
-      const all = await unwrap(api.GET('/api/v1/projects/{project}/osprofiles', { params, signal }));
-      const names = [...new Set(all.items.map((p) => p.name))];
+      const all = await readOsProfiles(project, signal);
+      const names = [...new Set(all.map((p) => p.name))];
       const answers = await Promise.all(
-        names.map((profile) =>
-          unwrap(
-            api.GET('/api/v1/projects/{project}/templates', {
-              params: { ...params, query: { compatibleWithOsProfile: profile, name: chosen.name } },
-              signal,
-            }),
-          ),
-        ),
+        names.map((profile) => readTemplates(project, { compatibleWithOsProfile: profile, name: chosen.name }, signal)),
       );
       return answers.flatMap((a) =>
         a.items.flatMap((t) =>

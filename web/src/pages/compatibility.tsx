@@ -3,8 +3,8 @@
  * download, or the reason it cannot run, so version drift between images and templates shows at a glance.
  */
 import { Badge, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
-import { readAllPages } from '../../../src/contract/read-all-pages.ts';
-import { api, unwrap, type OsProfile, type Template, type TemplateList } from '../api/client.ts';
+import { readOsProfiles, readTemplates, type ExcludedTemplate } from '../api/catalog.ts';
+import type { OsProfile, Template } from '../api/client.ts';
 import { ErrorAlert, PageTitle } from '../parts.tsx';
 import { useSession } from '../session.tsx';
 import { useLoad } from '../use-load.ts';
@@ -15,12 +15,7 @@ export default function Compatibility() {
   const { project } = useSession();
   const matrix = useLoad(async () => {
     // The whole catalog, page by page: the matrix is every profile version × every template.
-    const [profiles, templates] = await Promise.all([
-      readAllPages((cursor) =>
-        unwrap(api.GET('/api/v1/projects/{project}/osprofiles', { params: { path: { project }, query: { limit: 500, cursor } } })),
-      ),
-      readTemplates(project),
-    ]);
+    const [profiles, templates] = await Promise.all([readOsProfiles(project), readTemplates(project)]);
     // One question per profile name, for all its versions: the server decides compatibility (the same answer the
     // template picker gets).
     const names = [...new Set(profiles.map((p) => p.name))];
@@ -88,29 +83,11 @@ export default function Compatibility() {
   );
 }
 
-type Excluded = NonNullable<TemplateList['excluded']>[number];
-
-/** Every page of a template list, with the templates each page excluded. */
-async function readTemplates(
-  project: string,
-  query: { compatibleWithOsProfile?: string; explain?: boolean } = {},
-): Promise<{ items: Template[]; excluded: Excluded[] }> {
-  const excluded: Excluded[] = [];
-  const items = await readAllPages(async (cursor) => {
-    const page = await unwrap(
-      api.GET('/api/v1/projects/{project}/templates', { params: { path: { project }, query: { ...query, limit: 500, cursor } } }),
-    );
-    excluded.push(...(page.excluded ?? []));
-    return page;
-  });
-  return { items, excluded };
-}
-
 const cellKey = (osProfile: string, osProfileVersion: string, t: { name: string; version: string }): string =>
   `${osProfile}:${osProfileVersion}|${t.name}:${t.version}`;
 
 /** The cells of the answers for compatibleWithOsProfile: compatible templates, and excluded ones with their reason. */
-function toCells(answers: { items: Template[]; excluded: Excluded[] }[]): Map<string, Cell> {
+function toCells(answers: { items: Template[]; excluded: ExcludedTemplate[] }[]): Map<string, Cell> {
   const cells = new Map<string, Cell>();
   for (const answer of answers) {
     for (const t of answer.items) {

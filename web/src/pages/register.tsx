@@ -5,6 +5,7 @@
  */
 import { Alert, Button, FileInput, Group, Select, Stack, Switch, Table, Tabs, Text, TextInput, Textarea } from '@mantine/core';
 import { useMemo, useState } from 'react';
+import { readOsProfiles, readTemplates } from '../api/catalog.ts';
 import { api, ApiProblem, errorText, unwrap, type HostCsvPlan, type RegistrationCheck, type RegistrationRequest } from '../api/client.ts';
 import { submittedRows } from '../failed-rows-csv.ts';
 import { ErrorAlert, Link, PageTitle, StatusBadge } from '../parts.tsx';
@@ -41,16 +42,9 @@ export default function Register() {
   const [busy, setBusy] = useState<'dry-run' | 'register' | null>(null);
   const [dryRunSummary, setDryRunSummary] = useState<string | null>(null);
 
-  const profiles = useLoad(() => unwrap(api.GET('/api/v1/projects/{project}/osprofiles', { params })), [project]);
+  const profiles = useLoad((signal) => readOsProfiles(project, signal), [project]);
   const templates = useLoad(
-    () =>
-      osProfile
-        ? unwrap(
-            api.GET('/api/v1/projects/{project}/templates', {
-              params: { ...params, query: { compatibleWithOsProfile: osProfile, explain: true } },
-            }),
-          )
-        : Promise.resolve(null),
+    () => (osProfile ? readTemplates(project, { compatibleWithOsProfile: osProfile, explain: true }) : Promise.resolve(null)),
     [project, osProfile],
   );
 
@@ -231,7 +225,7 @@ export default function Register() {
           <Select
             label="Default OS profile"
             placeholder="Pick an OS profile"
-            data={(profiles.data?.items ?? []).map((p) => ({
+            data={(profiles.data ?? []).map((p) => ({
               value: p.name,
               label: `${p.name} ${p.version}${p.kubernetes ? ` · embeds K3s ${p.kubernetes.version}` : ' · no embedded K3s'}`,
             }))}
