@@ -96,14 +96,15 @@ describe('computeClusterUpgrade', () => {
       allowed: false,
       reason: { code: 'UpgradeInProgress', message: expect.stringContaining('resume it') },
     });
-    const resumed = decide({ cluster: { ...CLUSTER, upgrade: stopped }, now: 'T1' });
-    expect(resumed).toMatchObject({ allowed: true, upgrade: { state: 'rolling', startedAt: 'T0' } });
-    expect((resumed as { upgrade: ClusterUpgrade }).upgrade.steps.map((s) => s.state)).toEqual([
-      'done',
-      'pending',
-      'pending',
-      'pending',
-      'pending',
+    // The failed node's instance already records the target: resuming keeps the stopped rollout's steps.
+    const moved = [node('s1', 'controlplane', EMT_NEXT), node('s2', 'controlplane', EMT_NEXT), node('w2', 'worker', UBUNTU)];
+    const resumed = decide({ cluster: { ...CLUSTER, upgrade: stopped }, nodes: moved, now: 'T1' });
+    expect(resumed).toMatchObject({ allowed: true, upgrade: { state: 'rolling', startedAt: 'T0', failure: null, finishedAt: null } });
+    // w1 left the cluster meanwhile: its step goes.
+    expect((resumed as { upgrade: ClusterUpgrade }).upgrade.steps.map((s) => [s.hostId, s.state])).toEqual([
+      ['s1', 'done'],
+      ['s2', 'failed'],
+      ['w2', 'pending'],
     ]);
   });
 });

@@ -49,6 +49,20 @@ export function computeClusterUpgrade({ cluster, target, nodes, now }: ClusterUp
         state: previous.state,
       },
     });
+  // Resumed: the steps of the stopped rollout, already checked; the failed node moves again first.
+  if (resuming) {
+    const current = new Set(nodes.map((n) => n.hostId));
+    return {
+      allowed: true,
+      upgrade: {
+        ...previous,
+        state: 'rolling',
+        steps: previous.steps.filter((s) => current.has(s.hostId)),
+        failure: null,
+        finishedAt: null,
+      },
+    };
+  }
   const embedded = computeEmbeddedVersion(cluster, target);
   if (embedded === null)
     return refuse({
@@ -56,27 +70,24 @@ export function computeClusterUpgrade({ cluster, target, nodes, now }: ClusterUp
       message: `OS profile ${targetRef} embeds no ${cluster.flavor.toUpperCase()}, so it names no version for cluster ${cluster.name} to move to`,
       details: { cluster: cluster.name, osProfile: target.name, osProfileVersion: target.version },
     });
-  // A resumed upgrade started from the version the cluster still records; its done nodes stay done.
   const stepRefusal = computeVersionStepRefusal(cluster, target);
   if (stepRefusal) return refuse(stepRefusal);
   const steps: UpgradeStep[] = [];
   for (const node of orderForUpgrade(nodes)) {
     const step = computeNodeStep(node, target, embedded, cluster);
     if ('code' in step) return refuse(step);
-    if (step.method === null) continue;
-    const done = resuming && previous.steps.some((s) => s.hostId === node.hostId && s.state === 'done');
-    steps.push({ hostId: node.hostId, method: step.method, state: done ? 'done' : 'pending' });
+    if (step.method !== null) steps.push({ hostId: node.hostId, method: step.method, state: 'pending' });
   }
   return {
     allowed: true,
     upgrade: {
       osProfile: { name: target.name, version: target.version },
-      fromVersion: resuming ? previous.fromVersion : cluster.kubernetesVersion,
+      fromVersion: cluster.kubernetesVersion,
       kubernetesVersion: embedded,
       state: 'rolling',
       steps,
       failure: null,
-      startedAt: resuming ? previous.startedAt : now,
+      startedAt: now,
       finishedAt: null,
     },
   };
