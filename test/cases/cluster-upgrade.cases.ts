@@ -168,6 +168,8 @@ export function runClusterUpgradeCases({ createStore }: { createStore: () => Pro
       const joining = await provisioned('MIX-5', UBUNTU);
       const added = await api.call('POST', `${A}/clusters/mixed/nodes`, { body: { nodes: [{ host: joining.name }] } });
       expect(added.json()).toMatchObject({ status: 409, reason: 'UpgradeInProgress' });
+      const removed = await api.call('DELETE', `${A}/clusters/mixed/nodes/${ubuntuWorker.name}`);
+      expect(removed.json()).toMatchObject({ status: 409, reason: 'UpgradeInProgress' });
     });
 
     it('moves the next node only after the moving one reported the new image and ready again', async () => {

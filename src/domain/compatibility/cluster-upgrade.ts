@@ -67,7 +67,7 @@ export function computeClusterUpgrade({ cluster, target, nodes, now }: ClusterUp
   if (embedded === null)
     return refuse({
       code: 'UpgradeTargetWithoutK3s',
-      message: `OS profile ${targetRef} embeds no ${cluster.flavor.toUpperCase()}, so it names no version for cluster ${cluster.name} to move to`,
+      message: `OS profile ${targetRef} embeds no ${cluster.flavor === 'k3s' ? 'K3s' : 'RKE2'}, so it names no version for cluster ${cluster.name} to move to`,
       details: { cluster: cluster.name, osProfile: target.name, osProfileVersion: target.version },
     });
   const stepRefusal = computeVersionStepRefusal(cluster, target);
