@@ -122,6 +122,24 @@ export function runClusterUpgradeCases({ createStore }: { createStore: () => Pro
       expect(res.json().detail).toContain('v1.33.5+k3s1');
       expect(res.json().detail).toContain('v1.32.4+k3s1');
     });
+
+    it('lists the hosts that can join the cluster by the same rule, explaining the others', async () => {
+      const free = await provisioned('MIX-6', UBUNTU);
+      const res = await api.call('GET', `${A}/hosts?namePrefix=host-mix&eligibleForCluster=mixed&explain=true`);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().items.map((h: Host) => h.name)).toEqual([free.name]);
+      const reasons = Object.fromEntries(
+        res.json().ineligible.map((i: { host: Host; reason: { code: string } }) => [i.host.name, i.reason.code]),
+      );
+      expect(reasons).toEqual({
+        [server.name]: 'ClusterConflict',
+        [emtWorker.name]: 'ClusterConflict',
+        [ubuntuWorker.name]: 'ClusterConflict',
+        'host-mix-4': 'NodeVersionDiffers',
+      });
+      const both = await api.call('GET', `${A}/hosts?eligibleFor=baseline-k3s:v0.0.4&eligibleForCluster=mixed`);
+      expect(both.json()).toMatchObject({ status: 400, field: 'querystring/eligibleForCluster' });
+    });
   });
 
   describe('rolling upgrade', () => {
