@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterUpgrade } from '../inventory/cluster.ts';
-import { advanceRollout, computeNodeKubernetesVersion, isUpgradeUnfinished, startRollout } from './upgrade-rollout.ts';
+import { advanceRollout, computeNodeKubernetesVersion, isUpgradeUnfinished, removeFromRollout, startRollout } from './upgrade-rollout.ts';
 
 const UPGRADE: ClusterUpgrade = {
   osProfile: { name: 'emt', version: '3.1' },
@@ -72,5 +72,20 @@ describe('the rollout of a cluster upgrade', () => {
     expect(computeNodeKubernetesVersion({ kubernetesVersion: 'v1.33.5+k3s1', upgrade: { ...upgrade, state: 'done' } }, 'w1')).toBe(
       'v1.33.5+k3s1',
     );
+  });
+
+  it('drops the step of a node that left, stopping the rollout when it was the moving one', () => {
+    const { upgrade } = startRollout(UPGRADE, 'T1');
+    expect(removeFromRollout(upgrade, 'w1', 'edge-w1', 'T2')).toMatchObject({
+      state: 'rolling',
+      steps: [{ hostId: 's1', state: 'moving' }],
+    });
+    const stopped = removeFromRollout(upgrade, 's1', 'edge-s1', 'T2');
+    expect(stopped).toMatchObject({
+      state: 'failed',
+      steps: [{ hostId: 'w1', state: 'pending' }],
+      failure: { hostId: 's1', reason: { code: 'UpgradeNodeFailed', message: expect.stringContaining('host edge-s1 left the cluster') } },
+    });
+    expect(startRollout({ ...stopped, state: 'rolling' }, 'T3').move).toMatchObject({ hostId: 'w1' });
   });
 });

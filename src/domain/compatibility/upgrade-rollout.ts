@@ -57,6 +57,23 @@ export function advanceRollout(
   return moveNext(withStep(upgrade, moving.hostId, 'done'), now);
 }
 
+/**
+ * A node left the cluster (deauthorized): its step goes. Had it been moving, nothing would report for it, so the
+ * rollout stops with the reason; asking for the same target again goes on with the next node.
+ */
+export function removeFromRollout(upgrade: ClusterUpgrade, hostId: string, host: string, now: string): ClusterUpgrade {
+  const step = upgrade.steps.find((s) => s.hostId === hostId);
+  if (!step) return upgrade;
+  const steps = upgrade.steps.filter((s) => s.hostId !== hostId);
+  if (upgrade.state !== 'rolling' || step.state !== 'moving') return { ...upgrade, steps };
+  const reason = {
+    code: 'UpgradeNodeFailed' as const,
+    message: `host ${host} left the cluster while it moved to K3s ${upgrade.kubernetesVersion}; ask for the same upgrade again to go on with the next node`,
+    details: { hostId, kubernetesVersion: upgrade.kubernetesVersion },
+  };
+  return { ...upgrade, steps, state: 'failed', failure: { hostId, reason }, finishedAt: now };
+}
+
 /** The K3s version a node runs now: the upgrade's once it started moving, the cluster's before. */
 export function computeNodeKubernetesVersion(cluster: Pick<Cluster, 'kubernetesVersion' | 'upgrade'>, hostId: string): string {
   const step = cluster.upgrade?.steps.find((s) => s.hostId === hostId);
