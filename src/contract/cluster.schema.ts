@@ -21,13 +21,46 @@ export const InstanceSchema = Type.Object({
   updatedAt: Type.String(),
 });
 
+const UpgradeSchema = Type.Object(
+  {
+    osProfile: Type.Object(
+      { name: Type.String(), version: Type.String() },
+      { description: 'The OS profile version image-based nodes move to' },
+    ),
+    fromVersion: Type.String({ description: 'The K3s the cluster ran when the upgrade started' }),
+    kubernetesVersion: Type.String({ description: 'The K3s every node runs when the upgrade is done' }),
+    state: Type.Union([Type.Literal('rolling'), Type.Literal('done'), Type.Literal('failed')], {
+      description: 'rolling: nodes move one at a time; failed: stopped at a node (asking the same osProfile again resumes it)',
+    }),
+    steps: Type.Array(
+      Type.Object({
+        hostId: Type.String(),
+        method: Type.Union([Type.Literal('update-os'), Type.Literal('reinstall')], {
+          description:
+            'update-os: the host moves to the target image, which embeds the new K3s; reinstall: its image embeds no K3s, so the new version is downloaded',
+        }),
+        state: Type.Union([Type.Literal('pending'), Type.Literal('moving'), Type.Literal('done'), Type.Literal('failed')]),
+      }),
+      { description: 'In rollout order: servers first, then agents; nodes already on the target have no step' },
+    ),
+    failure: Type.Union([Type.Object({ hostId: Type.String(), reason: ReasonSchema }), Type.Null()], {
+      description: 'The node that stopped the rollout, and why',
+    }),
+    startedAt: Type.String(),
+    finishedAt: Type.Union([Type.String(), Type.Null()]),
+  },
+  { description: "The cluster's last rolling upgrade" },
+);
+
 export const ClusterSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
   template: Type.Object({ name: Type.String(), version: Type.String() }),
   flavor: Type.Union([Type.Literal('k3s'), Type.Literal('rke2')]),
-  kubernetesVersion: Type.String(),
-  osProfile: Type.String(),
+  kubernetesVersion: Type.String({ description: 'The K3s version every node runs (moved by an upgrade when its last node is done)' }),
+  osProfile: Type.String({
+    description: "The OS profile the cluster was created on (its first node's); other nodes may run other profiles",
+  }),
   nodes: Type.Array(
     Type.Object({
       hostId: Type.String(),
@@ -42,7 +75,10 @@ export const ClusterSchema = Type.Object({
       ),
     }),
   ),
-  airGapped: Type.Boolean(),
+  airGapped: Type.Boolean({
+    description:
+      "True when every node installs the K3s its image embeds; false when any node downloads it (each node's plan says its own mode)",
+  }),
   airGappedOverride: Type.Union([ReasonSchema, Type.Null()]),
   driver: Type.Union([Type.Literal('agent'), Type.Literal('capi')]),
   phase: literalUnion(CLUSTER_PHASES),
@@ -58,6 +94,7 @@ export const ClusterSchema = Type.Object({
       "Waiting for nodes or provisioning with no word from its agents for longer than the server's stale-cluster time (computed when asked); deleting a stale cluster needs no agent",
   }),
   staleReason: Type.Optional(ReasonSchema),
+  upgrade: Type.Optional(UpgradeSchema),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -70,7 +107,7 @@ export const InstanceUpdate = Type.Object(
   {
     osProfile: Type.String({
       description:
-        'The OS profile the host should run: name:version, or a name for its latest version. On a cluster node only another version of the same profile, and only if its embedded K3s neither downgrades, skips a minor nor differs from the other nodes (409 UpgradeRefused)',
+        'The OS profile the host should run: name:version, or a name for its latest version. On a cluster node only another version of the same profile, and only if its embedded K3s neither downgrades, skips a minor nor differs from the other nodes (409 UpgradeRefused; a multi-node cluster moves with POST …/clusters/{name}/upgrade)',
     }),
   },
   { additionalProperties: false },
@@ -148,6 +185,18 @@ export const HostSteps = Type.Object({
 });
 
 export const ClusterChange = Type.Object({ cluster: ClusterSchema, hosts: Type.Array(HostSteps) });
+
+export const ClusterUpgradeRequest = Type.Object(
+  {
+    osProfile: Type.String({
+      minLength: 1,
+      maxLength: 300,
+      description:
+        'The OS profile version (name:version, or a name for its latest) whose embedded K3s the cluster moves to: its nodes of that profile move to this version, nodes whose image embeds no K3s download the new version',
+    }),
+  },
+  { additionalProperties: false },
+);
 
 export const ProvisionRequest = Type.Object(
   { osProfile: Type.String({ minLength: 1, maxLength: 300, description: 'OS profile name or name:version' }) },

@@ -56,7 +56,16 @@ export const HostListQuery = Type.Object(
           'template name:version: only hosts that can be nodes of a cluster of it as they run (a page may hold fewer than limit)',
       }),
     ),
-    explain: Type.Optional(Type.Boolean({ description: 'With eligibleFor: list the other hosts of the page too, each with its reason' })),
+    eligibleForCluster: Type.Optional(
+      Type.String({
+        maxLength: 63,
+        description:
+          "cluster name: only hosts that can join it as they run (its template, and its K3s version: embedded in the host's image or downloaded); not with eligibleFor",
+      }),
+    ),
+    explain: Type.Optional(
+      Type.Boolean({ description: 'With eligibleFor or eligibleForCluster: list the other hosts of the page too, each with its reason' }),
+    ),
     ...PageQuery,
   },
   { additionalProperties: false },

@@ -86,7 +86,7 @@ export const reasonCodes = {
   HostDeauthorized: 'HostDeauthorized',
   /** The host runs no instance yet (none, or its agent has not reported the instance's OS profile). */
   NotProvisioned: 'NotProvisioned',
-  /** The host runs another OS profile than the cluster's nodes. */
+  /** The host runs another OS profile than the cluster's nodes (no longer given: nodes may run different OS profiles). */
   OsProfileDiffers: 'OsProfileDiffers',
   /** The host would run another Kubernetes version than the cluster's nodes. */
   NodeVersionDiffers: 'NodeVersionDiffers',
@@ -96,6 +96,14 @@ export const reasonCodes = {
   OsUpdateNotConfigured: 'OsUpdateNotConfigured',
   /** The cluster was created before join tokens: its first server made its own, so no node can join it. */
   NoJoinToken: 'NoJoinToken',
+  /** The cluster has an unfinished rolling upgrade: it must end (or be resumed) before another change of its K3s or nodes. */
+  UpgradeInProgress: 'UpgradeInProgress',
+  /** A cluster upgrade names an OS profile version that embeds no K3s of the cluster's flavor, so no version to move to. */
+  UpgradeTargetWithoutK3s: 'UpgradeTargetWithoutK3s',
+  /** A node of the cluster cannot reach the upgrade's K3s: its image embeds K3s and is of another OS profile than the target. */
+  UpgradeUnreachable: 'UpgradeUnreachable',
+  /** A node failed to come back ready on the upgrade's K3s: the rollout stopped at it. */
+  UpgradeNodeFailed: 'UpgradeNodeFailed',
 } as const satisfies Record<string, string>;
 
 export type ReasonCode = keyof typeof reasonCodes;

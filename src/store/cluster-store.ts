@@ -34,6 +34,7 @@ function toCluster(row: ClusterTable, nodes: ClusterNode[]): Cluster {
     labels: doc.labels,
     autoCreated: doc.autoCreated,
     deletionPolicy: doc.deletionPolicy,
+    ...(doc.upgrade ? { upgrade: doc.upgrade } : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -51,6 +52,7 @@ function toDoc(c: Omit<Cluster, 'id' | 'project' | 'createdAt' | 'updatedAt'>): 
     labels: c.labels,
     autoCreated: c.autoCreated,
     deletionPolicy: c.deletionPolicy,
+    ...(c.upgrade ? { upgrade: c.upgrade } : {}),
   };
   return JSON.stringify(doc);
 }
@@ -286,6 +288,12 @@ export function createClusterStore(db: Db, secrets: SecretBox): ClusterStore {
         .where('id', '=', cluster.id)
         .execute();
       if (patch.nodes) await putNodes(project, cluster.id, patch.nodes);
+      return get(project, name);
+    },
+    async lock(project, name) {
+      const { id } = await get(project, name);
+      // Touching the row takes its lock (PostgreSQL; SQLite runs one writing transaction at a time).
+      await db.updateTable('clusters').set({ updated_at: nowIso() }).where('id', '=', id).execute();
       return get(project, name);
     },
     async addNodes(project, name, nodes) {

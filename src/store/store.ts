@@ -178,10 +178,12 @@ export interface ClusterStore {
   update(
     project: string,
     name: string,
-    patch: Partial<Pick<Cluster, 'phase' | 'message' | 'nodes' | 'labels' | 'kubernetesVersion' | 'reason'>>,
+    patch: Partial<Pick<Cluster, 'phase' | 'message' | 'nodes' | 'labels' | 'kubernetesVersion' | 'reason' | 'airGapped' | 'upgrade'>>,
   ): Promise<Cluster>;
   /** Appends nodes (checked and claimed as in create); concurrent calls for one cluster append one after the other. */
   addNodes(project: string, name: string, nodes: ClusterNode[]): Promise<Cluster>;
+  /** Reads the cluster holding its row until the transaction ends, so concurrent changes of it run one after the other. */
+  lock(project: string, name: string): Promise<Cluster>;
   /** Records what the node's agent reported. */
   setNodePhase(project: string, name: string, hostId: string, phase: NodePhase): Promise<void>;
   /**

@@ -44,6 +44,7 @@ const EXPECTED: Record<string, Role[] | 'public' | 'agent'> = {
   'DELETE /api/v1/projects/:project/clusters/:name': ['admin', 'edge-operator'],
   'POST /api/v1/projects/:project/clusters': ['admin', 'edge-operator'],
   'POST /api/v1/projects/:project/clusters/:name/nodes': ['admin', 'edge-operator'],
+  'POST /api/v1/projects/:project/clusters/:name/upgrade': ['admin', 'edge-operator'],
   'DELETE /api/v1/projects/:project/clusters/:name/nodes/:host': ['admin', 'edge-operator'],
   'POST /api/v1/projects/:project/hosts/:host/instance': ['admin', 'onboarding-manager'],
   'POST /api/v1/projects/:project/registrations': ['admin', 'onboarding-manager'],

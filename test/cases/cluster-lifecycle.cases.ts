@@ -319,8 +319,9 @@ export function runClusterLifecycleCases({ createStore }: { createStore: () => P
       const next = await provisioned('MULTI-4', `${EMT}:${EMT_NEXT}`);
       const res = await api.call('POST', `${A}/clusters/trio/nodes`, { body: { nodes: [{ host: next.name }] } });
       expect(res.statusCode).toBe(409);
-      expect(res.json()).toMatchObject({ code: 'Incompatible', reason: 'K3sVersionMismatch', field: 'nodes/0/host' });
-      expect(res.json().detail).toContain('embeds K3s v1.33.5+k3s1');
+      expect(res.json()).toMatchObject({ code: 'Incompatible', reason: 'NodeVersionDiffers', field: 'nodes/0/host' });
+      expect(res.json().detail).toContain('would run K3s v1.33.5+k3s1');
+      expect(res.json().detail).toContain('the nodes of this cluster run v1.32.4+k3s1');
     });
 
     it('adds a worker afterwards, and refuses two servers', async () => {

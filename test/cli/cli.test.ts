@@ -221,7 +221,7 @@ describe('edge-orch CLI', () => {
     expect(audit).toMatch(/dock-2 \(enrollment-token\) +POST \/api\/v1\/agent\/enroll +serial=CLI-LOBBY +403 Forbidden/);
   });
 
-  // Six CLI processes, each a Node start: long on a loaded machine.
+  // Seven CLI processes, each a Node start: long on a loaded machine.
   it('provisions a host and creates and refuses clusters with exit codes scripts can rely on', { timeout: 180_000 }, async () => {
     expect((await cli('host', 'register', '--serial', 'CLI-C1')).code).toBe(0);
     const provisioned = await cli('host', 'provision', 'host-cli-c1', '--os-profile', 'microvisor-nonrt');
@@ -247,6 +247,9 @@ describe('edge-orch CLI', () => {
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toMatch(/host-cli-c2\s+create-cluster\s+succeeded/);
     expect((await cli('cluster', 'get', 'nope', '--watch')).code).toBe(3);
+    const upgrade = await cli('cluster', 'upgrade', 'c1', '--os-profile', 'ubuntu-22.04-lts-generic');
+    expect(upgrade.code).toBe(4);
+    expect(upgrade.stderr).toMatch(/^error: OS profile ubuntu-22\.04-lts-generic:\S+ embeds no K3s, so it names no version for cluster c1/);
   });
 
   it('lists an unknown machine in the lobby, approves it under a name, and filters the audit log to it', async () => {

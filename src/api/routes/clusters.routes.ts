@@ -7,6 +7,7 @@ import { createCluster } from '../../workflow/use-cases/create-cluster.ts';
 import { deleteCluster } from '../../workflow/use-cases/delete-cluster.ts';
 import { removeClusterNode } from '../../workflow/use-cases/remove-cluster-node.ts';
 import { loadKubeconfig } from '../../workflow/use-cases/load-kubeconfig.ts';
+import { upgradeCluster } from '../../workflow/use-cases/upgrade-cluster.ts';
 import { ProjectParams, problemResponses } from '../../contract/common.schema.ts';
 import {
   ClusterChange,
@@ -17,6 +18,7 @@ import {
   ClusterNodeParams,
   ClusterParams,
   ClusterSchema,
+  ClusterUpgradeRequest,
   NodesAdd,
 } from '../../contract/cluster.schema.ts';
 import { getCluster, listClusters, readStalenessClock, viewCluster } from '../../workflow/use-cases/list-clusters.ts';
@@ -55,7 +57,8 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, dep
       config: { permission: 'clusters:write' },
       schema: {
         tags: ['clusters'],
-        summary: "Add nodes to a cluster: hosts checked as at creation, and against the cluster's OS profile and Kubernetes version",
+        summary:
+          "Add nodes to a cluster: hosts checked as at creation, and against the cluster's K3s version (nodes may run different OS profiles)",
         params: ClusterParams,
         body: NodesAdd,
         response: { 200: ClusterChange, ...problemResponses(404, 409) },
@@ -69,6 +72,26 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, dep
           placement: parsePlacement(request.body),
         }),
       ),
+  );
+
+  app.post(
+    '/clusters/:name/upgrade',
+    {
+      config: { permission: 'clusters:write' },
+      schema: {
+        tags: ['clusters'],
+        summary: "Upgrade a cluster's K3s: its nodes move one at a time, servers first, each after the previous is ready again",
+        description:
+          "Refused (409 UpgradeRefused) when the target downgrades, skips a Kubernetes minor, embeds no K3s, or a node cannot reach it; 409 InvalidState (reason UpgradeInProgress) while another upgrade is unfinished. Asking again for the osProfile of a stopped upgrade resumes it. Progress is the cluster's `upgrade`.",
+        params: ClusterParams,
+        body: ClusterUpgradeRequest,
+        response: { 202: ClusterSchema, ...problemResponses(404, 409) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(202)
+        .send(viewCluster(await upgradeCluster(deps, { ...request.params, osProfile: request.body.osProfile }), readStalenessClock(deps))),
   );
 
   app.delete(

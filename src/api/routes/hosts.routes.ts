@@ -67,7 +67,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) 
       },
     },
     async (request) => {
-      const { state, site, label, namePrefix, limit, cursor, eligibleFor, explain } = request.query;
+      const { state, site, label, namePrefix, limit, cursor, eligibleFor, eligibleForCluster, explain } = request.query;
       const labels = parseLabelSelector(label);
       const filter = {
         ...(state ? { state } : {}),
@@ -76,7 +76,9 @@ export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) 
         ...(namePrefix ? { namePrefix } : {}),
       };
       const page = { ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) };
-      if (eligibleFor === undefined) {
+      if (eligibleFor !== undefined && eligibleForCluster !== undefined)
+        throw invalidField('querystring/eligibleForCluster', 'give eligibleFor (a template) or eligibleForCluster (a cluster), not both');
+      if (eligibleFor === undefined && eligibleForCluster === undefined) {
         if (explain)
           throw invalidField(
             'querystring/explain',
@@ -84,8 +86,11 @@ export const hostRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) 
           );
         return store.hosts.list(request.params.project, filter, page);
       }
-      const template = parseTemplateRef(eligibleFor, 'querystring/eligibleFor');
-      return listEligibleHosts(deps, { project: request.params.project, template, explain: explain === true, filter, page });
+      const target =
+        eligibleFor !== undefined
+          ? { template: parseTemplateRef(eligibleFor, 'querystring/eligibleFor') }
+          : { cluster: eligibleForCluster! };
+      return listEligibleHosts(deps, { project: request.params.project, ...target, explain: explain === true, filter, page });
     },
   );
 

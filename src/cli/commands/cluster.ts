@@ -1,4 +1,4 @@
-/** `edge-orch cluster create|list|get|delete|kubeconfig|nodes add|nodes remove`, with --watch on get and list. */
+/** `edge-orch cluster create|list|get|delete|upgrade|kubeconfig|nodes add|nodes remove`, with --watch on get and list. */
 import type { Command } from 'commander';
 import type { Static } from 'typebox';
 import type { ClusterChange, ClusterSchema } from '../../contract/cluster.schema.ts';
@@ -53,6 +53,16 @@ function renderChange(change: ClusterChangeView): string {
     '',
     renderTable<StepView & { host: string }>(rows, [{ header: 'HOST', value: (r) => r.host }, ...STEP_COLUMNS]),
   ].join('\n');
+}
+
+/** One line on the cluster's upgrade: its target and how many nodes moved. */
+function describeUpgrade({ name, upgrade }: ClusterView): string {
+  if (!upgrade) return `cluster ${name} has no upgrade`;
+  const done = upgrade.steps.filter((s) => s.state === 'done').length;
+  const progress = `${done} of ${upgrade.steps.length} nodes moved`;
+  if (upgrade.state === 'failed')
+    return `upgrade to K3s ${upgrade.kubernetesVersion} stopped (${progress}): ${upgrade.failure?.reason.message ?? ''}`;
+  return `upgrade ${upgrade.fromVersion} → ${upgrade.kubernetesVersion}: ${upgrade.state} (${progress}); follow with: edge-orch cluster get ${name} --watch`;
 }
 
 /** Like runAction, with the cluster exit codes. */
@@ -214,6 +224,27 @@ export function registerClusterCommands(program: Command): Command {
     );
 
   cluster
+    .command('upgrade <name>')
+    .description(
+      "Upgrade a cluster's K3s to the version an OS profile version embeds: nodes move one at a time, servers first (follow with get --watch)",
+    )
+    .requiredOption(
+      '--os-profile <profile>',
+      'the OS profile version to move to (name:version); asking again for a stopped upgrade resumes it',
+    )
+    .addHelpText('after', CLUSTER_EXIT_HELP)
+    .action(
+      runClusterAction(async function upgradeAction(this: Command, name: string) {
+        const ctx = commandContext(this);
+        const { osProfile } = this.opts<{ osProfile: string }>();
+        const client = ctx.client();
+        const upgraded = await client.post<ClusterView>(clusterPath(client, name, '/upgrade'), { osProfile });
+        if (ctx.format !== 'table') return ctx.print(renderOutput(ctx.format, upgraded, [upgraded], COLUMNS));
+        ctx.print(`${renderTable([upgraded], COLUMNS)}\n\n${describeUpgrade(upgraded)}`);
+      }),
+    );
+
+  cluster
     .command('kubeconfig <name>')
     .description("Print the cluster's kubeconfig (edge operators only)")
     .addHelpText('after', CLUSTER_EXIT_HELP)
@@ -228,7 +259,7 @@ export function registerClusterCommands(program: Command): Command {
   const nodes = cluster.command('nodes').description("Change a cluster's nodes");
   nodes
     .command('add <cluster>')
-    .description("Add hosts to a cluster (role worker unless given); they must run the cluster's OS profile and Kubernetes version")
+    .description("Add hosts to a cluster (role worker unless given); they must run the cluster's K3s version (embedded, or downloaded)")
     .option('--node <host[=role]>', 'a host (id or name) and its role (repeatable)', collect)
     .option('--os-profile <profile>', 'option 3: OS profile for hosts without an instance')
     .option('--os-update', 'option 2: move EMT hosts to a compatible OS profile version first')

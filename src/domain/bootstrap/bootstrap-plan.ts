@@ -93,7 +93,7 @@ const UPSTREAM_INSTALL_SCRIPT = 'https://get.k3s.io';
  * Decides how K3s is installed on `host` for `cluster`. The template's content was checked at import, so this
  * refuses only what the template alone does not decide: Incompatible when it cannot run on the OS profile,
  * InvalidState for RKE2 (not installed by the agent yet), a host that is not a node of the cluster, a cluster
- * that names another template or OS profile, or a template stored before import checked it and refused today;
+ * that names another template, or a template stored before import checked it and refused today;
  * InvalidField for a join URL or token, or an OS profile path the install script cannot take.
  */
 export function computeBootstrapPlan(input: BootstrapInput): BootstrapPlan {
@@ -123,9 +123,10 @@ export function computeBootstrapPlan(input: BootstrapInput): BootstrapPlan {
   const version = compatibility.kubernetesVersion;
   const warnings: string[] = [];
   if (compatibility.override) warnings.push(compatibility.override.message);
-  if (cluster.airGapped !== compatibility.airGapped) {
+  // The cluster is air-gapped only when every node is; a node of a mixed cluster may be either.
+  if (cluster.airGapped && !compatibility.airGapped) {
     warnings.push(
-      `cluster ${cluster.name} records airGapped=${cluster.airGapped} but OS profile ${osProfile.name} now decides airGapped=${compatibility.airGapped}; the OS profile wins`,
+      `cluster ${cluster.name} records airGapped=true but OS profile ${osProfile.name} embeds no K3s ${version}, so this node downloads it; the OS profile wins`,
     );
   }
 
@@ -207,7 +208,7 @@ export function computeBootstrapPlan(input: BootstrapInput): BootstrapPlan {
 
 const directoryOf = (path: string): string => path.slice(0, path.lastIndexOf('/')) || '/';
 
-function checkInputsBelongTogether({ cluster, template, osProfile }: BootstrapInput): void {
+function checkInputsBelongTogether({ cluster, template }: BootstrapInput): void {
   if (cluster.driver !== 'agent') {
     throw new AppError(
       'InvalidState',
@@ -219,9 +220,6 @@ function checkInputsBelongTogether({ cluster, template, osProfile }: BootstrapIn
       'InvalidState',
       `cluster ${cluster.name} uses template ${formatTemplateRef(cluster.template)}, not ${formatTemplateRef(template)}`,
     );
-  }
-  if (cluster.osProfile !== osProfile.name) {
-    throw new AppError('InvalidState', `cluster ${cluster.name} runs on OS profile ${cluster.osProfile}, not ${osProfile.name}`);
   }
 }
 

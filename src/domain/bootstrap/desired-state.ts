@@ -12,7 +12,8 @@ import { computeOsUpdateArgv } from './os-update.ts';
 import type { Host } from '../inventory/host.ts';
 import type { Instance } from '../inventory/instance.ts';
 import { formatOsProfileRef, type OsProfile } from '../inventory/os-profile.ts';
-import { computeUpgradeDecision } from '../compatibility/upgrade-guard.ts';
+import { computeEmbeddedVersion, computeVersionStepRefusal } from '../compatibility/upgrade-guard.ts';
+import { computeNodeKubernetesVersion } from '../compatibility/upgrade-rollout.ts';
 import type { Reason } from '../reasons.ts';
 import type { ClusterTemplate } from '../inventory/template.ts';
 
@@ -50,7 +51,7 @@ export interface DesiredStateInput {
   instance: Instance | null;
   cluster: Cluster | null;
   template: ClusterTemplate | null;
-  /** The exact version of the cluster's OS profile the host's instance records. */
+  /** The exact OS profile version the host's instance records. */
   osProfile: OsProfile | null;
   /** The cluster the host left and still has to remove K3s of. */
   cleanup?: string | null;
@@ -77,11 +78,12 @@ function computeClusterAction(input: DesiredStateInput): ClusterAction {
   if (cluster.phase === 'deleting' || cluster.phase === 'deleted') return { kind: 'remove', cluster: cluster.name };
   const update = computeOsUpdate(input);
   if (update) return update;
-  if (!instance || instance.observedOsProfile !== cluster.osProfile) {
+  // Nodes of one cluster may run different OS profiles: each waits for the one its own instance records.
+  if (!instance || instance.observedOsProfile !== instance.osProfile) {
     return {
       kind: 'wait',
       cluster: cluster.name,
-      message: `waiting for host ${host.name} to run OS profile ${cluster.osProfile} (it reports ${instance?.observedOsProfile ?? 'nothing yet'})`,
+      message: `waiting for host ${host.name} to run OS profile ${instance?.osProfile ?? 'of its instance'} (it reports ${instance?.observedOsProfile ?? 'nothing yet'})`,
     };
   }
   if (!template || !osProfile) {
@@ -90,25 +92,26 @@ function computeClusterAction(input: DesiredStateInput): ClusterAction {
       cluster: cluster.name,
       reason: {
         code: 'PreviousStepFailed',
-        message: `template ${cluster.template.name}:${cluster.template.version} or OS profile ${cluster.osProfile} no longer exists`,
+        message: `template ${cluster.template.name}:${cluster.template.version} or OS profile ${formatOsProfileRef({ name: instance.osProfile, version: instance.osProfileVersion })} no longer exists`,
       },
     };
   }
-  const embedded = osProfile.kubernetes?.flavor === cluster.flavor ? osProfile.kubernetes.version : null;
+  // The node runs the version the cluster records, or the rolling upgrade's once this node started moving.
+  const version = computeNodeKubernetesVersion(cluster, host.id);
+  const embedded = computeEmbeddedVersion(cluster, osProfile);
   if (
     embedded !== null &&
-    embedded !== cluster.kubernetesVersion &&
-    computeUpgradeDecision({ cluster, host: host.name, target: osProfile, otherNodes: [] }).allowed
+    embedded !== version &&
+    computeVersionStepRefusal({ ...cluster, kubernetesVersion: version }, osProfile) === null
   ) {
     return {
       kind: 'wait',
       cluster: cluster.name,
-      message: `waiting for host ${host.name} to report OS profile ${formatOsProfileRef(osProfile)} with K3s ${embedded}; cluster ${cluster.name} runs ${cluster.kubernetesVersion} until then`,
+      message: `waiting for host ${host.name} to report OS profile ${formatOsProfileRef(osProfile)} with K3s ${embedded}; cluster ${cluster.name} runs ${version} until then`,
     };
   }
-  // The cluster runs the version it records: after an allowed upgrade, the new image's rather than the template's.
-  const planned =
-    template.kubernetesVersion === cluster.kubernetesVersion ? template : { ...template, kubernetesVersion: cluster.kubernetesVersion };
+  // After an allowed upgrade the node runs the new version rather than the template's (a download node downloads it).
+  const planned = template.kubernetesVersion === version ? template : { ...template, kubernetesVersion: version };
   const joining = computeJoin(cluster, host, join);
   if ('kind' in joining) return joining;
   try {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeUpgradeDecision, type UpgradeInput } from './upgrade-guard.ts';
 
-const CLUSTER: UpgradeInput['cluster'] = { name: 'store-42', flavor: 'k3s', kubernetesVersion: 'v1.32.4+k3s1', airGapped: true };
+const CLUSTER: UpgradeInput['cluster'] = { name: 'store-42', flavor: 'k3s', kubernetesVersion: 'v1.32.4+k3s1' };
 const image = (version: string | null, flavor: 'k3s' | 'rke2' = 'k3s'): UpgradeInput['target'] => ({
   name: 'emt',
   version: '3.1',
@@ -9,7 +9,7 @@ const image = (version: string | null, flavor: 'k3s' | 'rke2' = 'k3s'): UpgradeI
     version === null ? null : { flavor, version, binaryPath: '/usr/bin/k3s', installScriptPath: '/opt/install.sh', airgapImages: [] },
 });
 const decide = (target: UpgradeInput['target'], more: Partial<UpgradeInput> = {}) =>
-  computeUpgradeDecision({ cluster: CLUSTER, host: 'edge-1', target, otherNodes: [], ...more });
+  computeUpgradeDecision({ cluster: CLUSTER, host: 'edge-1', airGapped: true, target, otherNodes: [], ...more });
 const DETAILS = { cluster: 'store-42', clusterVersion: 'v1.32.4+k3s1', osProfile: 'emt', osProfileVersion: '3.1' };
 
 describe('computeUpgradeDecision', () => {
@@ -58,17 +58,16 @@ describe('computeUpgradeDecision', () => {
       reason: {
         code: 'K3sDiffersFromNodes',
         message:
-          'OS profile emt:3.1 embeds K3s v1.32.5+k3s1, but host edge-3 of cluster store-42 runs v1.32.4+k3s1; every node of a cluster runs one K3s version',
+          'OS profile emt:3.1 embeds K3s v1.32.5+k3s1, but host edge-3 of cluster store-42 runs v1.32.4+k3s1; every node of a cluster runs one K3s version, so upgrade the cluster as a whole (its nodes move one at a time)',
         details: { ...DETAILS, embeddedVersion: 'v1.32.5+k3s1', node: 'edge-3', nodeVersion: 'v1.32.4+k3s1' },
       },
     });
   });
 
   it('compares with the version the cluster runs for other nodes whose images embed no K3s', () => {
-    const cluster = { ...CLUSTER, airGapped: false };
     const otherNodes = [{ host: 'edge-2', embeddedVersion: null }];
-    expect(decide(image('v1.32.4+k3s1'), { cluster, otherNodes })).toEqual({ allowed: true, kubernetesVersion: 'v1.32.4+k3s1' });
-    expect(decide(image('v1.32.5+k3s1'), { cluster, otherNodes })).toMatchObject({
+    expect(decide(image('v1.32.4+k3s1'), { airGapped: false, otherNodes })).toEqual({ allowed: true, kubernetesVersion: 'v1.32.4+k3s1' });
+    expect(decide(image('v1.32.5+k3s1'), { airGapped: false, otherNodes })).toMatchObject({
       allowed: false,
       reason: { code: 'K3sDiffersFromNodes', details: { node: 'edge-2', nodeVersion: 'v1.32.4+k3s1' } },
     });
@@ -79,13 +78,13 @@ describe('computeUpgradeDecision', () => {
     expect(decide(image('v1.32.5+k3s1'), { otherNodes })).toEqual({ allowed: true, kubernetesVersion: 'v1.32.5+k3s1' });
   });
 
-  it('refuses an image without K3s for a node of an air-gapped cluster', () => {
+  it('refuses an image without K3s for an air-gapped node', () => {
     expect(decide(image(null))).toEqual({
       allowed: false,
       reason: {
         code: 'EmbeddedK3sRemoved',
         message:
-          'OS profile emt:3.1 embeds no K3s, but host edge-1 runs air-gapped cluster store-42 on the K3s v1.32.4+k3s1 its image embeds',
+          'OS profile emt:3.1 embeds no K3s, but host edge-1 runs cluster store-42 air-gapped on the K3s v1.32.4+k3s1 its image embeds',
         details: DETAILS,
       },
     });
@@ -95,8 +94,8 @@ describe('computeUpgradeDecision', () => {
     expect(decide(image('v1.30.10+rke2r1', 'rke2'))).toMatchObject({ allowed: false, reason: { code: 'EmbeddedK3sRemoved' } });
   });
 
-  it('allows an image without K3s for a node of a cluster that downloaded its K3s, leaving its version', () => {
-    expect(decide(image(null), { cluster: { ...CLUSTER, airGapped: false } })).toEqual({
+  it('allows an image without K3s for a node that downloaded its K3s, leaving its version', () => {
+    expect(decide(image(null), { airGapped: false })).toEqual({
       allowed: true,
       kubernetesVersion: 'v1.32.4+k3s1',
     });

@@ -34,16 +34,49 @@ export interface ClusterNode {
   phase?: NodePhase;
 }
 
+/**
+ * How one node reaches the upgrade's K3s: `update-os` moves its instance to the target OS profile version (its
+ * image embeds the new K3s, installed air-gapped after the reboot); `reinstall` runs the install again with the
+ * new version, downloaded, on a node whose image embeds no K3s.
+ */
+export type UpgradeStepMethod = 'update-os' | 'reinstall';
+export type UpgradeStepState = 'pending' | 'moving' | 'done' | 'failed';
+export interface UpgradeStep {
+  hostId: string;
+  method: UpgradeStepMethod;
+  state: UpgradeStepState;
+}
+
+/** `rolling`: nodes move one at a time; `failed`: stopped at a node (asking the same target again resumes it). */
+export type UpgradeState = 'rolling' | 'done' | 'failed';
+
+/** A rolling upgrade of the whole cluster to the K3s an OS profile version embeds (cluster-upgrade.ts). */
+export interface ClusterUpgrade {
+  osProfile: { name: string; version: string };
+  /** The K3s the cluster ran when the upgrade started, and the one it runs when every node moved. */
+  fromVersion: string;
+  kubernetesVersion: string;
+  state: UpgradeState;
+  /** In rollout order: servers first, then agents. Nodes that already run the target have no step. */
+  steps: UpgradeStep[];
+  /** The node that stopped the rollout, and why. */
+  failure: { hostId: string; reason: Reason } | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
 export interface Cluster {
   id: string;
   project: string;
   name: string;
   template: TemplateRef;
   flavor: KubernetesFlavor;
-  /** The Kubernetes version the cluster actually runs (from the template). */
+  /** The Kubernetes version the cluster actually runs (from the template, then moved by upgrades). */
   kubernetesVersion: string;
+  /** The OS profile the cluster was created on (its first node's); other nodes may run other profiles. */
   osProfile: string;
   nodes: ClusterNode[];
+  /** True when every node installs the K3s its image embeds; false when any node downloads it. */
   airGapped: boolean;
   /** Why airGapped differs from what the template hard-coded, when it does. */
   airGappedOverride: Reason | null;
@@ -56,6 +89,8 @@ export interface Cluster {
   autoCreated: boolean;
   /** What deauthorizing a node's host does: `delete` (deleteOnDeauthorize) deletes the cluster with its last host; `orphan` only removes the node. */
   deletionPolicy: DeletionPolicy;
+  /** The last rolling upgrade, when one was asked for. */
+  upgrade?: ClusterUpgrade;
   createdAt: string;
   updatedAt: string;
 }

@@ -85,15 +85,32 @@ describe('computeNodeEligibility', () => {
     });
   });
 
-  it('when joining, refuses another OS profile and another Kubernetes version than the cluster’s', () => {
-    const cluster = { osProfile: emt.name, kubernetesVersion: 'v1.32.4+k3s1' };
-    expect(computeNodeEligibility(input({ cluster }))).toMatchObject({ eligible: true });
+  it('when joining, accepts another OS profile that embeds no K3s (download) and refuses an image embedding another K3s, naming both', () => {
+    const cluster = { kubernetesVersion: 'v1.32.4+k3s1' };
+    expect(computeNodeEligibility(input({ cluster }))).toMatchObject({ eligible: true, compatibility: { airGapped: true } });
     expect(computeNodeEligibility(input({ instance: running(ubuntu), currentProfile: ubuntu, cluster }))).toMatchObject({
-      reason: { code: 'OsProfileDiffers', details: { osProfile: ubuntu.name, clusterOsProfile: emt.name } },
+      eligible: true,
+      compatibility: { airGapped: false, basis: 'NoEmbeddedK3s', kubernetesVersion: 'v1.32.4+k3s1' },
     });
-    const bare = { ...v004, kubernetesVersion: 'v1.33.5' };
-    expect(computeNodeEligibility(input({ template: bare, instance: running(emtNext), currentProfile: emtNext, cluster }))).toMatchObject({
-      reason: { code: 'NodeVersionDiffers', details: { kubernetesVersion: 'v1.33.5+k3s1', clusterVersion: 'v1.32.4+k3s1' } },
+    expect(computeNodeEligibility(input({ instance: running(emtNext), currentProfile: emtNext, cluster }))).toEqual({
+      eligible: false,
+      reason: {
+        code: 'NodeVersionDiffers',
+        message: `host edge-1 would run K3s v1.33.5+k3s1 (OS profile ${emtNext.name}:${emtNext.version} embeds it), but the nodes of this cluster run v1.32.4+k3s1; every node runs one K3s version`,
+        details: { hostId: 'h1', kubernetesVersion: 'v1.33.5+k3s1', clusterVersion: 'v1.32.4+k3s1' },
+      },
     });
+  });
+
+  it('when joining a cluster an upgrade moved past its template, checks against the version the cluster runs', () => {
+    const cluster = { kubernetesVersion: 'v1.33.5+k3s1' };
+    expect(computeNodeEligibility(input({ instance: running(emtNext), currentProfile: emtNext, cluster }))).toMatchObject({
+      eligible: true,
+      compatibility: { airGapped: true, kubernetesVersion: 'v1.33.5+k3s1' },
+    });
+    expect(computeNodeEligibility(input({ instance: running(ubuntu), currentProfile: ubuntu, cluster }))).toMatchObject({
+      compatibility: { airGapped: false, kubernetesVersion: 'v1.33.5+k3s1' },
+    });
+    expect(computeNodeEligibility(input({ cluster }))).toMatchObject({ reason: { code: 'NodeVersionDiffers' } });
   });
 });

@@ -27,9 +27,12 @@ export type NodeEligibility =
     }
   | { eligible: false; reason: Reason };
 
-/** What the cluster's existing nodes fix for a joining host. */
+/**
+ * What the cluster's existing nodes fix for a joining host: the K3s version only. Nodes may run different OS
+ * profiles; one whose image embeds K3s must embed this version (air-gapped), one whose image embeds none
+ * downloads it.
+ */
 export interface ClusterConstraints {
-  osProfile: string;
   kubernetesVersion: string;
 }
 
@@ -141,19 +144,16 @@ function withConstraints(
   profile: OsProfile,
   how: { provision: boolean; update: boolean },
 ): NodeEligibility {
-  const compatibility = computeCompatibility(template, profile);
-  if (!compatibility.compatible) return no(compatibility.reason);
-  if (cluster && profile.name !== cluster.osProfile)
-    return no({
-      code: 'OsProfileDiffers',
-      message: `host ${host.name} runs OS profile ${profile.name}, but the nodes of this cluster run ${cluster.osProfile}`,
-      details: { hostId: host.id, osProfile: profile.name, clusterOsProfile: cluster.osProfile },
-    });
-  if (cluster && compatibility.kubernetesVersion !== cluster.kubernetesVersion)
+  // A joining node runs the cluster's version, which an upgrade may have moved past the template's.
+  const compatibility = computeCompatibility(cluster ? { ...template, kubernetesVersion: cluster.kubernetesVersion } : template, profile);
+  if (compatibility.compatible) return { eligible: true, osProfile: profile, compatibility, ...how };
+  if (cluster && compatibility.reason.code === 'K3sVersionMismatch') {
+    const embedded = profile.kubernetes!.version;
     return no({
       code: 'NodeVersionDiffers',
-      message: `host ${host.name} would run Kubernetes ${compatibility.kubernetesVersion} (OS profile ${formatOsProfileRef(profile)} embeds it), but the nodes of this cluster run ${cluster.kubernetesVersion}`,
-      details: { hostId: host.id, kubernetesVersion: compatibility.kubernetesVersion, clusterVersion: cluster.kubernetesVersion },
+      message: `host ${host.name} would run K3s ${embedded} (OS profile ${formatOsProfileRef(profile)} embeds it), but the nodes of this cluster run ${cluster.kubernetesVersion}; every node runs one K3s version`,
+      details: { hostId: host.id, kubernetesVersion: embedded, clusterVersion: cluster.kubernetesVersion },
     });
-  return { eligible: true, osProfile: profile, compatibility, ...how };
+  }
+  return no(compatibility.reason);
 }

@@ -51,7 +51,12 @@ describe('computeJoinDecision', () => {
         { hostId: 's1', role: 'controlplane' },
         { hostId: 'h2', role: 'worker' },
       ],
+      airGapped: true,
     });
+  });
+
+  it('adds a host of another OS profile that embeds no K3s: it downloads the cluster’s version', () => {
+    expect(join({ profile: ubuntu })).toMatchObject({ kind: 'join', airGapped: false });
   });
 
   it('counts a host already in the cluster as done, and refuses a host of another cluster', () => {
@@ -59,15 +64,30 @@ describe('computeJoinDecision', () => {
     expect(join({ byHost: { ...plant, name: 'other' } })).toMatchObject({ kind: 'fail', reason: { code: 'ClusterConflict' } });
   });
 
-  it('fails for a cluster that does not exist, another template, another OS profile and a second server', () => {
+  it('fails for a cluster that does not exist, another template, an image embedding another K3s, a second server and an unfinished upgrade', () => {
     expect(join({ byName: null })).toMatchObject({
       kind: 'fail',
       reason: { code: 'NotFound', message: expect.stringContaining('does not exist') },
     });
     expect(join({ template: { name: v004.name, version: 'v9.9.9' } })).toMatchObject({ reason: { code: 'ClusterConflict' } });
-    expect(join({ profile: ubuntu })).toMatchObject({ reason: { code: 'OsProfileDiffers' } });
+    const emtNext = { ...emt, version: '3.1', kubernetes: { ...emt.kubernetes!, version: 'v1.33.5+k3s1' } };
+    expect(join({ profile: emtNext })).toMatchObject({
+      kind: 'fail',
+      reason: { code: 'NodeVersionDiffers', details: { kubernetesVersion: 'v1.33.5+k3s1', clusterVersion: 'v1.32.4+k3s1' } },
+    });
     expect(join({ role: 'controlplane' })).toMatchObject({
       reason: { code: 'InvalidState', message: expect.stringContaining('1 or 3 servers') },
     });
+    const upgrade = {
+      osProfile: { name: emt.name, version: '3.1' },
+      fromVersion: 'v1.32.4+k3s1',
+      kubernetesVersion: 'v1.33.5+k3s1',
+      state: 'rolling' as const,
+      steps: [{ hostId: 's1', method: 'update-os' as const, state: 'moving' as const }],
+      failure: null,
+      startedAt: '',
+      finishedAt: null,
+    };
+    expect(join({ byName: { ...plant, upgrade } })).toMatchObject({ kind: 'fail', reason: { code: 'UpgradeInProgress' } });
   });
 });

@@ -1,10 +1,11 @@
 /**
  * Registration joining an existing cluster (the CSV's K8sConfig `role:controlplane|worker;name:X`, or a request's
  * `cluster: {name, role}`): the create-cluster step adds the host as a node of cluster X instead of creating a
- * cluster, after the same checks as any node (node-eligibility.ts) against the cluster's template, OS profile
- * and Kubernetes version.
+ * cluster, after the same checks as any node (node-eligibility.ts) against the cluster's template and K3s
+ * version.
  */
 import type { Cluster, ClusterNode } from '../inventory/cluster.ts';
+import { isUpgradeUnfinished } from '../compatibility/upgrade-rollout.ts';
 import { checkClusterNodes } from '../inventory/cluster-topology.ts';
 import { computeNodeEligibility } from '../inventory/node-eligibility.ts';
 import type { OsProfile } from '../inventory/os-profile.ts';
@@ -12,7 +13,10 @@ import { formatTemplateRef, type ClusterTemplate, type TemplateRef } from '../in
 import { reasonCodes } from '../reasons.ts';
 import type { StepDecision } from './registration-decisions.ts';
 
-export type JoinDecision = Exclude<StepDecision, { kind: 'create' }> | { kind: 'join'; nodes: ClusterNode[] };
+export type JoinDecision =
+  | Exclude<StepDecision, { kind: 'create' }>
+  /** `airGapped`: whether the joining node installs the K3s its image embeds (otherwise it downloads it). */
+  | { kind: 'join'; nodes: ClusterNode[]; airGapped: boolean };
 
 export function computeJoinDecision({
   host,
@@ -61,6 +65,15 @@ export function computeJoinDecision({
         message: `cluster ${name} ${byName ? 'is being deleted' : 'does not exist'}; role ${role} joins an existing cluster (create it first, or use role all for a cluster of this host alone)`,
       },
     };
+  if (isUpgradeUnfinished(byName))
+    return {
+      kind: 'fail',
+      reason: {
+        code: reasonCodes.UpgradeInProgress,
+        message: `cluster ${name} has an unfinished upgrade to K3s ${byName.upgrade!.kubernetesVersion}; a host joins it when the upgrade is done`,
+        details: { cluster: name },
+      },
+    };
   if (byName.template.name !== template.name || byName.template.version !== template.version)
     return {
       kind: 'fail',
@@ -82,12 +95,12 @@ export function computeJoinDecision({
     template: clusterTemplate,
     currentProfile: null,
     requestedProfile: profile,
-    cluster: { osProfile: byName.osProfile, kubernetesVersion: byName.kubernetesVersion },
+    cluster: { kubernetesVersion: byName.kubernetesVersion },
   });
   if (!eligibility.eligible) return { kind: 'fail', reason: eligibility.reason };
   const nodes = [...byName.nodes.map(({ hostId, role: r }) => ({ hostId, role: r })), { hostId: host.id, role }];
   const [problem] = checkClusterNodes(nodes);
   if (problem)
     return { kind: 'fail', reason: { code: 'InvalidState', message: `host ${host.name} cannot join cluster ${name}: ${problem.message}` } };
-  return { kind: 'join', nodes };
+  return { kind: 'join', nodes, airGapped: eligibility.compatibility.airGapped };
 }

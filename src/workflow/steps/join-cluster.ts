@@ -7,6 +7,7 @@ import { requireHostId, type PlannedStep, type StepGroupContext, type StepHost }
 export interface ClusterJoin {
   name: string;
   role: 'controlplane' | 'worker';
+  airGapped: boolean;
 }
 
 export async function planClusterJoin(
@@ -33,12 +34,20 @@ export async function planClusterJoin(
   });
   if (decision.kind === 'fail') return { kind: 'fail', reason: { ...decision.reason, field: `hosts/${plan.index}/cluster` } };
   if (decision.kind !== 'join') return decision;
-  return { kind: 'create', write: { name, role } };
+  return { kind: 'create', write: { name, role, airGapped: decision.airGapped } };
 }
 
 /** Adds the host to the cluster it joins; the cluster's name is the step's resource. */
-export async function writeClusterJoin(tx: Store, project: string, host: StepHost, { name, role }: ClusterJoin): Promise<string> {
-  await tx.clusters.addNodes(project, name, [{ hostId: requireHostId(host, 'create-cluster'), role }]);
-  await tx.clusters.update(project, name, { message: `host ${host.plan.registration.name} joining` });
+export async function writeClusterJoin(
+  tx: Store,
+  project: string,
+  host: StepHost,
+  { name, role, airGapped }: ClusterJoin,
+): Promise<string> {
+  const cluster = await tx.clusters.addNodes(project, name, [{ hostId: requireHostId(host, 'create-cluster'), role }]);
+  await tx.clusters.update(project, name, {
+    message: `host ${host.plan.registration.name} joining`,
+    airGapped: cluster.airGapped && airGapped,
+  });
   return name;
 }

@@ -4,7 +4,8 @@
  * transaction, and the host's agent is woken.
  * A report about a cluster of the project that the host is not a node of (nor owes a cleanup for) is refused: a
  * host speaks only for its own cluster. A report naming a cluster that no longer exists (its removal finished) is accepted and ignored.
- * A host reporting the new image of an allowed OS profile change moves its cluster's recorded K3s version.
+ * A host reporting the new image of an allowed OS profile change moves its cluster's recorded K3s version; a node
+ * of a rolling upgrade reporting ready on the new K3s moves the next node (upgrade-cluster.ts).
  */
 import { computeReportEffects, type AgentReport, type ReportEffects } from '../../domain/bootstrap/agent-report.ts';
 import { computeReportedClusterVersion } from '../../domain/compatibility/reported-cluster-version.ts';
@@ -15,13 +16,14 @@ import type { Cluster } from '../../domain/inventory/cluster.ts';
 import type { Instance } from '../../domain/inventory/instance.ts';
 import { reasonCodes } from '../../domain/reasons.ts';
 import type { Store } from '../../store/store.ts';
+import { advanceClusterUpgrade } from './upgrade-cluster.ts';
 import type { UseCaseDeps } from './use-case-deps.ts';
 
 export async function applyAgentReport(
   { store, events }: Pick<UseCaseDeps, 'store' | 'events'>,
   { project, hostId, report }: { project: string; hostId: string; report: AgentReport },
 ): Promise<void> {
-  await store.transaction(async (tx) => {
+  const woken = await store.transaction(async (tx) => {
     const host = await tx.hosts.get(project, hostId);
     const [instance, cluster, cleanup] = await Promise.all([
       tx.instances.findByHost(project, hostId),
@@ -41,9 +43,29 @@ export async function applyAgentReport(
     const kubernetesVersion = computeReportedClusterVersion({ instance, cluster, manifest: report.manifest });
     if (cluster && kubernetesVersion && !(effects.cluster && 'delete' in effects.cluster))
       await tx.clusters.update(project, cluster.name, { kubernetesVersion });
-    await tx.hostReports.put(project, hostId, summarizeReport(report, new Date().toISOString()));
+    const now = new Date().toISOString();
+    const nodePhase = effects.cluster && 'phase' in effects.cluster ? effects.cluster.nodePhase : undefined;
+    const moving =
+      cluster && nodePhase
+        ? await advanceClusterUpgrade(tx, {
+            project,
+            cluster,
+            report: {
+              hostId,
+              host: host.name,
+              phase: nodePhase,
+              message: report.cluster?.message ?? '',
+              image: report.manifest?.image ?? null,
+            },
+            now,
+          })
+        : null;
+    await tx.hostReports.put(project, hostId, summarizeReport(report, now));
+    return moving;
   });
   events.changed(project, hostId);
+  // The next node of a rolling upgrade has a new desired state.
+  if (woken !== null) events.changed(project, woken);
 }
 
 async function applyEffects(

@@ -37,7 +37,8 @@ export async function createCluster(
       kubernetesVersion: first.compatibility.kubernetesVersion,
       osProfile: first.osProfile.name,
       nodes: placed.map((p) => ({ hostId: p.host.id, role: p.role })),
-      airGapped: first.compatibility.airGapped,
+      // Air-gapped only when no node downloads K3s: each node's plan says its own mode.
+      airGapped: placed.every((p) => p.eligibility.compatibility.airGapped),
       airGappedOverride: first.compatibility.override ?? null,
       driver,
       phase: 'waiting-for-nodes',

@@ -3,6 +3,7 @@
  * all in one transaction. Its agent is woken to remove K3s. A host that is a cluster node is deauthorized only by
  * a role that may also change clusters (roles.ts, computeHostChangePermissions).
  */
+import { removeFromRollout } from '../../domain/compatibility/upgrade-rollout.ts';
 import { computeDeauthorizeEffect } from '../../domain/inventory/deauthorize.ts';
 import type { Host } from '../../domain/inventory/host.ts';
 import { requireHostChangeAllowed, type Role } from '../../domain/roles.ts';
@@ -23,7 +24,12 @@ export async function deauthorizeHost(
     if (effect.kind === 'remove-node') {
       // No longer a node, it still has to remove K3s, and may report about the cluster it left until it has.
       await tx.clusters.recordCleanup(project, host.id, effect.cluster);
-      await tx.clusters.update(project, effect.cluster, { nodes: effect.nodes, message: `host ${host.name} left: deauthorized` });
+      const { upgrade } = await tx.clusters.get(project, effect.cluster);
+      await tx.clusters.update(project, effect.cluster, {
+        nodes: effect.nodes,
+        message: `host ${host.name} left: deauthorized`,
+        ...(upgrade ? { upgrade: removeFromRollout(upgrade, host.id, host.name, new Date().toISOString()) } : {}),
+      });
     }
     return tx.hosts.setState(project, host.id, 'deauthorized');
   });

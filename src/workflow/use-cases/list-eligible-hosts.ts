@@ -1,6 +1,6 @@
 /**
- * Eligible hosts (option 1): a page of hosts filtered to those that can be nodes of a cluster of the template as
- * they run; with `explain`, the others of the page too, each with its reason.
+ * Eligible hosts (option 1): a page of hosts filtered to those that can be nodes of a cluster of the template, or
+ * join an existing cluster, as they run; with `explain`, the others of the page too, each with its reason.
  */
 import type { Host } from '../../domain/inventory/host.ts';
 import { computeNodeEligibility } from '../../domain/inventory/node-eligibility.ts';
@@ -16,18 +16,21 @@ export async function listEligibleHosts(
   { store }: Pick<UseCaseDeps, 'store'>,
   {
     project,
-    template: ref,
     explain,
     filter,
     page,
-  }: { project: string; template: TemplateRef; explain: boolean; filter: HostFilter; page: PageRequest },
+    ...target
+  }: ({ template: TemplateRef } | { cluster: string }) & { project: string; explain: boolean; filter: HostFilter; page: PageRequest },
 ): Promise<EligibleHostPage> {
-  const template = await store.templates.get(project, ref);
+  // Joining a cluster: its template, against the K3s version its nodes run (as when nodes are added).
+  const cluster = 'cluster' in target ? await store.clusters.get(project, target.cluster) : null;
+  const template = await store.templates.get(project, 'template' in target ? target.template : cluster!.template);
+  const constraints = cluster ? { kubernetesVersion: cluster.kubernetesVersion } : null;
   const hosts = await store.hosts.list(project, filter, page);
   const items: Host[] = [];
   const ineligible: { host: Host; reason: Reason }[] = [];
   for (const host of hosts.items) {
-    const eligibility = computeNodeEligibility({ ...(await loadNodeCandidate(store, project, host)), template });
+    const eligibility = computeNodeEligibility({ ...(await loadNodeCandidate(store, project, host)), template, cluster: constraints });
     if (eligibility.eligible) items.push(host);
     else ineligible.push({ host, reason: eligibility.reason });
   }

@@ -53,13 +53,13 @@ async function readDesiredState(
     store.clusters.findByHost(project, hostId),
     store.clusters.findCleanup(project, hostId),
   ]);
-  // The host's image is the version its instance records; a cluster names the profile only.
-  const profileRef = cluster
-    ? { name: cluster.osProfile, ...(instance?.osProfile === cluster.osProfile ? { version: instance.osProfileVersion } : {}) }
-    : null;
+  // The host's image is the version its instance records (nodes of one cluster may run different profiles).
   const [template, osProfile] =
-    cluster && profileRef
-      ? await Promise.all([store.templates.find(project, cluster.template), store.osProfiles.find(project, profileRef)])
+    cluster && instance
+      ? await Promise.all([
+          store.templates.find(project, cluster.template),
+          store.osProfiles.find(project, { name: instance.osProfile, version: instance.osProfileVersion }),
+        ])
       : [null, null];
   const running = instance?.observedOsVersion ? { name: instance.osProfile, version: instance.observedOsVersion } : null;
   const runningOsProfile =

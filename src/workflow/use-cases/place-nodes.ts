@@ -37,8 +37,8 @@ const INSTANCE_REASONS: readonly Reason['code'][] = ['HostDeauthorized', 'NotPro
 
 /**
  * Each requested host's eligibility for a cluster of `template`; `existing` are the cluster's current nodes
- * (none for a new cluster) and `cluster` what they fix. The first eligible host of a new cluster fixes the OS
- * profile and Kubernetes version for the others.
+ * (none for a new cluster) and `cluster` what they fix. The first eligible host of a new cluster fixes the K3s
+ * version for the others (their OS profiles may differ).
  */
 export async function decideNodes(
   tx: Store,
@@ -82,7 +82,7 @@ export async function decideNodes(
       refused.push({ index, host, reason: eligibility.reason, steps: refusedSteps(candidate.instance?.id ?? null, eligibility.reason) });
       continue;
     }
-    constraints ??= { osProfile: eligibility.osProfile.name, kubernetesVersion: eligibility.compatibility.kubernetesVersion };
+    constraints ??= { kubernetesVersion: eligibility.compatibility.kubernetesVersion };
     placed.push({ host, role: nodes[index]!.role, eligibility });
   }
   const [first] = refused;

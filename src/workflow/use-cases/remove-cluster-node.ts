@@ -2,6 +2,7 @@
  * A node leaving its cluster on request (computeNodeRemoval decides whether it may): its host owes a K3s cleanup,
  * which its agent does when it next pulls, and then returns to provisioned.
  */
+import { AppError } from '../../domain/errors.ts';
 import type { Cluster } from '../../domain/inventory/cluster.ts';
 import { computeNodeRemoval } from '../../domain/inventory/node-removal.ts';
 import { resolveHost } from './resolve-host.ts';
@@ -14,6 +15,13 @@ export async function removeClusterNode(
   const host = await resolveHost(deps, project, idOrName);
   const { cluster, notify } = await deps.store.transaction(async (tx) => {
     const before = await tx.clusters.get(project, name);
+    // A rolling upgrade would wait for the node; a stopped one drops its step when resumed.
+    if (before.upgrade?.state === 'rolling')
+      throw new AppError(
+        'InvalidState',
+        `cluster ${name} is upgrading to K3s ${before.upgrade.kubernetesVersion}; remove nodes when the upgrade is done or stopped`,
+        { reason: 'UpgradeInProgress' },
+      );
     const nodes = computeNodeRemoval(before, host.id, host.name);
     await tx.clusters.recordCleanup(project, host.id, name);
     const after = await tx.clusters.update(project, name, { nodes, message: `host ${host.name} left` });

@@ -84,17 +84,17 @@ describe('updateInstance', () => {
       code: 'UpgradeRefused',
       reason: 'K3sDiffersFromNodes',
       detail:
-        'OS profile microvisor-nonrt:3.1 embeds K3s v1.32.5+k3s1, but host host-sn-2 of cluster pair runs v1.32.4+k3s1; every node of a cluster runs one K3s version',
+        'OS profile microvisor-nonrt:3.1 embeds K3s v1.32.5+k3s1, but host host-sn-2 of cluster pair runs v1.32.4+k3s1; every node of a cluster runs one K3s version, so upgrade the cluster as a whole (its nodes move one at a time)',
     });
   });
 
-  it('refuses another OS profile for a cluster node, naming the one its cluster runs on', async () => {
+  it('refuses another OS profile for a cluster node, naming the one it runs', async () => {
     await addCluster(deps.store, 'solo', [host], { phase: 'ready' });
     const emt = await deps.store.osProfiles.get(PROJECT, { name: EMT });
     await deps.store.osProfiles.create(PROJECT, { ...emt, name: 'other-os', resourceId: null });
     await expect(move('other-os')).rejects.toMatchObject({
       code: 'InvalidState',
-      detail: `host host-sn-1 is a node of cluster solo, which runs on OS profile ${EMT}; choose a version of it, not other-os:${emt.version}`,
+      detail: `host host-sn-1 is a node of cluster solo and runs OS profile ${EMT}; choose a version of it, not other-os:${emt.version}`,
     });
   });
 
