@@ -2309,7 +2309,9 @@ export interface paths {
                     namePrefix?: string;
                     /** @description template name:version: only hosts that can be nodes of a cluster of it as they run (a page may hold fewer than limit) */
                     eligibleFor?: string;
-                    /** @description With eligibleFor: list the other hosts of the page too, each with its reason */
+                    /** @description cluster name: only hosts that can join it as they run (its template, and its K3s version: embedded in the host's image or downloaded); not with eligibleFor */
+                    eligibleForCluster?: string;
+                    /** @description With eligibleFor or eligibleForCluster: list the other hosts of the page too, each with its reason */
                     explain?: boolean;
                     limit?: number;
                     cursor?: string;
@@ -4815,7 +4817,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description The OS profile the host should run: name:version, or a name for its latest version. On a cluster node only another version of the same profile, and only if its embedded K3s neither downgrades, skips a minor nor differs from the other nodes (409 UpgradeRefused) */
+                        /** @description The OS profile the host should run: name:version, or a name for its latest version. On a cluster node only another version of the same profile, and only if its embedded K3s neither downgrades, skips a minor nor differs from the other nodes (409 UpgradeRefused; a multi-node cluster moves with POST …/clusters/{name}/upgrade) */
                         osProfile: string;
                     };
                 };
@@ -5034,7 +5036,9 @@ export interface paths {
                                     version: string;
                                 };
                                 flavor: "k3s" | "rke2";
+                                /** @description The K3s version every node runs (moved by an upgrade when its last node is done) */
                                 kubernetesVersion: string;
+                                /** @description The OS profile the cluster was created on (its first node's); other nodes may run other profiles */
                                 osProfile: string;
                                 nodes: {
                                     hostId: string;
@@ -5043,6 +5047,7 @@ export interface paths {
                                     /** @description What the node's agent last reported */
                                     phase?: "installing" | "ready" | "failed" | "removing" | "removed";
                                 }[];
+                                /** @description True when every node installs the K3s its image embeds; false when any node downloads it (each node's plan says its own mode) */
                                 airGapped: boolean;
                                 airGappedOverride: {
                                     code: string;
@@ -5076,6 +5081,40 @@ export interface paths {
                                     details?: {
                                         [key: string]: string;
                                     };
+                                };
+                                /** @description The cluster's last rolling upgrade */
+                                upgrade?: {
+                                    /** @description The OS profile version image-based nodes move to */
+                                    osProfile: {
+                                        name: string;
+                                        version: string;
+                                    };
+                                    /** @description The K3s the cluster ran when the upgrade started */
+                                    fromVersion: string;
+                                    /** @description The K3s every node runs when the upgrade is done */
+                                    kubernetesVersion: string;
+                                    /** @description rolling: nodes move one at a time; failed: stopped at a node (asking the same osProfile again resumes it) */
+                                    state: "rolling" | "done" | "failed";
+                                    /** @description In rollout order: servers first, then agents; nodes already on the target have no step */
+                                    steps: {
+                                        hostId: string;
+                                        /** @description update-os: the host moves to the target image, which embeds the new K3s; reinstall: its image embeds no K3s, so the new version is downloaded */
+                                        method: "update-os" | "reinstall";
+                                        state: "pending" | "moving" | "done" | "failed";
+                                    }[];
+                                    /** @description The node that stopped the rollout, and why */
+                                    failure: {
+                                        hostId: string;
+                                        reason: {
+                                            code: string;
+                                            message: string;
+                                            details?: {
+                                                [key: string]: string;
+                                            };
+                                        };
+                                    } | null;
+                                    startedAt: string;
+                                    finishedAt: string | null;
                                 };
                                 createdAt: string;
                                 updatedAt: string;
@@ -5228,7 +5267,9 @@ export interface paths {
                                     version: string;
                                 };
                                 flavor: "k3s" | "rke2";
+                                /** @description The K3s version every node runs (moved by an upgrade when its last node is done) */
                                 kubernetesVersion: string;
+                                /** @description The OS profile the cluster was created on (its first node's); other nodes may run other profiles */
                                 osProfile: string;
                                 nodes: {
                                     hostId: string;
@@ -5237,6 +5278,7 @@ export interface paths {
                                     /** @description What the node's agent last reported */
                                     phase?: "installing" | "ready" | "failed" | "removing" | "removed";
                                 }[];
+                                /** @description True when every node installs the K3s its image embeds; false when any node downloads it (each node's plan says its own mode) */
                                 airGapped: boolean;
                                 airGappedOverride: {
                                     code: string;
@@ -5270,6 +5312,40 @@ export interface paths {
                                     details?: {
                                         [key: string]: string;
                                     };
+                                };
+                                /** @description The cluster's last rolling upgrade */
+                                upgrade?: {
+                                    /** @description The OS profile version image-based nodes move to */
+                                    osProfile: {
+                                        name: string;
+                                        version: string;
+                                    };
+                                    /** @description The K3s the cluster ran when the upgrade started */
+                                    fromVersion: string;
+                                    /** @description The K3s every node runs when the upgrade is done */
+                                    kubernetesVersion: string;
+                                    /** @description rolling: nodes move one at a time; failed: stopped at a node (asking the same osProfile again resumes it) */
+                                    state: "rolling" | "done" | "failed";
+                                    /** @description In rollout order: servers first, then agents; nodes already on the target have no step */
+                                    steps: {
+                                        hostId: string;
+                                        /** @description update-os: the host moves to the target image, which embeds the new K3s; reinstall: its image embeds no K3s, so the new version is downloaded */
+                                        method: "update-os" | "reinstall";
+                                        state: "pending" | "moving" | "done" | "failed";
+                                    }[];
+                                    /** @description The node that stopped the rollout, and why */
+                                    failure: {
+                                        hostId: string;
+                                        reason: {
+                                            code: string;
+                                            message: string;
+                                            details?: {
+                                                [key: string]: string;
+                                            };
+                                        };
+                                    } | null;
+                                    startedAt: string;
+                                    finishedAt: string | null;
                                 };
                                 createdAt: string;
                                 updatedAt: string;
@@ -5465,7 +5541,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Add nodes to a cluster: hosts checked as at creation, and against the cluster's OS profile and Kubernetes version
+         * Add nodes to a cluster: hosts checked as at creation, and against the cluster's K3s version (nodes may run different OS profiles)
          * @description Needs an API token whose role has the `clusters:write` permission.
          */
         post: {
@@ -5510,7 +5586,9 @@ export interface paths {
                                     version: string;
                                 };
                                 flavor: "k3s" | "rke2";
+                                /** @description The K3s version every node runs (moved by an upgrade when its last node is done) */
                                 kubernetesVersion: string;
+                                /** @description The OS profile the cluster was created on (its first node's); other nodes may run other profiles */
                                 osProfile: string;
                                 nodes: {
                                     hostId: string;
@@ -5519,6 +5597,7 @@ export interface paths {
                                     /** @description What the node's agent last reported */
                                     phase?: "installing" | "ready" | "failed" | "removing" | "removed";
                                 }[];
+                                /** @description True when every node installs the K3s its image embeds; false when any node downloads it (each node's plan says its own mode) */
                                 airGapped: boolean;
                                 airGappedOverride: {
                                     code: string;
@@ -5553,6 +5632,40 @@ export interface paths {
                                         [key: string]: string;
                                     };
                                 };
+                                /** @description The cluster's last rolling upgrade */
+                                upgrade?: {
+                                    /** @description The OS profile version image-based nodes move to */
+                                    osProfile: {
+                                        name: string;
+                                        version: string;
+                                    };
+                                    /** @description The K3s the cluster ran when the upgrade started */
+                                    fromVersion: string;
+                                    /** @description The K3s every node runs when the upgrade is done */
+                                    kubernetesVersion: string;
+                                    /** @description rolling: nodes move one at a time; failed: stopped at a node (asking the same osProfile again resumes it) */
+                                    state: "rolling" | "done" | "failed";
+                                    /** @description In rollout order: servers first, then agents; nodes already on the target have no step */
+                                    steps: {
+                                        hostId: string;
+                                        /** @description update-os: the host moves to the target image, which embeds the new K3s; reinstall: its image embeds no K3s, so the new version is downloaded */
+                                        method: "update-os" | "reinstall";
+                                        state: "pending" | "moving" | "done" | "failed";
+                                    }[];
+                                    /** @description The node that stopped the rollout, and why */
+                                    failure: {
+                                        hostId: string;
+                                        reason: {
+                                            code: string;
+                                            message: string;
+                                            details?: {
+                                                [key: string]: string;
+                                            };
+                                        };
+                                    } | null;
+                                    startedAt: string;
+                                    finishedAt: string | null;
+                                };
                                 createdAt: string;
                                 updatedAt: string;
                             };
@@ -5581,6 +5694,290 @@ export interface paths {
                                     finishedAt: string | null;
                                 }[];
                             }[];
+                        };
+                    };
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/clusters/{name}/upgrade": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upgrade a cluster's K3s: its nodes move one at a time, servers first, each after the previous is ready again
+         * @description Refused (409 UpgradeRefused) when the target downgrades, skips a Kubernetes minor, embeds no K3s, or a node cannot reach it; 409 InvalidState (reason UpgradeInProgress) while another upgrade is unfinished. Asking again for the osProfile of a stopped upgrade resumes it. Progress is the cluster's `upgrade`. Needs an API token whose role has the `clusters:write` permission.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The OS profile version (name:version, or a name for its latest) whose embedded K3s the cluster moves to: its nodes of that profile move to this version, nodes whose image embeds no K3s download the new version */
+                        osProfile: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            template: {
+                                name: string;
+                                version: string;
+                            };
+                            flavor: "k3s" | "rke2";
+                            /** @description The K3s version every node runs (moved by an upgrade when its last node is done) */
+                            kubernetesVersion: string;
+                            /** @description The OS profile the cluster was created on (its first node's); other nodes may run other profiles */
+                            osProfile: string;
+                            nodes: {
+                                hostId: string;
+                                /** @description all: the server of a single-node cluster (runs workloads too); controlplane: a K3s server; worker: a K3s agent */
+                                role: "all" | "controlplane" | "worker";
+                                /** @description What the node's agent last reported */
+                                phase?: "installing" | "ready" | "failed" | "removing" | "removed";
+                            }[];
+                            /** @description True when every node installs the K3s its image embeds; false when any node downloads it (each node's plan says its own mode) */
+                            airGapped: boolean;
+                            airGappedOverride: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: string;
+                                };
+                            } | null;
+                            driver: "agent" | "capi";
+                            phase: "waiting-for-nodes" | "provisioning" | "ready" | "degraded" | "deleting" | "deleted" | "failed";
+                            message: string;
+                            reason?: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            /** @description Kubernetes-style labels */
+                            labels: {
+                                [key: string]: string;
+                            };
+                            autoCreated: boolean;
+                            /** @description delete (deleteOnDeauthorize): deauthorizing the last host deletes the cluster; orphan: the node only leaves */
+                            deletionPolicy: string;
+                            /** @description Waiting for nodes or provisioning with no word from its agents for longer than the server's stale-cluster time (computed when asked); deleting a stale cluster needs no agent */
+                            stale: boolean;
+                            staleReason?: {
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            /** @description The cluster's last rolling upgrade */
+                            upgrade?: {
+                                /** @description The OS profile version image-based nodes move to */
+                                osProfile: {
+                                    name: string;
+                                    version: string;
+                                };
+                                /** @description The K3s the cluster ran when the upgrade started */
+                                fromVersion: string;
+                                /** @description The K3s every node runs when the upgrade is done */
+                                kubernetesVersion: string;
+                                /** @description rolling: nodes move one at a time; failed: stopped at a node (asking the same osProfile again resumes it) */
+                                state: "rolling" | "done" | "failed";
+                                /** @description In rollout order: servers first, then agents; nodes already on the target have no step */
+                                steps: {
+                                    hostId: string;
+                                    /** @description update-os: the host moves to the target image, which embeds the new K3s; reinstall: its image embeds no K3s, so the new version is downloaded */
+                                    method: "update-os" | "reinstall";
+                                    state: "pending" | "moving" | "done" | "failed";
+                                }[];
+                                /** @description The node that stopped the rollout, and why */
+                                failure: {
+                                    hostId: string;
+                                    reason: {
+                                        code: string;
+                                        message: string;
+                                        details?: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                } | null;
+                                startedAt: string;
+                                finishedAt: string | null;
+                            };
+                            createdAt: string;
+                            updatedAt: string;
                         };
                     };
                 };
@@ -5778,7 +6175,9 @@ export interface paths {
                                 version: string;
                             };
                             flavor: "k3s" | "rke2";
+                            /** @description The K3s version every node runs (moved by an upgrade when its last node is done) */
                             kubernetesVersion: string;
+                            /** @description The OS profile the cluster was created on (its first node's); other nodes may run other profiles */
                             osProfile: string;
                             nodes: {
                                 hostId: string;
@@ -5787,6 +6186,7 @@ export interface paths {
                                 /** @description What the node's agent last reported */
                                 phase?: "installing" | "ready" | "failed" | "removing" | "removed";
                             }[];
+                            /** @description True when every node installs the K3s its image embeds; false when any node downloads it (each node's plan says its own mode) */
                             airGapped: boolean;
                             airGappedOverride: {
                                 code: string;
@@ -5820,6 +6220,40 @@ export interface paths {
                                 details?: {
                                     [key: string]: string;
                                 };
+                            };
+                            /** @description The cluster's last rolling upgrade */
+                            upgrade?: {
+                                /** @description The OS profile version image-based nodes move to */
+                                osProfile: {
+                                    name: string;
+                                    version: string;
+                                };
+                                /** @description The K3s the cluster ran when the upgrade started */
+                                fromVersion: string;
+                                /** @description The K3s every node runs when the upgrade is done */
+                                kubernetesVersion: string;
+                                /** @description rolling: nodes move one at a time; failed: stopped at a node (asking the same osProfile again resumes it) */
+                                state: "rolling" | "done" | "failed";
+                                /** @description In rollout order: servers first, then agents; nodes already on the target have no step */
+                                steps: {
+                                    hostId: string;
+                                    /** @description update-os: the host moves to the target image, which embeds the new K3s; reinstall: its image embeds no K3s, so the new version is downloaded */
+                                    method: "update-os" | "reinstall";
+                                    state: "pending" | "moving" | "done" | "failed";
+                                }[];
+                                /** @description The node that stopped the rollout, and why */
+                                failure: {
+                                    hostId: string;
+                                    reason: {
+                                        code: string;
+                                        message: string;
+                                        details?: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                } | null;
+                                startedAt: string;
+                                finishedAt: string | null;
                             };
                             createdAt: string;
                             updatedAt: string;
@@ -6015,7 +6449,9 @@ export interface paths {
                                 version: string;
                             };
                             flavor: "k3s" | "rke2";
+                            /** @description The K3s version every node runs (moved by an upgrade when its last node is done) */
                             kubernetesVersion: string;
+                            /** @description The OS profile the cluster was created on (its first node's); other nodes may run other profiles */
                             osProfile: string;
                             nodes: {
                                 hostId: string;
@@ -6024,6 +6460,7 @@ export interface paths {
                                 /** @description What the node's agent last reported */
                                 phase?: "installing" | "ready" | "failed" | "removing" | "removed";
                             }[];
+                            /** @description True when every node installs the K3s its image embeds; false when any node downloads it (each node's plan says its own mode) */
                             airGapped: boolean;
                             airGappedOverride: {
                                 code: string;
@@ -6057,6 +6494,40 @@ export interface paths {
                                 details?: {
                                     [key: string]: string;
                                 };
+                            };
+                            /** @description The cluster's last rolling upgrade */
+                            upgrade?: {
+                                /** @description The OS profile version image-based nodes move to */
+                                osProfile: {
+                                    name: string;
+                                    version: string;
+                                };
+                                /** @description The K3s the cluster ran when the upgrade started */
+                                fromVersion: string;
+                                /** @description The K3s every node runs when the upgrade is done */
+                                kubernetesVersion: string;
+                                /** @description rolling: nodes move one at a time; failed: stopped at a node (asking the same osProfile again resumes it) */
+                                state: "rolling" | "done" | "failed";
+                                /** @description In rollout order: servers first, then agents; nodes already on the target have no step */
+                                steps: {
+                                    hostId: string;
+                                    /** @description update-os: the host moves to the target image, which embeds the new K3s; reinstall: its image embeds no K3s, so the new version is downloaded */
+                                    method: "update-os" | "reinstall";
+                                    state: "pending" | "moving" | "done" | "failed";
+                                }[];
+                                /** @description The node that stopped the rollout, and why */
+                                failure: {
+                                    hostId: string;
+                                    reason: {
+                                        code: string;
+                                        message: string;
+                                        details?: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                } | null;
+                                startedAt: string;
+                                finishedAt: string | null;
                             };
                             createdAt: string;
                             updatedAt: string;
@@ -6218,7 +6689,9 @@ export interface paths {
                                 version: string;
                             };
                             flavor: "k3s" | "rke2";
+                            /** @description The K3s version every node runs (moved by an upgrade when its last node is done) */
                             kubernetesVersion: string;
+                            /** @description The OS profile the cluster was created on (its first node's); other nodes may run other profiles */
                             osProfile: string;
                             nodes: {
                                 hostId: string;
@@ -6227,6 +6700,7 @@ export interface paths {
                                 /** @description What the node's agent last reported */
                                 phase?: "installing" | "ready" | "failed" | "removing" | "removed";
                             }[];
+                            /** @description True when every node installs the K3s its image embeds; false when any node downloads it (each node's plan says its own mode) */
                             airGapped: boolean;
                             airGappedOverride: {
                                 code: string;
@@ -6260,6 +6734,40 @@ export interface paths {
                                 details?: {
                                     [key: string]: string;
                                 };
+                            };
+                            /** @description The cluster's last rolling upgrade */
+                            upgrade?: {
+                                /** @description The OS profile version image-based nodes move to */
+                                osProfile: {
+                                    name: string;
+                                    version: string;
+                                };
+                                /** @description The K3s the cluster ran when the upgrade started */
+                                fromVersion: string;
+                                /** @description The K3s every node runs when the upgrade is done */
+                                kubernetesVersion: string;
+                                /** @description rolling: nodes move one at a time; failed: stopped at a node (asking the same osProfile again resumes it) */
+                                state: "rolling" | "done" | "failed";
+                                /** @description In rollout order: servers first, then agents; nodes already on the target have no step */
+                                steps: {
+                                    hostId: string;
+                                    /** @description update-os: the host moves to the target image, which embeds the new K3s; reinstall: its image embeds no K3s, so the new version is downloaded */
+                                    method: "update-os" | "reinstall";
+                                    state: "pending" | "moving" | "done" | "failed";
+                                }[];
+                                /** @description The node that stopped the rollout, and why */
+                                failure: {
+                                    hostId: string;
+                                    reason: {
+                                        code: string;
+                                        message: string;
+                                        details?: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                } | null;
+                                startedAt: string;
+                                finishedAt: string | null;
                             };
                             createdAt: string;
                             updatedAt: string;
