@@ -17,7 +17,7 @@
  * install: EMT and download on the plain link, then both on the shaped one. Shaped: tc tbf at the rate on both ends
  * of the host's veth (bench/shape-host-link.ts), plus netem's delay where the kernel has netem. Bytes: the host's
  * eth0 counters (received + sent) from its registration to ready, and the mirror's bytes served to it. Per-host
- * figures (with the agent's install time and the images' pull) go to test-output/edge-link-headline.json.
+ * figures (with when each step happened and the images' pull) go to test-output/edge-link-headline.json.
  *
  *   node bench/edge-link-headline.bench.ts [--quick] [--rate-mbit 20] [--delay-ms 50]
  *     full: 70 MB binary, 200 MB air-gap images; --quick: 7 MB and 20 MB (a smoke run; figures are not the goal's)
@@ -91,8 +91,8 @@ interface Measured {
   linkBytes: { rx: number; tx: number };
   mirrorBytes: number;
   mirrorPaths: string[];
-  /** From the agent's "installing K3s" to its "K3s is ready", as its log says. */
-  installS: number | null;
+  /** Seconds after the registration began at which each step happened (the agent's log, systemd's journal). */
+  timeline: Record<string, number>;
   /** The stand-in's pull of the system images (download mode), as it recorded it. */
   imagesPullS: number | null;
 }
@@ -109,15 +109,24 @@ async function waitFor<T>(what: string, check: () => Promise<T | null>, timeoutM
   }
 }
 
-/** The time of the agent's first log line with message `msg`, in ms since the epoch. */
-async function agentLogTime(host: Host, msg: string): Promise<number | null> {
-  const { output } = await host.machine.run(['journalctl', '--no-pager', '-o', 'cat', '-u', AGENT_UNIT_NAME]);
-  const line = output
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { msg?: string; time?: number })
-    .find((entry) => entry.msg === msg);
-  return line?.time ?? null;
+/** The agent's log messages on the way to ready, and systemd's start of K3s's unit, in the order they happen. */
+const AGENT_STEPS = ['enrolled', 'desired state', 'installing K3s', 'K3s is ready'];
+const UNIT_STEPS = ['Starting k3s.service', 'Started k3s.service'];
+
+/** When each step first happened on `host`, in ms since the epoch. */
+async function stepTimes(host: Host): Promise<Map<string, number>> {
+  const times = new Map<string, number>();
+  const agent = await host.machine.run(['journalctl', '--no-pager', '-o', 'cat', '-u', AGENT_UNIT_NAME]);
+  for (const line of agent.output.split('\n').filter((l) => l.startsWith('{'))) {
+    const { msg, time } = JSON.parse(line) as { msg?: string; time?: number };
+    if (msg && time && AGENT_STEPS.includes(msg) && !times.has(msg)) times.set(msg, time);
+  }
+  const unit = await host.machine.run(['journalctl', '--no-pager', '-o', 'short-unix', '-u', 'k3s.service']);
+  for (const line of unit.output.split('\n')) {
+    const step = UNIT_STEPS.find((s) => line.includes(`: ${s}`));
+    if (step && !times.has(step)) times.set(step, Math.round(Number(line.split(' ')[0]) * 1000));
+  }
+  return times;
 }
 
 async function imagesPullSeconds(host: Host): Promise<number | null> {
@@ -137,6 +146,7 @@ async function measure(
   const csvDir = join(context.dir, 'registrations', host.serial);
   await mkdir(csvDir, { recursive: true });
   const before = readLinkBytes(host.namespace);
+  const startedAt = Date.now();
   const started = performance.now();
   await registerHosts({
     cli: context.cli,
@@ -166,7 +176,7 @@ async function measure(
   const seconds = (performance.now() - started) / 1000;
   const after = readLinkBytes(host.namespace);
   const served = context.mirror.served.get(host.address);
-  const [installing, installed] = [await agentLogTime(host, 'installing K3s'), await agentLogTime(host, 'K3s is ready')];
+  const steps = await stepTimes(host);
   return {
     host: host.serial,
     image: host.image,
@@ -176,14 +186,25 @@ async function measure(
     linkBytes: { rx: after.rx - before.rx, tx: after.tx - before.tx },
     mirrorBytes: served?.bytes ?? 0,
     mirrorPaths: served?.paths ?? [],
-    installS: installing !== null && installed !== null ? (installed - installing) / 1000 : null,
+    timeline: Object.fromEntries(
+      [...AGENT_STEPS, ...UNIT_STEPS]
+        .filter((step) => steps.has(step))
+        .map((step) => [step, Number(((steps.get(step)! - startedAt) / 1000).toFixed(1))] as const)
+        .sort((a, b) => a[1] - b[1]),
+    ),
     imagesPullS: await imagesPullSeconds(host),
   };
 }
 
 const installScript = await readK3sInstallScript();
 if (process.getuid?.() !== 0) throw new Error('this bench needs root (network namespaces, mounts, nspawn, rpm, dnf, tc)');
-const shape: LinkShape = { rateMbit: Number(values['rate-mbit']), delayMs: netemAvailable() ? Number(values['delay-ms']) : null };
+/** A flag's value as a positive number, or an error naming the flag. */
+function positive(flag: 'rate-mbit' | 'delay-ms'): number {
+  const value = Number(values[flag]);
+  if (!(value > 0)) throw new Error(`--${flag} must be a positive number, got ${JSON.stringify(values[flag])}`);
+  return value;
+}
+const shape: LinkShape = { rateMbit: positive('rate-mbit'), delayMs: netemAvailable() ? positive('delay-ms') : null };
 const linkText = `${shape.rateMbit} Mbit/s${shape.delayMs === null ? ' (no netem in this kernel: no added delay)' : ` and ${shape.delayMs} ms each way`}`;
 console.log(`K3s install script: ${installScript.upstream ? "K3s's real one" : "the project's stand-in"} (${installScript.path})`);
 console.log(`artifacts: binary ${SIZES.binaryBytes / MB} MB, air-gap images ${SIZES.airgapBytes / MB} MB; shaped link: ${linkText}`);
@@ -281,8 +302,9 @@ try {
     const result = await measure(host, { api, cli, dir, mirror, profiles: { emt: images.emtProfile, ubuntu: images.ubuntuProfile } });
     measured.push(result);
     console.log(
-      `${result.host}: ready ${result.registrationToReadyS} s after registration (install ${result.installS ?? '?'} s, ` +
-        `of which pulling images ${result.imagesPullS ?? 0} s); eth0 received ${(result.linkBytes.rx / MB).toFixed(1)} MB, ` +
+      `${result.host}: ready ${result.registrationToReadyS} s after registration (${Object.entries(result.timeline)
+        .map(([step, at]) => `${step} ${at} s`)
+        .join(', ')}; pulling images took ${result.imagesPullS ?? 0} s); eth0 received ${(result.linkBytes.rx / MB).toFixed(1)} MB, ` +
         `sent ${(result.linkBytes.tx / MB).toFixed(1)} MB; mirror served ${(result.mirrorBytes / MB).toFixed(1)} MB (${result.mirrorPaths.join(', ') || 'nothing'})`,
     );
   }
