@@ -3,7 +3,7 @@
  * stand-in with a given version baked in, the install script stand-in, and a small air-gap image tarball. The EMT
  * image build packs the same sources into its K3s RPMs; download-mode tests serve them from a mirror layout.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { zstdCompressSync } from 'node:zlib';
@@ -21,6 +21,15 @@ export interface StandinOptions {
   nodePath?: string;
   /** The install script to ship (K3s's real one, see test/support/upstream.ts); defaults to the stand-in. */
   installScript?: string;
+  /** Real K3s sizes: the k3s stand-in and the air-gap tarball padded with incompressible bytes to these sizes. */
+  sizes?: StandinSizes;
+}
+
+export interface StandinSizes {
+  /** The k3s binary's size in bytes (a real one is about 70 MB). */
+  binaryBytes: number;
+  /** The air-gap image tarball's size in bytes (a real one is about 200 MB). */
+  airgapBytes: number;
 }
 
 export interface StandinFile {
@@ -42,6 +51,26 @@ export async function renderK3sStandin({ version, nodePath = process.execPath }:
   const versionLine = /^const VERSION = '[^']*';$/m;
   if (!versionLine.test(source)) throw new Error('test/standins/k3s has no `const VERSION = ...;` line');
   return source.replace(/^#!.*\n/, `#!${nodePath}\n`).replace(versionLine, `const VERSION = ${JSON.stringify(checked)};`);
+}
+
+/**
+ * The k3s stand-in padded to `bytes` with random bytes, as big and as incompressible as a real K3s binary and still
+ * runnable: a shell script whose one command hands the Node.js program in the following lines to Node.js (argv as
+ * when Node.js runs the file itself), so neither the shell nor Node.js ever reads the padding after them.
+ */
+export async function renderPaddedK3sStandin(options: StandinOptions, bytes: number): Promise<Buffer> {
+  const nodePath = options.nodePath ?? process.execPath;
+  const program = (await renderK3sStandin(options)).replace(/^#!.*\n/, '');
+  const lines = program.split('\n').length - 1;
+  const head = Buffer.from(
+    [
+      '#!/bin/sh',
+      '# edge-orch k3s stand-in padded to a real K3s binary size; the padding after the program is never read',
+      `exec ${nodePath} -e "$(head -n ${lines + 3} "$0" | tail -n +4)" "$0" "$@"`,
+      program,
+    ].join('\n'),
+  );
+  return Buffer.concat([head, randomBytes(Math.max(0, bytes - head.length))]);
 }
 
 export const renderInstallScriptStandin = (): Promise<string> => readFile(join(STANDIN_DIR, 'install.sh'), 'utf8');
@@ -70,20 +99,43 @@ export function renderAirgapImages({ version, arch = 'amd64' }: Pick<StandinOpti
   );
 }
 
+/**
+ * The air-gap tarball padded to `bytes`: its zstd frame, then one zstd skippable frame of random bytes, so it stays
+ * a valid .tar.zst (decompressors skip such frames) with a real one's size and incompressibility.
+ */
+export function renderPaddedAirgapImages(options: Pick<StandinOptions, 'version' | 'arch'>, bytes: number): Buffer {
+  const archive = renderAirgapImages(options);
+  const header = Buffer.alloc(8);
+  const padding = Math.max(0, bytes - archive.length - header.length);
+  header.writeUInt32LE(0x184d2a50, 0); // the first of zstd's skippable frame magic numbers
+  header.writeUInt32LE(padding, 4);
+  return Buffer.concat([archive, header, randomBytes(padding)]);
+}
+
+const k3sBinary = (options: StandinOptions): Promise<string | Buffer> =>
+  options.sizes ? renderPaddedK3sStandin(options, options.sizes.binaryBytes) : renderK3sStandin(options);
+const airgapArchive = (options: StandinOptions & { arch: StandinArch }): Buffer =>
+  options.sizes ? renderPaddedAirgapImages(options, options.sizes.airgapBytes) : renderAirgapImages(options);
+
 /** Writes `k3s` (0755), `install.sh` (0755) and the air-gap tarball (0644) into `dir`. */
 export async function writeStandinSources(dir: string, options: StandinOptions): Promise<StandinSources> {
   await mkdir(dir, { recursive: true });
   const arch = options.arch ?? 'amd64';
   return {
-    k3s: await put(join(dir, 'k3s'), await renderK3sStandin(options), 0o755),
+    k3s: await put(join(dir, 'k3s'), await k3sBinary(options), 0o755),
     installScript: await put(join(dir, 'install.sh'), options.installScript ?? (await renderInstallScriptStandin()), 0o755),
-    airgapImages: [await put(join(dir, airgapImageName(arch)), renderAirgapImages({ version: options.version, arch }), 0o644)],
+    airgapImages: [await put(join(dir, airgapImageName(arch)), airgapArchive({ ...options, arch }), 0o644)],
   };
 }
 
+/** Where in a mirror the stand-in's system images are, as a registry mirror (K3s's registries.yaml endpoint) serves them. */
+export const STANDIN_REGISTRY_PATH = 'registry';
+
 /**
  * Lays out a download mirror the way the install script reads one (its GITHUB_URL = `<dir>/k3s`):
- * `k3s/install.sh`, `k3s/download/<version>/k3s[-arm64]` and `k3s/download/<version>/sha256sum-<arch>.txt`.
+ * `k3s/install.sh`, `k3s/download/<version>/k3s[-arm64]` and `k3s/download/<version>/sha256sum-<arch>.txt`. With
+ * `sizes`, the binaries have a real K3s binary's size, and `registry/<air-gap tarball name>` holds the system images
+ * a download-mode K3s pulls on its first start (the stand-in pulls them when registries.yaml names a mirror).
  */
 export async function writeStandinMirror(
   dir: string,
@@ -92,17 +144,22 @@ export async function writeStandinMirror(
     arch = 'amd64',
     nodePath,
     installScript,
-  }: { versions: string[]; arch?: StandinArch; nodePath?: string; installScript?: string },
+    sizes,
+  }: { versions: string[]; arch?: StandinArch; nodePath?: string; installScript?: string; sizes?: StandinSizes },
 ): Promise<void> {
   await put(join(dir, 'k3s', 'install.sh'), installScript ?? (await renderInstallScriptStandin()), 0o644);
   for (const version of versions) {
     const binaryName = arch === 'amd64' ? 'k3s' : `k3s-${arch}`;
     const binary = await put(
       join(dir, 'k3s', 'download', version, binaryName),
-      await renderK3sStandin({ version, ...(nodePath ? { nodePath } : {}) }),
+      await k3sBinary({ version, ...(nodePath ? { nodePath } : {}), ...(sizes ? { sizes } : {}) }),
       0o644,
     );
     await put(join(dir, 'k3s', 'download', version, `sha256sum-${arch}.txt`), `${binary.sha256}  ${binaryName}\n`, 0o644);
+  }
+  if (sizes) {
+    const images = renderPaddedAirgapImages({ version: versions[0] ?? 'v0.0.0+k3s1', arch }, sizes.airgapBytes);
+    await put(join(dir, STANDIN_REGISTRY_PATH, airgapImageName(arch)), images, 0o644);
   }
 }
 

@@ -14,7 +14,7 @@ import { AGENT_PACKAGE_PATHS } from '../../../src/domain/emt/agent-package.ts';
 import type { ImageManifest } from '../../../src/domain/inventory/image-manifest.ts';
 import { buildAgentRpm, buildRuntimeLibsRepo } from '../../emt/support/agent-rpm.ts';
 import { buildEmtBaseRepo } from '../../emt/support/emt-workspace.ts';
-import { writeStandinSources } from '../../standins/standin-sources.ts';
+import { writeStandinSources, type StandinSizes } from '../../standins/standin-sources.ts';
 import type { EdgeOrchCli } from '../../support/edge-orch-cli.ts';
 
 export interface ImageRoots {
@@ -74,25 +74,35 @@ const UBUNTU_IMAGE_CONFIG = `{
 }
 `;
 
-/** Builds both images under `dir`; `cli` runs in `dir` (the `emt` commands need no server). */
+/**
+ * Builds both images under `dir`; `cli` runs in `dir` (the `emt` commands need no server). With `sizes`, the EMT
+ * image's K3s binary and air-gap images have those sizes (real K3s sizes, for benchmarks).
+ */
 export async function prepareImageRoots(
   dir: string,
   {
     emtVersion,
     installScript,
     cli,
+    sizes,
     moreEmt = [],
   }: {
     emtVersion: string;
     installScript: string;
     cli: EdgeOrchCli;
+    sizes?: StandinSizes;
     /** Further EMT images to build; the first one is image version 3.0 and embeds `emtVersion`. */
     moreEmt?: { k3sVersion: string; imageVersion: string }[];
   },
 ): Promise<ImageRoots> {
   const emtProfile = 'emt-k3s-e2e';
   const ubuntuProfile = 'ubuntu-e2e';
-  await writeStandinSources(join(dir, 'sources'), { version: emtVersion, installScript, nodePath: AGENT_PACKAGE_PATHS.runtime });
+  await writeStandinSources(join(dir, 'sources'), {
+    version: emtVersion,
+    installScript,
+    nodePath: AGENT_PACKAGE_PATHS.runtime,
+    ...(sizes ? { sizes } : {}),
+  });
   const imageconfigs = join(dir, 'toolkit', 'imageconfigs');
   await mkdir(join(imageconfigs, 'packagelists'), { recursive: true });
   await writeFile(join(imageconfigs, 'edge-image.json'), EDGE_IMAGE_CONFIG);

@@ -12,8 +12,11 @@ export interface TestNetwork {
   serverAddress: string;
   /** The mirror's address on the bridge. */
   mirrorAddress: string;
-  /** Creates a namespace with a veth to the bridge; `canReachMirror: false` routes the mirror's address nowhere. */
-  addHost(options: { canReachMirror: boolean }): { namespace: string; address: string };
+  /**
+   * Creates a namespace with a veth to the bridge; `canReachMirror: false` routes the mirror's address nowhere.
+   * `link` is the veth's end on the bridge side (in the machine's namespace); the host's own end is its eth0.
+   */
+  addHost(options: { canReachMirror: boolean }): { namespace: string; address: string; link: string };
   /** Kills every process in the hosts' namespaces, then removes namespaces, veths and the bridge. Never throws. */
   dispose(): Promise<void>;
 }
@@ -69,7 +72,7 @@ export function createTestNetwork(): TestNetwork {
       inside('addr', 'add', `${address}/24`, 'dev', 'eth0');
       inside('link', 'set', 'eth0', 'up');
       if (!canReachMirror) inside('route', 'add', 'unreachable', `${mirrorAddress}/32`);
-      return { namespace, address };
+      return { namespace, address, link: outside };
     },
     async dispose() {
       for (const namespace of namespaces) {
