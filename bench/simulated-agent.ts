@@ -95,7 +95,10 @@ export async function runSimulatedAgent(
   try {
     let credential: string | null = null;
     while (credential === null && !signal.aborted) {
-      const res = await call<{ credential: string }>('/enroll', { method: 'POST', body: { enrollmentToken, serial, waitSeconds: WAIT_SECONDS } });
+      const res = await call<{ credential: string }>('/enroll', {
+        method: 'POST',
+        body: { enrollmentToken, serial, waitSeconds: WAIT_SECONDS },
+      });
       if (res?.status === 200) credential = res.body.credential;
       else if (res?.status === 409) {
         record.lostEnrollment = true;
