@@ -3,9 +3,12 @@
  * its desired state, reports its OS image when asked to wait for it, "installs" each new install plan (counted)
  * and reports its cluster ready, and reports a cluster it is told to remove as removed. Each agent speaks from
  * its own loopback address (127.1.x.y), since enrollment is rate-limited per client address. A request that
- * fails because the server is down is tried again, as the real agent does.
+ * fails because the server is down, or is answered 408, 429 or 5xx, is tried again, as the real agent does.
  */
 import { Agent, request } from 'node:http';
+
+/** How long a request is held, as the real agent asks (src/agent/agent.ts): shorter would add polls the server answers. */
+const WAIT_SECONDS = 25;
 
 const PROFILE = 'microvisor-nonrt';
 const manifest = { image: { name: PROFILE, version: '1' }, kubernetes: null };
@@ -55,6 +58,9 @@ interface DesiredState {
   action: { kind: string; cluster?: string | null; planRevision?: string };
 }
 
+/** The answers the real agent tries again (src/agent/southbound-client.ts): a server too busy or restarting. */
+const isRetryable = (status: number): boolean => status === 408 || status === 429 || status >= 500;
+
 const pause = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
 /** Runs one agent until `signal` aborts (or its enrollment is lost); returns its record. */
@@ -78,16 +84,21 @@ export async function runSimulatedAgent(
   const agent = new Agent({ keepAlive: true, localAddress: `127.1.${Math.floor(index / 250)}.${(index % 250) + 1}` });
   const call = async <T>(path: string, init: Parameters<typeof httpJson>[2] = {}): Promise<{ status: number; body: T } | null> => {
     try {
-      return await httpJson<T>(agent, `${base()}/api/v1/agent${path}`, init);
+      const res = await httpJson<T>(agent, `${base()}/api/v1/agent${path}`, init);
+      if (!isRetryable(res.status)) return res;
     } catch {
-      await pause(200); // the server is down (killed); try again
-      return null;
+      // the server is down (killed): try again
     }
+    await pause(200);
+    return null;
   };
   try {
     let credential: string | null = null;
     while (credential === null && !signal.aborted) {
-      const res = await call<{ credential: string }>('/enroll', { method: 'POST', body: { enrollmentToken, serial, waitSeconds: 30 } });
+      const res = await call<{ credential: string }>('/enroll', {
+        method: 'POST',
+        body: { enrollmentToken, serial, waitSeconds: WAIT_SECONDS },
+      });
       if (res?.status === 200) credential = res.body.credential;
       else if (res?.status === 409) {
         record.lostEnrollment = true;
@@ -99,7 +110,7 @@ export async function runSimulatedAgent(
     let installed: string | null = null;
     let reportedImage = false;
     while (!signal.aborted) {
-      const query: string = `waitSeconds=5${revision ? `&revision=${encodeURIComponent(revision)}` : ''}`;
+      const query: string = `waitSeconds=${WAIT_SECONDS}${revision ? `&revision=${encodeURIComponent(revision)}` : ''}`;
       const res = await call<DesiredState>(`/desired-state?${query}`, { credential });
       if (!res) continue;
       if (res.status !== 200) throw new Error(`desired state of ${serial} answered ${res.status}`);

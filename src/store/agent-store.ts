@@ -127,12 +127,17 @@ export function createAgentStore(db: Db): AgentStore {
         .execute();
     },
     async findHostByCredential(secretHash) {
+      // A scalar subquery rather than a join, for the same reason as ClusterStore.findByHost: every agent request runs it.
       const row = await db
-        .selectFrom('host_credentials')
-        .innerJoin('hosts', 'hosts.id', 'host_credentials.host_id')
-        .selectAll('hosts')
-        .where('host_credentials.secret_hash', '=', secretHash)
-        .where((eb) => eb.or([eb('host_credentials.expires_at', 'is', null), eb('host_credentials.expires_at', '>', nowIso())]))
+        .selectFrom('hosts')
+        .selectAll()
+        .where('id', '=', (eb) =>
+          eb
+            .selectFrom('host_credentials')
+            .select('host_id')
+            .where('secret_hash', '=', secretHash)
+            .where((c) => c.or([c('expires_at', 'is', null), c('expires_at', '>', nowIso())])),
+        )
         .executeTakeFirst();
       return row ? toHost(row) : null;
     },

@@ -36,7 +36,11 @@ export async function startServerProcess({ dataDir, database, leaseMs = 3_000 }:
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const url = await new Promise<string>((done, fail) => {
     const lines = createInterface({ input: child.stdout! });
-    lines.once('line', (line) => done((JSON.parse(line) as { url: string }).url));
+    // Log lines (level warn) may come first: the line with the URL is the one that has it.
+    lines.on('line', (line) => {
+      const { url } = JSON.parse(line) as { url?: string };
+      if (url) done(url);
+    });
     child.once('exit', (code) => fail(new Error(`server exited with ${code} before listening: ${stderr}`)));
   });
   return {

@@ -8,6 +8,7 @@ import { Type } from 'typebox';
 import { parseAgentReport } from '../../domain/bootstrap/agent-report.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { Host } from '../../domain/inventory/host.ts';
+import { READ_FINISHED } from '../../workflow/read-until.ts';
 import { hashTokenSecret } from '../../workflow/token-secret.ts';
 import { applyAgentReport } from '../../workflow/use-cases/apply-agent-report.ts';
 import { createEnrollmentToken } from '../../workflow/use-cases/create-enrollment-token.ts';
@@ -114,7 +115,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps)
   /** Aborts when the server closes or the agent hangs up: a held request then answers with what it has. */
   function heldRequestSignal(reply: FastifyReply): AbortSignal {
     const gone = new AbortController();
-    reply.raw.once('close', () => gone.abort());
+    reply.raw.once('close', () => gone.abort(READ_FINISHED));
     return AbortSignal.any([closing.signal, gone.signal]);
   }
 

@@ -7,6 +7,7 @@ import type { DesiredStateT } from '../../contract/agent.schema.ts';
 import { computeDesiredState, type DesiredState, type JoinInput } from '../../domain/bootstrap/desired-state.ts';
 import { computeKubeconfigServer } from '../../domain/bootstrap/reported-kubeconfig.ts';
 import type { Cluster } from '../../domain/inventory/cluster.ts';
+import type { Host } from '../../domain/inventory/host.ts';
 import { computeFirstServer } from '../../domain/inventory/cluster-topology.ts';
 import type { MirrorUrl } from '../../domain/bootstrap/mirror-url.ts';
 import type { Store } from '../../store/store.ts';
@@ -71,17 +72,22 @@ async function readDesiredState(
     template,
     osProfile,
     cleanup,
-    join: cluster ? await readJoin(store, project, cluster) : null,
+    join: cluster ? await readJoin(store, project, cluster, host) : null,
     osUpdateCommand: osUpdateCommand ?? null,
     runningOsProfile,
     ...(mirrorUrl ? { mirrorUrl } : {}),
   });
 }
 
-/** The cluster's join token, and the first server's URL from the kubeconfig it reported when it became ready. */
-async function readJoin(store: Store, project: string, cluster: Cluster): Promise<JoinInput | null> {
+/**
+ * The cluster's join token, and the first server's URL from the kubeconfig it reported when it became ready. The
+ * first server itself joins nothing, so its token is all it needs (most clusters are one host: every poll of theirs).
+ */
+async function readJoin(store: Store, project: string, cluster: Cluster, host: Host): Promise<JoinInput | null> {
   const first = computeFirstServer(cluster.nodes);
   if (!first) return null;
+  if (first.hostId === host.id)
+    return { token: await store.clusters.getJoinToken(project, cluster.name), serverUrl: null, firstServer: host.name };
   const [token, kubeconfig, server] = await Promise.all([
     store.clusters.getJoinToken(project, cluster.name),
     store.clusters.getKubeconfig(project, cluster.name),
