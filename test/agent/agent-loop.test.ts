@@ -446,6 +446,8 @@ describe('runAgent reconciling', () => {
     const { log, said } = recordingLog();
     const after = startAgent(agentOptions({ host, log }));
     await vi.waitFor(async () => expect(await hostState(hostId)).toBe('provisioned'), WAIT);
+    // The host is provisioned once the cleanup is reported; the poll after it is what says "none".
+    await vi.waitFor(() => expect(said('desired state').map((l) => l.fields['action'])).toContain('none'), WAIT);
     await after.stop();
     // The server recorded the cleanup the host owes when the cluster was forced away: it asks for it by name once.
     expect(new Set(said('desired state').map((l) => l.fields['action']))).toEqual(new Set(['remove', 'none']));
