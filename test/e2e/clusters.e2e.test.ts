@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,7 @@ import { prepareImageRoots, type ImageRoots } from './support/image-roots.ts';
 import { readK3sLeftovers, type K3sLeftovers } from './support/read-k3s-leftovers.ts';
 import { registerHosts } from './support/register-hosts.ts';
 import { createTestNetwork, type TestNetwork } from './support/test-network.ts';
+import { tearDownE2eRun } from './support/tear-down-e2e.ts';
 
 const EMT_VERSION = 'v1.32.4+k3s1';
 const DOWNLOAD_VERSION = 'v1.33.5+k3s1';
@@ -360,18 +361,7 @@ beforeAll(async () => {
 }, 1_500_000);
 
 afterAll(async () => {
-  if (hosts.length > 0) {
-    await rm(LOGS_DIR, { recursive: true, force: true });
-    await mkdir(LOGS_DIR, { recursive: true });
-    const journal = (h: Host): Promise<string> =>
-      h.machine.run(['journalctl', '--no-pager', '-o', 'short-iso-precise', '-u', AGENT_UNIT, '-u', 'k3s.service']).then((r) => r.output);
-    await Promise.allSettled(hosts.map(async (h) => writeFile(join(LOGS_DIR, `${h.name}.log`), await journal(h))));
-  }
-  await Promise.allSettled(hosts.map((h) => h.machine.stop()));
-  await network?.dispose();
-  await mirror?.close().catch(() => undefined);
-  await control?.server.close().catch(() => undefined);
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await tearDownE2eRun({ hosts, units: [AGENT_UNIT, 'k3s.service'], logsDir: LOGS_DIR, network, mirror, control, dir });
 }, 120_000);
 
 describe('clusters on systemd-booted emulated hosts, end to end', () => {

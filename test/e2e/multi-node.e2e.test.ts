@@ -31,6 +31,7 @@ import { prepareImageRoots, type ImageRoots } from './support/image-roots.ts';
 import { readK3sLeftovers } from './support/read-k3s-leftovers.ts';
 import { registerHosts } from './support/register-hosts.ts';
 import { createTestNetwork, type TestNetwork } from './support/test-network.ts';
+import { tearDownE2eRun } from './support/tear-down-e2e.ts';
 
 const OLD_K3S = 'v1.32.4+k3s1';
 const K3S = 'v1.33.5+k3s1';
@@ -273,25 +274,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (hosts.length > 0) {
-    await rm(LOGS_DIR, { recursive: true, force: true });
-    await mkdir(LOGS_DIR, { recursive: true });
-    const units = [AGENT_UNIT_NAME, 'k3s.service', 'k3s-agent.service'].flatMap((u) => ['-u', u]);
-    await Promise.allSettled(
-      hosts.map(async (h) =>
-        writeFile(
-          join(LOGS_DIR, `${h.name}.log`),
-          (await h.machine.run(['journalctl', '--no-pager', '-o', 'short-iso-precise', ...units])).output,
-        ),
-      ),
-    );
     await mkdir(OUTPUT_DIR, { recursive: true });
     await writeFile(TIMINGS_FILE, `${JSON.stringify(timings, null, 2)}\n`);
   }
-  await Promise.allSettled(hosts.map((h) => h.machine.stop()));
-  await network?.dispose();
-  await mirror?.close().catch(() => undefined);
-  await control?.server.close().catch(() => undefined);
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await tearDownE2eRun({
+    hosts,
+    units: [AGENT_UNIT_NAME, 'k3s.service', 'k3s-agent.service'],
+    logsDir: LOGS_DIR,
+    network,
+    mirror,
+    control,
+    dir,
+  });
 }, 120_000);
 
 describe('a multi-node cluster on EMT hosts, end to end', () => {
