@@ -1,13 +1,12 @@
 /**
  * The edge-orch-agent RPM for tests, built from this checkout with `emt agent-sources`, `emt spec` and `emt build`
- * (their functions), once per set of inputs: the result is kept in the temporary directory under the sha256 of
+ * (their functions), once per set of inputs: the result is kept in the checkout's .cache/ under the sha256 of
  * the sources and the SPEC, so every test file and every later run with the same code reuses it. Also a
  * stand-in for the EMT libraries the packaged Node.js runtime links against (glibc, libstdc++, libgcc).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPackage } from '../../../src/emt/build-package.ts';
 import { writeAgentSources } from '../../../src/emt/write-agent-sources.ts';
@@ -24,7 +23,8 @@ export interface AgentRpm {
   buildMs: number;
 }
 
-const CACHE = join(tmpdir(), 'edge-orch-test-agent-rpm');
+// In the checkout's own .cache/ (ignored by git), so two checkouts never clear each other's builds.
+const CACHE = join(import.meta.dirname, '..', '..', '..', '.cache', 'agent-rpm');
 // The SPEC's changelog is dated; a fixed date keeps equal inputs equal.
 const SPEC_DATE = new Date('2026-01-01T00:00:00Z');
 
