@@ -39,7 +39,8 @@ export function useLoad<T>(
   const reload = useCallback(() => setTick((t) => t + 1), []);
   useEffect(() => {
     if (!everyMs) return;
-    const timer = setInterval(reload, everyMs);
+    // A hidden tab asks nothing; it catches up at the next tick once shown.
+    const timer = setInterval(() => document.hidden || reload(), everyMs);
     return () => clearInterval(timer);
   }, [everyMs, reload]);
   return { ...state, reload };
