@@ -141,7 +141,7 @@ export default function ClusterDetails({ params: [name = ''] }: { params: string
             </Table>
           </Card>
           {c.upgrade && <UpgradeProgress upgrade={c.upgrade} hostName={hostName} />}
-          <Table aria-label="Nodes" maw={800}>
+          <Table aria-label="Nodes" maw={1000}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Host</Table.Th>
