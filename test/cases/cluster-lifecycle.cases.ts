@@ -12,6 +12,7 @@ import { HostEvents } from '../../src/workflow/host-events.ts';
 import { applyAgentReport } from '../../src/workflow/use-cases/apply-agent-report.ts';
 import { loadDesiredState } from '../../src/workflow/use-cases/load-desired-state.ts';
 import { createApiHarness, type ApiHarness } from '../support/api-harness.ts';
+import { emtImageManifest } from '../support/emt-image-manifest.ts';
 import { readFormat } from '../support/formats.ts';
 import { HOST_KUBECONFIG } from '../support/kubeconfig.ts';
 
@@ -22,24 +23,7 @@ const EMT_VERSION = '3.0.20260602.2200';
 const EMT_NEXT = '3.0.20260901.0100';
 const UPDATE_COMMAND = ['/usr/bin/os-update-tool.sh', '-u', '{imageUrl}', '-s', '{imageSha256}'];
 
-const nextImageManifest = {
-  Repo: [],
-  image: {
-    name: EMT,
-    version: EMT_NEXT,
-    osType: 'immutable',
-    architecture: 'x86_64',
-    imageUrl: 'https://images.example/emt-next.raw',
-    imageSha256: 'ab'.repeat(32),
-  },
-  kubernetes: {
-    flavor: 'k3s',
-    version: 'v1.33.5+k3s1',
-    binaryPath: '/usr/local/bin/k3s',
-    installScriptPath: '/opt/install.sh',
-    airgapImages: [],
-  },
-};
+const nextImageManifest = emtImageManifest(EMT_NEXT, 'v1.33.5+k3s1');
 
 export function runClusterLifecycleCases({ createStore }: { createStore: () => Promise<Store> }): void {
   let api: ApiHarness;
@@ -249,7 +233,7 @@ export function runClusterLifecycleCases({ createStore }: { createStore: () => P
         cluster: 'opt2',
         osProfile: EMT,
         version: EMT_NEXT,
-        argv: ['/usr/bin/os-update-tool.sh', '-u', 'https://images.example/emt-next.raw', '-s', 'ab'.repeat(32)],
+        argv: ['/usr/bin/os-update-tool.sh', '-u', nextImageManifest.image.imageUrl, '-s', 'ab'.repeat(32)],
       });
       await report(host, image(EMT, EMT_NEXT));
       const after = (await desired(host, UPDATE_COMMAND)).action;

@@ -3,7 +3,9 @@
  * server on a SQLite store): sign in, import profiles and templates, read the compatibility matrix, register
  * three hosts by CSV where one row picks an incompatible template, watch the steps, retry after the fix, the
  * hosts page at 100,000 hosts, the agent's last report on a host, onboarding requests approved one and many, the
- * audit log, clusters (created by hand, a node added and removed, deleted), and a viewer who cannot register nor read the audit log. Every page is scanned by axe-core
+ * audit log, clusters (created by hand, a node added and removed, deleted, created with an OS update first,
+ * upgraded: refused with its reason, rolling, stopped at a failed node), and a viewer who cannot register, read
+ * the audit log nor upgrade. Every page is scanned by axe-core
  * and photographed under test-output/ui; no page may log a console error.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -16,10 +18,17 @@ import { WEB_DIST } from '../../src/api/routes/ui-static.routes.ts';
 import { loadServerConfig } from '../../src/config.ts';
 import { HOST_CSV_COLUMNS } from '../../src/interchange/host-csv-format.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
+import { emtImageManifest } from '../support/emt-image-manifest.ts';
 import { readFormat } from '../support/formats.ts';
 import { collectConsoleErrors, launchChromium, screenshot, seriousViolations } from './browser.ts';
 
 const SEEDED_HOSTS = 100_000;
+const EMT = 'microvisor-nonrt';
+/** The imported EMT image, which embeds K3s v1.32.4+k3s1. */
+const EMT_VERSION = '3.0.20260602.2200';
+/** Later images of its profile, imported for option 2 and upgrades: the next K3s minor, and one that skips it. */
+const EMT_NEXT = '3.0.20260901.0100';
+const EMT_SKIP = '3.0.20261201.0100';
 const U = (n: number) => `4c4c4544-0044-4210-8031-c2c04f3052${String(n).padStart(2, '0')}`;
 
 /** Three rows, both toggles on by default; line 4 picks baseline-k3s v0.0.10, whose K3s the image does not embed. */
@@ -51,6 +60,24 @@ async function api<T = any>(method: string, path: string, body?: unknown): Promi
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** The problem document an API call is refused with. */
+interface Refusal {
+  status: number;
+  code: string;
+  reason?: string;
+  detail: string;
+}
+
+async function refusal(method: string, path: string, body: unknown): Promise<Refusal> {
+  const response = await fetch(`${server.url}/api/v1/projects/${project}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.ok) throw new Error(`${method} ${path}: expected a refusal, got ${response.status}`);
+  return (await response.json()) as Refusal;
+}
+
 /** A southbound call as the agent makes it (`credential` null for enrollment), expecting `status`. */
 async function agent<T = any>(path: string, credential: string | null, body: unknown, status = 200): Promise<T> {
   const response = await fetch(`${server.url}/api/v1/agent${path}`, {
@@ -66,10 +93,10 @@ async function agent<T = any>(path: string, credential: string | null, body: unk
 /** A host provisioned with the EMT profile whose agent enrolled and reported running its image: a node as it runs. */
 async function provisionedHost(serial: string, enrollmentToken: string): Promise<void> {
   const host = await api<{ name: string }>('POST', '/hosts', { serial });
-  await api('POST', `/hosts/${host.name}/instance`, { osProfile: 'microvisor-nonrt' });
+  await api('POST', `/hosts/${host.name}/instance`, { osProfile: `${EMT}:${EMT_VERSION}` });
   const { credential } = await agent('/enroll', null, { enrollmentToken, serial });
   const manifest = {
-    image: { name: 'microvisor-nonrt', version: '3.0.20260602.2200' },
+    image: { name: EMT, version: EMT_VERSION },
     kubernetes: { flavor: 'k3s', version: 'v1.32.4+k3s1' },
   };
   await agent('/report', credential, { manifest, cluster: null });
@@ -428,6 +455,106 @@ describe('web UI in Chromium', () => {
     await page.getByTestId('audit-status').getByText('Page 1: 0 events').waitFor();
   });
 
+  it('creates a cluster with option 2: a host whose image embeds another K3s moves to a version of its OS profile that embeds the template’s', async () => {
+    const { token } = await api<{ token: string }>('POST', '/enrollment-tokens', { name: 'ui-os-update' });
+    await provisionedHost('UI-OS-1', token);
+    for (const [version, k3s] of [
+      [EMT_NEXT, 'v1.33.5+k3s1'],
+      [EMT_SKIP, 'v1.34.1+k3s1'],
+    ] as const)
+      await api('POST', '/osprofiles/import', { document: JSON.stringify(emtImageManifest(version, k3s)) });
+    // baseline-k3s v0.0.10 was fixed above to the K3s the image embeds; a later version needs the shared file's.
+    await api('POST', '/templates', { ...JSON.parse(readFormat('templates/baseline-k3s-v0.0.10.json')), version: 'v0.0.11' });
+    await page.goto(`${server.url}/new-cluster`);
+    await page.getByLabel('Cluster name').fill('ui-os');
+    await page.getByPlaceholder('Pick a template').click();
+    await page.getByRole('option', { name: /^baseline-k3s:v0\.0\.11/ }).click();
+    await page.getByLabel('Host name starts with').fill('host-ui-os');
+    const row = page.locator('tr[data-host="host-ui-os-1"]');
+    await row.waitFor();
+    await expect(row.innerText()).resolves.toContain('K3sVersionMismatch');
+    await expect(row.getAttribute('data-usable')).resolves.toBe('false');
+    await page.getByLabel('Update the OS first').check();
+    await expect(row.getAttribute('data-usable')).resolves.toBe('true');
+    await page.getByLabel('Use host-ui-os-1').check();
+    await checkPage('cluster-create-os-update');
+    await page.getByRole('button', { name: 'Create cluster' }).click();
+    await page.waitForURL(/\/clusters\/ui-os$/);
+    await page.locator('tr[data-node="host-ui-os-1"]').getByText(`${EMT} ${EMT_VERSION}`).waitFor();
+    const cluster = await api<{ kubernetesVersion: string; nodes: { hostId: string }[] }>('GET', '/clusters/ui-os');
+    expect(cluster.kubernetesVersion).toBe('v1.33.5+k3s1');
+    const instances = await api<{ items: { hostId: string; osProfile: string; osProfileVersion: string }[] }>(
+      'GET',
+      '/instances?limit=500',
+    );
+    expect(instances.items.find((i) => i.hostId === cluster.nodes[0]!.hostId)).toMatchObject({
+      osProfile: EMT,
+      osProfileVersion: EMT_NEXT,
+    });
+  });
+
+  it('upgrades a cluster from its page: a skipped minor is refused with its reason, a started upgrade shows its steps, live to the failure', async () => {
+    const path = '/clusters/host-ui-sn-1-cluster';
+    await visit(path, 'K3s from', 'cluster-before-upgrade');
+    await page.getByRole('button', { name: 'Upgrade', exact: true }).click();
+    const versions = page.getByPlaceholder('Versions embedding a newer K3s');
+    await versions.click();
+    // Only versions of the cluster's OS profile embedding a newer K3s than its v1.32.4+k3s1 are offered.
+    await page.getByRole('option').first().waitFor();
+    await expect(page.getByRole('option').allInnerTexts()).resolves.toEqual([
+      `${EMT}:${EMT_NEXT} · K3s v1.33.5+k3s1`,
+      `${EMT}:${EMT_SKIP} · K3s v1.34.1+k3s1`,
+    ]);
+    await page.getByRole('option', { name: `${EMT}:${EMT_SKIP}`, exact: false }).click();
+    await page.getByRole('button', { name: 'Start upgrade' }).click();
+    const refused = page.getByRole('alert').filter({ hasText: 'The upgrade was refused' });
+    await refused.waitFor();
+    const skipped = await refusal('POST', `${path}/upgrade`, { osProfile: `${EMT}:${EMT_SKIP}` });
+    expect(skipped).toMatchObject({ status: 409, code: 'UpgradeRefused', reason: 'K3sMinorSkipped' });
+    await expect(refused.innerText()).resolves.toContain(`K3sMinorSkipped: ${skipped.detail}`);
+    await checkPage('cluster-upgrade-refused');
+
+    await versions.click();
+    await page.getByRole('option', { name: `${EMT}:${EMT_NEXT}`, exact: false }).click();
+    await page.getByRole('button', { name: 'Start upgrade' }).click();
+    await page.locator('tr[data-step="host-ui-sn-1"]').waitFor();
+    type Upgrade = {
+      state: string;
+      fromVersion: string;
+      kubernetesVersion: string;
+      steps: { hostId: string; method: string; state: string }[];
+    };
+    const { upgrade, nodes } = await api<{ upgrade: Upgrade; nodes: { hostId: string }[] }>('GET', path);
+    expect(upgrade).toMatchObject({ state: 'rolling', fromVersion: 'v1.32.4+k3s1', kubernetesVersion: 'v1.33.5+k3s1' });
+    expect(upgrade.steps).toEqual([{ hostId: nodes[0]!.hostId, method: 'update-os', state: 'moving' }]);
+    const shown = page.getByTestId('upgrade');
+    await expect(shown.innerText()).resolves.toMatch(/Upgrade to K3s v1\.33\.5\+k3s1\s+rolling/i);
+    await expect(page.locator('tr[data-step="host-ui-sn-1"]').innerText()).resolves.toMatch(/^1\s+host-ui-sn-1\s+update-os: .*\s+moving$/i);
+    await checkPage('cluster-upgrade');
+
+    // A second upgrade while this one rolls is refused, with the reason.
+    await page.getByRole('button', { name: 'Upgrade', exact: true }).click();
+    await versions.click();
+    await page.getByRole('option', { name: `${EMT}:${EMT_SKIP}`, exact: false }).click();
+    await page.getByRole('button', { name: 'Start upgrade' }).click();
+    await refused.getByText(/^UpgradeInProgress: cluster host-ui-sn-1-cluster is already upgrading/).waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    // The moving node's agent reports its OS update failed: the page shows the rollout stopped there, unreloaded.
+    await api('POST', '/hosts/host-ui-sn-1/reset-credential');
+    const { token } = await api<{ token: string }>('POST', '/enrollment-tokens', { name: 'ui-upgrade' });
+    const { credential } = await agent('/enroll', null, { enrollmentToken: token, uuid: U(1), serial: 'UI-SN-1' });
+    await agent('/report', credential, {
+      manifest: { image: { name: EMT, version: EMT_VERSION }, kubernetes: { flavor: 'k3s', version: 'v1.32.4+k3s1' } },
+      cluster: { name: 'host-ui-sn-1-cluster', phase: 'failed', message: 'the OS update tool exited with 1' },
+    });
+    const stopped = page.getByRole('alert').filter({ hasText: 'Stopped at host-ui-sn-1' });
+    await stopped.getByText(/UpgradeNodeFailed: host host-ui-sn-1 did not come back ready .*exited with 1/).waitFor();
+    await page.locator('tr[data-step="host-ui-sn-1"]').getByText('failed', { exact: true }).waitFor();
+    expect((await api<{ upgrade: Upgrade }>('GET', path)).upgrade.state).toBe('failed');
+    await checkPage('cluster-upgrade-failed');
+  });
+
   it('shows a viewer no register button, no cluster changes nor kubeconfig, and refuses those pages', async () => {
     const viewer = await browser.newPage();
     consoleErrors.push(...collectConsoleErrors(viewer));
@@ -444,7 +571,7 @@ describe('web UI in Chromium', () => {
     await viewer.getByText('Role viewer may not use Register hosts.').waitFor();
     await viewer.goto(`${server.url}/clusters/host-ui-sn-1-cluster`);
     await viewer.getByRole('table', { name: 'Nodes' }).waitFor();
-    for (const hidden of ['Add nodes', 'Download kubeconfig', 'Delete cluster'])
+    for (const hidden of ['Add nodes', 'Upgrade', 'Download kubeconfig', 'Delete cluster'])
       await expect(viewer.getByRole('button', { name: hidden }).count()).resolves.toBe(0);
     await viewer.goto(`${server.url}/new-cluster`);
     await viewer.getByText('Role viewer may not use Create cluster.').waitFor();

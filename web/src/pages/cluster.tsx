@@ -1,7 +1,8 @@
 /**
- * One cluster: nodes and roles, template, the K3s version, air-gapped or downloaded and why, and whether it is
- * stale; add and remove nodes, delete (with force, or deauthorizing its hosts), and the kubeconfig for the roles
- * that may.
+ * One cluster: nodes and roles with the image each runs, template, the K3s version, air-gapped or downloaded and
+ * why, whether it is stale, and its rolling upgrade's progress; add and remove nodes, upgrade, delete (with force,
+ * or deauthorizing its hosts), and the kubeconfig for the roles that may. The cluster is read again every few
+ * seconds, so phases and upgrade steps move while the page is open.
  */
 import { Alert, Button, Card, Checkbox, Group, List, Modal, Radio, Stack, Table, Text } from '@mantine/core';
 import { useMemo, useState } from 'react';
@@ -12,7 +13,12 @@ import { HostPicker, ROLE_LABELS, withPick, type Pick, type Placement } from '..
 import { ErrorAlert, Link, PageTitle, StatusBadge } from '../parts.tsx';
 import { navigate } from '../router.ts';
 import { useCan, useSession } from '../session.tsx';
+import { UpgradeDialog } from '../upgrade-dialog.tsx';
+import { UpgradeProgress } from '../upgrade-progress.tsx';
 import { useLoad } from '../use-load.ts';
+
+/** How often the page reads the cluster again: agents report every few seconds, an upgrade moves node by node. */
+const REFRESH_MS = 3000;
 
 export default function ClusterDetails({ params: [name = ''] }: { params: string[] }) {
   const { project } = useSession();
@@ -22,21 +28,35 @@ export default function ClusterDetails({ params: [name = ''] }: { params: string
   const cluster = useLoad(
     (signal) => unwrap(api.GET('/api/v1/projects/{project}/clusters/{name}', { params: { path }, signal })),
     [project, name],
+    { everyMs: REFRESH_MS },
   );
   const c = cluster.data;
-  // Nodes name their host by id: the names are read once per set of nodes.
+  // Nodes name their host by id: the names, and the image each agent last reported, are read again when the
+  // nodes or the cluster change.
   const nodeIds = c?.nodes.map((n) => n.hostId) ?? [];
-  const hostNames = useLoad(
+  const nodeHosts = useLoad(
     async (signal) => {
       const hosts = await Promise.all(
-        nodeIds.map((host) => unwrap(api.GET('/api/v1/projects/{project}/hosts/{host}', { params: { path: { project, host } }, signal }))),
+        nodeIds.map(async (host) => {
+          const params = { path: { project, host } };
+          const [found, { report }] = await Promise.all([
+            unwrap(api.GET('/api/v1/projects/{project}/hosts/{host}', { params, signal })),
+            unwrap(api.GET('/api/v1/projects/{project}/hosts/{host}/report', { params, signal })),
+          ]);
+          return [host, { name: found.name, reported: report !== null, image: report?.image ?? null }] as const;
+        }),
       );
-      return new Map(hosts.map((h) => [h.id, h.name]));
+      return new Map(hosts);
     },
-    [project, nodeIds.join(',')],
+    [project, nodeIds.join(','), c?.updatedAt],
   );
-  const hostName = (id: string) => hostNames.data?.get(id) ?? id;
-  const [dialog, setDialog] = useState<'delete' | 'add' | { remove: string } | null>(null);
+  const hostName = (id: string) => nodeHosts.data?.get(id)?.name ?? id;
+  // The OS profiles the cluster runs: its first node's, and every image its agents report.
+  const profileNames = new Set([
+    ...(c ? [c.osProfile] : []),
+    ...[...(nodeHosts.data?.values() ?? [])].flatMap((h) => (h.image ? [h.image.name] : [])),
+  ]);
+  const [dialog, setDialog] = useState<'delete' | 'add' | 'upgrade' | { remove: string } | null>(null);
   const [force, setForce] = useState(false);
   const [deauthorize, setDeauthorize] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -120,12 +140,14 @@ export default function ClusterDetails({ params: [name = ''] }: { params: string
               </Table.Tbody>
             </Table>
           </Card>
-          <Table aria-label="Nodes" maw={800}>
+          {c.upgrade && <UpgradeProgress upgrade={c.upgrade} hostName={hostName} />}
+          <Table aria-label="Nodes" maw={1000}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Host</Table.Th>
                 <Table.Th>Role</Table.Th>
                 <Table.Th>Node</Table.Th>
+                <Table.Th>Runs</Table.Th>
                 {canOperate && <Table.Th>Change</Table.Th>}
               </Table.Tr>
             </Table.Thead>
@@ -137,6 +159,7 @@ export default function ClusterDetails({ params: [name = ''] }: { params: string
                   </Table.Td>
                   <Table.Td>{ROLE_LABELS[n.role]}</Table.Td>
                   <Table.Td>{n.phase ? <StatusBadge status={n.phase} /> : 'no report yet'}</Table.Td>
+                  <Table.Td>{runs(nodeHosts.data?.get(n.hostId))}</Table.Td>
                   {canOperate && (
                     <Table.Td>
                       <Button size="xs" variant="default" onClick={() => setDialog({ remove: n.hostId })}>
@@ -153,6 +176,9 @@ export default function ClusterDetails({ params: [name = ''] }: { params: string
               <Button variant="default" onClick={() => setDialog('add')}>
                 Add nodes
               </Button>
+              <Button variant="default" onClick={() => setDialog('upgrade')}>
+                Upgrade
+              </Button>
               <Button variant="default" onClick={kubeconfig} disabled={c.phase !== 'ready'}>
                 Download kubeconfig
               </Button>
@@ -160,6 +186,17 @@ export default function ClusterDetails({ params: [name = ''] }: { params: string
                 Delete cluster
               </Button>
             </Group>
+          )}
+          {dialog === 'upgrade' && (
+            <UpgradeDialog
+              cluster={c}
+              profileNames={profileNames}
+              onClose={() => setDialog(null)}
+              onStarted={() => {
+                setDialog(null);
+                cluster.reload();
+              }}
+            />
           )}
           {dialog === 'add' && (
             <AddNodes
@@ -221,6 +258,13 @@ export default function ClusterDetails({ params: [name = ''] }: { params: string
       )}
     </Stack>
   );
+}
+
+/** The image a node's agent last reported running, in words. */
+function runs(node: { reported: boolean; image: { name: string; version: string } | null } | undefined): string {
+  if (!node) return '';
+  if (!node.reported) return 'no report yet';
+  return node.image ? `${node.image.name} ${node.image.version}` : 'no image manifest';
 }
 
 /** Hosts to add, checked against the cluster's nodes as they would be (1 or 3 servers). */
