@@ -5,6 +5,7 @@
 import { Type } from 'typebox';
 import { ROLES } from '../domain/roles.ts';
 import { literalUnion } from './common.schema.ts';
+import { ClusterSchema } from './cluster.schema.ts';
 import { RegistrationCreate, RegistrationJob } from './registration.schema.ts';
 
 /** The caller's token: its project and role decide what the UI shows and enables. */
@@ -50,7 +51,8 @@ export const HostCsvPlan = Type.Object({
   columns: Type.Array(Type.String(), { description: "The EMF header, the failed rows' CSV is written with" }),
 });
 
-export const RegistrationProgressQuery = Type.Object(
+/** The query of a long-poll: the revision last seen, and how long to hold. */
+export const LongPollQuery = Type.Object(
   {
     since: Type.Optional(Type.String({ maxLength: 200, description: 'The revision last seen; answered at once when absent' })),
     wait: Type.Optional(Type.Integer({ minimum: 0, maximum: 30, default: 25, description: 'Seconds to hold the request at most' })),
@@ -61,4 +63,9 @@ export const RegistrationProgressQuery = Type.Object(
 export const RegistrationProgress = Type.Object({
   revision: Type.String({ description: 'Changes whenever the job moves; pass it as since to wait for the next change' }),
   job: RegistrationJob,
+});
+
+export const ClusterProgress = Type.Object({
+  revision: Type.String({ description: 'Changes whenever the cluster or its nodes move; pass it as since to wait for the next change' }),
+  cluster: ClusterSchema,
 });

@@ -75,6 +75,7 @@ const EXPECTED: Record<string, Role[] | 'public' | 'agent'> = {
   'GET /api/v1/session': ROLES.slice(),
   'POST /api/v1/projects/:project/host-csv': ['admin', 'onboarding-manager'],
   'GET /api/v1/projects/:project/registrations/:id/progress': ROLES.slice(),
+  'GET /api/v1/projects/:project/clusters/:name/progress': ROLES.slice(),
   'GET /*': 'public',
   'POST /api/v1/agent/report': 'agent',
   'POST /api/v1/agent/renew': 'agent',

@@ -174,6 +174,33 @@ export function runClusterLifecycleCases({ createStore }: { createStore: () => P
       expect(action).toMatchObject({ kind: 'install', cluster: 'opt1', plan: { mode: 'air-gapped', role: 'server' } });
     });
 
+    it('long-polls a cluster: answered at once without a revision, held while it is unchanged, answered when it moves', async () => {
+      const host = await provisioned('POLL-1');
+      const created = await api.call('POST', `${A}/clusters`, {
+        body: { name: 'polled', template: 'baseline-k3s:v0.0.4', nodes: [{ host: host.name }] },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const first = await api.call('GET', `${A}/clusters/polled/progress`);
+      expect(first.statusCode, first.body).toBe(200);
+      const { revision, cluster } = first.json();
+      expect(cluster).toMatchObject({ name: 'polled', phase: 'waiting-for-nodes' });
+
+      const heldSince = Date.now();
+      const unchanged = await api.call('GET', `${A}/clusters/polled/progress?since=${revision}&wait=1`);
+      expect(Date.now() - heldSince).toBeGreaterThanOrEqual(900);
+      expect(unchanged.json()).toEqual(first.json());
+
+      const moved = api.call('GET', `${A}/clusters/polled/progress?since=${revision}&wait=20`);
+      const reportedAt = Date.now();
+      await report(host, image(EMT, EMT_VERSION), { name: 'polled', phase: 'ready', message: 'K3s is ready', kubeconfig: HOST_KUBECONFIG });
+      const answer = await moved;
+      expect(Date.now() - reportedAt).toBeLessThan(10_000);
+      expect(answer.json().revision).not.toBe(revision);
+      expect(answer.json().cluster).toMatchObject({ name: 'polled', phase: 'ready' });
+      expect((await api.call('GET', `${A}/clusters/nowhere/progress`)).statusCode).toBe(404);
+      expect((await api.call('GET', `${A}/clusters/polled/progress?wait=31`)).statusCode).toBe(400);
+    });
+
     it('refuses an incompatible host with its reason, and a host of another cluster, writing nothing', async () => {
       const host = await provisioned('OPT1-2');
       const res = await api.call('POST', `${A}/clusters`, {

@@ -1,7 +1,6 @@
 /**
  * Loads data for a page: the value, the error, and a reload. A newer load cancels the older one's request (its
- * answer would be dropped anyway), so typing into a filter never queues answers nobody waits for. With `everyMs`
- * it loads again at that interval, for what moves on the server without a long-poll to wait on.
+ * answer would be dropped anyway), so typing into a filter never queues answers nobody waits for.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorText } from './api/client.ts';
@@ -13,11 +12,7 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-export function useLoad<T>(
-  load: (signal: AbortSignal) => Promise<T>,
-  deps: readonly unknown[],
-  { everyMs }: { everyMs?: number } = {},
-): Loaded<T> {
+export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[]): Loaded<T> {
   const [state, setState] = useState<{ data: T | undefined; error: string | null; loading: boolean }>({
     data: undefined,
     error: null,
@@ -37,11 +32,5 @@ export function useLoad<T>(
     return () => abort.abort();
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  useEffect(() => {
-    if (!everyMs) return;
-    // A hidden tab asks nothing; it catches up at the next tick once shown.
-    const timer = setInterval(() => document.hidden || reload(), everyMs);
-    return () => clearInterval(timer);
-  }, [everyMs, reload]);
   return { ...state, reload };
 }

@@ -15,8 +15,17 @@ import { ProjectParams, problemResponses } from '../../contract/common.schema.ts
 import { PROJECT_PREFIX } from '../../contract/paths.ts';
 import { readAllPages } from '../../contract/read-all-pages.ts';
 import { RegistrationParams } from '../../contract/registration.schema.ts';
-import { HostCsvPlan, HostCsvPlanRequest, RegistrationProgress, RegistrationProgressQuery, Session } from '../../contract/ui.schema.ts';
+import { ClusterParams } from '../../contract/cluster.schema.ts';
+import {
+  ClusterProgress,
+  HostCsvPlan,
+  HostCsvPlanRequest,
+  LongPollQuery,
+  RegistrationProgress,
+  Session,
+} from '../../contract/ui.schema.ts';
 import { MAX_PAGE } from '../../store/paging.ts';
+import { waitForClusterChange } from '../../workflow/use-cases/wait-for-cluster-change.ts';
 import { waitForJobProgress } from '../../workflow/use-cases/wait-for-job-progress.ts';
 import type { ApiDeps } from '../app.ts';
 import { loadJobDocument } from './registrations.routes.ts';
@@ -88,7 +97,7 @@ export const uiRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) =>
         tags: ['ui'],
         summary: 'Long-poll a registration job: answers when it differs from revision `since`, or after `wait` seconds',
         params: RegistrationParams,
-        querystring: RegistrationProgressQuery,
+        querystring: LongPollQuery,
         response: { 200: RegistrationProgress, ...problemResponses(404) },
       },
     },
@@ -104,6 +113,30 @@ export const uiRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps) =>
         signal: AbortSignal.any([closing.signal, gone.signal]),
       });
       return { revision, job: await loadJobDocument(store, project, job) };
+    },
+  );
+
+  app.get(
+    `${PROJECT_PREFIX}/clusters/:name/progress`,
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['ui'],
+        summary: 'Long-poll a cluster: answers when it differs from revision `since`, or after `wait` seconds',
+        params: ClusterParams,
+        querystring: LongPollQuery,
+        response: { 200: ClusterProgress, ...problemResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const gone = new AbortController();
+      reply.raw.once('close', () => gone.abort());
+      return waitForClusterChange(deps, {
+        ...request.params,
+        ...(request.query.since ? { since: request.query.since } : {}),
+        waitMs: (request.query.wait ?? 25) * 1000,
+        signal: AbortSignal.any([closing.signal, gone.signal]),
+      });
     },
   );
 };

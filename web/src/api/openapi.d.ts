@@ -12407,6 +12407,263 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project}/clusters/{name}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Long-poll a cluster: answers when it differs from revision `since`, or after `wait` seconds
+         * @description Needs an API token whose role has the `read` permission.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The revision last seen; answered at once when absent */
+                    since?: string;
+                    /** @description Seconds to hold the request at most */
+                    wait?: number;
+                };
+                header?: never;
+                path: {
+                    project: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Changes whenever the cluster or its nodes move; pass it as since to wait for the next change */
+                            revision: string;
+                            cluster: {
+                                id: string;
+                                name: string;
+                                template: {
+                                    name: string;
+                                    version: string;
+                                };
+                                flavor: "k3s" | "rke2";
+                                /** @description The K3s version every node runs (moved by an upgrade when its last node is done) */
+                                kubernetesVersion: string;
+                                /** @description The OS profile the cluster was created on (its first node's); other nodes may run other profiles */
+                                osProfile: string;
+                                nodes: {
+                                    hostId: string;
+                                    /** @description all: the server of a single-node cluster (runs workloads too); controlplane: a K3s server; worker: a K3s agent */
+                                    role: "all" | "controlplane" | "worker";
+                                    /** @description What the node's agent last reported */
+                                    phase?: "installing" | "ready" | "failed" | "removing" | "removed";
+                                }[];
+                                /** @description True when every node installs the K3s its image embeds; false when any node downloads it (each node's plan says its own mode) */
+                                airGapped: boolean;
+                                airGappedOverride: {
+                                    code: string;
+                                    message: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                } | null;
+                                driver: "agent" | "capi";
+                                phase: "waiting-for-nodes" | "provisioning" | "ready" | "degraded" | "deleting" | "deleted" | "failed";
+                                message: string;
+                                reason?: {
+                                    code: string;
+                                    message: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @description Kubernetes-style labels */
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                autoCreated: boolean;
+                                /** @description delete (deleteOnDeauthorize): deauthorizing the last host deletes the cluster; orphan: the node only leaves */
+                                deletionPolicy: string;
+                                /** @description Waiting for nodes or provisioning with no word from its agents for longer than the server's stale-cluster time (computed when asked); deleting a stale cluster needs no agent */
+                                stale: boolean;
+                                staleReason?: {
+                                    code: string;
+                                    message: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @description The cluster's last rolling upgrade */
+                                upgrade?: {
+                                    /** @description The OS profile version image-based nodes move to */
+                                    osProfile: {
+                                        name: string;
+                                        version: string;
+                                    };
+                                    /** @description The K3s the cluster ran when the upgrade started */
+                                    fromVersion: string;
+                                    /** @description The K3s every node runs when the upgrade is done */
+                                    kubernetesVersion: string;
+                                    /** @description rolling: nodes move one at a time; failed: stopped at a node (asking the same osProfile again resumes it) */
+                                    state: "rolling" | "done" | "failed";
+                                    /** @description In rollout order: servers first, then agents; nodes already on the target have no step */
+                                    steps: {
+                                        hostId: string;
+                                        /** @description update-os: the host moves to the target image, which embeds the new K3s; reinstall: its image embeds no K3s, so the new version is downloaded */
+                                        method: "update-os" | "reinstall";
+                                        state: "pending" | "moving" | "done" | "failed";
+                                    }[];
+                                    /** @description The node that stopped the rollout, and why */
+                                    failure: {
+                                        hostId: string;
+                                        reason: {
+                                            code: string;
+                                            message: string;
+                                            details?: {
+                                                [key: string]: string;
+                                            };
+                                        };
+                                    } | null;
+                                    startedAt: string;
+                                    finishedAt: string | null;
+                                };
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable URI per error code; see docs/errors.md */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            instance?: string;
+                            /** @description The offending field */
+                            field?: string;
+                            /** @description Machine-readable reason code */
+                            reason?: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                                /** @description A registration host's index in the request's hosts */
+                                host?: number;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

@@ -1,8 +1,8 @@
 /**
  * One cluster: nodes and roles with the image each runs, template, the K3s version, air-gapped or downloaded and
  * why, whether it is stale, and its rolling upgrade's progress; add and remove nodes, upgrade, delete (with force,
- * or deauthorizing its hosts), and the kubeconfig for the roles that may. The cluster is read again every few
- * seconds, so phases and upgrade steps move while the page is open.
+ * or deauthorizing its hosts), and the kubeconfig for the roles that may. The cluster is long-polled, so phases
+ * and upgrade steps move while the page is open.
  */
 import { Alert, Button, Card, Checkbox, Group, List, Modal, Radio, Stack, Table, Text } from '@mantine/core';
 import { useMemo, useState } from 'react';
@@ -16,19 +16,19 @@ import { useCan, useSession } from '../session.tsx';
 import { UpgradeDialog } from '../upgrade-dialog.tsx';
 import { UpgradeProgress } from '../upgrade-progress.tsx';
 import { useLoad } from '../use-load.ts';
-
-/** How often the page reads the cluster again: agents report every few seconds, an upgrade moves node by node. */
-const REFRESH_MS = 3000;
+import { useLongPoll } from '../use-long-poll.ts';
 
 export default function ClusterDetails({ params: [name = ''] }: { params: string[] }) {
   const { project } = useSession();
   const canOperate = useCan('clusters:write');
   const canDeauthorize = useCan('hosts:write');
   const path = { project, name };
-  const cluster = useLoad(
-    (signal) => unwrap(api.GET('/api/v1/projects/{project}/clusters/{name}', { params: { path }, signal })),
+  const cluster = useLongPoll(
+    async (query, signal) => {
+      const answer = await unwrap(api.GET('/api/v1/projects/{project}/clusters/{name}/progress', { params: { path, query }, signal }));
+      return { revision: answer.revision, value: answer.cluster };
+    },
     [project, name],
-    { everyMs: REFRESH_MS },
   );
   const c = cluster.data;
   // Nodes name their host by id: the names, and the image each agent last reported, are read again when the

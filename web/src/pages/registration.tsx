@@ -8,10 +8,11 @@ import { Button, Group, Progress, SegmentedControl, Stack, Table, Text } from '@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import { STEP_NAMES } from '../../../src/contract/ui-vocabulary.ts';
-import { api, errorText, unwrap, type RegistrationHost, type RegistrationJob } from '../api/client.ts';
+import { api, errorText, unwrap, type RegistrationHost } from '../api/client.ts';
 import { downloadText, renderFailedRowsCsv, submittedRows } from '../failed-rows-csv.ts';
 import { ErrorAlert, Link, PageTitle, StatusBadge } from '../parts.tsx';
 import { useCan, useSession } from '../session.tsx';
+import { useLongPoll } from '../use-long-poll.ts';
 
 const PAGE = 500;
 const ROW_HEIGHT = 41;
@@ -20,7 +21,6 @@ const VIEW_HEIGHT = 600;
 export default function Registration({ params: [id = ''] }: { params: string[] }) {
   const { project } = useSession();
   const canRetry = useCan('hosts:write');
-  const [job, setJob] = useState<RegistrationJob | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [filter, setFilter] = useState<'all' | 'failed'>('all');
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
@@ -30,30 +30,16 @@ export default function Registration({ params: [id = ''] }: { params: string[] }
   const [retries, setRetries] = useState(0);
 
   // The job, long-polled: each answer is the job as it moved since the revision before.
-  useEffect(() => {
-    const stop = new AbortController();
-    let since: string | undefined;
-    (async () => {
-      while (!stop.signal.aborted) {
-        try {
-          const answer = await unwrap(
-            api.GET('/api/v1/projects/{project}/registrations/{id}/progress', {
-              params: { path: { project, id }, query: { ...(since ? { since } : {}), wait: 25 } },
-              signal: stop.signal,
-            }),
-          );
-          since = answer.revision;
-          setJob(answer.job);
-          setError(null);
-        } catch (e) {
-          if (stop.signal.aborted) return;
-          setError(errorText(e));
-          await new Promise((resolve) => setTimeout(resolve, 2000));
-        }
-      }
-    })();
-    return () => stop.abort();
-  }, [project, id, retries]);
+  const progress = useLongPoll(
+    async (query, signal) => {
+      const answer = await unwrap(
+        api.GET('/api/v1/projects/{project}/registrations/{id}/progress', { params: { path: { project, id }, query }, signal }),
+      );
+      return { revision: answer.revision, value: answer.job };
+    },
+    [project, id, retries],
+  );
+  const job = progress.data ?? null;
 
   // The page of hosts shown, read again whenever the job moves.
   const cursor = cursors[cursors.length - 1];
@@ -112,7 +98,7 @@ export default function Registration({ params: [id = ''] }: { params: string[] }
   return (
     <Stack>
       <PageTitle>Registration {id}</PageTitle>
-      <ErrorAlert error={error} />
+      <ErrorAlert error={error ?? progress.error} />
       {job && (
         <>
           <Group>
