@@ -10,23 +10,6 @@ import {
   type StepOutcome,
 } from '../domain/registration/registration-steps.ts';
 
-/** Every step pending, in the given order. */
-export function createPendingSteps(names: readonly StepName[]): HostProgress {
-  return {
-    status: 'pending',
-    steps: names.map((step) => ({
-      step,
-      status: 'pending',
-      reason: null,
-      resourceId: null,
-      created: false,
-      attempts: 0,
-      startedAt: null,
-      finishedAt: null,
-    })),
-  };
-}
-
 /** The step ran (within the request) with this outcome; a failure skips the later steps. */
 export function recordStepOutcome(progress: HostProgress, step: StepName, outcome: StepOutcome): HostProgress {
   const now = new Date().toISOString();

@@ -91,9 +91,14 @@ export function computeStepNames({ autoProvision, autoCluster }: Pick<Registrati
 }
 
 export function createHostProgress(options: Pick<RegistrationOptions, 'autoProvision' | 'autoCluster'>): HostProgress {
+  return createPendingSteps(computeStepNames(options));
+}
+
+/** Every step pending, in the given order. */
+export function createPendingSteps(names: readonly StepName[]): HostProgress {
   return {
     status: 'pending',
-    steps: computeStepNames(options).map((step) => ({
+    steps: names.map((step) => ({
       step,
       status: 'pending',
       reason: null,

@@ -16,7 +16,8 @@ import { createReasonError } from '../../domain/reason-error.ts';
 import type { Reason } from '../../domain/reasons.ts';
 import type { StepState } from '../../domain/registration/registration-steps.ts';
 import type { Store } from '../../store/store.ts';
-import { createPendingSteps, recordStepOutcome } from '../host-steps.ts';
+import { createPendingSteps } from '../../domain/registration/registration-steps.ts';
+import { recordStepOutcome } from '../host-steps.ts';
 import { loadNodeCandidate } from './load-node-candidate.ts';
 import { resolveHost } from './resolve-host.ts';
 
