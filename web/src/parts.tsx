@@ -1,5 +1,5 @@
 /** Pieces every page uses: the page heading, a status badge, an error box, a link that navigates in place. */
-import { Alert, Anchor, Badge, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Table, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { followLink } from './router.ts';
 
@@ -52,3 +52,17 @@ export const Link = ({ href, children }: { href: string; children: ReactNode }) 
     {children}
   </Anchor>
 );
+
+/** Rows of a details table: a label heading each row, and its value. */
+export function LabelledRows({ rows }: { rows: readonly (readonly [string, ReactNode])[] }) {
+  return (
+    <>
+      {rows.map(([label, value]) => (
+        <Table.Tr key={label}>
+          <Table.Th scope="row">{label}</Table.Th>
+          <Table.Td>{value}</Table.Td>
+        </Table.Tr>
+      ))}
+    </>
+  );
+}

@@ -10,7 +10,7 @@ import { checkClusterNodes } from '../../../src/contract/ui-vocabulary.ts';
 import { api, errorText, tokenStorage, unwrap, type Cluster } from '../api/client.ts';
 import { downloadText } from '../failed-rows-csv.ts';
 import { HostPicker, ROLE_LABELS, withPick, type Pick, type Placement } from '../host-picker.tsx';
-import { ErrorAlert, Link, PageTitle, StatusBadge } from '../parts.tsx';
+import { ErrorAlert, LabelledRows, Link, PageTitle, StatusBadge } from '../parts.tsx';
 import { navigate } from '../router.ts';
 import { useCan, useSession } from '../session.tsx';
 import { UpgradeDialog } from '../upgrade-dialog.tsx';
@@ -116,8 +116,8 @@ export default function ClusterDetails({ params: [name = ''] }: { params: string
           <Card withBorder maw={800}>
             <Table aria-label="Cluster">
               <Table.Tbody>
-                {(
-                  [
+                <LabelledRows
+                  rows={[
                     ['Template', `${c.template.name}:${c.template.version}`],
                     ['Kubernetes', `${c.flavor} ${c.kubernetesVersion}`],
                     ['OS profile', c.osProfile],
@@ -130,13 +130,8 @@ export default function ClusterDetails({ params: [name = ''] }: { params: string
                           : 'download: the image embeds no K3s of this version',
                     ],
                     ['Created by', c.autoCreated ? 'registration (automatically)' : 'hand'],
-                  ] as const
-                ).map(([label, value]) => (
-                  <Table.Tr key={label}>
-                    <Table.Th scope="row">{label}</Table.Th>
-                    <Table.Td>{value}</Table.Td>
-                  </Table.Tr>
-                ))}
+                  ]}
+                />
               </Table.Tbody>
             </Table>
           </Card>

@@ -1,7 +1,7 @@
 /** One host: identity, state, labels, the cluster it is a node of, and its agent's last report. */
 import { Badge, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { api, unwrap } from '../api/client.ts';
-import { ErrorAlert, Link, PageTitle, StatusBadge } from '../parts.tsx';
+import { ErrorAlert, LabelledRows, Link, PageTitle, StatusBadge } from '../parts.tsx';
 import { useSession } from '../session.tsx';
 import { useLoad } from '../use-load.ts';
 
@@ -32,8 +32,8 @@ export default function HostDetails({ params: [id = ''] }: { params: string[] })
         <Card withBorder maw={800}>
           <Table aria-label="Host">
             <Table.Tbody>
-              {(
-                [
+              <LabelledRows
+                rows={[
                   ['Id', host.data.id],
                   ['State', <StatusBadge key="s" status={host.data.state} />],
                   ['Serial', host.data.serial],
@@ -41,13 +41,8 @@ export default function HostDetails({ params: [id = ''] }: { params: string[] })
                   ['Site', host.data.site],
                   ['Registered', new Date(host.data.createdAt).toLocaleString()],
                   ['Updated', new Date(host.data.updatedAt).toLocaleString()],
-                ] as const
-              ).map(([label, value]) => (
-                <Table.Tr key={label}>
-                  <Table.Th scope="row">{label}</Table.Th>
-                  <Table.Td>{value}</Table.Td>
-                </Table.Tr>
-              ))}
+                ]}
+              />
               <Table.Tr>
                 <Table.Th scope="row">Labels</Table.Th>
                 <Table.Td>
@@ -88,8 +83,8 @@ export default function HostDetails({ params: [id = ''] }: { params: string[] })
           ) : (
             <Table aria-label="Agent's last report">
               <Table.Tbody>
-                {(
-                  [
+                <LabelledRows
+                  rows={[
                     ['Last seen', new Date(report.data.reportedAt).toLocaleString()],
                     ['Cluster phase', report.data.cluster ? <StatusBadge key="p" status={report.data.cluster.phase} /> : 'no cluster'],
                     ['Cluster message', report.data.cluster?.message || '—'],
@@ -98,13 +93,8 @@ export default function HostDetails({ params: [id = ''] }: { params: string[] })
                       'Embedded Kubernetes',
                       report.data.kubernetes ? `${report.data.kubernetes.flavor} ${report.data.kubernetes.version}` : 'none',
                     ],
-                  ] as const
-                ).map(([label, value]) => (
-                  <Table.Tr key={label}>
-                    <Table.Th scope="row">{label}</Table.Th>
-                    <Table.Td>{value}</Table.Td>
-                  </Table.Tr>
-                ))}
+                  ]}
+                />
               </Table.Tbody>
             </Table>
           )}
